@@ -1,0 +1,37 @@
+import { ask, choicePrompt, defineDialog, end, key, type DialogTurn } from '../src/core/dialog.js';
+import { CoreDialog } from '../src/core/engine.js';
+
+export const EmergencyChoice = { Called: 'called', NotImmediate: 'not-immediate' } as const;
+
+/**
+ * Safety first: the directory's emergency number, then "tell your care coordinator in person", and
+ * nothing else until the user confirms. Reachable from anywhere by keyword, button or the number itself.
+ */
+export const emergencyDialog = defineDialog({
+  id: CoreDialog.Emergency,
+  interrupts: true,
+  holdsFocus: true,
+  menu: { label: 'menu:emergency', order: 0 },
+  steps: [
+    /** Gives the number first, then waits for a confirmation. */
+    function giveNumber(turn: DialogTurn) {
+      const number = turn.directory.data.emergency.number;
+      turn.say({ kind: 'text', text: turn.t('emergency:call', { number }) });
+      turn.say({ kind: 'text', text: turn.t('emergency:tellInPerson') });
+      return ask(
+        choicePrompt(key('emergency:confirm'), [
+          { value: EmergencyChoice.Called, label: key('emergency:called') },
+          { value: EmergencyChoice.NotImmediate, label: key('emergency:notImmediate') },
+        ]),
+      );
+    },
+    /** Acknowledges; whatever was running before continues. */
+    function acknowledge(turn: DialogTurn) {
+      turn.say({
+        kind: 'text',
+        text: turn.t(turn.answer === EmergencyChoice.Called ? 'emergency:afterCall' : 'emergency:afterNotImmediate'),
+      });
+      return end(turn.answer ?? null);
+    },
+  ],
+});

@@ -1,0 +1,113 @@
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { dialogs as defaultDialogs } from '../dialogs/index.js';
+import type { Channel } from './channels/channel.js';
+import { mountStaticWidget } from './channels/web/static.js';
+import { WebChannel } from './channels/web/webChannel.js';
+import type { Config } from './config.js';
+import type { Dialog } from './core/dialog.js';
+import { Engine } from './core/engine.js';
+import { containsPersonalData } from './core/personalData.js';
+import { StorePrivacyService } from './core/privacy.js';
+import { loadDirectory, type DirectoryView } from './directory/directory.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { loadTranslations } from './i18n/i18n.js';
+import type { Log } from './log.js';
+import { DialogStatesRepository } from './store/dialogStates.js';
+import { openFileStore, type Store } from './store/store.js';
+import { UsersRepository } from './store/users.js';
+import { WebConversationsRepository } from './store/webConversations.js';
+
+export interface AppOptions {
+  log: Log;
+  clock?: () => Date;
+  /** Tests pass a memory store; production opens STORE_FILE. */
+  store?: Store;
+  dialogs?: readonly Dialog[];
+  /** Where the widget's files are; defaults to the source tree beside the working directory. */
+  publicDir?: string;
+}
+
+export interface App {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly http: HttpServer;
+  readonly channels: readonly Channel[];
+  readonly directory: () => DirectoryView;
+  start(): Promise<AddressInfo>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: config → store → directory → i18n → engine → HTTP → channels. Everything
+ * is validated before the server listens; a bad directory, locale or store stops the start.
+ */
+export async function createApp(config: Config, options: AppOptions): Promise<App> {
+  const { log } = options;
+  const clock = options.clock ?? (() => new Date());
+
+  const directoryView = await loadDirectory(config.directoryFile);
+  const translations = await loadTranslations(config.localesDir);
+  const store = options.store ?? (await openFileStore(config.storeFile));
+
+  const users = new UsersRepository(store);
+  const dialogStates = new DialogStatesRepository(store);
+  const webConversations = new WebConversationsRepository(store);
+  const directory = () => directoryView;
+
+  const engine = new Engine({
+    store,
+    users,
+    dialogStates,
+    directory,
+    translations,
+    dialogs: options.dialogs ?? defaultDialogs,
+    services: { privacy: new StorePrivacyService(users, dialogStates, webConversations) },
+    textChecks: { noPersonalData: containsPersonalData },
+    defaultLanguage: config.defaultLanguage,
+    clock,
+    log,
+  });
+
+  const http = createHttpServer(log, config.web.allowedOrigins);
+  const channels: Channel[] = [];
+  if (config.web.enabled) {
+    await mountStaticWidget(http, options.publicDir ?? resolve('src/channels/web/public'));
+    channels.push(
+      new WebChannel({
+        config: config.web,
+        publicUrl: config.publicUrl,
+        http,
+        engine,
+        store,
+        conversations: webConversations,
+        users,
+        dialogStates,
+        log,
+        clock,
+      }),
+    );
+  }
+  http.setHealth(() => ({ channels: channels.map((c) => c.id), store: store.name === 'memory' ? 'memory' : 'file' }));
+
+  return {
+    engine,
+    store,
+    http,
+    channels,
+    directory,
+    async start() {
+      for (const channel of channels) await channel.start();
+      const address = await http.start(config.port, config.host);
+      log.info({ event: 'started', port: address.port, host: address.address, channels: channels.map((c) => c.id) });
+      return address;
+    },
+    async stop() {
+      await http.stop();
+      for (const channel of channels) await channel.stop();
+      await engine.idle();
+      await store.commit();
+      log.info({ event: 'stopped' });
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { OutboundReply } from '../../core/messages.js';
+import { replyAsPlainText } from '../../core/messages.js';
+
+/**
+ * OutboundReply → Bot Framework activity fields for the Direct Line endpoint. Choices become
+ * `suggestedActions` of type messageBack: the click shows the label and sends `value` back.
+ */
+export interface RenderedActivity {
+  type: 'message';
+  text: string;
+  textFormat: 'plain';
+  suggestedActions?: {
+    actions: { type: 'messageBack'; title: string; text: string; displayText: string; value: { choice: string } }[];
+  };
+  channelData?: { reply: OutboundReply['kind'] };
+}
+
+export function renderForWeb(reply: OutboundReply): RenderedActivity {
+  const base: RenderedActivity = {
+    type: 'message',
+    text: reply.kind === 'choices' ? reply.text : replyAsPlainText(reply),
+    textFormat: 'plain',
+    channelData: { reply: reply.kind },
+  };
+  if (reply.kind !== 'choices') return base;
+  return {
+    ...base,
+    suggestedActions: {
+      actions: reply.choices.map((c) => ({
+        type: 'messageBack',
+        title: c.label,
+        text: c.label,
+        displayText: c.label,
+        value: { choice: c.value },
+      })),
+    },
+  };
+}

@@ -1,0 +1,433 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import restify, { type Request, type Response } from 'restify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../../config.js';
+import type { Engine } from '../../core/engine.js';
+import { KeyedQueue } from '../../core/keyedQueue.js';
+import type { OutboundReply } from '../../core/messages.js';
+import type { HttpServer } from '../../http/server.js';
+import { RateLimiter } from '../../http/rateLimit.js';
+import type { Language } from '../../i18n/languages.js';
+import type { Log } from '../../log.js';
+import type { DialogStatesRepository } from '../../store/dialogStates.js';
+import type { ConversationAddress, StoredActivity, WebConversation } from '../../store/schema.js';
+import type { Store } from '../../store/store.js';
+import type { UsersRepository } from '../../store/users.js';
+import type { WebConversationsRepository } from '../../store/webConversations.js';
+import type { Channel, SendResult } from '../channel.js';
+import { renderForWeb } from './render.js';
+import { bearer, conversationIdOf, hashToken, newId, newToken, sameSecret } from './tokens.js';
+import { PostedActivity, webToInbound } from './toInbound.js';
+
+const BASE = '/v3/directline';
+const BOT = { id: 'school-liaison-assistant', name: 'School liaison assistant', role: 'bot' } as const;
+
+export interface WebChannelDeps {
+  config: Config['web'];
+  publicUrl: string | undefined;
+  http: HttpServer;
+  engine: Engine;
+  store: Store;
+  conversations: WebConversationsRepository;
+  users: UsersRepository;
+  dialogStates: DialogStatesRepository;
+  log: Log;
+  clock: () => Date;
+}
+
+type HttpError = { status: number; code: string; message: string };
+const fail = (status: number, code: string, message: string): HttpError => ({ status, code, message });
+
+/**
+ * The web chat channel: a Direct Line 3.0-compatible subset (tokens, conversations, activities,
+ * WebSocket stream) over conversations kept in the store, so a restart loses neither the visitor's
+ * session nor the dialog. Bot replies are Bot Framework activities.
+ */
+export class WebChannel implements Channel {
+  readonly id = 'web' as const;
+  private readonly sockets = new Map<string, Set<WebSocket>>();
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly queue = new KeyedQueue();
+  private readonly limiter: RateLimiter;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
+
+  constructor(private readonly deps: WebChannelDeps) {
+    this.limiter = new RateLimiter(deps.config.rateLimitPerMinute, 60_000);
+    this.routes();
+  }
+
+  async start(): Promise<void> {
+    this.deps.http.server.server.on('upgrade', this.onUpgrade);
+    await this.sweep();
+    this.sweepTimer = setInterval(() => void this.sweep(), 60_000);
+    this.sweepTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    this.deps.http.server.server.off('upgrade', this.onUpgrade);
+    for (const set of this.sockets.values()) for (const ws of set) ws.close(1001, 'server stopping');
+    this.sockets.clear();
+    await this.queue.idle();
+  }
+
+  /** Proactive send (a call-back acknowledgement, a nudge): appended to the visitor's transcript. */
+  async send(address: ConversationAddress, replies: OutboundReply[], language: Language): Promise<SendResult> {
+    return this.queue.run(address.conversationId, async () => {
+      if (!this.deps.conversations.get(address.conversationId)) {
+        return { ok: false, permanent: true, reason: 'conversation_gone' } as const;
+      }
+      const activities = this.appendBotReplies(address.conversationId, replies, language, undefined);
+      await this.deps.store.commit();
+      this.push(address.conversationId, activities);
+      return { ok: true } as const;
+    });
+  }
+
+  /* ---------------------------------------------------------------- routes */
+
+  private routes(): void {
+    const { server } = this.deps.http;
+    const json = restify.plugins.bodyParser({ maxBodySize: 16 * 1024, mapParams: false, mapFiles: false });
+    const guard = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+      if (!this.limiter.allow(req.socket.remoteAddress ?? 'unknown')) {
+        return this.reply(res, fail(429, 'TooManyRequests', 'Too many requests; slow down.'));
+      }
+      try {
+        await handler(req, res);
+      } catch (err) {
+        if (isHttpError(err)) return this.reply(res, err);
+        this.deps.log.error({ event: 'web_handler_failed', err: String(err) });
+        return this.reply(res, fail(500, 'InternalError', 'Something went wrong.'));
+      }
+    };
+
+    server.post(`${BASE}/tokens/generate`, json, guard((req, res) => this.generateToken(req, res)));
+    server.post(`${BASE}/tokens/refresh`, json, guard((req, res) => this.refreshToken(req, res)));
+    server.post(`${BASE}/conversations`, json, guard((req, res) => this.startConversation(req, res)));
+    server.get(`${BASE}/conversations/:id`, guard((req, res) => this.reconnect(req, res)));
+    server.del(`${BASE}/conversations/:id`, guard((req, res) => this.endConversation(req, res)));
+    server.get(`${BASE}/conversations/:id/activities`, guard((req, res) => this.getActivities(req, res)));
+    server.post(`${BASE}/conversations/:id/activities`, json, guard((req, res) => this.postActivity(req, res)));
+  }
+
+  private reply(res: Response, err: HttpError): void {
+    res.json(err.status, { error: { code: err.code, message: err.message } });
+  }
+
+  /** Anonymous while WEB_CHAT_SECRET is unset; otherwise only the site's backend (holding the secret) may mint tokens. */
+  private requireSecretIfConfigured(req: Request): void {
+    const secret = this.deps.config.secret;
+    if (!secret) return;
+    const given = bearer(req.headers.authorization);
+    if (!given || !sameSecret(given, secret)) throw fail(401, 'Unauthorized', 'A valid secret is required.');
+  }
+
+  private async generateToken(req: Request, res: Response): Promise<void> {
+    this.requireSecretIfConfigured(req);
+    const { conversation, token } = this.createConversation(localeFrom(req.body));
+    await this.deps.store.commit();
+    res.json(200, { conversationId: conversation.id, token, expires_in: this.deps.config.tokenTtlSeconds });
+  }
+
+  private async startConversation(req: Request, res: Response): Promise<void> {
+    const given = bearer(req.headers.authorization);
+    const locale = localeFrom(req.body);
+    let conversation: WebConversation | undefined;
+    let token: string;
+    const secret = this.deps.config.secret;
+    if (given && !(secret && sameSecret(given, secret)) && conversationIdOf(given)) {
+      conversation = this.authenticate(given);
+      token = given;
+      if (locale && !conversation.started) conversation.locale = locale;
+    } else {
+      this.requireSecretIfConfigured(req);
+      ({ conversation, token } = this.createConversation(locale));
+    }
+    const isNew = !conversation.started;
+    if (isNew) await this.runStartTurn(conversation);
+    else await this.deps.store.commit();
+    res.json(isNew ? 201 : 200, {
+      conversationId: conversation.id,
+      token,
+      expires_in: this.deps.config.tokenTtlSeconds,
+      streamUrl: this.streamUrl(req, conversation.id, token),
+    });
+  }
+
+  private async reconnect(req: Request, res: Response): Promise<void> {
+    const conversation = this.authorizedConversation(req);
+    const token = bearer(req.headers.authorization)!;
+    res.json(200, { conversationId: conversation.id, token, streamUrl: this.streamUrl(req, conversation.id, token) });
+  }
+
+  private async refreshToken(req: Request, res: Response): Promise<void> {
+    const given = bearer(req.headers.authorization);
+    if (!given) throw fail(403, 'Forbidden', 'A token is required.');
+    const conversation = this.authenticate(given);
+    const token = this.issueToken(conversation);
+    await this.deps.store.commit();
+    res.json(200, { conversationId: conversation.id, token, expires_in: this.deps.config.tokenTtlSeconds });
+  }
+
+  /** "Clear this conversation": the transcript, dialog state and visitor record go; the token stops working. */
+  private async endConversation(req: Request, res: Response): Promise<void> {
+    const conversation = this.authorizedConversation(req);
+    await this.queue.run(conversation.id, async () => {
+      this.forget(conversation);
+      await this.deps.store.commit();
+    });
+    for (const ws of this.sockets.get(conversation.id) ?? []) ws.close(1000, 'conversation ended');
+    this.sockets.delete(conversation.id);
+    res.send(204);
+  }
+
+  private async getActivities(req: Request, res: Response): Promise<void> {
+    const conversation = this.authorizedConversation(req);
+    const watermark = parseWatermark((req.query as Record<string, unknown> | undefined)?.watermark);
+    res.json(200, this.activitiesAfter(conversation, watermark));
+  }
+
+  private async postActivity(req: Request, res: Response): Promise<void> {
+    const conversation = this.authorizedConversation(req);
+    const parsed = PostedActivity.safeParse(req.body);
+    if (!parsed.success) throw fail(400, 'BadArgument', 'The activity is not valid.');
+    const activity = parsed.data;
+    if ((activity.text ?? '').length > this.deps.config.maxMessageLength) {
+      throw fail(413, 'MessageTooLong', `Messages are limited to ${this.deps.config.maxMessageLength} characters.`);
+    }
+    const id = await this.queue.run(conversation.id, async () => {
+      const echo = this.appendActivity(conversation.id, {
+        type: activity.type,
+        from: { id: conversation.userId, role: 'user' },
+        ...(activity.text !== undefined ? { text: activity.text } : {}),
+        ...(activity.value !== undefined ? { value: jsonSafe(activity.value) } : {}),
+        ...(activity.locale ? { locale: activity.locale } : {}),
+        ...(activity.channelData?.clientActivityID ? { channelData: { clientActivityID: activity.channelData.clientActivityID } } : {}),
+      });
+      conversation.lastActiveAt = this.deps.clock().toISOString();
+      if (activity.type !== 'message') {
+        await this.deps.store.commit();
+        this.push(conversation.id, [echo]);
+        return echo.id;
+      }
+      const inbound = webToInbound(activity, conversation.id, conversation.userId);
+      let delivered: StoredActivity[] = [];
+      const outcome = await this.deps.engine.handle(inbound, {
+        beforeCommit: (replies, language) => {
+          delivered = this.appendBotReplies(conversation.id, replies, language, echo.id);
+        },
+      });
+      if (!outcome.committed) {
+        // The turn failed (e.g. the store could not be written): still show the safety answer.
+        delivered = this.appendBotReplies(conversation.id, outcome.replies, outcome.language, echo.id);
+      }
+      this.push(conversation.id, [echo, ...delivered]);
+      return echo.id;
+    });
+    res.json(200, { id });
+  }
+
+  /* ----------------------------------------------------------- conversations */
+
+  private createConversation(locale: string | undefined): { conversation: WebConversation; token: string } {
+    const now = this.deps.clock().toISOString();
+    const conversation: WebConversation = {
+      id: newId(),
+      userId: `v-${newId(12)}`,
+      tokens: [],
+      ...(locale ? { locale } : {}),
+      createdAt: now,
+      lastActiveAt: now,
+      firstWatermark: 0,
+      activities: [],
+      started: false,
+    };
+    this.deps.conversations.create(conversation);
+    return { conversation, token: this.issueToken(conversation) };
+  }
+
+  private issueToken(conversation: WebConversation): string {
+    const now = this.deps.clock();
+    const token = newToken(conversation.id);
+    const expiresAt = new Date(now.getTime() + this.deps.config.tokenTtlSeconds * 1000).toISOString();
+    // Keep unexpired tokens: a refresh must not break a tab that still holds the previous one.
+    conversation.tokens = conversation.tokens.filter((t) => t.expiresAt > now.toISOString()).slice(-4);
+    conversation.tokens.push({ hash: hashToken(token), expiresAt });
+    return token;
+  }
+
+  /** A token opens exactly one conversation; an unknown, expired or foreign token gets 403. */
+  private authenticate(token: string): WebConversation {
+    const id = conversationIdOf(token);
+    const conversation = id ? this.deps.conversations.get(id) : undefined;
+    const now = this.deps.clock();
+    const hash = hashToken(token);
+    const valid = conversation?.tokens.some((t) => t.hash === hash && t.expiresAt > now.toISOString());
+    if (!conversation || !valid) throw fail(403, 'TokenExpired', 'The token is not valid for any open conversation.');
+    if (this.isIdle(conversation, now)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
+    return conversation;
+  }
+
+  private authorizedConversation(req: Request): WebConversation {
+    const token = bearer(req.headers.authorization);
+    if (!token) throw fail(403, 'Forbidden', 'A token is required.');
+    const conversation = this.authenticate(token);
+    if (conversation.id !== req.params.id) throw fail(403, 'Forbidden', 'This token does not open that conversation.');
+    return conversation;
+  }
+
+  private isIdle(conversation: WebConversation, now: Date): boolean {
+    return now.getTime() - Date.parse(conversation.lastActiveAt) > this.deps.config.conversationIdleMinutes * 60_000;
+  }
+
+  /** Greets the visitor: the engine's start turn, in the language the page asked for. */
+  private async runStartTurn(conversation: WebConversation): Promise<void> {
+    await this.queue.run(conversation.id, async () => {
+      conversation.started = true;
+      const inbound = {
+        ...webToInbound({ type: 'message', locale: conversation.locale }, conversation.id, conversation.userId),
+        kind: 'start' as const,
+      };
+      const outcome = await this.deps.engine.handle(inbound, {
+        beforeCommit: (replies, language) => void this.appendBotReplies(conversation.id, replies, language, undefined),
+      });
+      if (!outcome.committed) this.appendBotReplies(conversation.id, outcome.replies, outcome.language, undefined);
+    });
+  }
+
+  private forget(conversation: WebConversation): void {
+    this.deps.conversations.delete(conversation.id);
+    this.deps.dialogStates.delete(`web:${conversation.id}`);
+    this.deps.users.delete(`web:${conversation.userId}`);
+  }
+
+  /** Deletes conversations idle for longer than WEB_CONVERSATION_IDLE_MINUTES, with their state. */
+  private async sweep(): Promise<void> {
+    const cutoff = new Date(this.deps.clock().getTime() - this.deps.config.conversationIdleMinutes * 60_000);
+    const idle = this.deps.conversations.idleSince(cutoff);
+    if (idle.length === 0) return;
+    for (const id of idle) {
+      const conversation = this.deps.conversations.get(id);
+      if (conversation) this.forget(conversation);
+    }
+    try {
+      await this.deps.store.commit();
+      this.deps.log.info({ event: 'web_conversations_expired', count: idle.length });
+    } catch (err) {
+      this.deps.log.error({ event: 'web_sweep_failed', err: String(err) });
+    }
+  }
+
+  /* ------------------------------------------------------------- activities */
+
+  private appendActivity(conversationId: string, fields: Record<string, unknown>): StoredActivity {
+    const conversation = this.deps.conversations.get(conversationId)!;
+    const seq = conversation.firstWatermark + conversation.activities.length;
+    const activity = {
+      ...fields,
+      id: `${conversationId}|${String(seq).padStart(7, '0')}`,
+      type: String(fields.type ?? 'message'),
+      timestamp: this.deps.clock().toISOString(),
+      channelId: 'directline',
+      conversation: { id: conversationId },
+    } as StoredActivity;
+    this.deps.conversations.append(conversationId, [activity]);
+    return activity;
+  }
+
+  private appendBotReplies(conversationId: string, replies: OutboundReply[], language: Language, replyToId: string | undefined): StoredActivity[] {
+    return replies.map((reply) =>
+      this.appendActivity(conversationId, {
+        ...renderForWeb(reply),
+        from: BOT,
+        locale: language,
+        ...(replyToId ? { replyToId } : {}),
+      }),
+    );
+  }
+
+  private activitiesAfter(conversation: WebConversation, watermark: number): { activities: StoredActivity[]; watermark: string } {
+    const start = Math.max(0, watermark - conversation.firstWatermark);
+    return {
+      activities: conversation.activities.slice(start),
+      watermark: String(conversation.firstWatermark + conversation.activities.length),
+    };
+  }
+
+  /* ---------------------------------------------------------------- stream */
+
+  private streamUrl(req: Request, conversationId: string, token: string): string {
+    const base = this.deps.publicUrl ?? `${isSecure(req) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+    const url = new URL(`${BASE}/conversations/${encodeURIComponent(conversationId)}/stream`, base);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('t', token);
+    return url.toString();
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = url.pathname.match(/^\/v3\/directline\/conversations\/([^/]+)\/stream$/);
+    if (!match) return; // Not ours; another channel may handle it.
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    let conversation: WebConversation;
+    try {
+      conversation = this.authenticate(url.searchParams.get('t') ?? '');
+    } catch (err) {
+      return refuse(isHttpError(err) ? err.status : 403, 'Forbidden');
+    }
+    if (conversation.id !== decodeURIComponent(match[1]!)) return refuse(403, 'Forbidden');
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const set = this.sockets.get(conversation.id) ?? new Set<WebSocket>();
+      set.add(ws);
+      this.sockets.set(conversation.id, set);
+      ws.on('close', () => set.delete(ws));
+      ws.on('error', () => set.delete(ws));
+      // Clients send empty frames as keep-alive pings; nothing else is expected from them.
+      ws.on('message', () => undefined);
+      // Replay what was posted before the socket opened (the welcome, the first echo).
+      const replay = this.activitiesAfter(conversation, parseWatermark(url.searchParams.get('watermark')));
+      if (replay.activities.length > 0) ws.send(JSON.stringify(replay));
+    });
+  }
+
+  private push(conversationId: string, activities: StoredActivity[]): void {
+    const set = this.sockets.get(conversationId);
+    const conversation = this.deps.conversations.get(conversationId);
+    if (!set?.size || !conversation || activities.length === 0) return;
+    const frame = JSON.stringify({ activities, watermark: String(conversation.firstWatermark + conversation.activities.length) });
+    for (const ws of set) if (ws.readyState === ws.OPEN) ws.send(frame);
+  }
+}
+
+function isHttpError(err: unknown): err is HttpError {
+  return typeof err === 'object' && err !== null && 'status' in err && 'code' in err;
+}
+
+function parseWatermark(value: unknown): number {
+  const n = typeof value === 'string' ? Number.parseInt(value, 10) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : 0;
+}
+
+function localeFrom(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const locale = (body as { locale?: unknown }).locale;
+  return typeof locale === 'string' && locale.length <= 35 ? locale : undefined;
+}
+
+function isSecure(req: Request): boolean {
+  return req.headers['x-forwarded-proto'] === 'https' || req.isSecure();
+}
+
+/** Button values come from the client; keep only what survives a JSON round trip (the store's schema). */
+function jsonSafe(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { SUPPORTED_LANGUAGES } from './i18n/languages.js';
+import { CodedError, ErrorCode } from './core/errors.js';
+
+/**
+ * The only module that reads process.env. Every variable is validated here at start; a bad value
+ * stops the start with one message that lists every problem.
+ */
+
+const boolean = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const origins = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/ }).or(z.literal('*'))));
+
+const EnvSchema = z.object({
+  PORT: int(3978, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  STORE_FILE: z.string().min(1).default('data/db.json'),
+  DIRECTORY_FILE: z.string().min(1).default('data/directory.json'),
+  LOCALES_DIR: z.string().min(1).default('locales'),
+  DEFAULT_LANGUAGE: z.enum(SUPPORTED_LANGUAGES).default('en'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_CHAT_ENABLED: boolean(true),
+  WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  WEB_ALLOWED_ORIGINS: origins,
+  WEB_TOKEN_TTL_SECONDS: int(1800, 60, 86400),
+  WEB_CONVERSATION_IDLE_MINUTES: int(120, 5, 60 * 24 * 30),
+  WEB_MAX_MESSAGE_LENGTH: int(2000, 50, 10000),
+  WEB_RATE_LIMIT_PER_MINUTE: int(120, 1, 100000),
+  CALLBACK_RETENTION_DAYS: int(90, 1, 3650),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof EnvSchema>) {
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL,
+    storeFile: env.STORE_FILE,
+    directoryFile: env.DIRECTORY_FILE,
+    localesDir: env.LOCALES_DIR,
+    defaultLanguage: env.DEFAULT_LANGUAGE,
+    logLevel: env.LOG_LEVEL,
+    web: {
+      enabled: env.WEB_CHAT_ENABLED,
+      secret: env.WEB_CHAT_SECRET,
+      allowedOrigins: env.WEB_ALLOWED_ORIGINS,
+      tokenTtlSeconds: env.WEB_TOKEN_TTL_SECONDS,
+      conversationIdleMinutes: env.WEB_CONVERSATION_IDLE_MINUTES,
+      maxMessageLength: env.WEB_MAX_MESSAGE_LENGTH,
+      rateLimitPerMinute: env.WEB_RATE_LIMIT_PER_MINUTE,
+    },
+    retention: {
+      callbackDays: env.CALLBACK_RETENTION_DAYS,
+    },
+  };
+}
+
+/** Parses the environment; throws one CodedError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new CodedError(
+      ErrorCode.ConfigInvalid,
+      `Invalid environment (see .env.example):\n${lines.join('\n')}`,
+    );
+  }
+  return toConfig(result.data);
+}

@@ -1,0 +1,481 @@
+import type { DirectoryView } from '../directory/directory.js';
+import type { Translations, Translator } from '../i18n/i18n.js';
+import { isLanguage, resolveLanguage, SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
+import type { Log } from '../log.js';
+import type { DialogStatesRepository } from '../store/dialogStates.js';
+import type { DialogFrame, JsonValue } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import type { UsersRepository } from '../store/users.js';
+import { CodedError, ErrorCode, isCodedError } from './errors.js';
+import type { Dialog, DialogTurn, DialogUser, StepResult } from './dialog.js';
+import type { InboundMessage, OutboundReply } from './messages.js';
+import { recognizeChoice, renderPrompt } from './prompts.js';
+import type { Services } from './services.js';
+import { KeyedQueue } from './keyedQueue.js';
+import { containsAny, matchesAny } from './text.js';
+
+/** Dialog ids the engine itself relies on. */
+export const CoreDialog = {
+  Menu: 'menu',
+  Emergency: 'emergency',
+  Language: 'language',
+} as const;
+
+/** Button payload prefixes understood anywhere in a conversation. */
+export const Payload = {
+  startDialog: 'dialog:',
+  setLanguage: 'language:',
+  command: 'cmd:',
+} as const;
+
+/** Checks a free-text answer; returns a translation key explaining the refusal, or undefined. */
+export type TextCheck = (text: string, lang: Language) => string | undefined;
+
+export interface EngineDeps {
+  store: Store;
+  users: UsersRepository;
+  dialogStates: DialogStatesRepository;
+  /** A getter, so a reloaded directory takes effect on the next turn. */
+  directory: () => DirectoryView;
+  translations: Translations;
+  dialogs: readonly Dialog[];
+  services: Services;
+  textChecks: Record<'noPersonalData', TextCheck>;
+  defaultLanguage: Language;
+  clock: () => Date;
+  log: Log;
+}
+
+export interface TurnHooks {
+  /** Called with the turn's replies just before the single store write of the turn. */
+  beforeCommit?: (replies: OutboundReply[], language: Language) => void;
+}
+
+export interface TurnOutcome {
+  replies: OutboundReply[];
+  language: Language;
+  /** False when the turn failed and the replies are the safety fallback (nothing was stored). */
+  committed: boolean;
+}
+
+type Command = 'emergency' | 'help' | 'menu' | 'cancel' | 'language';
+const COMMANDS: readonly Command[] = ['emergency', 'help', 'menu', 'cancel', 'language'];
+/** Guards against a dialog that loops through steps without ever asking. */
+const MAX_STEPS_PER_TURN = 50;
+
+/**
+ * The channel-neutral engine: load user and dialog state, handle global interrupts, run the current
+ * step or route to a dialog, save once, return replies. Channels call `handle` and render the result.
+ */
+export class Engine {
+  private readonly dialogs: Map<string, Dialog>;
+  private readonly allTranslators: Translator[];
+  /** Turns of one conversation run one after another, so two quick clicks never interleave. */
+  private readonly queue = new KeyedQueue();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.dialogs = new Map(deps.dialogs.map((d) => [d.id, d]));
+    for (const id of Object.values(CoreDialog)) {
+      if (!this.dialogs.has(id)) throw new CodedError(ErrorCode.UnknownDialog, `[Engine] missing core dialog "${id}"`);
+    }
+    this.allTranslators = SUPPORTED_LANGUAGES.map((l) => deps.translations.translator(l));
+  }
+
+  /**
+   * Runs one turn. Never throws: a failure answers with a translated error that still shows the
+   * emergency number. `hooks.beforeCommit` lets a channel store its own records of the turn (the web
+   * transcript) in the same write as the dialog state.
+   */
+  handle(inbound: InboundMessage, hooks: TurnHooks = {}): Promise<TurnOutcome> {
+    return this.queue.run(inbound.conversationKey, () => this.safeTurn(inbound, hooks));
+  }
+
+  /** Resolves when no turn is running (graceful shutdown). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async safeTurn(inbound: InboundMessage, hooks: TurnHooks): Promise<TurnOutcome> {
+    try {
+      return await this.turn(inbound, hooks);
+    } catch (err) {
+      this.deps.log.error(
+        { event: 'turn_failed', code: isCodedError(err) ? err.code : 'unexpected', channel: inbound.channel, err: isCodedError(err) ? undefined : String(err) },
+        'turn failed',
+      );
+      return this.fallbackReplies(inbound);
+    }
+  }
+
+  /** Safety first: even when the store or a dialog fails, an emergency question gets the emergency answer. */
+  private fallbackReplies(inbound: InboundMessage): TurnOutcome {
+    const language = resolveLanguage(undefined, inbound.localeHint, this.deps.defaultLanguage);
+    const tr = this.deps.translations.translator(language);
+    const number = this.deps.directory().data.emergency.number;
+    if (this.detectCommand(inbound) === 'emergency') {
+      return {
+        replies: [{ kind: 'text', text: tr.t('emergency:call', { number }) }, { kind: 'text', text: tr.t('emergency:tellInPerson') }],
+        language,
+        committed: false,
+      };
+    }
+    return { replies: [{ kind: 'text', text: tr.t('common:error', { number }) }], language, committed: false };
+  }
+
+  private async turn(inbound: InboundMessage, hooks: TurnHooks): Promise<TurnOutcome> {
+    const { users, dialogStates, store, directory, clock } = this.deps;
+    const now = clock();
+    const dir = directory();
+    const record = users.touch(inbound.userKey, inbound.channel, now);
+    if (inbound.address) users.setAddress(inbound.userKey, inbound.address);
+    const stack = dialogStates.load(inbound.conversationKey);
+
+    const turn = new TurnRunner(this, inbound, stack, now, {
+      key: record.key,
+      channel: inbound.channel,
+      role: dir.roleFor(inbound.channel, inbound.platformUserId),
+      schoolId: record.schoolId,
+      language: record.language,
+    });
+    await turn.process();
+
+    if (turn.forgotten) {
+      this.deps.services.privacy.forget(inbound.userKey);
+      dialogStates.delete(inbound.conversationKey);
+    } else {
+      if (turn.chosenLanguage) users.setLanguage(inbound.userKey, turn.chosenLanguage);
+      if (turn.schoolChanged) users.setSchool(inbound.userKey, turn.user.schoolId);
+      dialogStates.save(inbound.conversationKey, turn.stack, now);
+    }
+    hooks.beforeCommit?.(turn.replies, turn.lang);
+    // The reply leaves only after the state it reflects is on disk.
+    await store.commit();
+    this.deps.log.info({ event: 'turn', channel: inbound.channel, kind: inbound.kind, dialog: turn.stack.at(-1)?.dialogId ?? null, replies: turn.replies.length });
+    return { replies: turn.replies, language: turn.lang, committed: true };
+  }
+
+  /* Shared lookups for the turn runner. */
+
+  get engineDeps(): EngineDeps {
+    return this.deps;
+  }
+
+  dialog(id: string): Dialog {
+    const d = this.dialogs.get(id);
+    if (!d) throw new CodedError(ErrorCode.UnknownDialog, `[Engine] unknown dialog "${id}"`);
+    return d;
+  }
+
+  hasDialog(id: string): boolean {
+    return this.dialogs.has(id);
+  }
+
+  get translators(): readonly Translator[] {
+    return this.allTranslators;
+  }
+
+  /** Global commands: a `cmd:` button, or a keyword in any supported language. */
+  detectCommand(inbound: Pick<InboundMessage, 'text' | 'choice'>): Command | undefined {
+    if (inbound.choice?.startsWith(Payload.command)) {
+      const cmd = inbound.choice.slice(Payload.command.length);
+      return (COMMANDS as readonly string[]).includes(cmd) ? (cmd as Command) : undefined;
+    }
+    if (inbound.choice !== undefined || !inbound.text.trim()) return undefined;
+    const emergencyNumber = this.deps.directory().data.emergency.number;
+    if (matchesAny(inbound.text, [emergencyNumber])) return 'emergency';
+    return COMMANDS.find((cmd) => this.allTranslators.some((tr) => matchesAny(inbound.text, tr.list(`commands:${cmd}`))));
+  }
+
+  /** A language picked by button (`language:nl`) or by typing its own name ("Nederlands"). */
+  detectLanguage(inbound: Pick<InboundMessage, 'text' | 'choice'>): Language | undefined {
+    if (inbound.choice?.startsWith(Payload.setLanguage)) {
+      const lng = inbound.choice.slice(Payload.setLanguage.length);
+      return isLanguage(lng) ? lng : undefined;
+    }
+    if (inbound.choice !== undefined) return undefined;
+    return this.allTranslators.find((tr) => matchesAny(inbound.text, [tr.t('common:languageName')]))?.lang;
+  }
+
+  /** A dialog whose intent phrases the text contains, and the language those phrases are in. */
+  detectIntent(text: string, preferred: Language): { dialog: Dialog; lang: Language } | undefined {
+    const ordered = [this.deps.translations.translator(preferred), ...this.allTranslators.filter((t) => t.lang !== preferred)];
+    for (const tr of ordered) {
+      for (const dialog of this.dialogs.values()) {
+        if (dialog.intent && containsAny(text, tr.list(dialog.intent))) return { dialog, lang: tr.lang };
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The work of one turn: mutable stack, language and replies, discarded unless the turn succeeds. */
+class TurnRunner {
+  readonly replies: OutboundReply[] = [];
+  lang: Language;
+  chosenLanguage: Language | undefined;
+  schoolChanged = false;
+  forgotten = false;
+  user: DialogUser;
+  private steps = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly inbound: InboundMessage,
+    readonly stack: DialogFrame[],
+    private readonly now: Date,
+    user: DialogUser,
+  ) {
+    this.user = user;
+    this.lang = resolveLanguage(user.language, inbound.localeHint, engine.engineDeps.defaultLanguage);
+  }
+
+  private get tr(): Translator {
+    return this.engine.engineDeps.translations.translator(this.lang);
+  }
+
+  private readonly translatorFor = (lang: Language): Translator => this.engine.engineDeps.translations.translator(lang);
+
+  private get top(): DialogFrame | undefined {
+    return this.stack.at(-1);
+  }
+
+  async process(): Promise<void> {
+    const { inbound, engine } = this;
+    if (inbound.kind === 'start') {
+      if (this.top) this.reprompt();
+      else await this.start(CoreDialog.Menu, { welcome: true });
+      return;
+    }
+
+    const focused = this.top ? engine.dialog(this.top.dialogId) : undefined;
+    // The language picker answers its own question; elsewhere a language button or name switches at once.
+    const language = focused?.id === CoreDialog.Language ? undefined : engine.detectLanguage(inbound);
+    if (language) {
+      this.switchLanguage(language);
+      this.say({ kind: 'text', text: this.tr.t('common:languageChanged') });
+      if (this.top) this.resumeAfterInterrupt();
+      else await this.start(CoreDialog.Menu);
+      return;
+    }
+
+    const command = engine.detectCommand(inbound);
+    if (command && !(focused?.holdsFocus && command !== 'emergency')) return this.runCommand(command);
+
+    if (inbound.choice?.startsWith(Payload.startDialog) && !focused?.holdsFocus) {
+      const id = inbound.choice.slice(Payload.startDialog.length);
+      if (engine.hasDialog(id)) return this.startFromUser(id);
+    }
+
+    const top = this.top;
+    if (top?.waiting === 'prompt' && top.prompt) {
+      const answer = this.recognize(top);
+      if (answer.kind === 'ok') {
+        return this.advance(top, answer.value);
+      }
+      if (answer.kind === 'refused') {
+        this.say({ kind: 'text', text: this.tr.t(answer.reason, answer.params) });
+        this.reprompt();
+        return;
+      }
+    }
+
+    const intent = inbound.text && !focused?.holdsFocus ? engine.detectIntent(inbound.text, this.lang) : undefined;
+    if (intent) {
+      if (!this.user.language && intent.lang !== this.lang) this.switchLanguage(intent.lang);
+      return this.startFromUser(intent.dialog.id);
+    }
+
+    this.say({ kind: 'text', text: this.tr.t('common:notUnderstood') });
+    if (this.top) this.reprompt();
+    else await this.start(CoreDialog.Menu);
+  }
+
+  private async runCommand(command: Command): Promise<void> {
+    switch (command) {
+      case 'emergency':
+        // Asked again while the emergency answer waits: show it again rather than stacking copies.
+        if (this.top?.dialogId === CoreDialog.Emergency) this.stack.pop();
+        return this.start(CoreDialog.Emergency);
+      case 'language':
+        return this.start(CoreDialog.Language);
+      case 'help':
+        this.say({ kind: 'text', text: this.tr.t('common:help', { number: this.engine.engineDeps.directory().data.emergency.number }) });
+        if (this.top) this.reprompt();
+        else await this.start(CoreDialog.Menu);
+        return;
+      case 'cancel':
+        this.stack.length = 0;
+        this.say({ kind: 'text', text: this.tr.t('common:cancelled') });
+        return this.start(CoreDialog.Menu);
+      case 'menu':
+        this.stack.length = 0;
+        return this.start(CoreDialog.Menu);
+    }
+  }
+
+  /** Starts a dialog the user asked for: interrupting ones go on top, others replace what was running. */
+  private async startFromUser(id: string): Promise<void> {
+    const dialog = this.engine.dialog(id);
+    if (dialog.roles && !dialog.roles.includes(this.user.role)) {
+      this.say({ kind: 'text', text: this.tr.t('common:notAllowed') });
+      if (this.top) this.reprompt();
+      else await this.start(CoreDialog.Menu);
+      return;
+    }
+    if (!dialog.interrupts) this.stack.length = 0;
+    return this.start(id);
+  }
+
+  private recognize(
+    frame: DialogFrame,
+  ): { kind: 'ok'; value: string } | { kind: 'refused'; reason: string; params?: Record<string, unknown> } | { kind: 'none' } {
+    const prompt = frame.prompt!;
+    const chosen = recognizeChoice(prompt, this.inbound, this.engine.translators);
+    if (chosen !== undefined) return { kind: 'ok', value: chosen };
+    if (!prompt.freeText || this.inbound.choice !== undefined) return { kind: 'none' };
+    const text = this.inbound.text.trim();
+    if (!text) return { kind: 'none' };
+    if (text.length > prompt.freeText.maxLength) {
+      return { kind: 'refused', reason: 'common:tooLong', params: { max: prompt.freeText.maxLength } };
+    }
+    if (prompt.freeText.check !== 'none') {
+      const reason = this.engine.engineDeps.textChecks[prompt.freeText.check](text, this.lang);
+      if (reason) return { kind: 'refused', reason };
+    }
+    return { kind: 'ok', value: text };
+  }
+
+  private say(...replies: OutboundReply[]): void {
+    this.replies.push(...replies);
+  }
+
+  private switchLanguage(lang: Language): void {
+    this.lang = lang;
+    this.chosenLanguage = lang;
+    this.user = { ...this.user, language: lang };
+  }
+
+  /** Asks the waiting question again, in the current language. */
+  private reprompt(): void {
+    const top = this.top;
+    if (top?.waiting === 'prompt' && top.prompt) this.say(renderPrompt(top.prompt, this.tr, this.translatorFor));
+  }
+
+  /** After an interrupt on top ended (or a language switch), the dialog underneath re-asks its question. */
+  private resumeAfterInterrupt(): void {
+    this.reprompt();
+  }
+
+  private async start(id: string, args: Record<string, JsonValue> = {}): Promise<void> {
+    const dialog = this.engine.dialog(id);
+    this.stack.push({ dialogId: id, step: dialog.steps[0]!.name, values: {}, args, waiting: 'prompt' });
+    await this.run(undefined);
+  }
+
+  /** The answer goes to the step after the one that asked. */
+  private async advance(frame: DialogFrame, answer: JsonValue): Promise<void> {
+    const dialog = this.engine.dialog(frame.dialogId);
+    const following = this.stepAfter(dialog, frame.step);
+    frame.prompt = undefined;
+    if (!following) return this.finish(undefined, true);
+    frame.step = following;
+    await this.run(answer);
+  }
+
+  private stepAfter(dialog: Dialog, step: string): string | undefined {
+    const index = dialog.steps.findIndex((s) => s.name === step);
+    if (index < 0) throw new CodedError(ErrorCode.UnknownStep, `[Engine] ${dialog.id} has no step "${step}"`);
+    return dialog.steps[index + 1]?.name;
+  }
+
+  /** Runs steps of the top frame until one asks or the stack empties. */
+  private async run(answer: JsonValue | undefined): Promise<void> {
+    let pending = answer;
+    for (;;) {
+      const frame = this.top;
+      if (!frame) return;
+      if (++this.steps > MAX_STEPS_PER_TURN) throw new Error(`[Engine] too many steps in one turn (${frame.dialogId})`);
+      const dialog = this.engine.dialog(frame.dialogId);
+      const step = dialog.steps.find((s) => s.name === frame.step);
+      if (!step) throw new CodedError(ErrorCode.UnknownStep, `[Engine] ${dialog.id} has no step "${frame.step}"`);
+      const result: StepResult = await step(this.dialogTurn(frame, pending));
+      pending = undefined;
+      switch (result.type) {
+        case 'ask':
+          frame.waiting = 'prompt';
+          frame.prompt = result.prompt;
+          this.say(renderPrompt(result.prompt, this.tr, this.translatorFor));
+          return;
+        case 'next': {
+          const following = this.stepAfter(dialog, frame.step);
+          if (!following) return this.finish(undefined, true);
+          frame.step = following;
+          continue;
+        }
+        case 'goto':
+          this.stepAfter(dialog, result.step); // validates the name
+          frame.step = result.step;
+          continue;
+        case 'end':
+          return this.finish(result.result, result.showMenu);
+        case 'begin': {
+          frame.waiting = 'child';
+          const child = this.engine.dialog(result.dialogId);
+          this.stack.push({ dialogId: child.id, step: child.steps[0]!.name, values: {}, args: result.args, waiting: 'prompt' });
+          continue;
+        }
+        case 'replace': {
+          this.stack.pop();
+          const next = this.engine.dialog(result.dialogId);
+          this.stack.push({ dialogId: next.id, step: next.steps[0]!.name, values: {}, args: result.args, waiting: 'prompt' });
+          continue;
+        }
+      }
+    }
+  }
+
+  /** Pops the finished dialog and hands control to whatever is underneath, or to the menu. */
+  private async finish(result: JsonValue | undefined, showMenu: boolean): Promise<void> {
+    this.stack.pop();
+    const parent = this.top;
+    if (!parent) {
+      if (showMenu && !this.forgotten) await this.start(CoreDialog.Menu);
+      return;
+    }
+    if (parent.waiting === 'child') {
+      const following = this.stepAfter(this.engine.dialog(parent.dialogId), parent.step);
+      if (!following) return this.finish(result, showMenu);
+      parent.step = following;
+      parent.waiting = 'prompt';
+      return this.run(result ?? null);
+    }
+    this.resumeAfterInterrupt();
+  }
+
+  private dialogTurn(frame: DialogFrame, answer: JsonValue | undefined): DialogTurn {
+    const deps = this.engine.engineDeps;
+    const tr = this.tr;
+    return {
+      input: { text: this.inbound.text, choice: this.inbound.choice },
+      answer,
+      values: frame.values,
+      args: frame.args,
+      lang: this.lang,
+      t: tr.t,
+      user: this.user,
+      directory: deps.directory(),
+      services: deps.services,
+      now: this.now,
+      say: (...replies) => this.say(...replies),
+      setLanguage: (lang) => this.switchLanguage(lang),
+      forgetMe: () => {
+        this.forgotten = true;
+        this.stack.length = 0;
+      },
+      setSchool: (schoolId) => {
+        this.user = { ...this.user, schoolId };
+        this.schoolChanged = true;
+      },
+    };
+  }
+}

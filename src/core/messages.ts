@@ -1,0 +1,55 @@
+import type { ConversationAddress } from '../store/schema.js';
+
+/** The channel-neutral messages the engine consumes and produces. Channels translate to and from these. */
+export type ChannelId = ConversationAddress['channel'];
+
+export interface InboundMessage {
+  /** `start`: the conversation was opened (web chat created, bot installed); `message`: the user said something. */
+  kind: 'start' | 'message';
+  channel: ChannelId;
+  /** `${channel}:${platform user id}` */
+  userKey: string;
+  /** `${channel}:${platform conversation id}` */
+  conversationKey: string;
+  /** The platform's own user id, used to look up a role in the directory. */
+  platformUserId?: string;
+  text: string;
+  /** A button payload, when the user clicked instead of typing. */
+  choice?: string;
+  /** Teams activity.locale, Slack users.info locale, the browser's language. */
+  localeHint?: string;
+  /** Where proactive messages for this user go. */
+  address?: ConversationAddress;
+}
+
+export interface Choice {
+  label: string;
+  value: string;
+}
+
+export interface Field {
+  label: string;
+  value: string;
+}
+
+export type OutboundReply =
+  | { kind: 'text'; text: string }
+  | { kind: 'choices'; text: string; choices: Choice[] }
+  /** A block of labelled facts, e.g. a contact person's phone, e-mail and hours. */
+  | { kind: 'card'; title: string; fields: Field[] }
+  /** An ordered list, e.g. what will happen next. */
+  | { kind: 'steps'; title: string; steps: { title: string; detail: string }[] };
+
+/** The plain-text rendering every channel can fall back to (Slack's `text`, notifications, screen readers). */
+export function replyAsPlainText(reply: OutboundReply): string {
+  switch (reply.kind) {
+    case 'text':
+      return reply.text;
+    case 'choices':
+      return [reply.text, ...reply.choices.map((c, i) => `${i + 1}. ${c.label}`)].join('\n');
+    case 'card':
+      return [reply.title, ...reply.fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
+    case 'steps':
+      return [reply.title, ...reply.steps.map((s, i) => `${i + 1}. ${s.title}: ${s.detail}`)].join('\n');
+  }
+}

@@ -1,0 +1,72 @@
+import type { Language } from '../i18n/languages.js';
+import { FIRST_NAMES } from './firstNames.js';
+
+/**
+ * Refuses free text that looks like it names or identifies a person (privacy by design: the
+ * assistant never stores pupil data). Returns the translation key of the reason, or undefined when
+ * the text looks safe. Deliberately cautious: a false refusal costs a rephrase, a miss costs a child's
+ * privacy. The refused text itself is never stored or logged.
+ */
+export function containsPersonalData(text: string, lang: Language): string | undefined {
+  if (EMAIL.test(text)) return 'personalData:email';
+  if (HANDLE.test(text)) return 'personalData:handle';
+  if (DATE_NUMERIC.test(text) || DATE_WORDS.test(text)) return 'personalData:date';
+  if (hasPhoneNumber(text)) return 'personalData:phone';
+  if (ADDRESS.test(text) || POSTCODE.test(text)) return 'personalData:address';
+  if (INITIALS.test(text)) return 'personalData:name';
+  if (namesAPerson(text, lang)) return 'personalData:name';
+  return undefined;
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[a-z]{2,}/iu;
+/** @handle on social media (an @ not part of an e-mail address). */
+const HANDLE = /(^|[\s(])@[\p{L}\p{N}_.]{2,}/u;
+/** 12/03/2011, 12-3-11, 2011-03-12, 12.03.2011 */
+const DATE_NUMERIC = /\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})\b/;
+const MONTHS = [
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+  'januari', 'februari', 'maart', 'mei', 'juni', 'juli', 'augustus', 'oktober',
+  'janvier', 'fevrier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'août', 'septembre', 'octobre', 'novembre', 'decembre', 'décembre',
+  'januar', 'februar', 'märz', 'maerz', 'dezember',
+].join('|');
+/** 12 March 2011, 3 mei 2010, 1er avril 2012, 12. März 2011 */
+const DATE_WORDS = new RegExp(`\\b\\d{1,2}(er|e|\\.)?\\s+(${MONTHS})\\s+\\d{4}\\b`, 'iu');
+const STREET_WORDS = [
+  'street', 'st', 'road', 'rd', 'lane', 'avenue', 'ave', 'drive', 'close', 'way',
+  'straat', 'laan', 'weg', 'plein', 'dreef', 'kaai', 'steenweg', 'singel', 'gracht',
+  'rue', 'avenue', 'boulevard', 'bd', 'chemin', 'place', 'impasse', 'allée', 'allee', 'quai',
+  'straße', 'strasse', 'str', 'gasse', 'platz', 'allee', 'ring', 'damm',
+].join('|');
+/** "12 Main Street", "Kerkstraat 12", "rue de la Paix 4", "Hauptstraße 5" */
+const ADDRESS = new RegExp(
+  `(\\b\\d{1,4}\\s+([\\p{L}'-]+\\s+){0,3}(${STREET_WORDS})\\b)|(\\p{L}+(${STREET_WORDS})\\.?\\s+\\d{1,4}\\b)|(\\b(${STREET_WORDS})\\.?\\s+([\\p{L}'-]+\\s+){0,3}\\d{1,4}\\b)`,
+  'iu',
+);
+/** Dutch "1234 AB", UK "SW1A 1AA" style postcodes. */
+const POSTCODE = /\b(\d{4}\s?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b/;
+/** "J.D." or "J. D." — initials that stand for a person. */
+const INITIALS = /\b\p{Lu}\.\s?\p{Lu}\.(\s|$|,)/u;
+
+function hasPhoneNumber(text: string): boolean {
+  for (const match of text.matchAll(/\+?\d[\d ().-]{5,}\d/g)) {
+    if (match[0].replace(/\D/g, '').length >= 7) return true;
+  }
+  return false;
+}
+
+/**
+ * A first name from the list. In German every noun starts with a capital, so capitalisation is no
+ * signal there; in the other languages a lower-case word is only taken as a name when the whole text
+ * is in lower case (people who never capitalise still write names).
+ */
+function namesAPerson(text: string, lang: Language): boolean {
+  const allLowerCase = text === text.toLowerCase();
+  for (const match of text.matchAll(/[\p{L}'-]+/gu)) {
+    const word = match[0];
+    const bare = word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['-].*$/, '');
+    if (!FIRST_NAMES.has(bare)) continue;
+    const capitalised = word[0] !== word[0]!.toLowerCase();
+    if (lang === 'de' || capitalised || allLowerCase) return true;
+  }
+  return false;
+}

@@ -1,0 +1,63 @@
+import { SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
+import type { Translator } from '../i18n/i18n.js';
+import type { JsonValue, PromptSpec, TextSpec } from '../store/schema.js';
+import type { OutboundReply } from './messages.js';
+import { normalize } from './text.js';
+
+/** Renders language-neutral prompts and recognises answers to them, typed or clicked. */
+
+function isLocalizedRecord(value: JsonValue | undefined): value is Record<Language, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    SUPPORTED_LANGUAGES.every((l) => typeof (value as Record<string, JsonValue>)[l] === 'string')
+  );
+}
+
+/** Renders a text spec; `translatorFor` serves specs pinned to another language. */
+export function renderText(spec: TextSpec, tr: Translator, translatorFor?: (lang: Language) => Translator): string {
+  if ('literal' in spec) return typeof spec.literal === 'string' ? spec.literal : spec.literal[tr.lang];
+  if (spec.lng && spec.lng !== tr.lang && translatorFor) return renderText({ ...spec, lng: undefined }, translatorFor(spec.lng));
+  const params: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(spec.params ?? {})) {
+    params[name] = isLocalizedRecord(value) ? value[tr.lang] : value;
+  }
+  return tr.t(spec.key, params);
+}
+
+export function renderPrompt(prompt: PromptSpec, tr: Translator, translatorFor: (lang: Language) => Translator): OutboundReply {
+  const text = renderText(prompt.text, tr, translatorFor);
+  if (!prompt.choices?.length) return { kind: 'text', text };
+  return {
+    kind: 'choices',
+    text,
+    choices: prompt.choices.map((c) => ({ value: c.value, label: renderText(c.label, tr, translatorFor) })),
+  };
+}
+
+/**
+ * Finds the choice a user meant: the button payload, the number shown before it, or its label typed
+ * in any supported language (a user may have switched language since the buttons were shown).
+ */
+export function recognizeChoice(
+  prompt: PromptSpec,
+  input: { text: string; choice?: string },
+  translators: readonly Translator[],
+): string | undefined {
+  const choices = prompt.choices ?? [];
+  if (choices.length === 0) return undefined;
+  if (input.choice !== undefined) {
+    return choices.find((c) => c.value === input.choice)?.value;
+  }
+  const typed = normalize(input.text);
+  if (typed === '') return undefined;
+  if (/^\d{1,2}$/.test(typed)) {
+    return choices[Number(typed) - 1]?.value;
+  }
+  for (const tr of translators) {
+    const hit = choices.find((c) => normalize(renderText(c.label, tr, (l) => translators.find((x) => x.lang === l) ?? tr)) === typed);
+    if (hit) return hit.value;
+  }
+  return choices.find((c) => normalize(c.value) === typed)?.value;
+}

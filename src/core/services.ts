@@ -1,0 +1,23 @@
+/**
+ * Domain services the dialogs may use, handed over by the engine through the turn (never imported
+ * directly), so dialogs stay testable and never touch the store.
+ */
+export interface PrivacyService {
+  /** What the store holds about this user, as counts and plain facts (never content). */
+  describe(userKey: string): StoredAboutUser;
+  /** Deletes everything stored about this user. */
+  forget(userKey: string): void;
+}
+
+export interface StoredAboutUser {
+  hasRecord: boolean;
+  language?: string;
+  schoolId?: string;
+  channel?: string;
+  hasProactiveAddress: boolean;
+  webConversations: number;
+}
+
+export interface Services {
+  privacy: PrivacyService;
+}

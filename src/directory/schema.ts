@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
+
+/**
+ * The local directory: every fact that differs per municipality (people, schools, partners,
+ * steps, protocol). Edited by coordinators in data/directory.json, validated at start.
+ */
+
+/** One string per supported language; every language is required so no user sees a gap. */
+export const LocalizedText = z.object(
+  Object.fromEntries(SUPPORTED_LANGUAGES.map((lng) => [lng, z.string().trim().min(1)])) as Record<
+    Language,
+    z.ZodString
+  >,
+);
+export type LocalizedText = z.infer<typeof LocalizedText>;
+
+const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes');
+const IsoDate = z.iso.date();
+const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)');
+const Phone = z.string().regex(/^\+?[0-9 ()./-]{3,20}$/, 'a phone number such as +32 3 123 45 67');
+const Email = z.email();
+
+const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Europe/Brussels');
+
+export const Person = z.object({
+  id: Id,
+  name: z.string().min(1),
+  /** liaison: keeps contact with their schools; coordinator: also sees every school and the protocol. */
+  role: z.enum(['liaison', 'coordinator']),
+  phone: Phone,
+  email: Email,
+  hours: LocalizedText,
+  languages: z.array(z.enum(SUPPORTED_LANGUAGES)).min(1),
+  /** Platform identities that prove the role (Slack user id, Teams AAD object id). */
+  slackUserId: z.string().min(1).optional(),
+  teamsUserId: z.string().min(1).optional(),
+  /** Who takes over unacknowledged call-back requests. */
+  backupId: Id.optional(),
+});
+export type Person = z.infer<typeof Person>;
+
+export const School = z.object({
+  id: Id,
+  name: z.string().min(1),
+  liaisonId: Id,
+  /** The person inside the school a worried teacher talks to first (care coordinator, DSL …). */
+  careContact: z.object({ role: LocalizedText, name: z.string().min(1).optional() }),
+  /** Overrides intervals.contactDays for this school. */
+  contactIntervalDays: z.number().int().min(1).max(365).optional(),
+});
+export type School = z.infer<typeof School>;
+
+export const Partner = z.object({
+  id: Id,
+  name: LocalizedText,
+  tasks: LocalizedText,
+  /** What this partner shares with, or needs from, the network, and why. */
+  shares: LocalizedText,
+});
+export type Partner = z.infer<typeof Partner>;
+
+export const NextStep = z.object({
+  id: Id,
+  title: LocalizedText,
+  description: LocalizedText,
+  timeFrame: LocalizedText,
+  partnerId: Id.optional(),
+});
+export type NextStep = z.infer<typeof NextStep>;
+
+/** The information-sharing protocol, with the elements the RAN LOCAL paper asks for. */
+export const Protocol = z.object({
+  title: LocalizedText,
+  purpose: LocalizedText,
+  coordinatorId: Id,
+  sharing: z
+    .array(z.object({ partnerId: Id, what: LocalizedText, why: LocalizedText }))
+    .min(1),
+  lawfulBasis: LocalizedText,
+  whenAndHow: LocalizedText,
+  retention: LocalizedText,
+  rights: LocalizedText,
+  /** What feedback a teacher who raised a worry can honestly expect. */
+  feedbackToReporter: LocalizedText,
+  signedOn: IsoDate.optional(),
+  signatoryPartnerIds: z.array(Id).default([]),
+  lastEvaluatedOn: IsoDate.optional(),
+});
+export type Protocol = z.infer<typeof Protocol>;
+
+export const Directory = z
+  .object({
+    schemaVersion: z.literal(1),
+    municipality: z.object({ id: Id, name: LocalizedText }),
+    timeZone: TimeZone,
+    defaultLanguage: z.enum(SUPPORTED_LANGUAGES),
+    emergency: z.object({ number: z.string().regex(/^[0-9 +]{2,15}$/, 'digits only, e.g. 112') }),
+    /** The municipality's general prevention desk, for schools not (yet) in the list. */
+    generalContact: z.object({
+      name: LocalizedText,
+      phone: Phone,
+      email: Email,
+      hours: LocalizedText,
+    }),
+    workingHours: z
+      .object({
+        days: z.array(z.number().int().min(1).max(7)).min(1),
+        start: Time,
+        end: Time,
+      })
+      .refine((w) => w.start < w.end, { message: 'start must be before end', path: ['end'] }),
+    intervals: z.object({
+      contactDays: z.number().int().min(1).max(365).default(30),
+      callbackAcknowledgeWorkingDays: z.number().int().min(1).max(10).default(1),
+      callbackEscalateWorkingDays: z.number().int().min(1).max(20).default(2),
+      protocolEvaluationMonths: z.number().int().min(1).max(12).default(3),
+      platformMeetingsPerYear: z.number().int().min(1).max(12).default(2),
+      platformMeetingReminderWeeks: z.number().int().min(1).max(12).default(4),
+    }),
+    people: z.array(Person).min(1),
+    schools: z.array(School).min(1),
+    partners: z.array(Partner).min(1),
+    nextSteps: z.array(NextStep).min(1),
+    protocol: Protocol,
+    platformMeetings: z.array(z.object({ date: IsoDate, place: LocalizedText })).default([]),
+  })
+  .superRefine((d, ctx) => {
+    const unique = (items: { id: string }[], path: string) => {
+      const seen = new Set<string>();
+      items.forEach((item, i) => {
+        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${item.id}"` });
+        seen.add(item.id);
+      });
+    };
+    unique(d.people, 'people');
+    unique(d.schools, 'schools');
+    unique(d.partners, 'partners');
+    unique(d.nextSteps, 'nextSteps');
+
+    const people = new Set(d.people.map((p) => p.id));
+    const partners = new Set(d.partners.map((p) => p.id));
+    const mustBe = (set: Set<string>, id: string | undefined, path: (string | number)[], what: string) => {
+      if (id !== undefined && !set.has(id)) ctx.addIssue({ code: 'custom', path, message: `no ${what} with id "${id}"` });
+    };
+    d.people.forEach((p, i) => mustBe(people, p.backupId, ['people', i, 'backupId'], 'person'));
+    d.schools.forEach((s, i) => mustBe(people, s.liaisonId, ['schools', i, 'liaisonId'], 'person'));
+    d.nextSteps.forEach((s, i) => mustBe(partners, s.partnerId, ['nextSteps', i, 'partnerId'], 'partner'));
+    mustBe(people, d.protocol.coordinatorId, ['protocol', 'coordinatorId'], 'person');
+    d.protocol.sharing.forEach((s, i) => mustBe(partners, s.partnerId, ['protocol', 'sharing', i, 'partnerId'], 'partner'));
+    d.protocol.signatoryPartnerIds.forEach((id, i) =>
+      mustBe(partners, id, ['protocol', 'signatoryPartnerIds', i], 'partner'),
+    );
+  });
+export type Directory = z.infer<typeof Directory>;

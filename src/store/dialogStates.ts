@@ -1,0 +1,25 @@
+import type { Store } from './store.js';
+import type { DialogFrame } from './schema.js';
+
+/** Dialog stacks per conversation: the only module that touches `data.dialogs`. */
+export class DialogStatesRepository {
+  constructor(private readonly store: Store) {}
+
+  /** A copy of the stack, so a turn that fails half-way leaves the stored stack as it was. */
+  load(conversationKey: string): DialogFrame[] {
+    const state = this.store.data.dialogs[conversationKey];
+    return state ? structuredClone(state.stack) : [];
+  }
+
+  save(conversationKey: string, stack: DialogFrame[], now: Date): void {
+    if (stack.length === 0) {
+      delete this.store.data.dialogs[conversationKey];
+      return;
+    }
+    this.store.data.dialogs[conversationKey] = { stack, updatedAt: now.toISOString() };
+  }
+
+  delete(conversationKey: string): void {
+    delete this.store.data.dialogs[conversationKey];
+  }
+}

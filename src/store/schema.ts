@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { SUPPORTED_LANGUAGES } from '../i18n/languages.js';
+
+/**
+ * The shape of the store file (lowdb JSON). Parsed on open, so a hand-edited or half-written file
+ * fails at start instead of mid-conversation. Bump STORE_VERSION with a migration when it changes.
+ */
+export const STORE_VERSION = 1;
+
+const Json: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]),
+);
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+const Timestamp = z.iso.datetime();
+const Lang = z.enum(SUPPORTED_LANGUAGES);
+
+/** Where a proactive message for this user goes; one variant per channel, opaque to the core. */
+export const ConversationAddress = z.object({
+  channel: z.enum(['web', 'slack', 'teams', 'test']),
+  conversationId: z.string().min(1),
+  data: z.record(z.string(), Json).default({}),
+});
+export type ConversationAddress = z.infer<typeof ConversationAddress>;
+
+export const User = z.object({
+  key: z.string().min(1),
+  channel: z.enum(['web', 'slack', 'teams', 'test']),
+  /** Set only when the user chose a language; otherwise the channel's hint applies. */
+  language: Lang.optional(),
+  /** The school a teacher picked last time (a directory id), remembered for the next worry. */
+  schoolId: z.string().optional(),
+  address: ConversationAddress.optional(),
+  createdAt: Timestamp,
+  lastSeenAt: Timestamp,
+});
+export type User = z.infer<typeof User>;
+
+/** A text to render later in whatever language the user then speaks. */
+export const TextSpec = z.union([
+  z.object({
+    key: z.string().min(1),
+    params: z.record(z.string(), Json).optional(),
+    /** Render in this language whatever the user speaks (a language's own name in the picker). */
+    lng: Lang.optional(),
+  }),
+  z.object({ literal: z.union([z.string(), z.record(Lang, z.string())]) }),
+]);
+export type TextSpec = z.infer<typeof TextSpec>;
+
+/** A question waiting for its answer, kept language-neutral so a language change can re-ask it. */
+export const PromptSpec = z.object({
+  text: TextSpec,
+  choices: z.array(z.object({ value: z.string().min(1), label: TextSpec })).optional(),
+  /** For free-text questions: the longest answer accepted and the check it must pass. */
+  freeText: z
+    .object({ maxLength: z.number().int().min(1), check: z.enum(['none', 'noPersonalData']).default('none') })
+    .optional(),
+});
+export type PromptSpec = z.infer<typeof PromptSpec>;
+
+export const DialogFrame = z.object({
+  dialogId: z.string().min(1),
+  step: z.string().min(1),
+  values: z.record(z.string(), Json),
+  args: z.record(z.string(), Json).default({}),
+  /** prompt: the step asked and waits for the user; child: a dialog started on top will return a result. */
+  waiting: z.enum(['prompt', 'child']),
+  prompt: PromptSpec.optional(),
+});
+export type DialogFrame = z.infer<typeof DialogFrame>;
+
+export const DialogState = z.object({
+  stack: z.array(DialogFrame),
+  updatedAt: Timestamp,
+});
+export type DialogState = z.infer<typeof DialogState>;
+
+/** A Direct Line activity as stored; only the fields the endpoint relies on are checked. */
+export const StoredActivity = z
+  .object({ id: z.string().min(1), type: z.string().min(1), timestamp: Timestamp })
+  .catchall(Json);
+export type StoredActivity = z.infer<typeof StoredActivity>;
+
+export const WebConversation = z.object({
+  id: z.string().min(1),
+  /** The anonymous visitor id this conversation belongs to; tokens are bound to it. */
+  userId: z.string().min(1),
+  /** SHA-256 hashes of the tokens that open this conversation; the tokens themselves are never stored. */
+  tokens: z.array(z.object({ hash: z.string().length(64), expiresAt: Timestamp })),
+  locale: z.string().optional(),
+  createdAt: Timestamp,
+  lastActiveAt: Timestamp,
+  /** The watermark of activities[0]; older activities were trimmed. */
+  firstWatermark: z.number().int().min(0),
+  activities: z.array(StoredActivity),
+  started: z.boolean(),
+});
+export type WebConversation = z.infer<typeof WebConversation>;
+
+export const Db = z.object({
+  version: z.literal(STORE_VERSION),
+  users: z.record(z.string(), User),
+  dialogs: z.record(z.string(), DialogState),
+  webConversations: z.record(z.string(), WebConversation),
+});
+export type Db = z.infer<typeof Db>;
+
+export function emptyDb(): Db {
+  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {} };
+}

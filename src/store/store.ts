@@ -1,0 +1,76 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Low, Memory, type Adapter } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
+import { Db, emptyDb, STORE_VERSION } from './schema.js';
+
+/**
+ * The store: one lowdb document validated on open. Repositories (one module per collection)
+ * change `data` in memory; the engine calls `commit()` once per turn. lowdb's JSONFile writes
+ * through steno (temp file + rename), so a crash mid-write leaves the previous file intact.
+ */
+export class Store {
+  constructor(
+    private readonly low: Low<Db>,
+    readonly name: string,
+  ) {}
+
+  get data(): Db {
+    return this.low.data;
+  }
+
+  /** Writes the whole document; concurrent calls are coalesced by steno. */
+  async commit(): Promise<void> {
+    await this.low.write();
+  }
+}
+
+/**
+ * Opens a store through any lowdb adapter. A file that cannot be parsed or does not match the
+ * schema stops the start with a message naming the file; the file is never written in that case.
+ */
+export async function openStore(adapter: Adapter<unknown>, name: string): Promise<Store> {
+  let raw: unknown;
+  try {
+    raw = await adapter.read();
+  } catch (err) {
+    throw new CodedError(
+      ErrorCode.StoreCorrupt,
+      `Store ${name} cannot be read: ${(err as Error).message}. The file was left untouched; fix it or restore a backup.`,
+    );
+  }
+  const isNew = raw === null;
+  if (!isNew && typeof raw === 'object' && raw !== null && 'version' in raw && typeof raw.version === 'number' && raw.version > STORE_VERSION) {
+    throw new CodedError(
+      ErrorCode.StoreInvalid,
+      `Store ${name} was written by a newer version (schema ${raw.version}, this build reads ${STORE_VERSION}). The file was left untouched.`,
+    );
+  }
+  const parsed = isNew ? { success: true as const, data: emptyDb() } : Db.safeParse(raw);
+  if (!parsed.success) {
+    throw new CodedError(
+      ErrorCode.StoreInvalid,
+      `Store ${name} does not match the expected schema; the file was left untouched:\n${formatIssues(parsed.error.issues)}`,
+    );
+  }
+  const low = new Low<Db>(adapter as Adapter<Db>, parsed.data);
+  low.data = parsed.data;
+  const store = new Store(low, name);
+  if (isNew) await store.commit();
+  return store;
+}
+
+/** The production store: a JSON file (created with its folder on first start). */
+export async function openFileStore(file: string): Promise<Store> {
+  await mkdir(dirname(file), { recursive: true });
+  // Explicit adapter, not JSONFilePreset: the preset silently switches to memory under NODE_ENV=test.
+  return openStore(new JSONFile<unknown>(file), file);
+}
+
+/** An in-memory store for tests, optionally seeded. */
+export async function openMemoryStore(seed?: Db): Promise<Store> {
+  const adapter = new Memory<unknown>();
+  if (seed) await adapter.write(structuredClone(seed));
+  return openStore(adapter, 'memory');
+}

@@ -1,0 +1,45 @@
+import type { Store } from './store.js';
+import type { ConversationAddress, User } from './schema.js';
+import type { Language } from '../i18n/languages.js';
+
+/** The users collection: the only module that touches `data.users`. */
+export class UsersRepository {
+  constructor(private readonly store: Store) {}
+
+  get(key: string): User | undefined {
+    return this.store.data.users[key];
+  }
+
+  /** Returns the user, creating the record on first contact; updates lastSeenAt. */
+  touch(key: string, channel: User['channel'], now: Date): User {
+    const existing = this.store.data.users[key];
+    if (existing) {
+      existing.lastSeenAt = now.toISOString();
+      return existing;
+    }
+    const user: User = { key, channel, createdAt: now.toISOString(), lastSeenAt: now.toISOString() };
+    this.store.data.users[key] = user;
+    return user;
+  }
+
+  setLanguage(key: string, language: Language): void {
+    const user = this.store.data.users[key];
+    if (user) user.language = language;
+  }
+
+  setSchool(key: string, schoolId: string | undefined): void {
+    const user = this.store.data.users[key];
+    if (user) user.schoolId = schoolId;
+  }
+
+  setAddress(key: string, address: ConversationAddress): void {
+    const user = this.store.data.users[key];
+    if (user) user.address = address;
+  }
+
+  delete(key: string): boolean {
+    const existed = key in this.store.data.users;
+    delete this.store.data.users[key];
+    return existed;
+  }
+}

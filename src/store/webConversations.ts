@@ -1,0 +1,59 @@
+import type { Store } from './store.js';
+import type { StoredActivity, WebConversation } from './schema.js';
+
+/** How many activities a web conversation keeps; older ones are trimmed (the watermark stays absolute). */
+export const MAX_ACTIVITIES_PER_CONVERSATION = 300;
+
+/** Web chat conversations, tokens and history: the only module that touches `data.webConversations`. */
+export class WebConversationsRepository {
+  constructor(private readonly store: Store) {}
+
+  get(id: string): WebConversation | undefined {
+    return this.store.data.webConversations[id];
+  }
+
+  create(conversation: WebConversation): void {
+    this.store.data.webConversations[conversation.id] = conversation;
+  }
+
+  /** Appends activities and returns the watermark after them. */
+  append(id: string, activities: StoredActivity[]): number {
+    const conv = this.store.data.webConversations[id];
+    if (!conv) throw new Error(`unknown web conversation ${id}`);
+    conv.activities.push(...activities);
+    const excess = conv.activities.length - MAX_ACTIVITIES_PER_CONVERSATION;
+    if (excess > 0) {
+      conv.activities.splice(0, excess);
+      conv.firstWatermark += excess;
+    }
+    return conv.firstWatermark + conv.activities.length;
+  }
+
+  delete(id: string): boolean {
+    const existed = id in this.store.data.webConversations;
+    delete this.store.data.webConversations[id];
+    return existed;
+  }
+
+  /** Ids of conversations idle since before `cutoff`. */
+  idleSince(cutoff: Date): string[] {
+    const limit = cutoff.toISOString();
+    return Object.values(this.store.data.webConversations)
+      .filter((c) => c.lastActiveAt < limit)
+      .map((c) => c.id);
+  }
+
+  idsOfUser(userId: string): string[] {
+    return Object.values(this.store.data.webConversations)
+      .filter((c) => c.userId === userId)
+      .map((c) => c.id);
+  }
+
+  /** Drops the stored transcript, keeping the watermark moving forward for connected clients. */
+  clearHistory(id: string): void {
+    const conv = this.store.data.webConversations[id];
+    if (!conv) return;
+    conv.firstWatermark += conv.activities.length;
+    conv.activities = [];
+  }
+}
