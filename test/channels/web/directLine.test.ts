@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { json, openConversation, startApp, type RunningApp, type WebActivity } from '../../helpers/server.js';
+import { text } from '../../helpers/fixtures.js';
+
+let running: RunningApp | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+describe('Direct Line endpoint (REST contract)', () => {
+  it('a token opens a conversation that starts with a welcome and the menu as suggested actions', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine, 'nl-BE');
+    expect(conv.status).toBe(201);
+    expect(conv.streamUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\/.+\/stream\?t=/);
+    const { body } = await conv.activities();
+    const [welcome, menu] = body.activities;
+    expect(welcome?.from.role).toBe('bot');
+    expect(welcome?.locale).toBe('nl');
+    expect(menu?.text).toBe(await text('nl', 'menu:prompt'));
+    expect(menu?.suggestedActions?.actions.map((a) => a.value.choice)).toContain('dialog:language');
+    expect(body.watermark).toBe(String(body.activities.length));
+  });
+
+  it('echoes the user activity with a server id and its clientActivityID, then the replies', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const before = Number((await conv.activities()).body.watermark);
+    const posted = await conv.post({ type: 'message', text: 'language', channelData: { clientActivityID: 'c-1' } });
+    expect(posted.status).toBe(200);
+    const { body } = await conv.activities(before);
+    const [echo, reply] = body.activities as [WebActivity, WebActivity];
+    expect(echo.id).toBe(posted.body.id);
+    expect(echo.from.role).toBe('user');
+    expect(echo.from.id).not.toBe('ignored'); // identity comes from the token, never the body
+    expect(echo.channelData?.clientActivityID).toBe('c-1');
+    expect(reply.text).toBe(await text('en', 'language:prompt'));
+  });
+
+  it('a click on a suggested action answers exactly as typing would', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    await conv.post({ type: 'message', text: 'language' });
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: 'Deutsch', value: { choice: 'language:de' } });
+    const { body } = await conv.activities(mark);
+    expect(body.activities.at(-1)?.text).toBe(await text('de', 'menu:prompt'));
+  });
+
+  it('a token opens exactly one conversation: any other id answers 403', async () => {
+    running = await startApp();
+    const a = await openConversation(running.directLine);
+    const b = await openConversation(running.directLine);
+    const res = await json(`${running.directLine}/conversations/${b.conversationId}/activities?watermark=0`, { token: a.token });
+    expect(res.status).toBe(403);
+    const post = await json(`${running.directLine}/conversations/${b.conversationId}/activities`, {
+      method: 'POST',
+      token: a.token,
+      body: { type: 'message', text: 'hi' },
+    });
+    expect(post.status).toBe(403);
+    expect((await json(`${running.directLine}/conversations/${a.conversationId}/activities`, { token: 'forged.token' })).status).toBe(403);
+    expect((await json(`${running.directLine}/conversations/${a.conversationId}/activities`)).status).toBe(403);
+  });
+
+  it('with WEB_CHAT_SECRET set, only the secret can mint tokens', async () => {
+    running = await startApp({ WEB_CHAT_SECRET: 'a-very-long-site-secret' });
+    expect((await json(`${running.directLine}/tokens/generate`, { method: 'POST' })).status).toBe(401);
+    expect((await json(`${running.directLine}/conversations`, { method: 'POST' })).status).toBe(401);
+    const ok = await json<{ token: string }>(`${running.directLine}/tokens/generate`, { method: 'POST', token: 'a-very-long-site-secret' });
+    expect(ok.status).toBe(200);
+    const conv = await json(`${running.directLine}/conversations`, { method: 'POST', token: ok.body.token });
+    expect(conv.status).toBe(201);
+  });
+
+  it('refreshes a token; the new one works and the old one still works until it expires', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const refreshed = await json<{ token: string; conversationId: string }>(`${running.directLine}/tokens/refresh`, {
+      method: 'POST',
+      token: conv.token,
+    });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.conversationId).toBe(conv.conversationId);
+    expect(refreshed.body.token).not.toBe(conv.token);
+    const url = `${running.directLine}/conversations/${conv.conversationId}/activities`;
+    expect((await json(url, { token: refreshed.body.token })).status).toBe(200);
+    expect((await json(url, { token: conv.token })).status).toBe(200);
+  });
+
+  it('rejects malformed and oversized activities with 4xx and keeps running', async () => {
+    running = await startApp({ WEB_MAX_MESSAGE_LENGTH: '100' });
+    const conv = await openConversation(running.directLine);
+    const url = `${running.directLine}/conversations/${conv.conversationId}/activities`;
+    expect((await json(url, { method: 'POST', token: conv.token, body: '{not json' })).status).toBe(400);
+    expect((await json(url, { method: 'POST', token: conv.token, body: { type: 42 } })).status).toBe(400);
+    expect((await conv.post({ type: 'message', text: 'x'.repeat(101) })).status).toBe(413);
+    expect((await json(url, { method: 'POST', token: conv.token, body: { type: 'message', text: 'y'.repeat(20_000) } })).status).toBe(413);
+    expect((await conv.post({ type: 'message', text: 'menu' })).status).toBe(200);
+  });
+
+  it('limits the request rate per client', async () => {
+    running = await startApp({ WEB_RATE_LIMIT_PER_MINUTE: '5' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await json(`${running.directLine}/tokens/generate`, { method: 'POST' })).status);
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+  });
+
+  it('clearing a conversation deletes it on the server; its token stops working', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    await conv.post({ type: 'message', text: 'privacy' });
+    const del = await fetch(`${running.directLine}/conversations/${conv.conversationId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${conv.token}` },
+    });
+    expect(del.status).toBe(204);
+    expect(running.app.store.data.webConversations[conv.conversationId]).toBeUndefined();
+    expect(running.app.store.data.dialogs[`web:${conv.conversationId}`]).toBeUndefined();
+    expect((await conv.activities()).status).toBe(403);
+  });
+
+  it('expires conversations after the idle time', async () => {
+    let now = new Date('2026-11-24T10:00:00Z');
+    running = await startApp({ WEB_CONVERSATION_IDLE_MINUTES: '30', WEB_TOKEN_TTL_SECONDS: '86400' }, { clock: () => now });
+    const conv = await openConversation(running.directLine);
+    now = new Date('2026-11-24T10:29:00Z');
+    expect((await conv.activities()).status).toBe(200);
+    now = new Date('2026-11-24T10:31:00Z');
+    expect((await conv.activities()).status).toBe(404);
+  });
+});
+
+describe('HTTP surface', () => {
+  it('GET /healthz answers 200 with status ok', async () => {
+    running = await startApp();
+    const res = await json<{ status: string; channels: string[] }>(`${running.base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.channels).toContain('web');
+  });
+
+  it('serves the widget page with a Content-Security-Policy and the widget script', async () => {
+    running = await startApp();
+    const page = await fetch(`${running.base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('widget.js');
+    const script = await fetch(`${running.base}/widget.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('answers CORS preflights for allowed origins only', async () => {
+    running = await startApp({ WEB_ALLOWED_ORIGINS: 'https://school.example' });
+    const preflight = (origin: string) =>
+      fetch(`${running!.directLine}/conversations`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-ms-bot-agent' },
+      });
+    const ok = await preflight('https://school.example');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://school.example');
+    expect(ok.headers.get('access-control-allow-headers')).toContain('x-ms-bot-agent');
+    const refused = await preflight('https://evil.example');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

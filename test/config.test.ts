@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../src/config.js';
+import { ErrorCode } from '../src/core/errors.js';
+
+describe('loadConfig', () => {
+  it('when nothing is set, gives a working local assistant', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3978);
+    expect(config.storeFile).toBe('data/db.json');
+    expect(config.directoryFile).toBe('data/directory.json');
+    expect(config.defaultLanguage).toBe('en');
+    expect(config.web.enabled).toBe(true);
+    expect(config.web.secret).toBeUndefined();
+    expect(config.web.allowedOrigins).toEqual([]);
+  });
+
+  it('when several variables are bad, lists every problem in one message', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'eighty', DEFAULT_LANGUAGE: 'es', WEB_ALLOWED_ORIGINS: 'not a url', WEB_CHAT_SECRET: 'short' });
+    } catch (err) {
+      expect((err as { code: string }).code).toBe(ErrorCode.ConfigInvalid);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/PORT/);
+    expect(message).toMatch(/DEFAULT_LANGUAGE/);
+    expect(message).toMatch(/WEB_ALLOWED_ORIGINS/);
+    expect(message).toMatch(/WEB_CHAT_SECRET/);
+  });
+
+  it('parses origins and booleans', () => {
+    const config = loadConfig({ WEB_ALLOWED_ORIGINS: 'https://school.example, http://localhost:8080', WEB_CHAT_ENABLED: 'false' });
+    expect(config.web.allowedOrigins).toEqual(['https://school.example', 'http://localhost:8080']);
+    expect(config.web.enabled).toBe(false);
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from '@jest/globals';
+import { Low, Memory } from 'lowdb';
+import { EmergencyChoice } from '../../dialogs/emergency.js';
+import { Payload } from '../../src/core/engine.js';
+import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
+import { emptyDb } from '../../src/store/schema.js';
+import { openMemoryStore, Store } from '../../src/store/store.js';
+import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
+
+describe('engine', () => {
+  describe.each(SUPPORTED_LANGUAGES)('in %s', (lang) => {
+    it('greets with the municipality and shows the menu when a conversation starts', async () => {
+      const { engine, directory } = await engineHarness();
+      const user = new TestUser(engine, { locale: lang });
+      await user.start();
+      expect(user.transcript()).toContain(
+        await text(lang, 'menu:welcome', { municipality: directory.data.municipality.name[lang] }),
+      );
+      expect(user.transcript()).toContain(await text(lang, 'menu:prompt'));
+      expect(user.lastChoices().map((c) => c.value)).toEqual(
+        expect.arrayContaining([`${Payload.startDialog}emergency`, `${Payload.startDialog}language`, `${Payload.startDialog}privacy`]),
+      );
+    });
+
+    it('answers the emergency keyword from anywhere, and nothing else until confirmed', async () => {
+      const { engine, directory } = await engineHarness();
+      const user = new TestUser(engine, { locale: lang });
+      await user.start();
+      const keyword = (await import('../helpers/fixtures.js')).translations;
+      const emergencyWord = (await keyword()).translator(lang).list('commands:emergency')[0]!;
+      await user.say(emergencyWord);
+      const number = directory.data.emergency.number;
+      expect(user.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number }) });
+      expect(user.transcript()).toContain(await text(lang, 'emergency:tellInPerson'));
+
+      // "menu" is ignored while the emergency answer waits for a confirmation.
+      await user.say('menu');
+      expect(user.transcript()).toContain(await text(lang, 'emergency:confirm'));
+      expect(user.transcript()).not.toContain(await text(lang, 'menu:prompt'));
+
+      await user.click(EmergencyChoice.Called);
+      expect(user.transcript()).toContain(await text(lang, 'emergency:afterCall'));
+      expect(user.transcript()).toContain(await text(lang, 'menu:prompt'));
+    });
+  });
+
+  it('the emergency number itself is a keyword', async () => {
+    const { engine, directory } = await engineHarness();
+    const user = new TestUser(engine);
+    await user.say(directory.data.emergency.number);
+    expect(user.last[0]).toEqual({ kind: 'text', text: await text('en', 'emergency:call', { number: directory.data.emergency.number }) });
+  });
+
+  it('when the store fails, an emergency still gets the emergency answer and other turns a safe error', async () => {
+    const broken = new Low(new Memory<never>(), emptyDb());
+    broken.data = emptyDb();
+    const store = new Store(broken, 'broken');
+    store.commit = async () => {
+      throw new Error('disk full');
+    };
+    const { engine, directory } = await engineHarness({ store });
+    const number = directory.data.emergency.number;
+    const user = new TestUser(engine);
+    await user.say('emergency');
+    expect(user.transcript()).toContain(await text('en', 'emergency:call', { number }));
+    await user.say('hello');
+    expect(user.transcript()).toBe(await text('en', 'common:error', { number }));
+  });
+
+  it('a choice can be answered by button, by number or by typing its label', async () => {
+    for (const answer of ['click', '2', 'Nederlands', 'nederlands']) {
+      const { engine } = await engineHarness();
+      const user = new TestUser(engine);
+      await user.say('language');
+      if (answer === 'click') await user.click(`${Payload.setLanguage}nl`);
+      else await user.say(answer);
+      expect(user.transcript()).toContain(await text('nl', 'menu:prompt'));
+    }
+  });
+
+  it('an unrecognised answer re-asks the same question', async () => {
+    const { engine } = await engineHarness();
+    const user = new TestUser(engine);
+    await user.say('language');
+    await user.say('klingon');
+    expect(user.transcript()).toContain(await text('en', 'common:notUnderstood'));
+    expect(user.transcript()).toContain(await text('en', 'language:prompt'));
+  });
+
+  it('changing language mid-dialog keeps the place and re-asks in the new language', async () => {
+    const { engine } = await engineHarness();
+    const user = new TestUser(engine);
+    await user.say('privacy');
+    expect(user.transcript()).toContain(await text('en', 'privacy:offerDelete'));
+    await user.say('Deutsch');
+    expect(user.transcript()).toContain(await text('de', 'common:languageChanged'));
+    expect(user.transcript()).toContain(await text('de', 'privacy:offerDelete'));
+    await user.click('keep');
+    expect(user.transcript()).toContain(await text('de', 'privacy:kept'));
+  });
+
+  it('the language dialog on top of another dialog returns to it', async () => {
+    const { engine } = await engineHarness();
+    const user = new TestUser(engine);
+    await user.say('privacy');
+    await user.say('language');
+    expect(user.transcript()).toContain(await text('en', 'language:prompt'));
+    await user.click(`${Payload.setLanguage}fr`);
+    expect(user.transcript()).toContain(await text('fr', 'privacy:offerDelete'));
+  });
+
+  it('cancel stops the dialog and shows the menu; help re-asks the question', async () => {
+    const { engine } = await engineHarness();
+    const user = new TestUser(engine);
+    await user.say('privacy');
+    await user.say('help');
+    expect(user.transcript()).toContain((await text('en', 'common:help', { number: '112' })).slice(0, 40));
+    expect(user.transcript()).toContain(await text('en', 'privacy:offerDelete'));
+    await user.say('cancel');
+    expect(user.transcript()).toContain(await text('en', 'common:cancelled'));
+    expect(user.transcript()).toContain(await text('en', 'menu:prompt'));
+    await user.say('1');
+    // The menu's first entry is the emergency answer.
+    expect(user.transcript()).toContain(await text('en', 'emergency:confirm'));
+  });
+
+  it('the channel locale picks the language until the user chooses one', async () => {
+    const { engine, store } = await engineHarness();
+    const user = new TestUser(engine, { locale: 'nl-BE' });
+    await user.say('menu');
+    expect(user.transcript()).toContain(await text('nl', 'menu:prompt'));
+    await user.say('Français');
+    expect(store.data.users['test:teacher-1']?.language).toBe('fr');
+    await user.say('menu');
+    expect(user.transcript()).toContain(await text('fr', 'menu:prompt'));
+  });
+
+  it('saves the dialog stack once per turn, so a new engine on the same store continues it', async () => {
+    const store = await openMemoryStore();
+    const first = await engineHarness({ store });
+    const user = new TestUser(first.engine);
+    await user.say('privacy');
+    const second = await engineHarness({ store });
+    const again = new TestUser(second.engine);
+    await again.say('1');
+    expect(again.transcript()).toContain(await text('en', 'privacy:confirmPrompt'));
+  });
+});

@@ -1,0 +1,150 @@
+import { readFile } from 'node:fs/promises';
+import { dialogs } from '../../dialogs/index.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { Engine } from '../../src/core/engine.js';
+import type { ChannelId, InboundMessage, OutboundReply } from '../../src/core/messages.js';
+import { containsPersonalData } from '../../src/core/personalData.js';
+import { StorePrivacyService } from '../../src/core/privacy.js';
+import { parseDirectory, type DirectoryView } from '../../src/directory/directory.js';
+import { loadTranslations, type Translations } from '../../src/i18n/i18n.js';
+import type { Language } from '../../src/i18n/languages.js';
+import { silentLogger } from '../../src/log.js';
+import { DialogStatesRepository } from '../../src/store/dialogStates.js';
+import { openMemoryStore, type Store } from '../../src/store/store.js';
+import { UsersRepository } from '../../src/store/users.js';
+import { WebConversationsRepository } from '../../src/store/webConversations.js';
+
+export const FIXED_NOW = new Date('2026-11-24T10:00:00.000Z');
+
+let translationsCache: Translations | undefined;
+export async function translations(): Promise<Translations> {
+  translationsCache ??= await loadTranslations('locales');
+  return translationsCache;
+}
+
+export async function realDirectoryJson(): Promise<string> {
+  return readFile('data/directory.json', 'utf8');
+}
+
+export async function realDirectory(): Promise<DirectoryView> {
+  return parseDirectory(await realDirectoryJson(), 'data/directory.json');
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...overrides });
+}
+
+/** A translator for expectations: `await text('nl', 'menu:prompt')`. */
+export async function text(lang: Language, key: string, params?: Record<string, unknown>): Promise<string> {
+  return (await translations()).translator(lang).t(key, params);
+}
+
+export interface EngineHarness {
+  engine: Engine;
+  store: Store;
+  directory: DirectoryView;
+  setDirectory(d: DirectoryView): void;
+}
+
+export async function engineHarness(options: { store?: Store; directory?: DirectoryView; clock?: () => Date } = {}): Promise<EngineHarness> {
+  const store = options.store ?? (await openMemoryStore());
+  let directory = options.directory ?? (await realDirectory());
+  const users = new UsersRepository(store);
+  const dialogStates = new DialogStatesRepository(store);
+  const engine = new Engine({
+    store,
+    users,
+    dialogStates,
+    directory: () => directory,
+    translations: await translations(),
+    dialogs,
+    services: { privacy: new StorePrivacyService(users, dialogStates, new WebConversationsRepository(store)) },
+    textChecks: { noPersonalData: containsPersonalData },
+    defaultLanguage: 'en',
+    clock: options.clock ?? (() => FIXED_NOW),
+    log: silentLogger(),
+  });
+  return {
+    engine,
+    store,
+    get directory() {
+      return directory;
+    },
+    setDirectory: (d) => {
+      directory = d;
+    },
+  };
+}
+
+/**
+ * One user talking to the engine, like botbuilder-testing's DialogTestClient: `say`, `click`, and
+ * the replies of the last turn.
+ */
+export class TestUser {
+  last: OutboundReply[] = [];
+
+  constructor(
+    readonly engine: Engine,
+    readonly options: { channel?: ChannelId; id?: string; conversation?: string; locale?: string; platformUserId?: string } = {},
+  ) {}
+
+  private inbound(partial: Partial<InboundMessage>): InboundMessage {
+    const channel = this.options.channel ?? 'test';
+    const id = this.options.id ?? 'teacher-1';
+    const conversation = this.options.conversation ?? `conv-${id}`;
+    return {
+      kind: 'message',
+      channel,
+      userKey: `${channel}:${id}`,
+      conversationKey: `${channel}:${conversation}`,
+      platformUserId: this.options.platformUserId ?? id,
+      text: '',
+      localeHint: this.options.locale,
+      address: { channel, conversationId: conversation, data: {} },
+      ...partial,
+    };
+  }
+
+  async start(): Promise<OutboundReply[]> {
+    this.last = (await this.engine.handle(this.inbound({ kind: 'start' }))).replies;
+    return this.last;
+  }
+
+  async say(text: string): Promise<OutboundReply[]> {
+    this.last = (await this.engine.handle(this.inbound({ text }))).replies;
+    return this.last;
+  }
+
+  /** Clicks the button with this value in the last question (fails when there is none). */
+  async click(value: string): Promise<OutboundReply[]> {
+    const choices = this.lastChoices();
+    if (!choices.some((c) => c.value === value)) {
+      throw new Error(`no button "${value}" in ${JSON.stringify(choices.map((c) => c.value))}`);
+    }
+    this.last = (await this.engine.handle(this.inbound({ choice: value }))).replies;
+    return this.last;
+  }
+
+  lastChoices(): { label: string; value: string }[] {
+    const question = [...this.last].reverse().find((r) => r.kind === 'choices');
+    return question?.kind === 'choices' ? question.choices : [];
+  }
+
+  /** Everything the bot said in the last turn, as plain text. */
+  transcript(): string {
+    return this.last
+      .map((r) => {
+        switch (r.kind) {
+          case 'text':
+            return r.text;
+          case 'choices':
+            return [r.text, ...r.choices.map((c) => `[${c.label}]`)].join('\n');
+          case 'card':
+            return [r.title, ...r.fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
+          case 'steps':
+            return [r.title, ...r.steps.map((s) => `${s.title}: ${s.detail}`)].join('\n');
+        }
+      })
+      .join('\n');
+  }
+}
