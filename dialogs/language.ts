@@ -21,6 +21,7 @@ export const languageDialog = defineDialog({
     function saveLanguage(turn: DialogTurn) {
       const lng = String(turn.answer).slice(Payload.setLanguage.length);
       if (isLanguage(lng)) turn.setLanguage(lng);
+      turn.say({ kind: 'text', text: turn.t('common:languageChanged') });
       return end(lng);
     },
   ],

@@ -454,14 +454,18 @@ class TurnRunner {
 
   private dialogTurn(frame: DialogFrame, answer: JsonValue | undefined): DialogTurn {
     const deps = this.engine.engineDeps;
-    const tr = this.tr;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below must read the runner, not the literal
+    const runner = this;
     return {
       input: { text: this.inbound.text, choice: this.inbound.choice },
       answer,
       values: frame.values,
       args: frame.args,
-      lang: this.lang,
-      t: tr.t,
+      get lang() {
+        return runner.lang;
+      },
+      // Looked up at call time, so a step that changes the language speaks the new one at once.
+      t: (key, params) => this.tr.t(key, params),
       user: this.user,
       directory: deps.directory(),
       services: deps.services,

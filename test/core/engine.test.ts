@@ -3,7 +3,7 @@ import { Low, Memory } from 'lowdb';
 import { EmergencyChoice } from '../../dialogs/emergency.js';
 import { Payload } from '../../src/core/engine.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
-import { emptyDb } from '../../src/store/schema.js';
+import { emptyDb, type Db } from '../../src/store/schema.js';
 import { openMemoryStore, Store } from '../../src/store/store.js';
 import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
 
@@ -52,7 +52,7 @@ describe('engine', () => {
   });
 
   it('when the store fails, an emergency still gets the emergency answer and other turns a safe error', async () => {
-    const broken = new Low(new Memory<never>(), emptyDb());
+    const broken = new Low<Db>(new Memory<Db>(), emptyDb());
     broken.data = emptyDb();
     const store = new Store(broken, 'broken');
     store.commit = async () => {

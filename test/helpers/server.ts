@@ -18,7 +18,7 @@ export async function startApp(
   env: Record<string, string> = {},
   options: { store?: Store; clock?: () => Date; storeFile?: boolean } = {},
 ): Promise<RunningApp> {
-  const storeEnv = options.storeFile ? { STORE_FILE: join(await mkdtemp(join(tmpdir(), 'app-')), 'db.json') } : {};
+  const storeEnv: Record<string, string> = options.storeFile ? { STORE_FILE: join(await mkdtemp(join(tmpdir(), 'app-')), 'db.json') } : {};
   const config = testConfig({ HOST: '127.0.0.1', ...storeEnv, ...env });
   const store = options.storeFile ? undefined : (options.store ?? (await openMemoryStore()));
   const app = await createApp(config, { log: silentLogger(), store, clock: options.clock });

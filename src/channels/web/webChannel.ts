@@ -160,7 +160,9 @@ export class WebChannel implements Channel {
   private async reconnect(req: Request, res: Response): Promise<void> {
     const conversation = this.authorizedConversation(req);
     const token = bearer(req.headers.authorization)!;
-    res.json(200, { conversationId: conversation.id, token, streamUrl: this.streamUrl(req, conversation.id, token) });
+    // A reconnecting client replays only what it has not seen yet.
+    const watermark = parseWatermark((req.query as Record<string, unknown> | undefined)?.watermark);
+    res.json(200, { conversationId: conversation.id, token, streamUrl: this.streamUrl(req, conversation.id, token, watermark) });
   }
 
   private async refreshToken(req: Request, res: Response): Promise<void> {
@@ -359,11 +361,12 @@ export class WebChannel implements Channel {
 
   /* ---------------------------------------------------------------- stream */
 
-  private streamUrl(req: Request, conversationId: string, token: string): string {
+  private streamUrl(req: Request, conversationId: string, token: string, watermark?: number): string {
     const base = this.deps.publicUrl ?? `${isSecure(req) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
     const url = new URL(`${BASE}/conversations/${encodeURIComponent(conversationId)}/stream`, base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('t', token);
+    if (watermark) url.searchParams.set('watermark', String(watermark));
     return url.toString();
   }
 
