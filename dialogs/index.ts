@@ -1,4 +1,8 @@
 import type { Dialog } from '../src/core/dialog.js';
+import { callbackActionDialog } from './callbackAction.js';
+import { callbackListDialog } from './callbackList.js';
+import { callbackRequestDialog } from './callbackRequest.js';
+import { concernDialog } from './concern.js';
 import { emergencyDialog } from './emergency.js';
 import { helpDialog } from './help.js';
 import { languageDialog } from './language.js';
@@ -9,6 +13,10 @@ import { privacyDialog } from './privacy.js';
 export const dialogs: readonly Dialog[] = [
   createMenuDialog(() => dialogs),
   emergencyDialog,
+  concernDialog,
+  callbackRequestDialog,
+  callbackListDialog,
+  callbackActionDialog,
   languageDialog,
   helpDialog,
   privacyDialog,

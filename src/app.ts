@@ -1,22 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { dialogs as defaultDialogs } from '../dialogs/index.js';
+import { createAssistant } from './assistant.js';
 import type { Channel } from './channels/channel.js';
 import { mountStaticWidget } from './channels/web/static.js';
 import { WebChannel } from './channels/web/webChannel.js';
 import type { Config } from './config.js';
+import type { CallbackService } from './core/callbacks.js';
 import type { Dialog } from './core/dialog.js';
-import { Engine } from './core/engine.js';
-import { containsPersonalData } from './core/personalData.js';
-import { StorePrivacyService } from './core/privacy.js';
+import type { Engine } from './core/engine.js';
 import { loadDirectory, type DirectoryView } from './directory/directory.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { loadTranslations } from './i18n/i18n.js';
 import type { Log } from './log.js';
-import { DialogStatesRepository } from './store/dialogStates.js';
 import { openFileStore, type Store } from './store/store.js';
-import { UsersRepository } from './store/users.js';
-import { WebConversationsRepository } from './store/webConversations.js';
 
 export interface AppOptions {
   log: Log;
@@ -30,6 +26,7 @@ export interface AppOptions {
 
 export interface App {
   readonly engine: Engine;
+  readonly callbacks: CallbackService;
   readonly store: Store;
   readonly http: HttpServer;
   readonly channels: readonly Channel[];
@@ -50,23 +47,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const translations = await loadTranslations(config.localesDir);
   const store = options.store ?? (await openFileStore(config.storeFile));
 
-  const users = new UsersRepository(store);
-  const dialogStates = new DialogStatesRepository(store);
-  const webConversations = new WebConversationsRepository(store);
   const directory = () => directoryView;
-
-  const engine = new Engine({
+  const { engine, notifier, callbacks, repos } = createAssistant({
     store,
-    users,
-    dialogStates,
     directory,
     translations,
-    dialogs: options.dialogs ?? defaultDialogs,
-    services: { privacy: new StorePrivacyService(users, dialogStates, webConversations) },
-    textChecks: { noPersonalData: containsPersonalData },
     defaultLanguage: config.defaultLanguage,
     clock,
     log,
+    dialogs: options.dialogs,
   });
 
   const http = createHttpServer(log, config.web.allowedOrigins);
@@ -80,29 +69,40 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         http,
         engine,
         store,
-        conversations: webConversations,
-        users,
-        dialogStates,
+        conversations: repos.webConversations,
+        users: repos.users,
+        dialogStates: repos.dialogStates,
         log,
         clock,
       }),
     );
   }
+  for (const channel of channels) notifier.register(channel);
   http.setHealth(() => ({ channels: channels.map((c) => c.id), store: store.name === 'memory' ? 'memory' : 'file' }));
+
+  // Retention: done call-back requests are deleted after CALLBACK_RETENTION_DAYS (checked hourly).
+  const purge = () =>
+    callbacks.purgeDone(config.retention.callbackDays).catch((err: unknown) => log.error({ event: 'purge_failed', err: String(err) }));
+  let purgeTimer: NodeJS.Timeout | undefined;
 
   return {
     engine,
+    callbacks,
     store,
     http,
     channels,
     directory,
     async start() {
       for (const channel of channels) await channel.start();
+      await purge();
+      purgeTimer = setInterval(() => void purge(), 3_600_000);
+      purgeTimer.unref();
       const address = await http.start(config.port, config.host);
       log.info({ event: 'started', port: address.port, host: address.address, channels: channels.map((c) => c.id) });
       return address;
     },
     async stop() {
+      clearInterval(purgeTimer);
       await http.stop();
       for (const channel of channels) await channel.stop();
       await engine.idle();

@@ -23,20 +23,32 @@ async function main(): Promise<void> {
     process.stderr.write(`Cannot start: ${isCodedError(err) ? err.message : String(err)}\n`);
     process.exit(1);
   }
-  const address = await app.start();
-  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
-  process.stdout.write(`School liaison assistant: web chat on http://${host}:${address.port}\n`);
-
+  // Handlers first, so a signal that arrives while starting still stops cleanly.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ event: 'stopping', signal });
-    await app.stop();
-    process.exit(0);
+    // Never hang on the way out: turns in flight get a bounded time to finish.
+    const deadline = setTimeout(() => {
+      log.error({ event: 'stop_timeout' });
+      process.exit(1);
+    }, 10_000);
+    deadline.unref();
+    try {
+      await app.stop();
+      process.exit(0);
+    } catch (err) {
+      log.error({ event: 'stop_failed', err: String(err) });
+      process.exit(1);
+    }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  const address = await app.start();
+  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
+  process.stdout.write(`School liaison assistant: web chat on http://${host}:${address.port}\n`);
 }
 
 await main();

@@ -1,6 +1,6 @@
 import type { DirectoryView, Role } from '../directory/directory.js';
 import type { Language } from '../i18n/languages.js';
-import type { JsonValue, PromptSpec, TextSpec } from '../store/schema.js';
+import type { ConversationAddress, JsonValue, PromptSpec, TextCheckName, TextSpec } from '../store/schema.js';
 import type { ChannelId, OutboundReply } from './messages.js';
 import type { Services } from './services.js';
 
@@ -14,6 +14,8 @@ export interface DialogUser {
   readonly key: string;
   readonly channel: ChannelId;
   readonly role: Role;
+  /** The directory person behind this user (liaison officers and coordinators), if any. */
+  readonly personId: string | undefined;
   readonly schoolId: string | undefined;
   readonly language: Language | undefined;
 }
@@ -39,6 +41,10 @@ export interface DialogTurn {
   setSchool(schoolId: string | undefined): void;
   /** Deletes everything stored about this user once the turn ends ("delete my data"). */
   forgetMe(): void;
+  /** Work to do once this turn's state is safely stored (notifications); runs in the background. */
+  afterCommit(task: () => Promise<void>): void;
+  /** Where a proactive reply to this user goes (their current conversation). */
+  readonly address: ConversationAddress | undefined;
 }
 
 export type StepResult =
@@ -71,6 +77,8 @@ export interface Dialog {
   readonly interrupts?: boolean;
   /** While it waits, only its own answers, a language change and the emergency command are accepted. */
   readonly holdsFocus?: boolean;
+  /** Button payloads with this prefix start this dialog from anywhere, with `args.payload` set. */
+  readonly payloadPrefix?: string;
 }
 
 export function defineDialog(dialog: Dialog): Dialog {
@@ -120,7 +128,7 @@ export function choicePrompt(text: TextSpec, choices: { value: string; label: Te
 export function textPrompt(
   text: TextSpec,
   maxLength: number,
-  check: 'none' | 'noPersonalData' = 'none',
+  check: TextCheckName = 'none',
   choices?: { value: string; label: TextSpec }[],
 ): PromptSpec {
   return { text, freeText: { maxLength, check }, ...(choices ? { choices } : {}) };

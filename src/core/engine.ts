@@ -12,6 +12,7 @@ import type { InboundMessage, OutboundReply } from './messages.js';
 import { recognizeChoice, renderPrompt } from './prompts.js';
 import type { Services } from './services.js';
 import { KeyedQueue } from './keyedQueue.js';
+import type { textChecks } from './textChecks.js';
 import { containsAny, matchesAny } from './text.js';
 
 /** Dialog ids the engine itself relies on. */
@@ -28,9 +29,6 @@ export const Payload = {
   command: 'cmd:',
 } as const;
 
-/** Checks a free-text answer; returns a translation key explaining the refusal, or undefined. */
-export type TextCheck = (text: string, lang: Language) => string | undefined;
-
 export interface EngineDeps {
   store: Store;
   users: UsersRepository;
@@ -40,7 +38,7 @@ export interface EngineDeps {
   translations: Translations;
   dialogs: readonly Dialog[];
   services: Services;
-  textChecks: Record<'noPersonalData', TextCheck>;
+  textChecks: typeof textChecks;
   defaultLanguage: Language;
   clock: () => Date;
   log: Log;
@@ -90,9 +88,19 @@ export class Engine {
     return this.queue.run(inbound.conversationKey, () => this.safeTurn(inbound, hooks));
   }
 
-  /** Resolves when no turn is running (graceful shutdown). */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  /** Resolves when no turn and no after-commit task is running (graceful shutdown, tests). */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private readonly pending = new Set<Promise<void>>();
+
+  private background(task: () => Promise<void>): void {
+    const run = task()
+      .catch((err: unknown) => this.deps.log.error({ event: 'after_commit_failed', err: String(err) }))
+      .finally(() => this.pending.delete(run));
+    this.pending.add(run);
   }
 
   private async safeTurn(inbound: InboundMessage, hooks: TurnHooks): Promise<TurnOutcome> {
@@ -126,14 +134,16 @@ export class Engine {
     const { users, dialogStates, store, directory, clock } = this.deps;
     const now = clock();
     const dir = directory();
-    const record = users.touch(inbound.userKey, inbound.channel, now);
+    const record = users.touch(inbound.userKey, inbound.channel, now, inbound.localeHint?.slice(0, 35));
     if (inbound.address) users.setAddress(inbound.userKey, inbound.address);
     const stack = dialogStates.load(inbound.conversationKey);
 
+    const person = dir.personByPlatformId(inbound.channel, inbound.platformUserId);
     const turn = new TurnRunner(this, inbound, stack, now, {
       key: record.key,
       channel: inbound.channel,
-      role: dir.roleFor(inbound.channel, inbound.platformUserId),
+      role: person?.role ?? 'teacher',
+      personId: person?.id,
       schoolId: record.schoolId,
       language: record.language,
     });
@@ -150,6 +160,7 @@ export class Engine {
     hooks.beforeCommit?.(turn.replies, turn.lang);
     // The reply leaves only after the state it reflects is on disk.
     await store.commit();
+    for (const task of turn.afterCommit) this.background(task);
     this.deps.log.info({ event: 'turn', channel: inbound.channel, kind: inbound.kind, dialog: turn.stack.at(-1)?.dialogId ?? null, replies: turn.replies.length });
     return { replies: turn.replies, language: turn.lang, committed: true };
   }
@@ -164,6 +175,11 @@ export class Engine {
     const d = this.dialogs.get(id);
     if (!d) throw new CodedError(ErrorCode.UnknownDialog, `[Engine] unknown dialog "${id}"`);
     return d;
+  }
+
+  /** The dialog that handles button payloads with a given prefix (e.g. `callback:ack:…`). */
+  dialogForPayload(payload: string): Dialog | undefined {
+    return [...this.dialogs.values()].find((d) => d.payloadPrefix && payload.startsWith(d.payloadPrefix));
   }
 
   hasDialog(id: string): boolean {
@@ -211,6 +227,7 @@ export class Engine {
 /** The work of one turn: mutable stack, language and replies, discarded unless the turn succeeds. */
 class TurnRunner {
   readonly replies: OutboundReply[] = [];
+  readonly afterCommit: (() => Promise<void>)[] = [];
   lang: Language;
   chosenLanguage: Language | undefined;
   schoolChanged = false;
@@ -261,9 +278,13 @@ class TurnRunner {
     const command = engine.detectCommand(inbound);
     if (command && !(focused?.holdsFocus && command !== 'emergency')) return this.runCommand(command);
 
-    if (inbound.choice?.startsWith(Payload.startDialog) && !focused?.holdsFocus) {
-      const id = inbound.choice.slice(Payload.startDialog.length);
-      if (engine.hasDialog(id)) return this.startFromUser(id);
+    if (inbound.choice && !focused?.holdsFocus) {
+      if (inbound.choice.startsWith(Payload.startDialog)) {
+        const id = inbound.choice.slice(Payload.startDialog.length);
+        if (engine.hasDialog(id)) return this.startFromUser(id);
+      }
+      const handler = engine.dialogForPayload(inbound.choice);
+      if (handler) return this.startFromUser(handler.id, { payload: inbound.choice });
     }
 
     const top = this.top;
@@ -314,7 +335,7 @@ class TurnRunner {
   }
 
   /** Starts a dialog the user asked for: interrupting ones go on top, others replace what was running. */
-  private async startFromUser(id: string): Promise<void> {
+  private async startFromUser(id: string, args: Record<string, JsonValue> = {}): Promise<void> {
     const dialog = this.engine.dialog(id);
     if (dialog.roles && !dialog.roles.includes(this.user.role)) {
       this.say({ kind: 'text', text: this.tr.t('common:notAllowed') });
@@ -323,7 +344,7 @@ class TurnRunner {
       return;
     }
     if (!dialog.interrupts) this.stack.length = 0;
-    return this.start(id);
+    return this.start(id, args);
   }
 
   private recognize(
@@ -472,6 +493,10 @@ class TurnRunner {
       now: this.now,
       say: (...replies) => this.say(...replies),
       setLanguage: (lang) => this.switchLanguage(lang),
+      address: this.inbound.address,
+      afterCommit: (task) => {
+        this.afterCommit.push(task);
+      },
       forgetMe: () => {
         this.forgotten = true;
         this.stack.length = 0;

@@ -1,3 +1,4 @@
+import type { CallbacksRepository } from '../store/callbacks.js';
 import type { DialogStatesRepository } from '../store/dialogStates.js';
 import type { UsersRepository } from '../store/users.js';
 import type { WebConversationsRepository } from '../store/webConversations.js';
@@ -12,6 +13,7 @@ export class StorePrivacyService implements PrivacyService {
     private readonly users: UsersRepository,
     private readonly dialogStates: DialogStatesRepository,
     private readonly web: WebConversationsRepository,
+    private readonly callbacks: CallbacksRepository,
   ) {}
 
   describe(userKey: string): StoredAboutUser {
@@ -24,6 +26,7 @@ export class StorePrivacyService implements PrivacyService {
       channel: user?.channel,
       hasProactiveAddress: user?.address !== undefined,
       webConversations: webConversations.length,
+      callbackRequests: this.callbacks.byRequester(userKey).length,
     };
   }
 
@@ -31,6 +34,8 @@ export class StorePrivacyService implements PrivacyService {
     const user = this.users.get(userKey);
     if (user?.address) this.dialogStates.delete(`${user.address.channel}:${user.address.conversationId}`);
     this.users.delete(userKey);
+    // A call-back request carries the teacher's name and contact: it goes too (the request is withdrawn).
+    this.callbacks.deleteByRequester(userKey);
     // The visible transcript of a web visitor goes too; the conversation itself stays open so the
     // confirmation can still be shown.
     if (userKey.startsWith('web:')) {

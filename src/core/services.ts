@@ -1,3 +1,5 @@
+import type { CallbackService } from './callbacks.js';
+
 /**
  * Domain services the dialogs may use, handed over by the engine through the turn (never imported
  * directly), so dialogs stay testable and never touch the store.
@@ -16,8 +18,10 @@ export interface StoredAboutUser {
   channel?: string;
   hasProactiveAddress: boolean;
   webConversations: number;
+  callbackRequests: number;
 }
 
 export interface Services {
   privacy: PrivacyService;
+  callbacks: CallbackService;
 }

@@ -28,6 +28,8 @@ export const User = z.object({
   channel: z.enum(['web', 'slack', 'teams', 'test']),
   /** Set only when the user chose a language; otherwise the channel's hint applies. */
   language: Lang.optional(),
+  /** The language the user's app last reported (e.g. Teams' activity.locale): for proactive messages. */
+  localeHint: z.string().max(35).optional(),
   /** The school a teacher picked last time (a directory id), remembered for the next worry. */
   schoolId: z.string().optional(),
   address: ConversationAddress.optional(),
@@ -48,13 +50,17 @@ export const TextSpec = z.union([
 ]);
 export type TextSpec = z.infer<typeof TextSpec>;
 
+/** Checks a free-text answer must pass (see src/core/textChecks.ts). */
+export const TEXT_CHECKS = ['none', 'noPersonalData', 'phone', 'email'] as const;
+export type TextCheckName = (typeof TEXT_CHECKS)[number];
+
 /** A question waiting for its answer, kept language-neutral so a language change can re-ask it. */
 export const PromptSpec = z.object({
   text: TextSpec,
   choices: z.array(z.object({ value: z.string().min(1), label: TextSpec })).optional(),
   /** For free-text questions: the longest answer accepted and the check it must pass. */
   freeText: z
-    .object({ maxLength: z.number().int().min(1), check: z.enum(['none', 'noPersonalData']).default('none') })
+    .object({ maxLength: z.number().int().min(1), check: z.enum(TEXT_CHECKS).default('none') })
     .optional(),
 });
 export type PromptSpec = z.infer<typeof PromptSpec>;
@@ -98,14 +104,57 @@ export const WebConversation = z.object({
 });
 export type WebConversation = z.infer<typeof WebConversation>;
 
+export const CALLBACK_STATUSES = ['open', 'acknowledged', 'done'] as const;
+export const CALLBACK_URGENCIES = ['today', 'week', 'whenever'] as const;
+export const CALLBACK_WAYS = ['chat', 'phone', 'email'] as const;
+export const CALLBACK_WINDOWS = ['morning', 'afternoon', 'afterSchool', 'anytime'] as const;
+
+/**
+ * A teacher's request to be contacted by a liaison officer. Holds the teacher's own name and
+ * contact, the school and how urgent it is; never anything about the pupil (not even the kind of
+ * worry). `note` is optional, at most 280 characters, and passed the identifying-text check.
+ */
+export const CallbackRequest = z.object({
+  id: z.string().min(1),
+  status: z.enum(CALLBACK_STATUSES),
+  /** A directory school id, or null when the teacher's school is not in the directory. */
+  schoolId: z.string().nullable(),
+  /** The directory person who handles it (the school's liaison officer, or a coordinator). */
+  assigneeId: z.string().min(1),
+  urgency: z.enum(CALLBACK_URGENCIES),
+  way: z.enum(CALLBACK_WAYS),
+  window: z.enum(CALLBACK_WINDOWS),
+  requesterName: z.string().min(1).max(80),
+  requesterContact: z.string().max(120).optional(),
+  note: z.string().max(280).optional(),
+  requesterKey: z.string().min(1),
+  requesterAddress: ConversationAddress.optional(),
+  requesterLanguage: Lang,
+  createdAt: Timestamp,
+  acknowledgedAt: Timestamp.optional(),
+  acknowledgedBy: z.string().optional(),
+  doneAt: Timestamp.optional(),
+  /** Every notification attempt, for the loop to be provably closed (and for nudges to retry). */
+  notifications: z.array(
+    z.object({
+      to: z.string().min(1),
+      kind: z.enum(['new', 'acknowledged', 'done', 'reminder', 'escalation']),
+      at: Timestamp,
+      result: z.enum(['sent', 'failed', 'no-address']),
+    }),
+  ),
+});
+export type CallbackRequest = z.infer<typeof CallbackRequest>;
+
 export const Db = z.object({
   version: z.literal(STORE_VERSION),
   users: z.record(z.string(), User),
   dialogs: z.record(z.string(), DialogState),
   webConversations: z.record(z.string(), WebConversation),
+  callbacks: z.array(CallbackRequest).default([]),
 });
 export type Db = z.infer<typeof Db>;
 
 export function emptyDb(): Db {
-  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {} };
+  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [] };
 }

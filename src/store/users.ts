@@ -10,14 +10,15 @@ export class UsersRepository {
     return this.store.data.users[key];
   }
 
-  /** Returns the user, creating the record on first contact; updates lastSeenAt. */
-  touch(key: string, channel: User['channel'], now: Date): User {
+  /** Returns the user, creating the record on first contact; updates lastSeenAt and the locale hint. */
+  touch(key: string, channel: User['channel'], now: Date, localeHint?: string): User {
     const existing = this.store.data.users[key];
     if (existing) {
       existing.lastSeenAt = now.toISOString();
+      if (localeHint) existing.localeHint = localeHint;
       return existing;
     }
-    const user: User = { key, channel, createdAt: now.toISOString(), lastSeenAt: now.toISOString() };
+    const user: User = { key, channel, createdAt: now.toISOString(), lastSeenAt: now.toISOString(), ...(localeHint ? { localeHint } : {}) };
     this.store.data.users[key] = user;
     return user;
   }

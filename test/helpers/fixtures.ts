@@ -1,18 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { dialogs } from '../../dialogs/index.js';
+import { createAssistant, type Assistant } from '../../src/assistant.js';
+import type { Channel, SendResult } from '../../src/channels/channel.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { Engine } from '../../src/core/engine.js';
+import type { Engine } from '../../src/core/engine.js';
+import type { ConversationAddress } from '../../src/store/schema.js';
 import type { ChannelId, InboundMessage, OutboundReply } from '../../src/core/messages.js';
-import { containsPersonalData } from '../../src/core/personalData.js';
-import { StorePrivacyService } from '../../src/core/privacy.js';
 import { parseDirectory, type DirectoryView } from '../../src/directory/directory.js';
 import { loadTranslations, type Translations } from '../../src/i18n/i18n.js';
 import type { Language } from '../../src/i18n/languages.js';
 import { silentLogger } from '../../src/log.js';
-import { DialogStatesRepository } from '../../src/store/dialogStates.js';
 import { openMemoryStore, type Store } from '../../src/store/store.js';
-import { UsersRepository } from '../../src/store/users.js';
-import { WebConversationsRepository } from '../../src/store/webConversations.js';
 
 export const FIXED_NOW = new Date('2026-11-24T10:00:00.000Z');
 
@@ -39,34 +36,43 @@ export async function text(lang: Language, key: string, params?: Record<string, 
   return (await translations()).translator(lang).t(key, params);
 }
 
-export interface EngineHarness {
-  engine: Engine;
+export interface EngineHarness extends Assistant {
   store: Store;
   directory: DirectoryView;
   setDirectory(d: DirectoryView): void;
+  /** Proactive messages sent through the test channel, by conversation id. */
+  sent: { address: ConversationAddress; replies: OutboundReply[]; language: Language }[];
+}
+
+/** A channel that records proactive sends, for tests (the 'test' channel). */
+export class RecordingChannel implements Channel {
+  readonly id = 'test' as const;
+  readonly sent: { address: ConversationAddress; replies: OutboundReply[]; language: Language }[] = [];
+  async start() {}
+  async stop() {}
+  async send(address: ConversationAddress, replies: OutboundReply[], language: Language): Promise<SendResult> {
+    this.sent.push({ address, replies, language });
+    return { ok: true };
+  }
 }
 
 export async function engineHarness(options: { store?: Store; directory?: DirectoryView; clock?: () => Date } = {}): Promise<EngineHarness> {
   const store = options.store ?? (await openMemoryStore());
   let directory = options.directory ?? (await realDirectory());
-  const users = new UsersRepository(store);
-  const dialogStates = new DialogStatesRepository(store);
-  const engine = new Engine({
+  const assistant = createAssistant({
     store,
-    users,
-    dialogStates,
     directory: () => directory,
     translations: await translations(),
-    dialogs,
-    services: { privacy: new StorePrivacyService(users, dialogStates, new WebConversationsRepository(store)) },
-    textChecks: { noPersonalData: containsPersonalData },
     defaultLanguage: 'en',
     clock: options.clock ?? (() => FIXED_NOW),
     log: silentLogger(),
   });
+  const channel = new RecordingChannel();
+  assistant.notifier.register(channel);
   return {
-    engine,
+    ...assistant,
     store,
+    sent: channel.sent,
     get directory() {
       return directory;
     },
@@ -121,6 +127,12 @@ export class TestUser {
     if (!choices.some((c) => c.value === value)) {
       throw new Error(`no button "${value}" in ${JSON.stringify(choices.map((c) => c.value))}`);
     }
+    this.last = (await this.engine.handle(this.inbound({ choice: value }))).replies;
+    return this.last;
+  }
+
+  /** Sends a button payload from an older message (or a notification), without checking the last question. */
+  async press(value: string): Promise<OutboundReply[]> {
     this.last = (await this.engine.handle(this.inbound({ choice: value }))).replies;
     return this.last;
   }

@@ -1,0 +1,38 @@
+import { actionChoices } from '../src/core/callbacks.js';
+import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
+
+export const CALLBACK_LIST = 'callbackList';
+
+/** Open call-back requests for a liaison officer (their own and their backups'); a coordinator sees all. */
+export const callbackListDialog = defineDialog({
+  id: CALLBACK_LIST,
+  roles: ['liaison', 'coordinator'],
+  menu: { label: 'menu:callbackList', order: 30 },
+  steps: [
+    function listRequests(turn: DialogTurn) {
+      const { callbacks } = turn.services;
+      const requests = turn.user.personId ? callbacks.visibleTo(turn.user.personId, turn.user.role) : [];
+      if (requests.length === 0) {
+        turn.say({ kind: 'text', text: turn.t('callback:noneOpen') });
+        return end();
+      }
+      turn.say({ kind: 'text', text: turn.t('callback:listTitle', { count: requests.length }) });
+      for (const r of requests) {
+        const school = turn.directory.school(r.schoolId ?? undefined)?.name ?? turn.t('callback:unlistedSchool');
+        const lines = [
+          turn.t('callback:listItem', {
+            name: r.requesterName,
+            school,
+            urgency: turn.t(`callback:urgency.${r.urgency}`),
+            status: turn.t(`callback:status.${r.status}`),
+          }),
+          `${turn.t('callback:summaryWay')}: ${turn.t(`callback:way.${r.way}`)}${r.requesterContact ? ` (${r.requesterContact})` : ''}, ${turn.t(`callback:window.${r.window}`)}`,
+          ...(r.note ? [`${turn.t('callback:summaryNote')}: ${r.note}`] : []),
+          turn.t('callback:requestedOn', { date: r.createdAt.slice(0, 10) }),
+        ];
+        turn.say({ kind: 'choices', text: lines.join('\n'), choices: actionChoices(r, turn.t) });
+      }
+      return end(null, { showMenu: false });
+    },
+  ],
+});

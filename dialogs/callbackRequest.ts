@@ -1,0 +1,106 @@
+import { ask, choicePrompt, defineDialog, end, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
+import { CALLBACK_URGENCIES, CALLBACK_WAYS, CALLBACK_WINDOWS } from '../src/store/schema.js';
+import { rememberSchool, schoolPrompt } from './shared/schools.js';
+
+export const CALLBACK_REQUEST = 'callbackRequest';
+const SKIP = 'skip';
+const Confirm = { Send: 'send', Cancel: 'cancel' } as const;
+export const NOTE_MAX_LENGTH = 280;
+
+/**
+ * "Ask the liaison officer to contact me": how urgent, how and when, the teacher's own name and
+ * contact, an optional short note (checked for identifying text), a summary, then the request.
+ * Nothing about the pupil is asked or stored.
+ */
+export const callbackRequestDialog = defineDialog({
+  id: CALLBACK_REQUEST,
+  menu: { label: 'menu:callback', order: 20 },
+  steps: [
+    /** The school comes from the worried-teacher dialog, or is asked here. */
+    function askSchool(turn: DialogTurn) {
+      if ('schoolId' in turn.args) {
+        turn.values.schoolId = turn.args.schoolId ?? null;
+        return next();
+      }
+      return ask(schoolPrompt(turn));
+    },
+    function askUrgency(turn: DialogTurn) {
+      if (!('schoolId' in turn.values)) turn.values.schoolId = rememberSchool(turn);
+      return ask(choicePrompt(key('callback:urgencyPrompt'), CALLBACK_URGENCIES.map((u) => ({ value: u, label: key(`callback:urgency.${u}`) }))));
+    },
+    function askWay(turn: DialogTurn) {
+      turn.values.urgency = turn.answer ?? null;
+      return ask(choicePrompt(key('callback:wayPrompt'), CALLBACK_WAYS.map((w) => ({ value: w, label: key(`callback:way.${w}`) }))));
+    },
+    function askWindow(turn: DialogTurn) {
+      turn.values.way = turn.answer ?? null;
+      return ask(choicePrompt(key('callback:windowPrompt'), CALLBACK_WINDOWS.map((w) => ({ value: w, label: key(`callback:window.${w}`) }))));
+    },
+    /** The teacher's own name: the liaison officer must know whom to call. */
+    function askName(turn: DialogTurn) {
+      turn.values.window = turn.answer ?? null;
+      return ask(textPrompt(key('callback:namePrompt'), 80));
+    },
+    /** A phone number or e-mail address, only when the teacher wants to be reached that way. */
+    function askContact(turn: DialogTurn) {
+      turn.values.name = turn.answer ?? null;
+      if (turn.values.way === 'phone') return ask(textPrompt(key('callback:phonePrompt'), 40, 'phone'));
+      if (turn.values.way === 'email') return ask(textPrompt(key('callback:emailPrompt'), 120, 'email'));
+      return next();
+    },
+    /** Optional, short, warned about, and refused when it looks like it identifies someone. */
+    function askNote(turn: DialogTurn) {
+      if (turn.values.way !== 'chat') turn.values.contact = turn.answer ?? null;
+      return ask(
+        textPrompt(key('callback:notePrompt', { max: NOTE_MAX_LENGTH }), NOTE_MAX_LENGTH, 'noPersonalData', [
+          { value: SKIP, label: key('callback:skipNote') },
+        ]),
+      );
+    },
+    /** Shows what will be sent before sending it. */
+    function confirmRequest(turn: DialogTurn) {
+      turn.values.note = turn.answer === SKIP ? null : (turn.answer ?? null);
+      const v = turn.values;
+      const school = turn.directory.school(typeof v.schoolId === 'string' ? v.schoolId : undefined);
+      const lines = [
+        `${turn.t('common:field.name')}: ${String(v.name)}`,
+        `${turn.t('common:field.school')}: ${school?.name ?? turn.t('callback:unlistedSchool')}`,
+        `${turn.t('callback:summaryUrgency')}: ${turn.t(`callback:urgency.${String(v.urgency)}`)}`,
+        `${turn.t('callback:summaryWay')}: ${turn.t(`callback:way.${String(v.way)}`)}${v.contact ? ` (${String(v.contact)})` : ''}`,
+        `${turn.t('callback:summaryWindow')}: ${turn.t(`callback:window.${String(v.window)}`)}`,
+        ...(v.note ? [`${turn.t('callback:summaryNote')}: ${String(v.note)}`] : []),
+      ];
+      turn.say({ kind: 'card', title: turn.t('callback:summaryTitle'), fields: lines.map((l) => ({ label: l.split(': ')[0]!, value: l.slice(l.indexOf(': ') + 2) })) });
+      return ask(
+        choicePrompt(key('callback:confirmPrompt'), [
+          { value: Confirm.Send, label: key('callback:send') },
+          { value: Confirm.Cancel, label: key('callback:cancel') },
+        ]),
+      );
+    },
+    /** Stores the request, then (once stored) notifies the liaison officer. */
+    function submit(turn: DialogTurn) {
+      if (turn.answer !== Confirm.Send) {
+        turn.say({ kind: 'text', text: turn.t('callback:notSent') });
+        return end(null);
+      }
+      const v = turn.values;
+      const request = turn.services.callbacks.create(
+        {
+          schoolId: typeof v.schoolId === 'string' ? v.schoolId : null,
+          urgency: v.urgency as (typeof CALLBACK_URGENCIES)[number],
+          way: v.way as (typeof CALLBACK_WAYS)[number],
+          window: v.window as (typeof CALLBACK_WINDOWS)[number],
+          requesterName: String(v.name),
+          ...(typeof v.contact === 'string' ? { requesterContact: v.contact } : {}),
+          ...(typeof v.note === 'string' ? { note: v.note } : {}),
+        },
+        { key: turn.user.key, address: turn.address, language: turn.lang },
+      );
+      turn.afterCommit(() => turn.services.callbacks.notifyAssignee(request.id));
+      const assignee = turn.directory.person(request.assigneeId);
+      turn.say({ kind: 'text', text: turn.t('callback:sent', { name: assignee?.name ?? '' }) });
+      return end(request.id);
+    },
+  ],
+});

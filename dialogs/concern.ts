@@ -1,0 +1,151 @@
+import { ask, begin, choicePrompt, defineDialog, end, key, next, type DialogTurn } from '../src/core/dialog.js';
+import { CoreDialog } from '../src/core/engine.js';
+import type { OutboundReply } from '../src/core/messages.js';
+import { localized } from '../src/directory/directory.js';
+import { CALLBACK_REQUEST } from './callbackRequest.js';
+import { rememberSchool, schoolPrompt } from './shared/schools.js';
+
+export const CONCERN = 'concern';
+
+/** Answers and payloads of this dialog. */
+export const Danger = { Yes: 'danger-yes', No: 'danger-no' } as const;
+export const WORRIES = ['behaviour', 'views', 'online', 'violence', 'other'] as const;
+export type Worry = (typeof WORRIES)[number];
+export const Offer = { CallMe: 'call-me', NoThanks: 'no-thanks' } as const;
+
+/**
+ * "I'm worried about a pupil": emergency gate first, then the school (remembered), the kind of worry
+ * (non-identifying, only to tune the advice, never stored), then whom to talk to today, the liaison
+ * officer, what happens next, what is shared and why, what to do and not to do, what feedback to
+ * expect; and an offer to be called back. Never asks anything about the pupil.
+ */
+export const concernDialog = defineDialog({
+  id: CONCERN,
+  intent: 'commands:intents.concern',
+  menu: { label: 'menu:concern', order: 10 },
+  steps: [
+    /** Safety first: immediate danger? */
+    function askDanger(_turn: DialogTurn) {
+      return ask(
+        choicePrompt(key('concern:dangerPrompt'), [
+          { value: Danger.Yes, label: key('concern:dangerYes') },
+          { value: Danger.No, label: key('concern:dangerNo') },
+        ]),
+      );
+    },
+    /** Yes → the emergency answer, which holds the conversation until the teacher confirms. */
+    function handleDanger(turn: DialogTurn) {
+      return turn.answer === Danger.Yes ? begin(CoreDialog.Emergency) : next();
+    },
+    /** Which school; the one chosen last time comes first. */
+    function askSchool(turn: DialogTurn) {
+      return ask(schoolPrompt(turn));
+    },
+    /** Remembers the school; asks what kind of worry it is. */
+    function askWorry(turn: DialogTurn) {
+      turn.values.schoolId = rememberSchool(turn);
+      return ask(
+        choicePrompt(
+          key('concern:worryPrompt'),
+          WORRIES.map((w) => ({ value: w, label: key(`concern:worry.${w}`) })),
+        ),
+      );
+    },
+    /** The answer, all from the directory and the catalogues; then the call-back offer. */
+    function giveGuidance(turn: DialogTurn) {
+      const worry = turn.answer as Worry;
+      turn.say(...guidance(turn, turn.values.schoolId as string | null, worry));
+      return ask(
+        choicePrompt(key('concern:offerCallback'), [
+          { value: Offer.CallMe, label: key('concern:callMe') },
+          { value: Offer.NoThanks, label: key('concern:noThanks') },
+        ]),
+      );
+    },
+    /** A call-back request, or a friendly close. */
+    function handleOffer(turn: DialogTurn) {
+      if (turn.answer === Offer.CallMe) return begin(CALLBACK_REQUEST, { schoolId: turn.values.schoolId ?? null });
+      turn.say({ kind: 'text', text: turn.t('concern:closing') });
+      return end();
+    },
+    function finish() {
+      return end();
+    },
+  ],
+});
+
+/** Builds the guidance replies for a school (null: not in the directory) and a kind of worry. */
+export function guidance(turn: DialogTurn, schoolId: string | null, worry: Worry): OutboundReply[] {
+  const { t, lang, directory } = turn;
+  const dir = directory.data;
+  const school = directory.school(schoolId ?? undefined);
+  const liaison = school ? directory.liaisonFor(school.id) : undefined;
+  const replies: OutboundReply[] = [];
+
+  replies.push({ kind: 'text', text: t(`concern:advice.${worry}`) });
+
+  if (school) {
+    const role = localized(school.careContact.role, lang);
+    replies.push({
+      kind: 'card',
+      title: t('concern:talkToday', { role }),
+      fields: [
+        ...(school.careContact.name ? [{ label: t('common:field.name'), value: school.careContact.name }] : []),
+        { label: t('common:field.school'), value: school.name },
+      ],
+    });
+  } else {
+    replies.push({ kind: 'text', text: t('concern:talkTodayUnlisted') });
+  }
+
+  if (liaison) {
+    replies.push({
+      kind: 'card',
+      title: t('concern:liaisonTitle'),
+      fields: [
+        { label: t('common:field.name'), value: liaison.name },
+        { label: t('common:field.phone'), value: liaison.phone },
+        { label: t('common:field.email'), value: liaison.email },
+        { label: t('common:field.hours'), value: localized(liaison.hours, lang) },
+      ],
+    });
+  } else {
+    const general = dir.generalContact;
+    replies.push({
+      kind: 'card',
+      title: t('concern:generalTitle'),
+      fields: [
+        { label: t('common:field.name'), value: localized(general.name, lang) },
+        { label: t('common:field.phone'), value: general.phone },
+        { label: t('common:field.email'), value: general.email },
+        { label: t('common:field.hours'), value: localized(general.hours, lang) },
+      ],
+    });
+  }
+
+  replies.push({
+    kind: 'steps',
+    title: t('concern:nextStepsTitle'),
+    steps: dir.nextSteps.map((s) => ({
+      title: `${localized(s.title, lang)} (${localized(s.timeFrame, lang)})`,
+      detail: localized(s.description, lang),
+    })),
+  });
+
+  const partners = new Map(dir.partners.map((p) => [p.id, p]));
+  replies.push({
+    kind: 'text',
+    text: [
+      t('concern:sharingTitle'),
+      localized(dir.protocol.purpose, lang),
+      ...dir.protocol.sharing.map((s) => {
+        const partner = partners.get(s.partnerId);
+        return `• ${partner ? localized(partner.name, lang) : s.partnerId}: ${localized(s.what, lang)} ${t('concern:sharingWhy')} ${localized(s.why, lang)}`;
+      }),
+    ].join('\n'),
+  });
+
+  replies.push({ kind: 'text', text: t('concern:doAndDont') });
+  replies.push({ kind: 'text', text: `${t('concern:feedbackTitle')}\n${localized(dir.protocol.feedbackToReporter, lang)}` });
+  return replies;
+}

@@ -1,0 +1,55 @@
+import { dialogs as defaultDialogs } from '../dialogs/index.js';
+import { CallbackService } from './core/callbacks.js';
+import type { Dialog } from './core/dialog.js';
+import { Engine } from './core/engine.js';
+import { Notifier } from './core/notifier.js';
+import { StorePrivacyService } from './core/privacy.js';
+import { textChecks } from './core/textChecks.js';
+import type { DirectoryView } from './directory/directory.js';
+import type { Translations } from './i18n/i18n.js';
+import type { Language } from './i18n/languages.js';
+import type { Log } from './log.js';
+import { CallbacksRepository } from './store/callbacks.js';
+import { DialogStatesRepository } from './store/dialogStates.js';
+import type { Store } from './store/store.js';
+import { UsersRepository } from './store/users.js';
+import { WebConversationsRepository } from './store/webConversations.js';
+
+export interface AssistantDeps {
+  store: Store;
+  directory: () => DirectoryView;
+  translations: Translations;
+  defaultLanguage: Language;
+  clock: () => Date;
+  log: Log;
+  dialogs?: readonly Dialog[];
+}
+
+/** The channel-neutral assistant: repositories, domain services and the engine over one store. */
+export function createAssistant(deps: AssistantDeps) {
+  const { store, directory, translations, log } = deps;
+  const repos = {
+    users: new UsersRepository(store),
+    dialogStates: new DialogStatesRepository(store),
+    webConversations: new WebConversationsRepository(store),
+    callbacks: new CallbacksRepository(store),
+  };
+  const notifier = new Notifier(repos.users, directory, translations, log);
+  const callbacks = new CallbackService(repos.callbacks, store, notifier, directory, deps.clock);
+  const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks);
+  const engine = new Engine({
+    store,
+    users: repos.users,
+    dialogStates: repos.dialogStates,
+    directory,
+    translations,
+    dialogs: deps.dialogs ?? defaultDialogs,
+    services: { privacy, callbacks },
+    textChecks,
+    defaultLanguage: deps.defaultLanguage,
+    clock: deps.clock,
+    log,
+  });
+  return { engine, notifier, callbacks, repos };
+}
+export type Assistant = ReturnType<typeof createAssistant>;

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { DirectoryView, Role } from '../directory/directory.js';
+import type { Translator } from '../i18n/i18n.js';
+import type { Language } from '../i18n/languages.js';
+import type { CallbacksRepository } from '../store/callbacks.js';
+import type { CallbackRequest, ConversationAddress } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import type { OutboundReply } from './messages.js';
+import type { Notifier } from './notifier.js';
+
+/** Button payloads on call-back notifications: `callback:ack:<id>`, `callback:done:<id>`. */
+export const CALLBACK_PAYLOAD = 'callback:';
+export type CallbackAction = 'ack' | 'done';
+
+export type NewCallback = Pick<CallbackRequest, 'schoolId' | 'urgency' | 'way' | 'window' | 'requesterName' | 'requesterContact' | 'note'>;
+
+export type ChangeResult = 'ok' | 'already' | 'not-found' | 'not-allowed';
+
+/**
+ * The call-back loop: a teacher asks, the school's liaison officer is notified with minimal text
+ * (who asks, which school, how urgent) and buttons, acknowledges, and the teacher hears about it.
+ */
+export class CallbackService {
+  constructor(
+    private readonly repo: CallbacksRepository,
+    private readonly store: Store,
+    private readonly notifier: Notifier,
+    private readonly directory: () => DirectoryView,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Who handles requests for a school: its liaison officer; for an unlisted school, the first coordinator. */
+  assigneeFor(schoolId: string | null): string {
+    const dir = this.directory();
+    const liaison = schoolId ? dir.liaisonFor(schoolId) : undefined;
+    return (liaison ?? dir.data.people.find((p) => p.role === 'coordinator') ?? dir.data.people[0]!).id;
+  }
+
+  create(input: NewCallback, requester: { key: string; address?: ConversationAddress; language: Language }): CallbackRequest {
+    const now = this.clock();
+    const request: CallbackRequest = {
+      id: randomUUID(),
+      status: 'open',
+      ...input,
+      assigneeId: this.assigneeFor(input.schoolId),
+      requesterKey: requester.key,
+      ...(requester.address ? { requesterAddress: requester.address } : {}),
+      requesterLanguage: requester.language,
+      createdAt: now.toISOString(),
+      notifications: [],
+    };
+    this.repo.add(request);
+    return request;
+  }
+
+  get(id: string): CallbackRequest | undefined {
+    return this.repo.get(id);
+  }
+
+  /** Unfinished requests a person may act on: their own and their backups'; a coordinator sees all. */
+  visibleTo(personId: string, role: Role): CallbackRequest[] {
+    const all = this.repo.unfinished();
+    if (role === 'coordinator') return all;
+    return all.filter((r) => this.mayAct(r, personId, role));
+  }
+
+  mayAct(request: CallbackRequest, personId: string, role: Role): boolean {
+    if (role === 'coordinator') return true;
+    if (role !== 'liaison') return false;
+    const assignee = this.directory().person(request.assigneeId);
+    return request.assigneeId === personId || assignee?.backupId === personId;
+  }
+
+  /** Acknowledge or close a request; `firstResponse` is true when it was still open (the teacher must hear). */
+  change(id: string, action: CallbackAction, personId: string, role: Role): { result: ChangeResult; firstResponse: boolean } {
+    const now = this.clock();
+    const request = this.repo.get(id);
+    if (!request) return { result: 'not-found', firstResponse: false };
+    if (!this.mayAct(request, personId, role)) return { result: 'not-allowed', firstResponse: false };
+    const firstResponse = request.status === 'open';
+    if (action === 'ack') {
+      if (request.status !== 'open') return { result: 'already', firstResponse };
+      request.status = 'acknowledged';
+      request.acknowledgedAt = now.toISOString();
+      request.acknowledgedBy = personId;
+    } else {
+      if (request.status === 'done') return { result: 'already', firstResponse };
+      request.status = 'done';
+      request.doneAt = now.toISOString();
+      request.acknowledgedAt ??= now.toISOString();
+      request.acknowledgedBy ??= personId;
+    }
+    return { result: 'ok', firstResponse };
+  }
+
+  /** Notifies the assignee of a new request; records the attempt. Runs after the request is stored. */
+  async notifyAssignee(id: string): Promise<void> {
+    const request = this.repo.get(id);
+    if (!request) return;
+    const result = await this.notifier.toPerson(request.assigneeId, (tr) => this.newRequestMessage(request, tr));
+    request.notifications.push({ to: request.assigneeId, kind: 'new', at: this.clock().toISOString(), result });
+    await this.store.commit();
+  }
+
+  /** Tells the teacher their request was acknowledged, and by whom, on their own channel. */
+  async notifyRequesterAcknowledged(id: string): Promise<void> {
+    const request = this.repo.get(id);
+    if (!request?.requesterAddress) return;
+    const person = this.directory().person(request.acknowledgedBy);
+    const result = await this.notifier.toAddress(request.requesterAddress, request.requesterLanguage, (tr) => [
+      { kind: 'text', text: tr.t('callback:acknowledgedNotice', { name: person?.name ?? '', school: this.schoolName(request.schoolId, tr) }) },
+    ]);
+    request.notifications.push({ to: request.requesterKey, kind: 'acknowledged', at: this.clock().toISOString(), result });
+    await this.store.commit();
+  }
+
+  /** Retention: done requests older than `days` are deleted. */
+  async purgeDone(days: number): Promise<number> {
+    const removed = this.repo.deleteDoneBefore(new Date(this.clock().getTime() - days * 86_400_000));
+    if (removed > 0) await this.store.commit();
+    return removed;
+  }
+
+  /** Minimal by design: who asks, which school, how urgent. Details are in the list, inside the chat. */
+  newRequestMessage(request: CallbackRequest, tr: Translator): OutboundReply[] {
+    return [
+      {
+        kind: 'choices',
+        text: tr.t('callback:notification', {
+          name: request.requesterName,
+          school: this.schoolName(request.schoolId, tr),
+          urgency: tr.t(`callback:urgency.${request.urgency}`),
+        }),
+        choices: actionChoices(request, tr.t),
+      },
+    ];
+  }
+
+  schoolName(schoolId: string | null, tr: Translator): string {
+    return this.directory().school(schoolId ?? undefined)?.name ?? tr.t('callback:unlistedSchool');
+  }
+}
+
+/** Acknowledge (while open) and Done buttons for one request. */
+export function actionChoices(request: CallbackRequest, t: Translator['t']): { label: string; value: string }[] {
+  return [
+    ...(request.status === 'open' ? [{ label: t('callback:acknowledge'), value: `${CALLBACK_PAYLOAD}ack:${request.id}` }] : []),
+    { label: t('callback:markDone'), value: `${CALLBACK_PAYLOAD}done:${request.id}` },
+  ];
+}

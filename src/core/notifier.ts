@@ -1,0 +1,68 @@
+import type { Channel } from '../channels/channel.js';
+import type { DirectoryView } from '../directory/directory.js';
+import type { Person } from '../directory/schema.js';
+import type { Translations, Translator } from '../i18n/i18n.js';
+import { resolveLanguage, type Language } from '../i18n/languages.js';
+import type { Log } from '../log.js';
+import type { ConversationAddress } from '../store/schema.js';
+import type { UsersRepository } from '../store/users.js';
+import type { ChannelId, OutboundReply } from './messages.js';
+
+export type DeliveryResult = 'sent' | 'failed' | 'no-address';
+
+/**
+ * Proactive messages (notifications, acknowledgements) through whichever channel the recipient
+ * uses. Channels register themselves once the app has built them; the core never imports one.
+ */
+export class Notifier {
+  private readonly channels = new Map<ChannelId, Channel>();
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly directory: () => DirectoryView,
+    private readonly translations: Translations,
+    private readonly log: Log,
+  ) {}
+
+  register(channel: Channel): void {
+    this.channels.set(channel.id, channel);
+  }
+
+  /** The user keys under which a directory person may have talked to the assistant. */
+  static keysOf(person: Person): string[] {
+    return [
+      ...(person.slackUserId ? [`slack:${person.slackUserId}`] : []),
+      ...(person.teamsUserId ? [`teams:${person.teamsUserId}`] : []),
+      // The test channel exists only in tests; there the directory id is the platform id.
+      `test:${person.id}`,
+    ];
+  }
+
+  async toPerson(personId: string, build: (tr: Translator) => OutboundReply[]): Promise<DeliveryResult> {
+    const person = this.directory().person(personId);
+    if (!person) return 'no-address';
+    let result: DeliveryResult = 'no-address';
+    for (const key of Notifier.keysOf(person)) {
+      const user = this.users.get(key);
+      if (!user?.address) continue;
+      const language = resolveLanguage(user.language, user.localeHint, person.languages[0]!);
+      result = await this.toAddress(user.address, language, build);
+      if (result === 'sent') return result;
+    }
+    if (result === 'no-address') this.log.warn({ event: 'notify_no_address', person: personId });
+    return result;
+  }
+
+  async toAddress(address: ConversationAddress, language: Language, build: (tr: Translator) => OutboundReply[]): Promise<DeliveryResult> {
+    const channel = this.channels.get(address.channel);
+    if (!channel) return 'no-address';
+    try {
+      const outcome = await channel.send(address, build(this.translations.translator(language)), language);
+      if (!outcome.ok) this.log.warn({ event: 'notify_failed', channel: address.channel, reason: outcome.reason, permanent: outcome.permanent });
+      return outcome.ok ? 'sent' : 'failed';
+    } catch (err) {
+      this.log.error({ event: 'notify_failed', channel: address.channel, err: String(err) });
+      return 'failed';
+    }
+  }
+}

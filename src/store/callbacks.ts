@@ -1,0 +1,38 @@
+import type { Store } from './store.js';
+import type { CallbackRequest } from './schema.js';
+
+/** Call-back requests: the only module that touches `data.callbacks`. */
+export class CallbacksRepository {
+  constructor(private readonly store: Store) {}
+
+  add(request: CallbackRequest): void {
+    this.store.data.callbacks.push(request);
+  }
+
+  get(id: string): CallbackRequest | undefined {
+    return this.store.data.callbacks.find((c) => c.id === id);
+  }
+
+  /** Open and acknowledged requests, oldest first. */
+  unfinished(): CallbackRequest[] {
+    return this.store.data.callbacks.filter((c) => c.status !== 'done').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  byRequester(requesterKey: string): CallbackRequest[] {
+    return this.store.data.callbacks.filter((c) => c.requesterKey === requesterKey);
+  }
+
+  deleteByRequester(requesterKey: string): number {
+    const before = this.store.data.callbacks.length;
+    this.store.data.callbacks = this.store.data.callbacks.filter((c) => c.requesterKey !== requesterKey);
+    return before - this.store.data.callbacks.length;
+  }
+
+  /** Retention: deletes requests done before `cutoff`; returns how many. */
+  deleteDoneBefore(cutoff: Date): number {
+    const limit = cutoff.toISOString();
+    const before = this.store.data.callbacks.length;
+    this.store.data.callbacks = this.store.data.callbacks.filter((c) => !(c.status === 'done' && (c.doneAt ?? c.createdAt) < limit));
+    return before - this.store.data.callbacks.length;
+  }
+}

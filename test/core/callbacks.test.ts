@@ -1,0 +1,110 @@
+import { describe, expect, it } from '@jest/globals';
+import { Danger, Offer } from '../../dialogs/concern.js';
+import { parseDirectory } from '../../src/directory/directory.js';
+import { engineHarness, FIXED_NOW, realDirectoryJson, TestUser, text } from '../helpers/fixtures.js';
+
+/** Walks a teacher through a complete call-back request; returns the harness. */
+async function requestCallback(options: { clock?: () => Date } = {}) {
+  const harness = await engineHarness(options);
+  const teacher = new TestUser(harness.engine, { id: 'teacher-9' });
+  await teacher.say("I'm worried about a pupil");
+  await teacher.click(Danger.No);
+  await teacher.click('school:meadow-primary');
+  await teacher.click('online');
+  await teacher.click(Offer.CallMe);
+  await teacher.click('week');
+  await teacher.click('email');
+  await teacher.click('morning');
+  await teacher.say('Robin Example');
+  await teacher.say('robin@school.example');
+  await teacher.say('Tuesdays are best');
+  await teacher.click('send');
+  await harness.engine.idle();
+  return { ...harness, teacher };
+}
+
+describe('call-back requests', () => {
+  it('the stored request holds no field that could hold pupil data (dumped as JSON)', async () => {
+    const { store } = await requestCallback();
+    const [request] = store.data.callbacks;
+    const dump = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
+    expect(Object.keys(dump).sort()).toEqual(
+      [
+        'assigneeId', 'createdAt', 'id', 'note', 'notifications', 'requesterAddress', 'requesterContact',
+        'requesterKey', 'requesterLanguage', 'requesterName', 'schoolId', 'status', 'urgency', 'way', 'window',
+      ].sort(),
+    );
+    // Neither the kind of worry nor anything typed about the pupil is kept, anywhere in the store.
+    expect(JSON.stringify(dump)).not.toMatch(/online|worry|pupil/i);
+    expect(JSON.stringify(store.data)).not.toMatch(/"online"/);
+    expect(dump).toMatchObject({ requesterName: 'Robin Example', requesterContact: 'robin@school.example', note: 'Tuesdays are best' });
+  });
+
+  it('a teacher cannot acknowledge (no role); a liaison officer sees the open request and acknowledges it', async () => {
+    const { engine, store, directory } = await requestCallback();
+    const id = store.data.callbacks[0]!.id;
+    const intruder = new TestUser(engine, { id: 'teacher-2' });
+    await intruder.press(`callback:ack:${id}`);
+    expect(intruder.transcript()).toContain(await text('en', 'common:notAllowed'));
+    expect(store.data.callbacks[0]!.status).toBe('open');
+
+    const liaison = directory.liaisonFor('meadow-primary')!;
+    const officer = new TestUser(engine, { id: liaison.id });
+    await officer.say('menu');
+    await officer.click('dialog:callbackList');
+    expect(officer.transcript()).toContain(await text('en', 'callback:listTitle', { count: 1 }));
+    expect(officer.transcript()).toContain('robin@school.example');
+    await officer.click(`callback:done:${id}`);
+    expect(store.data.callbacks[0]!.status).toBe('done');
+    await officer.press('dialog:callbackList'); // an older menu button still works
+    expect(officer.transcript()).toContain(await text('en', 'callback:noneOpen'));
+  });
+
+  it('another liaison officer (not the assignee, not the backup) may not act on it', async () => {
+    const json = JSON.parse(await realDirectoryJson());
+    json.people.push({ ...json.people[0], id: 'liaison-east', name: 'Third Officer', backupId: undefined });
+    const harness = await engineHarness({ directory: parseDirectory(JSON.stringify(json), 'with-third.json') });
+    const request = harness.callbacks.create(
+      { schoolId: 'meadow-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'X' },
+      { key: 'test:t', language: 'en' },
+    );
+    const officer = new TestUser(harness.engine, { id: 'liaison-east' });
+    await officer.press(`callback:ack:${request.id}`);
+    expect(officer.transcript()).toBe(await text('en', 'common:notAllowed'));
+    expect(harness.store.data.callbacks[0]!.status).toBe('open');
+  });
+
+  it('retention: done requests are deleted after the configured number of days, others kept', async () => {
+    let now = FIXED_NOW;
+    const { store, callbacks, directory } = await requestCallback({ clock: () => now });
+    const liaison = directory.liaisonFor('meadow-primary')!;
+    const id = store.data.callbacks[0]!.id;
+    expect(callbacks.change(id, 'done', liaison.id, 'liaison').result).toBe('ok');
+    callbacks.create(
+      { schoolId: null, urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Still Open' },
+      { key: 'test:t3', language: 'en' },
+    );
+    now = new Date(FIXED_NOW.getTime() + 89 * 86_400_000);
+    expect(await callbacks.purgeDone(90)).toBe(0);
+    now = new Date(FIXED_NOW.getTime() + 91 * 86_400_000);
+    expect(await callbacks.purgeDone(90)).toBe(1);
+    expect(store.data.callbacks.map((c) => c.requesterName)).toEqual(['Still Open']);
+  });
+
+  it('"delete my data" withdraws the teacher\'s requests with their name and contact', async () => {
+    const { store, teacher } = await requestCallback();
+    await teacher.say('delete my data');
+    await teacher.click('delete');
+    await teacher.click('confirm');
+    expect(store.data.callbacks).toEqual([]);
+  });
+
+  it('a request for a school not in the directory goes to a coordinator', async () => {
+    const { callbacks, directory } = await engineHarness();
+    const request = callbacks.create(
+      { schoolId: null, urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'X' },
+      { key: 'test:t', language: 'en' },
+    );
+    expect(directory.person(request.assigneeId)?.role).toBe('coordinator');
+  });
+});

@@ -1,0 +1,215 @@
+import { describe, expect, it } from '@jest/globals';
+import { Danger, Offer, WORRIES } from '../../dialogs/concern.js';
+import { EmergencyChoice } from '../../dialogs/emergency.js';
+import { parseDirectory } from '../../src/directory/directory.js';
+import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
+import { engineHarness, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
+
+/** What a teacher types to say they are worried, in each language (the issue's own examples). */
+const WORRIED: Record<Language, string> = {
+  en: "I'm worried about a pupil",
+  nl: 'ik maak me zorgen over een leerling',
+  fr: 'je suis inquiet pour un élève',
+  de: 'ich mache mir Sorgen um einen Schüler',
+};
+
+async function word(lang: Language, command: string): Promise<string> {
+  return (await translations()).translator(lang).list(`commands:${command}`)[0]!;
+}
+
+describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
+  it('free text in the language opens the dialog with the emergency gate first', async () => {
+    const { engine } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    expect(teacher.transcript()).toBe(
+      [await text(lang, 'concern:dangerPrompt'), `[${await text(lang, 'concern:dangerYes')}]`, `[${await text(lang, 'concern:dangerNo')}]`].join('\n'),
+    );
+  });
+
+  it('immediate danger: the emergency number, then in person, and nothing else until confirmed', async () => {
+    const { engine, directory } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.Yes);
+    const number = directory.data.emergency.number;
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number }) });
+    expect(teacher.transcript()).toContain(await text(lang, 'emergency:tellInPerson'));
+    expect(teacher.transcript()).not.toContain(await text(lang, 'concern:schoolPrompt'));
+
+    await teacher.say(await word(lang, 'menu'));
+    expect(teacher.transcript()).toContain(await text(lang, 'emergency:confirm'));
+    expect(teacher.transcript()).not.toContain(await text(lang, 'menu:prompt'));
+
+    await teacher.click(EmergencyChoice.Called);
+    expect(teacher.transcript()).toContain(await text(lang, 'emergency:afterCall'));
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
+  });
+
+  it.each(WORRIES)('worry "%s": advice, care contact, liaison officer, next steps, sharing, do and don\'t, feedback', async (worry) => {
+    const { engine, directory } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.No);
+    await teacher.click('school:oak-primary');
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:worryPrompt'));
+    await teacher.click(worry);
+    const answer = teacher.transcript();
+    const school = directory.school('oak-primary')!;
+    const liaison = directory.liaisonFor('oak-primary')!;
+    expect(answer).toContain(await text(lang, `concern:advice.${worry}`));
+    expect(answer).toContain(await text(lang, 'concern:talkToday', { role: school.careContact.role[lang] }));
+    for (const fact of [liaison.name, liaison.phone, liaison.email, liaison.hours[lang]]) expect(answer).toContain(fact);
+    for (const step of directory.data.nextSteps) {
+      expect(answer).toContain(step.title[lang]);
+      expect(answer).toContain(step.timeFrame[lang]);
+    }
+    for (const share of directory.data.protocol.sharing) expect(answer).toContain(share.why[lang]);
+    expect(answer).toContain(await text(lang, 'concern:doAndDont'));
+    expect(answer).toContain(directory.data.protocol.feedbackToReporter[lang]);
+    expect(answer).toContain(await text(lang, 'concern:offerCallback'));
+    // Nothing of the worry is kept once the dialog is over.
+    await teacher.click(Offer.NoThanks);
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:closing'));
+  });
+
+  it('a school not in the directory gets the municipality\'s general prevention desk', async () => {
+    const { engine, directory } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.No);
+    await teacher.click('school:not-listed');
+    await teacher.click('other');
+    const answer = teacher.transcript();
+    const general = directory.data.generalContact;
+    expect(answer).toContain(await text(lang, 'concern:generalTitle'));
+    expect(answer).toContain(await text(lang, 'concern:talkTodayUnlisted'));
+    for (const fact of [general.name[lang], general.phone, general.email]) expect(answer).toContain(fact);
+  });
+
+  it('a call-back request from start to acknowledgement; the teacher is told on their channel', async () => {
+    const harness = await engineHarness();
+    const { engine, store, sent, directory } = harness;
+    const liaison = directory.liaisonFor('harbour-secondary')!;
+    // The liaison officer (a directory identity) has used the assistant before, so can be reached.
+    const officer = new TestUser(engine, { id: liaison.id, platformUserId: liaison.id, locale: 'en' });
+    await officer.say('menu');
+    const teacher = new TestUser(engine, { locale: lang, id: 'teacher-7' });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.No);
+    await teacher.click('school:harbour-secondary');
+    await teacher.click('views');
+    await teacher.click(Offer.CallMe);
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:urgencyPrompt'));
+    await teacher.click('today');
+    await teacher.click('phone');
+    await teacher.click('afternoon');
+    await teacher.say('Alex Teacher');
+    await teacher.say('call me maybe');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:invalidPhone'));
+    await teacher.say('+32 3 555 77 88');
+    await teacher.say('Best after 15:00 in the staff room');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:confirmPrompt'));
+    await teacher.click('send');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:sent', { name: liaison.name }));
+    expect(teacher.transcript()).toContain(await text(lang, 'menu:prompt'));
+
+    const [request] = store.data.callbacks;
+    expect(request).toMatchObject({ status: 'open', schoolId: 'harbour-secondary', assigneeId: liaison.id, urgency: 'today', way: 'phone' });
+
+    await engine.idle();
+    expect(store.data.callbacks[0]!.notifications).toEqual([{ to: liaison.id, kind: 'new', at: expect.any(String), result: 'sent' }]);
+    const notice = sent.find((s) => s.address.conversationId === `conv-${liaison.id}`)!;
+    expect(notice.replies[0]).toMatchObject({
+      kind: 'choices',
+      text: await text('en', 'callback:notification', {
+        name: 'Alex Teacher',
+        school: directory.school('harbour-secondary')!.name,
+        urgency: await text('en', 'callback:urgency.today'),
+      }),
+    });
+
+    // Acknowledge from the notification's button.
+    expect(notice.replies[0]?.kind === 'choices' && notice.replies[0].choices.map((c) => c.value)).toEqual([
+      `callback:ack:${request!.id}`,
+      `callback:done:${request!.id}`,
+    ]);
+    await officer.press(`callback:ack:${request!.id}`);
+    expect(officer.transcript()).toContain(await text('en', 'callback:ackConfirmed', { name: 'Alex Teacher', school: directory.school('harbour-secondary')!.name }));
+    await engine.idle();
+    expect(store.data.callbacks[0]!.status).toBe('acknowledged');
+    expect(store.data.callbacks[0]!.acknowledgedBy).toBe(liaison.id);
+    const told = sent.find((s) => s.address.conversationId === 'conv-teacher-7')!;
+    expect(told.language).toBe(lang);
+    expect(told.replies[0]).toEqual({
+      kind: 'text',
+      text: await text(lang, 'callback:acknowledgedNotice', { name: liaison.name, school: directory.school('harbour-secondary')!.name }),
+    });
+  });
+
+  it('refuses a note that identifies someone, never storing it, and accepts a rephrased one', async () => {
+    const { engine, store } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say(await word(lang, 'menu'));
+    await teacher.click('dialog:callbackRequest');
+    await teacher.click('school:oak-primary');
+    await teacher.click('week');
+    await teacher.click('chat');
+    await teacher.click('anytime');
+    await teacher.say('Sam Jansen');
+    const identifying = 'It is about Mohamed, born 12/03/2012';
+    await teacher.say(identifying);
+    expect(teacher.transcript()).toContain(await text(lang, 'personalData:date'));
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:notePrompt', { max: 280 }));
+    expect(JSON.stringify(store.data)).not.toContain('Mohamed');
+    await teacher.click('skip');
+    await teacher.click('send');
+    expect(store.data.callbacks).toHaveLength(1);
+    expect(store.data.callbacks[0]!.note).toBeUndefined();
+  });
+
+  it('cancel in the middle stops it; a language change in the middle keeps the place', async () => {
+    const { engine, store } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.No);
+    const other: Language = lang === 'en' ? 'nl' : 'en';
+    await teacher.say(await text(other, 'common:languageName'));
+    expect(teacher.transcript()).toContain(await text(other, 'concern:schoolPrompt'));
+    await teacher.click('school:willow-primary');
+    expect(teacher.transcript()).toContain(await text(other, 'concern:worryPrompt'));
+    await teacher.say(await word(lang, 'cancel'));
+    expect(teacher.transcript()).toContain(await text(other, 'common:cancelled'));
+    expect(teacher.transcript()).toContain(await text(other, 'menu:prompt'));
+    expect(store.data.dialogs['test:conv-teacher-1']?.stack.map((f) => f.dialogId)).toEqual(['menu']);
+  });
+});
+
+describe('worried about a pupil: local facts come from the directory', () => {
+  it('changing a liaison officer\'s phone number in the directory file changes the answer, no code change', async () => {
+    const json = JSON.parse(await realDirectoryJson());
+    const harness = await engineHarness();
+    const teacher = new TestUser(harness.engine);
+    const liaison = harness.directory.liaisonFor('oak-primary')!;
+    json.people.find((p: { id: string }) => p.id === liaison.id).phone = '+32 3 999 12 34';
+    harness.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    await teacher.say("I'm worried about a pupil");
+    await teacher.click(Danger.No);
+    await teacher.click('school:oak-primary');
+    await teacher.click('behaviour');
+    expect(teacher.transcript()).toContain('+32 3 999 12 34');
+    expect(teacher.transcript()).not.toContain(liaison.phone);
+  });
+
+  it('remembers the school for next time: it is offered first', async () => {
+    const { engine } = await engineHarness();
+    const teacher = new TestUser(engine);
+    await teacher.say("I'm worried about a pupil");
+    await teacher.click(Danger.No);
+    await teacher.click('school:canal-secondary');
+    await teacher.say('cancel');
+    await teacher.say("I'm worried about a pupil");
+    await teacher.click(Danger.No);
+    expect(teacher.lastChoices()[0]?.value).toBe('school:canal-secondary');
+  });
+});
