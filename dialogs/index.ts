@@ -6,12 +6,12 @@ import { concernDialog } from './concern.js';
 import { emergencyDialog } from './emergency.js';
 import { helpDialog } from './help.js';
 import { languageDialog } from './language.js';
-import { createMenuDialog } from './menu.js';
+import { menuDialog } from './menu.js';
 import { privacyDialog } from './privacy.js';
 
 /** The registry of every dialog the engine can run. */
 export const dialogs: readonly Dialog[] = [
-  createMenuDialog(() => dialogs),
+  menuDialog,
   emergencyDialog,
   concernDialog,
   callbackRequestDialog,

@@ -3,11 +3,13 @@ import { resolve } from 'node:path';
 import { createAssistant } from './assistant.js';
 import type { Channel } from './channels/channel.js';
 import { mountStaticWidget } from './channels/web/static.js';
+import { SlackChannel, type SlackChannelDeps } from './channels/slack/slackChannel.js';
 import { WebChannel } from './channels/web/webChannel.js';
 import type { Config } from './config.js';
 import type { CallbackService } from './core/callbacks.js';
 import type { Dialog } from './core/dialog.js';
 import type { Engine } from './core/engine.js';
+import type { Notifier } from './core/notifier.js';
 import { loadDirectory, type DirectoryView } from './directory/directory.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { loadTranslations } from './i18n/i18n.js';
@@ -22,11 +24,14 @@ export interface AppOptions {
   dialogs?: readonly Dialog[];
   /** Where the widget's files are; defaults to the source tree beside the working directory. */
   publicDir?: string;
+  /** Test seams for the Slack channel (see SlackChannelDeps). */
+  slack?: Pick<SlackChannelDeps, 'sleep' | 'maxRetryAfterSeconds' | 'processBeforeResponse'>;
 }
 
 export interface App {
   readonly engine: Engine;
   readonly callbacks: CallbackService;
+  readonly notifier: Notifier;
   readonly store: Store;
   readonly http: HttpServer;
   readonly channels: readonly Channel[];
@@ -77,17 +82,39 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       }),
     );
   }
+  if (config.slack) {
+    channels.push(
+      new SlackChannel({
+        config: config.slack,
+        http,
+        engine,
+        processedEvents: repos.processedEvents,
+        translations,
+        log,
+        clock,
+        ...options.slack,
+      }),
+    );
+  }
   for (const channel of channels) notifier.register(channel);
   http.setHealth(() => ({ channels: channels.map((c) => c.id), store: store.name === 'memory' ? 'memory' : 'file' }));
 
-  // Retention: done call-back requests are deleted after CALLBACK_RETENTION_DAYS (checked hourly).
-  const purge = () =>
-    callbacks.purgeDone(config.retention.callbackDays).catch((err: unknown) => log.error({ event: 'purge_failed', err: String(err) }));
+  // Retention: done call-back requests are deleted after CALLBACK_RETENTION_DAYS (checked hourly),
+  // and expired event-idempotency records are dropped.
+  const purge = async () => {
+    try {
+      repos.processedEvents.prune(clock());
+      await callbacks.purgeDone(config.retention.callbackDays);
+    } catch (err) {
+      log.error({ event: 'purge_failed', err: String(err) });
+    }
+  };
   let purgeTimer: NodeJS.Timeout | undefined;
 
   return {
     engine,
     callbacks,
+    notifier,
     store,
     http,
     channels,

@@ -11,6 +11,7 @@ import type { Language } from './i18n/languages.js';
 import type { Log } from './log.js';
 import { CallbacksRepository } from './store/callbacks.js';
 import { DialogStatesRepository } from './store/dialogStates.js';
+import { ProcessedEventsRepository } from './store/processedEvents.js';
 import type { Store } from './store/store.js';
 import { UsersRepository } from './store/users.js';
 import { WebConversationsRepository } from './store/webConversations.js';
@@ -33,8 +34,9 @@ export function createAssistant(deps: AssistantDeps) {
     dialogStates: new DialogStatesRepository(store),
     webConversations: new WebConversationsRepository(store),
     callbacks: new CallbacksRepository(store),
+    processedEvents: new ProcessedEventsRepository(store),
   };
-  const notifier = new Notifier(repos.users, directory, translations, log);
+  const notifier = new Notifier(repos.users, directory, translations, log, deps.clock);
   const callbacks = new CallbackService(repos.callbacks, store, notifier, directory, deps.clock);
   const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks);
   const engine = new Engine({

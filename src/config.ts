@@ -44,6 +44,16 @@ const EnvSchema = z.object({
   WEB_MAX_MESSAGE_LENGTH: int(2000, 50, 10000),
   WEB_RATE_LIMIT_PER_MINUTE: int(120, 1, 100000),
   CALLBACK_RETENTION_DAYS: int(90, 1, 3650),
+  SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'a bot token starts with xoxb-').optional()),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+  SLACK_BOT_ID: optionalString,
+  SLACK_BOT_USER_ID: optionalString,
+  SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command such as /liaison').default('/liaison'),
+}).superRefine((env, ctx) => {
+  if (Boolean(env.SLACK_BOT_TOKEN) !== Boolean(env.SLACK_SIGNING_SECRET)) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)' });
+  }
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -70,6 +80,18 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     retention: {
       callbackDays: env.CALLBACK_RETENTION_DAYS,
     },
+    /** Present only when Slack is switched on (token and signing secret set). */
+    slack:
+      env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET
+        ? {
+            botToken: env.SLACK_BOT_TOKEN,
+            signingSecret: env.SLACK_SIGNING_SECRET,
+            apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
+            botId: env.SLACK_BOT_ID,
+            botUserId: env.SLACK_BOT_USER_ID,
+            command: env.SLACK_COMMAND,
+          }
+        : undefined,
   };
 }
 

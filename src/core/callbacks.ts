@@ -107,9 +107,12 @@ export class CallbackService {
     const request = this.repo.get(id);
     if (!request?.requesterAddress) return;
     const person = this.directory().person(request.acknowledgedBy);
-    const result = await this.notifier.toAddress(request.requesterAddress, request.requesterLanguage, (tr) => [
-      { kind: 'text', text: tr.t('callback:acknowledgedNotice', { name: person?.name ?? '', school: this.schoolName(request.schoolId, tr) }) },
-    ]);
+    const result = await this.notifier.toAddress(
+      request.requesterAddress,
+      request.requesterLanguage,
+      (tr) => [{ kind: 'text', text: tr.t('callback:acknowledgedNotice', { name: person?.name ?? '', school: this.schoolName(request.schoolId, tr) }) }],
+      request.requesterKey,
+    );
     request.notifications.push({ to: request.requesterKey, kind: 'acknowledged', at: this.clock().toISOString(), result });
     await this.store.commit();
   }

@@ -43,6 +43,8 @@ export interface DialogTurn {
   forgetMe(): void;
   /** Work to do once this turn's state is safely stored (notifications); runs in the background. */
   afterCommit(task: () => Promise<void>): void;
+  /** The main-menu entries this user's role may use. */
+  menuChoices(): { value: string; label: TextSpec }[];
   /** Where a proactive reply to this user goes (their current conversation). */
   readonly address: ConversationAddress | undefined;
 }

@@ -1,9 +1,10 @@
-import type { DirectoryView } from '../directory/directory.js';
+import type { DirectoryView, Role } from '../directory/directory.js';
 import type { Translations, Translator } from '../i18n/i18n.js';
 import { isLanguage, resolveLanguage, SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
 import type { Log } from '../log.js';
 import type { DialogStatesRepository } from '../store/dialogStates.js';
-import type { DialogFrame, JsonValue } from '../store/schema.js';
+import type { DialogFrame, JsonValue, TextSpec } from '../store/schema.js';
+import { actionChoices } from './callbacks.js';
 import type { Store } from '../store/store.js';
 import type { UsersRepository } from '../store/users.js';
 import { CodedError, ErrorCode, isCodedError } from './errors.js';
@@ -175,6 +176,49 @@ export class Engine {
     const d = this.dialogs.get(id);
     if (!d) throw new CodedError(ErrorCode.UnknownDialog, `[Engine] unknown dialog "${id}"`);
     return d;
+  }
+
+  /** The main-menu entries a role may use, in order, as buttons that start each dialog. */
+  menuChoices(role: Role): { value: string; label: TextSpec }[] {
+    return [...this.dialogs.values()]
+      .filter((d) => d.menu && (!d.roles || d.roles.includes(role)))
+      .sort((a, b) => a.menu!.order - b.menu!.order)
+      .map((d) => ({ value: `${Payload.startDialog}${d.id}`, label: { key: d.menu!.label } }));
+  }
+
+  /**
+   * A channel's home screen (Slack's App Home): the main actions and, for liaison officers, the open
+   * call-back requests. Read-only: nothing is stored.
+   */
+  home(identity: Pick<InboundMessage, 'channel' | 'userKey' | 'platformUserId' | 'localeHint'>): TurnOutcome {
+    const dir = this.deps.directory();
+    const person = dir.personByPlatformId(identity.channel, identity.platformUserId);
+    const role: Role = person?.role ?? 'teacher';
+    const saved = this.deps.users.get(identity.userKey);
+    const language = resolveLanguage(saved?.language, identity.localeHint, this.deps.defaultLanguage);
+    const tr = this.deps.translations.translator(language);
+    const translatorFor = (l: Language) => this.deps.translations.translator(l);
+    const replies: OutboundReply[] = [
+      { kind: 'text', text: tr.t('menu:welcome', { municipality: dir.data.municipality.name[language] }) },
+      renderPrompt({ text: { key: 'menu:prompt' }, choices: this.menuChoices(role) }, tr, translatorFor),
+    ];
+    if (person) {
+      const open = this.deps.services.callbacks.visibleTo(person.id, role);
+      replies.push({ kind: 'text', text: open.length ? tr.t('callback:listTitle', { count: open.length }) : tr.t('callback:noneOpen') });
+      for (const request of open) {
+        replies.push({
+          kind: 'choices',
+          text: tr.t('callback:listItem', {
+            name: request.requesterName,
+            school: this.deps.services.callbacks.schoolName(request.schoolId, tr),
+            urgency: tr.t(`callback:urgency.${request.urgency}`),
+            status: tr.t(`callback:status.${request.status}`),
+          }),
+          choices: actionChoices(request, tr.t),
+        });
+      }
+    }
+    return { replies, language, committed: false };
   }
 
   /** The dialog that handles button payloads with a given prefix (e.g. `callback:ack:…`). */
@@ -494,6 +538,7 @@ class TurnRunner {
       say: (...replies) => this.say(...replies),
       setLanguage: (lang) => this.switchLanguage(lang),
       address: this.inbound.address,
+      menuChoices: () => this.engine.menuChoices(runner.user.role),
       afterCommit: (task) => {
         this.afterCommit.push(task);
       },

@@ -22,6 +22,7 @@ export class Notifier {
     private readonly directory: () => DirectoryView,
     private readonly translations: Translations,
     private readonly log: Log,
+    private readonly clock: () => Date,
   ) {}
 
   register(channel: Channel): void {
@@ -44,21 +45,40 @@ export class Notifier {
     let result: DeliveryResult = 'no-address';
     for (const key of Notifier.keysOf(person)) {
       const user = this.users.get(key);
-      if (!user?.address) continue;
-      const language = resolveLanguage(user.language, user.localeHint, person.languages[0]!);
-      result = await this.toAddress(user.address, language, build);
+      const address = user?.address ?? this.directAddress(key);
+      if (!address || user?.unreachable) continue;
+      const language = resolveLanguage(user?.language, user?.localeHint, person.languages[0]!);
+      result = await this.toAddress(address, language, build, key);
       if (result === 'sent') return result;
     }
     if (result === 'no-address') this.log.warn({ event: 'notify_no_address', person: personId });
     return result;
   }
 
-  async toAddress(address: ConversationAddress, language: Language, build: (tr: Translator) => OutboundReply[]): Promise<DeliveryResult> {
+  /**
+   * Slack can open a direct message from a user id alone, so a liaison officer listed with a Slack id
+   * is reachable before ever writing to the assistant. Teams needs a stored conversation reference.
+   */
+  private directAddress(userKey: string): ConversationAddress | undefined {
+    if (!userKey.startsWith('slack:') || !this.channels.has('slack')) return undefined;
+    return { channel: 'slack', conversationId: '', data: { userId: userKey.slice('slack:'.length) } };
+  }
+
+  async toAddress(
+    address: ConversationAddress,
+    language: Language,
+    build: (tr: Translator) => OutboundReply[],
+    userKey?: string,
+  ): Promise<DeliveryResult> {
     const channel = this.channels.get(address.channel);
     if (!channel) return 'no-address';
     try {
       const outcome = await channel.send(address, build(this.translations.translator(language)), language);
-      if (!outcome.ok) this.log.warn({ event: 'notify_failed', channel: address.channel, reason: outcome.reason, permanent: outcome.permanent });
+      if (!outcome.ok) {
+        this.log.warn({ event: 'notify_failed', channel: address.channel, reason: outcome.reason, permanent: outcome.permanent });
+        // Recorded, not retried forever; cleared when the user writes again.
+        if (outcome.permanent && userKey) this.users.markUnreachable(userKey, outcome.reason, this.clock());
+      }
       return outcome.ok ? 'sent' : 'failed';
     } catch (err) {
       this.log.error({ event: 'notify_failed', channel: address.channel, err: String(err) });

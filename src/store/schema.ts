@@ -33,6 +33,8 @@ export const User = z.object({
   /** The school a teacher picked last time (a directory id), remembered for the next worry. */
   schoolId: z.string().optional(),
   address: ConversationAddress.optional(),
+  /** Set when the platform said this user can no longer be reached (user gone, app removed). */
+  unreachable: z.object({ reason: z.string().max(100), at: Timestamp }).optional(),
   createdAt: Timestamp,
   lastSeenAt: Timestamp,
 });
@@ -152,9 +154,11 @@ export const Db = z.object({
   dialogs: z.record(z.string(), DialogState),
   webConversations: z.record(z.string(), WebConversation),
   callbacks: z.array(CallbackRequest).default([]),
+  /** Platform event ids already handled (Slack event_id, Teams activity id) → when they expire. */
+  processedEvents: z.record(z.string(), Timestamp).default({}),
 });
 export type Db = z.infer<typeof Db>;
 
 export function emptyDb(): Db {
-  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [] };
+  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [], processedEvents: {} };
 }

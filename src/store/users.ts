@@ -15,6 +15,7 @@ export class UsersRepository {
     const existing = this.store.data.users[key];
     if (existing) {
       existing.lastSeenAt = now.toISOString();
+      delete existing.unreachable;
       if (localeHint) existing.localeHint = localeHint;
       return existing;
     }
@@ -36,6 +37,12 @@ export class UsersRepository {
   setAddress(key: string, address: ConversationAddress): void {
     const user = this.store.data.users[key];
     if (user) user.address = address;
+  }
+
+  /** Records that the platform refused delivery for good; cleared when the user writes again. */
+  markUnreachable(key: string, reason: string, now: Date): void {
+    const user = this.store.data.users[key];
+    if (user) user.unreachable = { reason, at: now.toISOString() };
   }
 
   delete(key: string): boolean {

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { silentLogger } from '../../src/log.js';
 import { openMemoryStore, type Store } from '../../src/store/store.js';
 import { testConfig } from './fixtures.js';
@@ -16,12 +16,12 @@ export interface RunningApp {
 /** Starts the whole assistant on 127.0.0.1 and a free port, with a memory store unless one is given. */
 export async function startApp(
   env: Record<string, string> = {},
-  options: { store?: Store; clock?: () => Date; storeFile?: boolean } = {},
+  options: { store?: Store; clock?: () => Date; storeFile?: boolean; app?: Partial<AppOptions> } = {},
 ): Promise<RunningApp> {
   const storeEnv: Record<string, string> = options.storeFile ? { STORE_FILE: join(await mkdtemp(join(tmpdir(), 'app-')), 'db.json') } : {};
   const config = testConfig({ HOST: '127.0.0.1', ...storeEnv, ...env });
   const store = options.storeFile ? undefined : (options.store ?? (await openMemoryStore()));
-  const app = await createApp(config, { log: silentLogger(), store, clock: options.clock });
+  const app = await createApp(config, { log: silentLogger(), store, clock: options.clock, ...options.app });
   const address = await app.start();
   const base = `http://127.0.0.1:${address.port}`;
   return { app, base, directLine: `${base}/v3/directline`, stop: () => app.stop() };

@@ -1,0 +1,117 @@
+import type { OutboundReply } from '../../core/messages.js';
+import { replyAsPlainText } from '../../core/messages.js';
+
+/**
+ * OutboundReply[] → Block Kit, pure. Choices become buttons whose `value` is the choice (a click
+ * answers exactly as typing would); contact details become section fields. The plain `text`
+ * fallback is always set, for notifications and screen readers.
+ */
+export type Block = Record<string, unknown> & { type: string; block_id?: string };
+
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+/** Slack's limits: 3000 characters per section text, 10 fields, 25 buttons per actions block, 50 blocks per message. */
+const SECTION_MAX = 3000;
+const FIELDS_MAX = 10;
+const BUTTONS_MAX = 25;
+const BLOCKS_MAX = 50;
+const BUTTON_TEXT_MAX = 75;
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function section(text: string): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(escapeMrkdwn(text), SECTION_MAX) } };
+}
+
+export const CHOICE_ACTION_PREFIX = 'choice_';
+
+function blocksFor(reply: OutboundReply, index: number): Block[] {
+  switch (reply.kind) {
+    case 'text':
+      return [section(reply.text)];
+    case 'choices':
+      return [
+        section(reply.text),
+        {
+          type: 'actions',
+          block_id: `choices_${index}`,
+          elements: reply.choices.slice(0, BUTTONS_MAX).map((c, i) => ({
+            type: 'button',
+            action_id: `${CHOICE_ACTION_PREFIX}${i}`,
+            text: { type: 'plain_text', text: truncate(c.label, BUTTON_TEXT_MAX), emoji: false },
+            value: c.value,
+          })),
+        },
+      ];
+    case 'card':
+      return [
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: `*${escapeMrkdwn(reply.title)}*` },
+          fields: reply.fields.slice(0, FIELDS_MAX).map((f) => ({
+            type: 'mrkdwn',
+            text: truncate(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, 2000),
+          })),
+        },
+      ];
+    case 'steps':
+      return [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: truncate(
+              [`*${escapeMrkdwn(reply.title)}*`, ...reply.steps.map((s, i) => `${i + 1}. *${escapeMrkdwn(s.title)}*\n${escapeMrkdwn(s.detail)}`)].join('\n'),
+              SECTION_MAX,
+            ),
+          },
+        },
+      ];
+  }
+}
+
+/** One message per 50 blocks (usually one for a whole turn, so the user gets one notification). */
+export function renderForSlack(replies: OutboundReply[]): SlackMessage[] {
+  const messages: SlackMessage[] = [];
+  let blocks: Block[] = [];
+  let texts: string[] = [];
+  replies.forEach((reply, index) => {
+    const next = blocksFor(reply, index);
+    if (blocks.length + next.length > BLOCKS_MAX) {
+      messages.push({ text: texts.join('\n\n'), blocks });
+      blocks = [];
+      texts = [];
+    }
+    blocks.push(...next);
+    texts.push(replyAsPlainText(reply));
+  });
+  if (blocks.length) messages.push({ text: truncate(texts.join('\n\n'), 40000), blocks });
+  return messages;
+}
+
+/** App Home: the same blocks in a home view (a view allows up to 100 blocks). */
+export function renderHome(replies: OutboundReply[]): { type: 'home'; blocks: Block[] } {
+  return { type: 'home', blocks: replies.flatMap(blocksFor).slice(0, 100) };
+}
+
+/**
+ * The clicked message after a click: its buttons are replaced by a note of what was chosen, so
+ * they cannot be pressed twice.
+ */
+export function answeredBlocks(blocks: Block[], blockId: string, chosenLabel: string): Block[] {
+  return blocks.map((block) =>
+    block.type === 'actions' && block.block_id === blockId
+      ? { type: 'context', block_id: blockId, elements: [{ type: 'mrkdwn', text: `✓ ${escapeMrkdwn(chosenLabel)}` }] }
+      : block,
+  );
+}

@@ -1,0 +1,273 @@
+import { App, HTTPReceiver, LogLevel, webApi, type Logger } from '@slack/bolt';
+import type { Request, Response } from 'restify';
+import type { Config } from '../../config.js';
+import type { Engine } from '../../core/engine.js';
+import type { InboundMessage, OutboundReply } from '../../core/messages.js';
+import type { HttpServer } from '../../http/server.js';
+import type { Translations } from '../../i18n/i18n.js';
+import type { Language } from '../../i18n/languages.js';
+import type { Log } from '../../log.js';
+import type { ProcessedEventsRepository } from '../../store/processedEvents.js';
+import type { ConversationAddress } from '../../store/schema.js';
+import type { Channel, SendResult } from '../channel.js';
+import { answeredBlocks, renderForSlack, renderHome, type Block } from './render.js';
+import { slackInbound, withoutMentions } from './toInbound.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** Platform errors that will not go away by retrying: recorded, never retried. */
+const PERMANENT_ERRORS = new Set(['user_not_found', 'account_inactive', 'not_in_channel', 'channel_not_found', 'is_archived', 'cannot_dm_bot', 'user_disabled']);
+/** Slack retries an event for up to about an hour; remember event ids a little longer. */
+const EVENT_TTL_MS = 2 * 3_600_000;
+
+export interface SlackChannelDeps {
+  config: NonNullable<Config['slack']>;
+  http: HttpServer;
+  engine: Engine;
+  processedEvents: ProcessedEventsRepository;
+  translations: Translations;
+  log: Log;
+  clock: () => Date;
+  /** How 429s are waited out; injectable so tests need not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+  /** The longest Retry-After we wait for before reporting failure (the caller retries later). */
+  maxRetryAfterSeconds?: number;
+  /** Bolt acknowledges before the turn runs in production; tests may wait for the turn. */
+  processBeforeResponse?: boolean;
+}
+
+/**
+ * Slack through @slack/bolt, mounted on the shared restify server at POST /slack/events (events,
+ * interactivity and slash commands). Bolt verifies signatures and timestamps. Every turn runs in the
+ * user's direct message, so a worry is never discussed in a public channel.
+ */
+export class SlackChannel implements Channel {
+  readonly id = 'slack' as const;
+  readonly client: webApi.WebClient;
+  private readonly app: App;
+  private readonly receiver: HTTPReceiver;
+  private readonly locales = new Map<string, string | undefined>();
+  private readonly dmChannels = new Map<string, string>();
+  private auth: Promise<{ botId: string; botUserId: string }> | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: SlackChannelDeps) {
+    const { config } = deps;
+    const logger = boltLogger(deps.log);
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    // Our own client honours SLACK_API_URL for every call; 429s are surfaced to us, not retried for minutes.
+    this.client = new webApi.WebClient(config.botToken, {
+      slackApiUrl: config.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logger,
+    });
+    this.receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      processBeforeResponse: deps.processBeforeResponse ?? false,
+      logger,
+    });
+    this.app = new App({
+      receiver: this.receiver,
+      // authorize instead of token: no auth.test call at construction, only on first use if the ids are unknown.
+      authorize: async () => ({ botToken: config.botToken, ...(await this.botIdentity()) }),
+      clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
+      logger,
+      ignoreSelf: true,
+    });
+    this.listen();
+    deps.http.server.post(SLACK_EVENTS_PATH, (req: Request, res: Response, next: (arg?: false) => void) => {
+      // No body parser on this route: Bolt needs the raw body to check the signature.
+      res.once('finish', () => next(false));
+      this.receiver.requestListener(req, res);
+    });
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
+
+  /** Proactive message to a user's DM (opened from the user id when needed), with bounded 429 handling. */
+  async send(address: ConversationAddress, replies: OutboundReply[], _language: Language): Promise<SendResult> {
+    try {
+      const userId = typeof address.data.userId === 'string' ? address.data.userId : undefined;
+      const channel = address.conversationId || (userId ? await this.openDm(userId) : undefined);
+      if (!channel) return { ok: false, permanent: true, reason: 'no_channel' };
+      await this.post(channel, replies);
+      return { ok: true };
+    } catch (err) {
+      return toSendFailure(err);
+    }
+  }
+
+  /* ------------------------------------------------------------ listeners */
+
+  private listen(): void {
+    const { engine } = this.deps;
+
+    this.app.event('message', async ({ event, body }) => {
+      const message = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string };
+      if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
+      if (!this.firstDelivery(body)) return;
+      await this.turn(slackInbound({ userId: message.user, dmChannelId: message.channel, text: message.text, locale: await this.localeOf(message.user) }));
+    });
+
+    this.app.event('app_mention', async ({ event, body }) => {
+      if (!event.user || !this.firstDelivery(body)) return;
+      const dm = await this.openDm(event.user);
+      const text = withoutMentions(event.text ?? '', (await this.botIdentity()).botUserId);
+      const outcome = await this.turn(slackInbound({ userId: event.user, dmChannelId: dm, text: text || 'menu', locale: await this.localeOf(event.user) }));
+      // Privacy: the conversation continues in a direct message; the channel only hears where.
+      await this.withRateLimit(() =>
+        this.client.chat.postMessage({
+          channel: event.channel,
+          thread_ts: event.thread_ts ?? event.ts,
+          text: this.deps.translations.translator(outcome.language).t('channels:slack.repliedInDm'),
+        }),
+      );
+    });
+
+    this.app.action({ type: 'block_actions' }, async ({ ack, body, action }) => {
+      await ack();
+      const button = action as { type: string; value?: string; block_id?: string; text?: { text?: string } };
+      if (button.type !== 'button' || button.value === undefined) return;
+      const userId = body.user.id;
+      const container = body as unknown as { channel?: { id: string }; message?: { ts: string; blocks?: Block[]; text?: string }; view?: unknown };
+      // A click in the App Home has no conversation: the turn runs in the user's DM.
+      const dm = container.view || !container.channel ? await this.openDm(userId) : container.channel.id;
+      if (container.channel && container.message?.blocks && button.block_id) {
+        await this.withRateLimit(() =>
+          this.client.chat.update({
+            channel: container.channel!.id,
+            ts: container.message!.ts,
+            text: container.message!.text ?? '',
+            blocks: answeredBlocks(container.message!.blocks!, button.block_id!, button.text?.text ?? ''),
+          }),
+        ).catch((err: unknown) => this.deps.log.warn({ event: 'slack_update_failed', err: errorCode(err) }));
+      }
+      await this.turn(slackInbound({ userId, dmChannelId: dm, choice: button.value, locale: await this.localeOf(userId) }));
+    });
+
+    this.app.command(this.deps.config.command, async ({ ack, command }) => {
+      await ack();
+      const dm = await this.openDm(command.user_id);
+      await this.turn(slackInbound({ userId: command.user_id, dmChannelId: dm, text: command.text || 'menu', locale: await this.localeOf(command.user_id) }));
+    });
+
+    this.app.event('app_home_opened', async ({ event }) => {
+      if (event.tab !== 'home') return;
+      const { replies } = engine.home({
+        channel: 'slack',
+        userKey: `slack:${event.user}`,
+        platformUserId: event.user,
+        localeHint: await this.localeOf(event.user),
+      });
+      await this.withRateLimit(() => this.client.views.publish({ user_id: event.user, view: renderHome(replies) as never }));
+    });
+
+    this.app.error(async (err) => {
+      this.deps.log.error({ event: 'slack_listener_failed', code: errorCode(err) });
+    });
+  }
+
+  /** Slack redelivers events (X-Slack-Retry-Num) and may send one twice: each event_id runs once. */
+  private firstDelivery(body: unknown): boolean {
+    const eventId = (body as { event_id?: string }).event_id;
+    if (!eventId) return true;
+    const first = this.deps.processedEvents.claim(`slack:${eventId}`, this.deps.clock(), EVENT_TTL_MS);
+    if (!first) this.deps.log.info({ event: 'slack_duplicate_event', eventId });
+    return first;
+  }
+
+  private async turn(inbound: InboundMessage) {
+    const outcome = await this.deps.engine.handle(inbound);
+    await this.post(inbound.address!.conversationId, outcome.replies);
+    return outcome;
+  }
+
+  private async post(channel: string, replies: OutboundReply[]): Promise<void> {
+    for (const message of renderForSlack(replies)) {
+      await this.withRateLimit(() => this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never }));
+    }
+  }
+
+  /** 429: wait Retry-After and try again, at most 3 times and never longer than the bound; then fail. */
+  private async withRateLimit<T>(call: () => Promise<T>): Promise<T> {
+    const maxWait = this.deps.maxRetryAfterSeconds ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        const retryAfter = (err as { code?: string; retryAfter?: number }).code === webApi.ErrorCode.RateLimitedError ? (err as { retryAfter: number }).retryAfter : undefined;
+        if (retryAfter === undefined || attempt >= 3 || retryAfter > maxWait) throw err;
+        this.deps.log.warn({ event: 'slack_rate_limited', retryAfter, attempt });
+        await this.sleep(retryAfter * 1000);
+      }
+    }
+  }
+
+  private async openDm(userId: string): Promise<string> {
+    const known = this.dmChannels.get(userId);
+    if (known) return known;
+    const result = await this.withRateLimit(() => this.client.conversations.open({ users: userId }));
+    const id = result.channel?.id;
+    if (!id) throw new Error('conversations.open returned no channel');
+    this.dmChannels.set(userId, id);
+    return id;
+  }
+
+  /** The user's Slack locale (users.info include_locale), fetched once per user; the engine prefers a chosen language. */
+  private async localeOf(userId: string): Promise<string | undefined> {
+    if (this.locales.has(userId)) return this.locales.get(userId);
+    let locale: string | undefined;
+    try {
+      const info = await this.withRateLimit(() => this.client.users.info({ user: userId, include_locale: true }));
+      locale = info.user?.locale;
+    } catch (err) {
+      this.deps.log.warn({ event: 'slack_locale_unavailable', code: errorCode(err) });
+    }
+    this.locales.set(userId, locale);
+    return locale;
+  }
+
+  private botIdentity(): Promise<{ botId: string; botUserId: string }> {
+    const { botId, botUserId } = this.deps.config;
+    if (botId && botUserId) return Promise.resolve({ botId, botUserId });
+    this.auth ??= this.client.auth.test().then(
+      (r) => ({ botId: r.bot_id ?? '', botUserId: r.user_id ?? '' }),
+      (err: unknown) => {
+        this.auth = undefined; // try again on the next event
+        throw err;
+      },
+    );
+    return this.auth;
+  }
+}
+
+function errorCode(err: unknown): string {
+  const e = err as { code?: string; data?: { error?: string } };
+  return e.data?.error ?? e.code ?? 'unknown';
+}
+
+function toSendFailure(err: unknown): SendResult {
+  const code = errorCode(err);
+  return { ok: false, permanent: PERMANENT_ERRORS.has(code), reason: code };
+}
+
+/** Bolt's logs go through our logger, at warn and above (Bolt's info logs name events, not content). */
+function boltLogger(log: Log): Logger {
+  const child = log.child({ component: 'slack' });
+  let level = LogLevel.WARN;
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...msg: unknown[]) => child.warn({ event: 'bolt', detail: msg.map(String).join(' ').slice(0, 300) }),
+    error: (...msg: unknown[]) => child.error({ event: 'bolt', detail: msg.map(String).join(' ').slice(0, 300) }),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import { Danger, Offer } from '../../../dialogs/concern.js';
+import { text } from '../../helpers/fixtures.js';
+import { startApp, type RunningApp } from '../../helpers/server.js';
+import { clickButton, dm, fakeSlackApi, postEvent, SLACK_ENV, slashCommand, waitFor, type SlackCall } from '../../helpers/slack.js';
+
+const GOV_API = 'https://slack.gov.example/api/';
+let running: RunningApp | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+  nock.cleanAll();
+});
+
+async function slackApp(env: Record<string, string> = {}, slackOptions = {}) {
+  running = await startApp({ ...SLACK_ENV, SLACK_API_URL: GOV_API, ...env }, { app: { slack: { processBeforeResponse: true, sleep: async () => undefined, ...slackOptions } } });
+  return running;
+}
+
+/** The texts of all section blocks of a posted message, joined. */
+function blockText(call: SlackCall): string {
+  return (call.args.blocks as { type: string; text?: { text: string }; fields?: { text: string }[] }[])
+    .map((b) => [b.text?.text ?? '', ...(b.fields ?? []).map((f) => f.text)].join('\n'))
+    .join('\n');
+}
+
+describe('Slack channel', () => {
+  it('answers Slack\'s URL verification challenge', async () => {
+    const { base } = await slackApp();
+    const body = JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 'x' });
+    const { slackHeaders } = await import('../../helpers/slack.js');
+    const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: slackHeaders(body, 'application/json'), body });
+    expect(await res.json()).toEqual({ challenge: 'c-123' });
+  });
+
+  it.each([
+    ['en', 'en-US', "I'm worried about a pupil"],
+    ['nl', 'nl-BE', 'ik maak me zorgen over een leerling'],
+  ] as const)('a full worried-about-a-pupil conversation in %s, by DM and button clicks, on SLACK_API_URL', async (lang, locale, opening) => {
+    const api = fakeSlackApi(GOV_API, { locale: () => locale });
+    const { base, app } = await slackApp();
+    const teacher = 'U-TEACHER';
+
+    expect((await postEvent(base, dm(teacher, opening))).status).toBe(200);
+    const gate = api.posts().at(-1)!;
+    expect(gate.args.channel).toBe(`D-${teacher}`);
+    expect(gate.args.text).toContain(await text(lang, 'concern:dangerPrompt'));
+    expect(api.buttons(gate).map((b) => b.value)).toEqual([Danger.Yes, Danger.No]);
+    expect(api.calls.find((c) => c.method === 'users.info')?.args).toMatchObject({ user: teacher, include_locale: 'true' });
+
+    const click = async (value: string) => {
+      const last = api.posts().at(-1)!;
+      const blocks = last.args.blocks as { type: string; block_id?: string }[];
+      const actions = blocks.filter((b) => b.type === 'actions').at(-1)!;
+      const button = api.buttons(last).find((b) => b.value === value)!;
+      expect(button).toBeDefined();
+      const res = await clickButton(base, { user: teacher, channel: `D-${teacher}`, value, label: button.label, blockId: actions.block_id, blocks, messageTs: String(last.args.channel) });
+      expect(res.status).toBe(200);
+    };
+    await click(Danger.No);
+    // The clicked message was updated so its buttons cannot be pressed twice.
+    const update = api.calls.filter((c) => c.method === 'chat.update').at(-1)!;
+    expect(JSON.stringify(update.args.blocks)).not.toContain(`"value":"${Danger.No}"`);
+    expect(JSON.stringify(update.args.blocks)).toContain('✓');
+
+    await click('school:oak-primary');
+    await click('violence');
+    const guidance = api.posts().at(-1)!;
+    const liaison = app.directory().liaisonFor('oak-primary')!;
+    expect(blockText(guidance)).toContain(liaison.phone);
+    expect(blockText(guidance)).toContain(await text(lang, 'concern:offerCallback'));
+    expect(guidance.args.text).toContain(liaison.name); // the plain-text fallback carries the facts too
+    await click(Offer.NoThanks);
+    expect(api.posts().at(-1)!.args.text).toContain(await text(lang, 'concern:closing'));
+    // Every Web API call went to the configured API host.
+    expect(api.calls.length).toBeGreaterThan(5);
+  });
+
+  it('a request with a bad signature gets 401 and runs nothing', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const { base, app } = await slackApp();
+    const res = await postEvent(base, dm('U-X', 'menu'), { secret: 'not-the-secret' });
+    expect(res.status).toBe(401);
+    expect(api.calls).toEqual([]);
+    expect(app.store.data.users['slack:U-X']).toBeUndefined();
+  });
+
+  it('a replayed event (same event_id, X-Slack-Retry-Num) never runs a turn twice', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const { base } = await slackApp();
+    await postEvent(base, dm('U-R', 'menu'), { eventId: 'Ev-1' });
+    expect((await postEvent(base, dm('U-R', 'menu'), { eventId: 'Ev-1', retryNum: 1 })).status).toBe(200);
+    await postEvent(base, dm('U-R', 'menu'), { eventId: 'Ev-1', retryNum: 2 });
+    expect(api.posts()).toHaveLength(1);
+  });
+
+  it('slash command opens the menu in a direct message', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const { base } = await slackApp();
+    const res = await slashCommand(base, 'U-S');
+    expect(res.status).toBe(200);
+    const post = api.posts().at(-1)!;
+    expect(post.args.channel).toBe('D-U-S');
+    expect(post.args.text).toContain(await text('en', 'menu:prompt'));
+  });
+
+  it('a mention in a channel is answered in a direct message, with only a pointer in the channel', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const { base } = await slackApp();
+    await postEvent(base, { type: 'app_mention', channel: 'C-staff', user: 'U-M', text: '<@U0BOT> help', ts: '5.5' });
+    const [inDm, inChannel] = api.posts();
+    expect(inDm!.args.channel).toBe('D-U-M');
+    expect(inDm!.args.text).toContain((await text('en', 'common:help', { number: '112' })).slice(0, 30));
+    expect(inChannel!.args).toMatchObject({ channel: 'C-staff', thread_ts: '5.5', text: await text('en', 'channels:slack.repliedInDm') });
+  });
+
+  it('App Home: a teacher gets the main actions; a liaison officer also the open call-back requests', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const { base, app } = await slackApp();
+    await postEvent(base, { type: 'app_home_opened', user: 'U-T', tab: 'home', channel: 'D-U-T' });
+    const teacherHome = api.calls.find((c) => c.method === 'views.publish')!;
+    expect(teacherHome.args.user_id).toBe('U-T');
+    expect(JSON.stringify(teacherHome.args.view)).toContain('dialog:concern');
+    expect(JSON.stringify(teacherHome.args.view)).not.toContain('dialog:callbackList');
+
+    const liaison = app.directory().liaisonFor('oak-primary')!;
+    app.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Kim Teacher' }, { key: 'web:x', language: 'en' });
+    await postEvent(base, { type: 'app_home_opened', user: liaison.slackUserId, tab: 'home', channel: 'D-L' });
+    const officerHome = api.calls.filter((c) => c.method === 'views.publish').at(-1)!;
+    const view = JSON.stringify(officerHome.args.view);
+    expect(view).toContain('dialog:callbackList');
+    expect(view).toContain('Kim Teacher');
+    expect(view).toContain('callback:ack:');
+
+    // A click on a home button runs the turn in the DM.
+    await clickButton(base, { user: 'U-T', channel: '', value: 'dialog:language', inHome: true });
+    expect(api.posts().at(-1)!.args).toMatchObject({ channel: 'D-U-T' });
+    expect(api.posts().at(-1)!.args.text).toContain(await text('en', 'language:prompt'));
+  });
+
+  it('proactive notice: a 429 on chat.postMessage is waited out (Retry-After) and then succeeds', async () => {
+    let limited = 1;
+    const waits: number[] = [];
+    const api = fakeSlackApi(GOV_API, {
+      override: (call) => (call.method === 'chat.postMessage' && limited-- > 0 ? [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '2' }] : undefined),
+    });
+    const { app } = await slackApp({}, { sleep: async (ms: number) => void waits.push(ms) });
+    const liaison = app.directory().liaisonFor('oak-primary')!;
+    const request = app.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Lee Teacher' }, { key: 'web:y', language: 'en' });
+    await app.callbacks.notifyAssignee(request.id);
+    expect(waits).toEqual([2000]);
+    const posts = api.posts();
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.args.channel).toBe(`D-${liaison.slackUserId}`); // opened from the user id alone
+    expect(app.store.data.callbacks[0]!.notifications).toEqual([expect.objectContaining({ result: 'sent' })]);
+  });
+
+  it('a rate limit longer than the bound is reported as a failure instead of blocking', async () => {
+    fakeSlackApi(GOV_API, {
+      override: (call) => (call.method === 'chat.postMessage' ? [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '600' }] : undefined),
+    });
+    const { app } = await slackApp();
+    const request = app.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Lee' }, { key: 'web:y', language: 'en' });
+    await app.callbacks.notifyAssignee(request.id);
+    expect(app.store.data.callbacks[0]!.notifications).toEqual([expect.objectContaining({ result: 'failed' })]);
+  });
+
+  it('a permanent error (account_inactive) is recorded on the user and not retried', async () => {
+    const api = fakeSlackApi(GOV_API, {
+      override: (call) => (call.method === 'chat.postMessage' ? [200, { ok: false, error: 'account_inactive' }] : undefined),
+    });
+    const { app, base } = await slackApp();
+    const liaison = app.directory().liaisonFor('oak-primary')!;
+    await postEvent(base, dm(liaison.slackUserId!, 'menu')); // the officer is known, then leaves
+    const request = app.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Lee' }, { key: 'web:y', language: 'en' });
+    await app.callbacks.notifyAssignee(request.id);
+    expect(app.store.data.users[`slack:${liaison.slackUserId}`]?.unreachable?.reason).toBe('account_inactive');
+    const before = api.posts().length;
+    await app.callbacks.notifyAssignee(request.id);
+    expect(api.posts().length).toBe(before); // not tried again while unreachable
+  });
+
+  it('with the production setting (ack first), the turn still runs after the 200', async () => {
+    const api = fakeSlackApi();
+    running = await startApp(SLACK_ENV);
+    const res = await postEvent(running.base, dm('U-P', 'menu'));
+    expect(res.status).toBe(200);
+    await waitFor(() => api.posts().length === 1);
+    expect(api.posts()[0]!.args.text).toContain(await text('en', 'menu:prompt'));
+  });
+});
