@@ -4,6 +4,7 @@ import { createAssistant } from './assistant.js';
 import type { Channel } from './channels/channel.js';
 import { mountStaticWidget } from './channels/web/static.js';
 import { SlackChannel, type SlackChannelDeps } from './channels/slack/slackChannel.js';
+import { TeamsChannel } from './channels/teams/teamsChannel.js';
 import { WebChannel } from './channels/web/webChannel.js';
 import type { Config } from './config.js';
 import type { CallbackService } from './core/callbacks.js';
@@ -95,6 +96,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         ...options.slack,
       }),
     );
+  }
+  if (config.teams) {
+    channels.push(new TeamsChannel({ config: config.teams, http, engine, processedEvents: repos.processedEvents, log, clock }));
   }
   for (const channel of channels) notifier.register(channel);
   http.setHealth(() => ({ channels: channels.map((c) => c.id), store: store.name === 'memory' ? 'memory' : 'file' }));

@@ -49,8 +49,20 @@ const EnvSchema = z.object({
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
   SLACK_BOT_ID: optionalString,
   SLACK_BOT_USER_ID: optionalString,
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppTenantId: optionalString,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /** Teams is on when MicrosoftAppId is set; TEAMS_ENABLED=true also runs it without one (local testing, unauthenticated). */
+  TEAMS_ENABLED: z.enum(['true', 'false']).optional(),
   SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command such as /liaison').default('/liaison'),
 }).superRefine((env, ctx) => {
+  if (env.MicrosoftAppId && !env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI') {
+    ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required with MicrosoftAppId (unless MicrosoftAppType=UserAssignedMSI)' });
+  }
+  if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
+    ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'required when MicrosoftAppType=SingleTenant' });
+  }
   if (Boolean(env.SLACK_BOT_TOKEN) !== Boolean(env.SLACK_SIGNING_SECRET)) {
     ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)' });
   }
@@ -90,6 +102,16 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
             botId: env.SLACK_BOT_ID,
             botUserId: env.SLACK_BOT_USER_ID,
             command: env.SLACK_COMMAND,
+          }
+        : undefined,
+    /** Present when Teams is on; `appId` undefined means unauthenticated local mode. */
+    teams:
+      env.TEAMS_ENABLED === 'true' || (env.MicrosoftAppId && env.TEAMS_ENABLED !== 'false')
+        ? {
+            appId: env.MicrosoftAppId,
+            appPassword: env.MicrosoftAppPassword,
+            appType: env.MicrosoftAppType,
+            tenantId: env.MicrosoftAppTenantId,
           }
         : undefined,
   };

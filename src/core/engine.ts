@@ -148,6 +148,11 @@ export class Engine {
       schoolId: record.schoolId,
       language: record.language,
     });
+    if (record.unreachable && inbound.kind === 'message') {
+      // A message could not be delivered while the platform refused us; say so now that they are back.
+      turn.notice(this.deps.translations.translator(turn.lang).t('common:missedMessages'));
+      users.clearUnreachable(inbound.userKey);
+    }
     await turn.process();
 
     if (turn.forgotten) {
@@ -292,6 +297,10 @@ class TurnRunner {
 
   private get tr(): Translator {
     return this.engine.engineDeps.translations.translator(this.lang);
+  }
+
+  notice(text: string): void {
+    this.say({ kind: 'text', text });
   }
 
   private readonly translatorFor = (lang: Language): Translator => this.engine.engineDeps.translations.translator(lang);

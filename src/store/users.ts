@@ -15,7 +15,6 @@ export class UsersRepository {
     const existing = this.store.data.users[key];
     if (existing) {
       existing.lastSeenAt = now.toISOString();
-      delete existing.unreachable;
       if (localeHint) existing.localeHint = localeHint;
       return existing;
     }
@@ -39,10 +38,15 @@ export class UsersRepository {
     if (user) user.address = address;
   }
 
-  /** Records that the platform refused delivery for good; cleared when the user writes again. */
+  /** Records that the platform refused delivery for good; cleared once the user has been told. */
   markUnreachable(key: string, reason: string, now: Date): void {
     const user = this.store.data.users[key];
     if (user) user.unreachable = { reason, at: now.toISOString() };
+  }
+
+  clearUnreachable(key: string): void {
+    const user = this.store.data.users[key];
+    if (user) delete user.unreachable;
   }
 
   delete(key: string): boolean {

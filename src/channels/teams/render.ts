@@ -1,0 +1,60 @@
+import type { Activity, Attachment } from 'botbuilder';
+import type { OutboundReply } from '../../core/messages.js';
+
+/**
+ * OutboundReply → Bot Framework activities for Teams, pure. Choices are Adaptive Card Action.Submit
+ * buttons whose data carries the choice (a submit answers exactly as typing would; Teams shows at
+ * most three suggested actions, so cards are used); contact details are a FactSet.
+ */
+const CARD = 'application/vnd.microsoft.card.adaptive';
+
+function adaptiveCard(body: unknown[], actions: unknown[] = []): Attachment {
+  return {
+    contentType: CARD,
+    content: { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4', body, ...(actions.length ? { actions } : {}) },
+  };
+}
+
+const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text, wrap: true, ...extra });
+
+export function renderForTeams(reply: OutboundReply): Partial<Activity> {
+  switch (reply.kind) {
+    case 'text':
+      return { type: 'message', text: reply.text, textFormat: 'plain' };
+    case 'choices':
+      return {
+        type: 'message',
+        attachments: [
+          adaptiveCard(
+            [textBlock(reply.text)],
+            reply.choices.map((c) => ({
+              type: 'Action.Submit',
+              title: c.label,
+              // messageBack shows the label in the chat as if the user had typed it.
+              data: { choice: c.value, msteams: { type: 'messageBack', displayText: c.label } },
+            })),
+          ),
+        ],
+      };
+    case 'card':
+      return {
+        type: 'message',
+        attachments: [
+          adaptiveCard([
+            textBlock(reply.title, { weight: 'Bolder', size: 'Medium' }),
+            { type: 'FactSet', facts: reply.fields.map((f) => ({ title: f.label, value: f.value })) },
+          ]),
+        ],
+      };
+    case 'steps':
+      return {
+        type: 'message',
+        attachments: [
+          adaptiveCard([
+            textBlock(reply.title, { weight: 'Bolder', size: 'Medium' }),
+            ...reply.steps.flatMap((s, i) => [textBlock(`${i + 1}. ${s.title}`, { weight: 'Bolder', spacing: 'Medium' }), textBlock(s.detail, { isSubtle: true, spacing: 'Small' })]),
+          ]),
+        ],
+      };
+  }
+}

@@ -1,0 +1,25 @@
+import type { Activity, ConversationReference } from 'botbuilder';
+import type { InboundMessage } from '../../core/messages.js';
+import type { JsonValue } from '../../store/schema.js';
+
+/**
+ * A Teams activity → InboundMessage, pure. The identity is the user's Azure AD object id (what the
+ * directory lists as teamsUserId); a card submit's `value.choice` is the answer.
+ */
+export function teamsInbound(activity: Partial<Activity>, reference: Partial<ConversationReference>, text: string, kind: InboundMessage['kind'] = 'message'): InboundMessage {
+  const userId = activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown';
+  const conversationId = activity.conversation?.id ?? 'unknown';
+  const value = activity.value as { choice?: unknown } | undefined;
+  const choice = typeof value?.choice === 'string' && value.choice.length <= 200 ? value.choice : undefined;
+  return {
+    kind,
+    channel: 'teams',
+    userKey: `teams:${userId}`,
+    conversationKey: `teams:${conversationId}`,
+    platformUserId: userId,
+    text: choice === undefined ? text.trim() : '',
+    ...(choice !== undefined ? { choice } : {}),
+    ...(activity.locale ? { localeHint: activity.locale } : {}),
+    address: { channel: 'teams', conversationId, data: { reference: JSON.parse(JSON.stringify(reference)) as JsonValue } },
+  };
+}
