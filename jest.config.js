@@ -6,6 +6,6 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
-  setupFiles: ['<rootDir>/test/helpers/setupNetwork.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/setupNetwork.ts'],
   testTimeout: 20000,
 };
