@@ -1,40 +1,67 @@
 import { CALLBACK_PAYLOAD, type CallbackAction } from '../src/core/callbacks.js';
-import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
+import { ask, choicePrompt, defineDialog, end, literal, key, type DialogTurn } from '../src/core/dialog.js';
 
 export const CALLBACK_ACTION = 'callbackAction';
+const TO = 'to:';
+
+const refusals = { 'not-found': 'callback:notFound', 'not-allowed': 'common:notAllowed', already: 'callback:alreadyHandled', ok: 'callback:notFound' } as const;
 
 /**
- * The Acknowledge / Done buttons on call-back notifications and lists. Acknowledging (or closing an
- * open request at once) tells the teacher, on their own channel, who picked it up.
+ * The Acknowledge / Done / Reassign buttons on call-back notifications and lists. Acknowledging (or
+ * closing an open request at once) tells the teacher, on their own channel, who picked it up;
+ * reassigning notifies the colleague.
  */
+function applyAction(turn: DialogTurn) {
+  const match = /^callback:(ack|done|reassign):(.+)$/.exec(String(turn.args.payload));
+  const { callbacks } = turn.services;
+  const request = match ? callbacks.get(match[2]!) : undefined;
+  if (!match || !request || !turn.user.personId) {
+    turn.say({ kind: 'text', text: turn.t('callback:notFound') });
+    return end(null, { showMenu: false });
+  }
+  const action = match[1] as CallbackAction;
+  turn.values.id = request.id;
+  if (action === 'reassign') {
+    if (!callbacks.mayAct(request, turn.user.personId, turn.user.role)) {
+      turn.say({ kind: 'text', text: turn.t('common:notAllowed') });
+      return end(null, { showMenu: false });
+    }
+    return ask(
+      choicePrompt(
+        key('callback:reassignPrompt'),
+        callbacks.colleaguesFor(request).map((p) => ({ value: `${TO}${p.id}`, label: literal(p.name) })),
+      ),
+    );
+  }
+  const { result, firstResponse } = callbacks.change(request.id, action, turn.user.personId, turn.user.role);
+  if (result === 'ok') {
+    if (firstResponse) turn.afterCommit(() => callbacks.notifyRequesterAcknowledged(request.id));
+    const school = callbacks.schoolName(request.schoolId, turn.t);
+    turn.say({ kind: 'text', text: turn.t(action === 'ack' ? 'callback:ackConfirmed' : 'callback:doneConfirmed', { name: request.requesterName, school }) });
+  } else {
+    turn.say({ kind: 'text', text: turn.t(refusals[result]) });
+  }
+  return end(null, { showMenu: false });
+}
+
+function reassignTo(turn: DialogTurn) {
+  const { callbacks } = turn.services;
+  const id = String(turn.values.id);
+  const to = String(turn.answer).slice(TO.length);
+  const result = callbacks.reassign(id, to, turn.user.personId!, turn.user.role);
+  if (result !== 'ok') {
+    turn.say({ kind: 'text', text: turn.t(refusals[result]) });
+    return end(null, { showMenu: false });
+  }
+  turn.afterCommit(() => callbacks.notifyAssignee(id));
+  turn.say({ kind: 'text', text: turn.t('callback:reassigned', { name: turn.directory.person(to)?.name ?? to }) });
+  return end(null, { showMenu: false });
+}
+
 export const callbackActionDialog = defineDialog({
   id: CALLBACK_ACTION,
   payloadPrefix: CALLBACK_PAYLOAD,
   interrupts: true,
   roles: ['liaison', 'coordinator'],
-  steps: [
-    function applyAction(turn: DialogTurn) {
-      const match = /^callback:(ack|done):(.+)$/.exec(String(turn.args.payload));
-      const { callbacks } = turn.services;
-      if (!match || !turn.user.personId) {
-        turn.say({ kind: 'text', text: turn.t('callback:notFound') });
-        return end(null, { showMenu: false });
-      }
-      const [, action, id] = match as unknown as [string, CallbackAction, string];
-      const { result, firstResponse } = callbacks.change(id, action, turn.user.personId, turn.user.role);
-      const request = callbacks.get(id);
-      if (result === 'ok' && request) {
-        if (firstResponse) turn.afterCommit(() => callbacks.notifyRequesterAcknowledged(id));
-        const school = turn.directory.school(request.schoolId ?? undefined)?.name ?? turn.t('callback:unlistedSchool');
-        turn.say({
-          kind: 'text',
-          text: turn.t(action === 'ack' ? 'callback:ackConfirmed' : 'callback:doneConfirmed', { name: request.requesterName, school }),
-        });
-      } else {
-        const key = { 'not-found': 'callback:notFound', 'not-allowed': 'common:notAllowed', already: 'callback:alreadyHandled', ok: 'callback:notFound' }[result];
-        turn.say({ kind: 'text', text: turn.t(key) });
-      }
-      return end(null, { showMenu: false });
-    },
-  ],
+  steps: [applyAction, reassignTo],
 });

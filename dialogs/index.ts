@@ -3,6 +3,13 @@ import { callbackActionDialog } from './callbackAction.js';
 import { callbackListDialog } from './callbackList.js';
 import { callbackRequestDialog } from './callbackRequest.js';
 import { concernDialog } from './concern.js';
+import { contactActionDialog } from './contactAction.js';
+import { logContactDialog } from './logContact.js';
+import { mySchoolsDialog } from './mySchools.js';
+import { planMeetingDialog } from './planMeeting.js';
+import { protocolStatusDialog } from './protocolStatus.js';
+import { recentContactsDialog } from './recentContacts.js';
+import { recordEvaluationDialog } from './recordEvaluation.js';
 import { emergencyDialog } from './emergency.js';
 import { helpDialog } from './help.js';
 import { languageDialog } from './language.js';
@@ -17,6 +24,13 @@ export const dialogs: readonly Dialog[] = [
   callbackRequestDialog,
   callbackListDialog,
   callbackActionDialog,
+  mySchoolsDialog,
+  logContactDialog,
+  recentContactsDialog,
+  contactActionDialog,
+  protocolStatusDialog,
+  recordEvaluationDialog,
+  planMeetingDialog,
   languageDialog,
   helpDialog,
   privacyDialog,

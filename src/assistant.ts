@@ -1,5 +1,7 @@
 import { dialogs as defaultDialogs } from '../dialogs/index.js';
 import { CallbackService } from './core/callbacks.js';
+import { ContactService } from './core/contacts.js';
+import { ProtocolService } from './core/protocol.js';
 import type { Dialog } from './core/dialog.js';
 import { Engine } from './core/engine.js';
 import { Notifier } from './core/notifier.js';
@@ -10,6 +12,8 @@ import type { Translations } from './i18n/i18n.js';
 import type { Language } from './i18n/languages.js';
 import type { Log } from './log.js';
 import { CallbacksRepository } from './store/callbacks.js';
+import { ContactsRepository } from './store/contacts.js';
+import { ProtocolRecordsRepository } from './store/protocolRecords.js';
 import { DialogStatesRepository } from './store/dialogStates.js';
 import { ProcessedEventsRepository } from './store/processedEvents.js';
 import type { Store } from './store/store.js';
@@ -35,9 +39,13 @@ export function createAssistant(deps: AssistantDeps) {
     webConversations: new WebConversationsRepository(store),
     callbacks: new CallbacksRepository(store),
     processedEvents: new ProcessedEventsRepository(store),
+    contacts: new ContactsRepository(store),
+    protocolRecords: new ProtocolRecordsRepository(store),
   };
   const notifier = new Notifier(repos.users, directory, translations, log, deps.clock);
   const callbacks = new CallbackService(repos.callbacks, store, notifier, directory, deps.clock);
+  const contacts = new ContactService(repos.contacts, directory, deps.clock);
+  const protocol = new ProtocolService(repos.protocolRecords, directory, deps.clock);
   const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks);
   const engine = new Engine({
     store,
@@ -46,12 +54,12 @@ export function createAssistant(deps: AssistantDeps) {
     directory,
     translations,
     dialogs: deps.dialogs ?? defaultDialogs,
-    services: { privacy, callbacks },
+    services: { privacy, callbacks, contacts, protocol },
     textChecks,
     defaultLanguage: deps.defaultLanguage,
     clock: deps.clock,
     log,
   });
-  return { engine, notifier, callbacks, repos };
+  return { engine, notifier, callbacks, contacts, protocol, repos };
 }
 export type Assistant = ReturnType<typeof createAssistant>;

@@ -10,7 +10,7 @@ import type { Notifier } from './notifier.js';
 
 /** Button payloads on call-back notifications: `callback:ack:<id>`, `callback:done:<id>`. */
 export const CALLBACK_PAYLOAD = 'callback:';
-export type CallbackAction = 'ack' | 'done';
+export type CallbackAction = 'ack' | 'done' | 'reassign';
 
 export type NewCallback = Pick<CallbackRequest, 'schoolId' | 'urgency' | 'way' | 'window' | 'requesterName' | 'requesterContact' | 'note'>;
 
@@ -93,6 +93,25 @@ export class CallbackService {
     return { result: 'ok', firstResponse };
   }
 
+  /** Hands a request to a colleague (a liaison officer or coordinator), who is then notified. */
+  reassign(id: string, toPersonId: string, personId: string, role: Role): ChangeResult {
+    const request = this.repo.get(id);
+    if (!request) return 'not-found';
+    if (!this.mayAct(request, personId, role)) return 'not-allowed';
+    if (request.status === 'done') return 'already';
+    const colleague = this.directory().person(toPersonId);
+    if (!colleague || colleague.id === request.assigneeId) return 'not-allowed';
+    request.assigneeId = colleague.id;
+    return 'ok';
+  }
+
+  /** Colleagues a request can be handed to: every liaison officer and coordinator but its assignee. */
+  colleaguesFor(request: CallbackRequest): { id: string; name: string }[] {
+    return this.directory()
+      .data.people.filter((p) => p.id !== request.assigneeId)
+      .map((p) => ({ id: p.id, name: p.name }));
+  }
+
   /** Notifies the assignee of a new request; records the attempt. Runs after the request is stored. */
   async notifyAssignee(id: string): Promise<void> {
     const request = this.repo.get(id);
@@ -110,7 +129,7 @@ export class CallbackService {
     const result = await this.notifier.toAddress(
       request.requesterAddress,
       request.requesterLanguage,
-      (tr) => [{ kind: 'text', text: tr.t('callback:acknowledgedNotice', { name: person?.name ?? '', school: this.schoolName(request.schoolId, tr) }) }],
+      (tr) => [{ kind: 'text', text: tr.t('callback:acknowledgedNotice', { name: person?.name ?? '', school: this.schoolName(request.schoolId, tr.t) }) }],
       request.requesterKey,
     );
     request.notifications.push({ to: request.requesterKey, kind: 'acknowledged', at: this.clock().toISOString(), result });
@@ -131,7 +150,7 @@ export class CallbackService {
         kind: 'choices',
         text: tr.t('callback:notification', {
           name: request.requesterName,
-          school: this.schoolName(request.schoolId, tr),
+          school: this.schoolName(request.schoolId, tr.t),
           urgency: tr.t(`callback:urgency.${request.urgency}`),
         }),
         choices: actionChoices(request, tr.t),
@@ -139,8 +158,8 @@ export class CallbackService {
     ];
   }
 
-  schoolName(schoolId: string | null, tr: Translator): string {
-    return this.directory().school(schoolId ?? undefined)?.name ?? tr.t('callback:unlistedSchool');
+  schoolName(schoolId: string | null, t: Translator['t']): string {
+    return this.directory().school(schoolId ?? undefined)?.name ?? t('callback:unlistedSchool');
   }
 }
 
@@ -149,5 +168,6 @@ export function actionChoices(request: CallbackRequest, t: Translator['t']): { l
   return [
     ...(request.status === 'open' ? [{ label: t('callback:acknowledge'), value: `${CALLBACK_PAYLOAD}ack:${request.id}` }] : []),
     { label: t('callback:markDone'), value: `${CALLBACK_PAYLOAD}done:${request.id}` },
+    { label: t('callback:reassign'), value: `${CALLBACK_PAYLOAD}reassign:${request.id}` },
   ];
 }

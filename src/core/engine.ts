@@ -215,7 +215,7 @@ export class Engine {
           kind: 'choices',
           text: tr.t('callback:listItem', {
             name: request.requesterName,
-            school: this.deps.services.callbacks.schoolName(request.schoolId, tr),
+            school: this.deps.services.callbacks.schoolName(request.schoolId, tr.t),
             urgency: tr.t(`callback:urgency.${request.urgency}`),
             status: tr.t(`callback:status.${request.status}`),
           }),

@@ -1,4 +1,6 @@
 import type { CallbackService } from './callbacks.js';
+import type { ContactService } from './contacts.js';
+import type { ProtocolService } from './protocol.js';
 
 /**
  * Domain services the dialogs may use, handed over by the engine through the turn (never imported
@@ -24,4 +26,6 @@ export interface StoredAboutUser {
 export interface Services {
   privacy: PrivacyService;
   callbacks: CallbackService;
+  contacts: ContactService;
+  protocol: ProtocolService;
 }

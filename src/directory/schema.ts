@@ -81,13 +81,13 @@ export const Protocol = z.object({
   title: LocalizedText,
   purpose: LocalizedText,
   coordinatorId: Id,
-  sharing: z
-    .array(z.object({ partnerId: Id, what: LocalizedText, why: LocalizedText }))
-    .min(1),
-  lawfulBasis: LocalizedText,
-  whenAndHow: LocalizedText,
-  retention: LocalizedText,
-  rights: LocalizedText,
+  /** What each partner shares, and why. A partner without an entry shows as missing in the status. */
+  sharing: z.array(z.object({ partnerId: Id, what: LocalizedText, why: LocalizedText })),
+  /* Elements a protocol in progress may still lack; the protocol status lists what is missing. */
+  lawfulBasis: LocalizedText.optional(),
+  whenAndHow: LocalizedText.optional(),
+  retention: LocalizedText.optional(),
+  rights: LocalizedText.optional(),
   /** What feedback a teacher who raised a worry can honestly expect. */
   feedbackToReporter: LocalizedText,
   signedOn: IsoDate.optional(),
@@ -124,6 +124,8 @@ export const Directory = z
       protocolEvaluationMonths: z.number().int().min(1).max(12).default(3),
       platformMeetingsPerYear: z.number().int().min(1).max(12).default(2),
       platformMeetingReminderWeeks: z.number().int().min(1).max(12).default(4),
+      /** How long a liaison officer may still correct or delete a contact they logged. */
+      contactEditDays: z.number().int().min(0).max(60).default(7),
     }),
     people: z.array(Person).min(1),
     schools: z.array(School).min(1),

@@ -148,6 +148,48 @@ export const CallbackRequest = z.object({
 });
 export type CallbackRequest = z.infer<typeof CallbackRequest>;
 
+const LocalDate = z.iso.date();
+
+export const CONTACT_KINDS = ['visit', 'call', 'meeting', 'platformMeeting', 'email', 'other'] as const;
+export const CONTACT_TAGS = ['needsAndFeedback', 'training', 'incident', 'trustBuilding', 'protocol'] as const;
+
+/** A liaison officer's contact with a school. Says when and how, never what about whom. */
+export const ContactLog = z.object({
+  id: z.string().min(1),
+  /** The directory person who logged it; only they may change it, and only for a week. */
+  authorId: z.string().min(1),
+  schoolId: z.string().min(1),
+  kind: z.enum(CONTACT_KINDS),
+  /** The day of the contact in the directory's time zone. */
+  date: LocalDate,
+  tags: z.array(z.enum(CONTACT_TAGS)),
+  createdAt: Timestamp,
+  updatedAt: Timestamp.optional(),
+});
+export type ContactLog = z.infer<typeof ContactLog>;
+
+export const EVALUATION_OUTCOMES = ['works', 'minorChanges', 'revise'] as const;
+
+export const ProtocolEvaluation = z.object({
+  id: z.string().min(1),
+  date: LocalDate,
+  outcome: z.enum(EVALUATION_OUTCOMES),
+  nextDate: LocalDate,
+  recordedBy: z.string().min(1),
+  createdAt: Timestamp,
+});
+export type ProtocolEvaluation = z.infer<typeof ProtocolEvaluation>;
+
+/** A platform meeting planned in the chat (the directory may list more). */
+export const PlannedMeeting = z.object({
+  id: z.string().min(1),
+  date: LocalDate,
+  place: z.string().min(1).max(120),
+  plannedBy: z.string().min(1),
+  createdAt: Timestamp,
+});
+export type PlannedMeeting = z.infer<typeof PlannedMeeting>;
+
 export const Db = z.object({
   version: z.literal(STORE_VERSION),
   users: z.record(z.string(), User),
@@ -156,9 +198,12 @@ export const Db = z.object({
   callbacks: z.array(CallbackRequest).default([]),
   /** Platform event ids already handled (Slack event_id, Teams activity id) → when they expire. */
   processedEvents: z.record(z.string(), Timestamp).default({}),
+  contacts: z.array(ContactLog).default([]),
+  protocolEvaluations: z.array(ProtocolEvaluation).default([]),
+  platformMeetings: z.array(PlannedMeeting).default([]),
 });
 export type Db = z.infer<typeof Db>;
 
 export function emptyDb(): Db {
-  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [], processedEvents: {} };
+  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [], processedEvents: {}, contacts: [], protocolEvaluations: [], platformMeetings: [] };
 }

@@ -133,6 +133,7 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     expect(notice.replies[0]?.kind === 'choices' && notice.replies[0].choices.map((c) => c.value)).toEqual([
       `callback:ack:${request!.id}`,
       `callback:done:${request!.id}`,
+      `callback:reassign:${request!.id}`,
     ]);
     await officer.press(`callback:ack:${request!.id}`);
     expect(officer.transcript()).toContain(await text('en', 'callback:ackConfirmed', { name: 'Alex Teacher', school: directory.school('harbour-secondary')!.name }));

@@ -1,0 +1,37 @@
+import { ask, choicePrompt, defineDialog, end, key, replace, type DialogTurn } from '../src/core/dialog.js';
+import { LOG_CONTACT } from './logContact.js';
+
+export const CONTACT_ACTION = 'contactAction';
+export const CONTACT_PAYLOAD = 'contact:';
+const Confirm = { Delete: 'confirm-delete', Keep: 'keep' } as const;
+
+/** Edit / Delete buttons on a logged contact: only its author, only within the edit window. */
+export const contactActionDialog = defineDialog({
+  id: CONTACT_ACTION,
+  payloadPrefix: CONTACT_PAYLOAD,
+  roles: ['liaison', 'coordinator'],
+  steps: [
+    function checkAction(turn: DialogTurn) {
+      const match = /^contact:(edit|delete):(.+)$/.exec(String(turn.args.payload));
+      const result = match ? turn.services.contacts.check(match[2]!, turn.user.personId) : 'not-found';
+      if (!match || result !== 'ok') {
+        turn.say({ kind: 'text', text: turn.t(`liaison:change.${result === 'ok' ? 'not-found' : result}`, { count: turn.directory.data.intervals.contactEditDays }) });
+        return end(null, { showMenu: false });
+      }
+      turn.values.id = match[2]!;
+      if (match[1] === 'edit') return replace(LOG_CONTACT, { editId: match[2]! });
+      return ask(
+        choicePrompt(key('liaison:confirmDelete'), [
+          { value: Confirm.Delete, label: key('liaison:delete') },
+          { value: Confirm.Keep, label: key('liaison:keep') },
+        ]),
+      );
+    },
+    function deleteContact(turn: DialogTurn) {
+      if (turn.answer !== Confirm.Delete) return end();
+      const result = turn.services.contacts.remove(String(turn.values.id), turn.user.personId);
+      turn.say({ kind: 'text', text: turn.t(result === 'ok' ? 'liaison:deleted' : `liaison:change.${result}`, { count: turn.directory.data.intervals.contactEditDays }) });
+      return end();
+    },
+  ],
+});

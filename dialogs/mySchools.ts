@@ -1,0 +1,34 @@
+import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
+import { formatDate } from '../src/core/dates.js';
+
+export const MY_SCHOOLS = 'mySchools';
+
+/** Each school with its last contact, days since and an overdue mark, most overdue first. */
+export const mySchoolsDialog = defineDialog({
+  id: MY_SCHOOLS,
+  roles: ['liaison', 'coordinator'],
+  menu: { label: 'menu:mySchools', order: 35 },
+  steps: [
+    function listSchools(turn: DialogTurn) {
+      const rows = turn.services.contacts.overview({ personId: turn.user.personId, role: turn.user.role });
+      if (rows.length === 0) {
+        turn.say({ kind: 'text', text: turn.t('liaison:noSchools') });
+        return end();
+      }
+      const coordinator = turn.user.role === 'coordinator';
+      const lines = rows.map((r) => {
+        const mark = r.overdue ? '⚠ ' : '✓ ';
+        const last =
+          r.lastContact === undefined
+            ? turn.t('liaison:neverContacted')
+            : turn.t('liaison:lastContact', { date: formatDate(r.lastContact, turn.lang), count: r.daysSince });
+        const interval = turn.t('liaison:interval', { count: r.intervalDays });
+        const overdue = r.overdue && r.overdueBy !== undefined ? ` ${turn.t('liaison:overdueBy', { count: r.overdueBy })}` : '';
+        return `${mark}${r.schoolName}${coordinator ? ` (${r.liaisonName})` : ''}: ${last}; ${interval}.${overdue}`;
+      });
+      const overdueCount = rows.filter((r) => r.overdue).length;
+      turn.say({ kind: 'text', text: [turn.t('liaison:schoolsTitle', { count: overdueCount }), ...lines].join('\n') });
+      return end();
+    },
+  ],
+});

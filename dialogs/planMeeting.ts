@@ -1,0 +1,38 @@
+import { ask, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
+import { formatDate } from '../src/core/dates.js';
+import { datePrompt, resolveDate } from './shared/dates.js';
+
+export const PLAN_MEETING = 'planMeeting';
+
+function askDate(_turn: DialogTurn) {
+  return ask(datePrompt('liaison:meetings.datePrompt', { quickChoices: false }));
+}
+
+/** A date within the coming year. */
+function checkDate(turn: DialogTurn) {
+  const checked = resolveDate(turn, turn.services.contacts.today(), { pastDays: 0, futureDays: 366 });
+  if (!checked.ok) {
+    turn.say({ kind: 'text', text: turn.t(checked.reason) });
+    return goto(askDate);
+  }
+  turn.values.date = checked.date;
+  return next();
+}
+
+function askPlace(_turn: DialogTurn) {
+  // A venue is not about a pupil: an address is expected here, so no identifying-text check.
+  return ask(textPrompt(key('liaison:meetings.placePrompt'), 120));
+}
+
+function save(turn: DialogTurn) {
+  turn.services.protocol.planMeeting({ date: String(turn.values.date), place: String(turn.answer), plannedBy: turn.user.personId! });
+  turn.say({ kind: 'text', text: turn.t('liaison:meetings.planned', { date: formatDate(String(turn.values.date), turn.lang), place: String(turn.answer) }) });
+  return end();
+}
+
+/** Plans a platform meeting for all schools (the paper asks for two a year). */
+export const planMeetingDialog = defineDialog({
+  id: PLAN_MEETING,
+  roles: ['liaison', 'coordinator'],
+  steps: [askDate, checkDate, askPlace, save],
+});

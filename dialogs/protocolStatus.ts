@@ -1,0 +1,65 @@
+import { ask, choicePrompt, defineDialog, end, key, replace, type DialogTurn } from '../src/core/dialog.js';
+import { formatDate } from '../src/core/dates.js';
+import { Payload } from '../src/core/engine.js';
+import { localized } from '../src/directory/directory.js';
+import { PLAN_MEETING } from './planMeeting.js';
+import { RECORD_EVALUATION } from './recordEvaluation.js';
+
+export const PROTOCOL_STATUS = 'protocolStatus';
+const BACK = 'back';
+
+/**
+ * Where the information-sharing protocol stands (signatures, the three-monthly evaluation, missing
+ * elements) and the platform meetings planned for the coming year; record an evaluation or plan a
+ * meeting from here.
+ */
+export const protocolStatusDialog = defineDialog({
+  id: PROTOCOL_STATUS,
+  roles: ['liaison', 'coordinator'],
+  menu: { label: 'menu:protocol', order: 50 },
+  steps: [
+    function showStatus(turn: DialogTurn) {
+      const { t, lang, directory } = turn;
+      const status = turn.services.protocol.status();
+      const partner = (id: string) => {
+        const p = directory.data.partners.find((x) => x.id === id);
+        return p ? localized(p.name, lang) : id;
+      };
+      const date = (d: string | undefined) => (d ? formatDate(d, lang) : t('liaison:protocol.never'));
+      const lines = [
+        `${t('liaison:protocol.signedOn')}: ${date(status.signedOn)}`,
+        `${t('liaison:protocol.signatories')}: ${status.signatoryIds.map(partner).join(', ') || '–'}`,
+        ...(status.unsignedIds.length ? [`${t('liaison:protocol.unsigned')}: ${status.unsignedIds.map(partner).join(', ')}`] : []),
+        `${t('liaison:protocol.lastEvaluation')}: ${date(status.lastEvaluation)}`,
+        `${t('liaison:protocol.nextEvaluation')}: ${date(status.nextEvaluation)}${status.evaluationOverdue ? ` ⚠ ${t('liaison:protocol.overdue')}` : ''}`,
+        status.missing.length
+          ? `${t('liaison:protocol.missing')}: ${status.missing.map((m) => t(`liaison:protocol.element.${m}`)).join('; ')}`
+          : t('liaison:protocol.complete'),
+        ...(status.withoutSharingIds.length ? [`${t('liaison:protocol.withoutSharing')}: ${status.withoutSharingIds.map(partner).join(', ')}`] : []),
+      ];
+      turn.say({ kind: 'text', text: [t('liaison:protocol.title'), ...lines.map((l) => `• ${l}`)].join('\n') });
+
+      const meetings = turn.services.protocol.meetings();
+      const meetingLines = meetings.upcoming.map((m) => `• ${formatDate(m.date, lang)}: ${typeof m.place === 'string' ? m.place : (m.place as Record<string, string>)[lang]}`);
+      turn.say({
+        kind: 'text',
+        text: [
+          t('liaison:meetings.title'),
+          ...(meetingLines.length ? meetingLines : [t('liaison:meetings.none')]),
+          ...(meetings.needsPlanning ? [`⚠ ${t('liaison:meetings.needsPlanning', { count: meetings.perYear })}`] : []),
+        ].join('\n'),
+      });
+      return ask(
+        choicePrompt(key('liaison:protocol.next'), [
+          { value: `${Payload.startDialog}${RECORD_EVALUATION}`, label: key('menu:recordEvaluation') },
+          { value: `${Payload.startDialog}${PLAN_MEETING}`, label: key('menu:planMeeting') },
+          { value: BACK, label: key('liaison:back') },
+        ]),
+      );
+    },
+    function openChoice(turn: DialogTurn) {
+      if (turn.answer === BACK) return end();
+      return replace(String(turn.answer).slice(Payload.startDialog.length));
+    },
+  ],
+});

@@ -1,0 +1,59 @@
+import * as chrono from 'chrono-node';
+import type { Language } from '../i18n/languages.js';
+
+/**
+ * Calendar dates as the people in the municipality see them: 'YYYY-MM-DD' in the directory's time
+ * zone. Day arithmetic is done on those strings (UTC midnight), so DST never shifts a day.
+ */
+export type LocalDate = string;
+
+export function localDate(now: Date, timeZone: string): LocalDate {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+const toUtc = (date: LocalDate) => Date.parse(`${date}T00:00:00Z`);
+const fromUtc = (ms: number): LocalDate => new Date(ms).toISOString().slice(0, 10);
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return fromUtc(toUtc(date) + days * 86_400_000);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: LocalDate, to: LocalDate): number {
+  return Math.round((toUtc(to) - toUtc(from)) / 86_400_000);
+}
+
+/** Adds calendar months, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(date: LocalDate, months: number): LocalDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  return fromUtc(target.getTime());
+}
+
+/** A date for people to read, in their language's usual format ("24/11/2026", "24.11.2026"). */
+export function formatDate(date: LocalDate, lang: Language): string {
+  const locale = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' }[lang];
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(toUtc(date)));
+}
+
+const PARSERS: Record<Language, chrono.Chrono> = { en: chrono.en.GB, nl: chrono.nl.casual, fr: chrono.fr.casual, de: chrono.de.casual };
+
+/**
+ * A date typed in the user's language and format: "yesterday", "gisteren", "hier", "22/11",
+ * "22.11.2026". Day-first, as written in Europe. Undefined when nothing date-like was found.
+ */
+export function parseUserDate(text: string, lang: Language, today: LocalDate): LocalDate | undefined {
+  // Reference noon, so "yesterday" cannot slip a day across midnight in any time zone.
+  const reference = new Date(`${today}T12:00:00Z`);
+  const result = PARSERS[lang].parse(text, reference, { forwardDate: false })[0];
+  if (!result) return undefined;
+  const y = result.start.get('year');
+  const m = result.start.get('month');
+  const d = result.start.get('day');
+  if (!y || !m || !d) return undefined;
+  const date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return Number.isNaN(toUtc(date)) ? undefined : date;
+}

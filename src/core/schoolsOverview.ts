@@ -1,0 +1,55 @@
+import type { DirectoryView, Role } from '../directory/directory.js';
+import { daysBetween, type LocalDate } from './dates.js';
+
+export interface SchoolRow {
+  schoolId: string;
+  schoolName: string;
+  liaisonId: string;
+  liaisonName: string;
+  lastContact: LocalDate | undefined;
+  daysSince: number | undefined;
+  intervalDays: number;
+  /** Days past the interval (negative: still within it); undefined when never contacted. */
+  overdueBy: number | undefined;
+  overdue: boolean;
+}
+
+/**
+ * "My schools": each school with its last contact, days since, and whether it is overdue against its
+ * contact interval, most overdue first (never contacted counts as most overdue). A liaison officer
+ * sees their own schools, a coordinator every school. Pure: the same rows feed the chat, the report
+ * and the keep-in-touch nudges.
+ */
+export function schoolsOverview(
+  directory: DirectoryView,
+  lastContactBySchool: ReadonlyMap<string, LocalDate>,
+  today: LocalDate,
+  viewer: { personId: string | undefined; role: Role },
+): SchoolRow[] {
+  const dir = directory.data;
+  const rows = dir.schools
+    .filter((s) => viewer.role === 'coordinator' || s.liaisonId === viewer.personId)
+    .map((school): SchoolRow => {
+      const lastContact = lastContactBySchool.get(school.id);
+      const daysSince = lastContact ? daysBetween(lastContact, today) : undefined;
+      const intervalDays = school.contactIntervalDays ?? dir.intervals.contactDays;
+      const overdueBy = daysSince === undefined ? undefined : daysSince - intervalDays;
+      return {
+        schoolId: school.id,
+        schoolName: school.name,
+        liaisonId: school.liaisonId,
+        liaisonName: directory.person(school.liaisonId)?.name ?? school.liaisonId,
+        lastContact,
+        daysSince,
+        intervalDays,
+        overdueBy,
+        overdue: overdueBy === undefined || overdueBy > 0,
+      };
+    });
+  return rows.sort((a, b) => {
+    const ao = a.overdueBy ?? Number.POSITIVE_INFINITY;
+    const bo = b.overdueBy ?? Number.POSITIVE_INFINITY;
+    if (ao !== bo) return bo - ao;
+    return a.schoolName.localeCompare(b.schoolName);
+  });
+}

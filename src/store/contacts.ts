@@ -1,0 +1,39 @@
+import type { Store } from './store.js';
+import type { ContactLog } from './schema.js';
+
+/** The contact log: the only module that touches `data.contacts`. */
+export class ContactsRepository {
+  constructor(private readonly store: Store) {}
+
+  add(contact: ContactLog): void {
+    this.store.data.contacts.push(contact);
+  }
+
+  get(id: string): ContactLog | undefined {
+    return this.store.data.contacts.find((c) => c.id === id);
+  }
+
+  all(): readonly ContactLog[] {
+    return this.store.data.contacts;
+  }
+
+  byAuthor(authorId: string): ContactLog[] {
+    return this.store.data.contacts.filter((c) => c.authorId === authorId);
+  }
+
+  delete(id: string): boolean {
+    const before = this.store.data.contacts.length;
+    this.store.data.contacts = this.store.data.contacts.filter((c) => c.id !== id);
+    return this.store.data.contacts.length < before;
+  }
+
+  /** The most recent contact date per school. */
+  lastContactBySchool(): Map<string, string> {
+    const last = new Map<string, string>();
+    for (const c of this.store.data.contacts) {
+      const seen = last.get(c.schoolId);
+      if (!seen || c.date > seen) last.set(c.schoolId, c.date);
+    }
+    return last;
+  }
+}
