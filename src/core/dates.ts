@@ -39,6 +39,14 @@ export function formatDate(date: LocalDate, lang: Language): string {
   return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(toUtc(date)));
 }
 
+/** Relative days chrono's language packs miss or misread ("avant-hier" would read as "hier"). */
+const RELATIVE_DAYS: Record<Language, Record<string, number>> = {
+  en: { 'day before yesterday': -2, 'the day before yesterday': -2 },
+  nl: { eergisteren: -2 },
+  fr: { 'avant-hier': -2, 'avant hier': -2 },
+  de: { vorgestern: -2 },
+};
+
 const PARSERS: Record<Language, chrono.Chrono> = { en: chrono.en.GB, nl: chrono.nl.casual, fr: chrono.fr.casual, de: chrono.de.casual };
 
 /**
@@ -46,6 +54,8 @@ const PARSERS: Record<Language, chrono.Chrono> = { en: chrono.en.GB, nl: chrono.
  * "22.11.2026". Day-first, as written in Europe. Undefined when nothing date-like was found.
  */
 export function parseUserDate(text: string, lang: Language, today: LocalDate): LocalDate | undefined {
+  const relative = RELATIVE_DAYS[lang][text.trim().toLowerCase()];
+  if (relative !== undefined) return addDays(today, relative);
   // Reference noon, so "yesterday" cannot slip a day across midnight in any time zone.
   const reference = new Date(`${today}T12:00:00Z`);
   const result = PARSERS[lang].parse(text, reference, { forwardDate: false })[0];

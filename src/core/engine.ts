@@ -5,6 +5,7 @@ import type { Log } from '../log.js';
 import type { DialogStatesRepository } from '../store/dialogStates.js';
 import type { DialogFrame, JsonValue, TextSpec } from '../store/schema.js';
 import { actionChoices } from './callbacks.js';
+import { formatDate } from './dates.js';
 import type { Store } from '../store/store.js';
 import type { UsersRepository } from '../store/users.js';
 import { CodedError, ErrorCode, isCodedError } from './errors.js';
@@ -208,6 +209,20 @@ export class Engine {
       renderPrompt({ text: { key: 'menu:prompt' }, choices: this.menuChoices(role) }, tr, translatorFor),
     ];
     if (person) {
+      // Their schools, most overdue first, as in "my schools".
+      const rows = this.deps.services.contacts.overview({ personId: person.id, role });
+      replies.push({
+        kind: 'text',
+        text: [
+          tr.t('liaison:schoolsTitle', { count: rows.filter((r) => r.overdue).length }),
+          ...rows.map(
+            (r) =>
+              `${r.overdue ? '⚠' : '✓'} ${r.schoolName}: ${
+                r.lastContact ? tr.t('liaison:lastContact', { date: formatDate(r.lastContact, language), count: r.daysSince }) : tr.t('liaison:neverContacted')
+              }`,
+          ),
+        ].join('\n'),
+      });
       const open = this.deps.services.callbacks.visibleTo(person.id, role);
       replies.push({ kind: 'text', text: open.length ? tr.t('callback:listTitle', { count: open.length }) : tr.t('callback:noneOpen') });
       for (const request of open) {

@@ -68,6 +68,23 @@ export async function openFileStore(file: string): Promise<Store> {
   return openStore(new JSONFile<unknown>(file), file);
 }
 
+/**
+ * A read-only snapshot of a store file for reports and operator commands: validated like at start,
+ * never written (a missing file reads as empty).
+ */
+export async function readStoreSnapshot(file: string): Promise<Store> {
+  const adapter = new JSONFile<unknown>(file);
+  const readOnly: Adapter<unknown> = {
+    read: () => adapter.read(),
+    write: async () => {
+      throw new Error(`${file} was opened read-only`);
+    },
+  };
+  const raw = await readOnly.read().catch(() => undefined);
+  if (raw === null) return new Store(new Low<Db>(readOnly as Adapter<Db>, emptyDb()), file);
+  return openStore(readOnly, file);
+}
+
 /** An in-memory store for tests, optionally seeded. */
 export async function openMemoryStore(seed?: Db): Promise<Store> {
   const adapter = new Memory<unknown>();

@@ -132,6 +132,9 @@ describe('Slack channel', () => {
     expect(view).toContain('dialog:callbackList');
     expect(view).toContain('Kim Teacher');
     expect(view).toContain('callback:ack:');
+    // Their schools with overdue marks (none contacted yet: all overdue).
+    expect(view).toContain(`⚠ ${app.directory().school('oak-primary')!.name}`);
+    expect(view).not.toContain(app.directory().school('canal-secondary')!.name);
 
     // A click on a home button runs the turn in the DM.
     await clickButton(base, { user: 'U-T', channel: '', value: 'dialog:language', inHome: true });

@@ -1,0 +1,46 @@
+import { stringify } from 'csv-stringify/sync';
+import type { LocalDate } from '../core/dates.js';
+import { schoolsOverview } from '../core/schoolsOverview.js';
+import type { DirectoryView } from '../directory/directory.js';
+import { ContactsRepository } from '../store/contacts.js';
+import type { Store } from '../store/store.js';
+
+/** Report builders for coordinators (pure over a store snapshot and the directory). */
+export type ReportFormat = 'csv' | 'json' | 'text';
+
+export function contactsReport(store: Store, directory: DirectoryView, format: ReportFormat): string {
+  const rows = [...store.data.contacts]
+    .sort((a, b) => a.date.localeCompare(b.date) || a.createdAt.localeCompare(b.createdAt))
+    .map((c) => ({
+      date: c.date,
+      school_id: c.schoolId,
+      school: directory.school(c.schoolId)?.name ?? '',
+      kind: c.kind,
+      tags: c.tags.join(';'),
+      author_id: c.authorId,
+      author: directory.person(c.authorId)?.name ?? '',
+      logged_at: c.createdAt,
+    }));
+  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  if (format === 'csv') return stringify(rows, { header: true, columns: ['date', 'school_id', 'school', 'kind', 'tags', 'author_id', 'author', 'logged_at'] });
+  return rows.map((r) => `${r.date}  ${r.school}  ${r.kind}${r.tags ? ` [${r.tags}]` : ''}  (${r.author})`).join('\n') + '\n';
+}
+
+export function schoolsReport(store: Store, directory: DirectoryView, today: LocalDate, format: ReportFormat): string {
+  const rows = schoolsOverview(directory, new ContactsRepository(store).lastContactBySchool(), today, { personId: undefined, role: 'coordinator' }).map((r) => ({
+    liaison: r.liaisonName,
+    school_id: r.schoolId,
+    school: r.schoolName,
+    last_contact: r.lastContact ?? '',
+    days_since: r.daysSince ?? '',
+    interval_days: r.intervalDays,
+    overdue: r.overdue ? 'yes' : 'no',
+    overdue_by_days: r.overdueBy ?? '',
+  }));
+  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  if (format === 'csv') return stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { liaison: '' }) });
+  return (
+    [`Schools on ${today}, most overdue first:`, ...rows.map((r) => `${r.overdue === 'yes' ? 'OVERDUE' : 'ok     '}  ${r.school} (${r.liaison})  last contact: ${r.last_contact || 'never'}${r.days_since !== '' ? `, ${r.days_since} days ago` : ''}; every ${r.interval_days} days`)].join('\n') + '\n'
+  );
+}
+

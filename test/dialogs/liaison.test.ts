@@ -1,0 +1,189 @@
+import { describe, expect, it } from '@jest/globals';
+import { formatDate } from '../../src/core/dates.js';
+import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
+import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
+
+/** 2026-11-24 10:00 UTC: a Tuesday in Brussels. */
+const NOW = new Date('2026-11-24T10:00:00Z');
+
+/** "yesterday" and a typed date, in each language's own words and format. */
+const DATES: Record<Language, { yesterday: string; typed: string; typedDate: string }> = {
+  en: { yesterday: 'yesterday', typed: '3/11', typedDate: '2026-11-03' },
+  nl: { yesterday: 'gisteren', typed: '3-11-2026', typedDate: '2026-11-03' },
+  fr: { yesterday: 'hier', typed: '3/11', typedDate: '2026-11-03' },
+  de: { yesterday: 'gestern', typed: '3.11.2026', typedDate: '2026-11-03' },
+};
+
+async function harness(clock: () => Date = () => NOW) {
+  return engineHarness({ clock });
+}
+
+describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
+  it('logs a contact: own schools first, kind, a date typed in the language, several topic tags', async () => {
+    const { engine, store, directory } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-south', locale: lang });
+    await officer.say('menu');
+    await officer.click('dialog:logContact');
+    const own = directory.data.schools.filter((s) => s.liaisonId === 'liaison-south').map((s) => `school:${s.id}`);
+    expect(officer.lastChoices().slice(0, own.length).map((c) => c.value).sort()).toEqual(own.sort());
+    await officer.click('school:canal-secondary');
+    await officer.click('visit');
+    await officer.say('not a date at all');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:dateNotUnderstood'));
+    await officer.say(DATES[lang].typed);
+    await officer.click('training');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:tagsMore', { chosen: await text(lang, 'liaison:tag.training') }));
+    await officer.click('trustBuilding');
+    await officer.click('tags:done');
+    expect(officer.transcript()).toContain(
+      await text(lang, 'liaison:logged', { kind: await text(lang, 'liaison:kind.visit'), school: directory.school('canal-secondary')!.name, date: formatDate(DATES[lang].typedDate, lang) }),
+    );
+    expect(store.data.contacts).toEqual([
+      expect.objectContaining({ authorId: 'liaison-south', schoolId: 'canal-secondary', kind: 'visit', date: DATES[lang].typedDate, tags: ['training', 'trustBuilding'] }),
+    ]);
+  });
+
+  it('"yesterday" in the language, and a future date is refused', async () => {
+    const { engine, store } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.say('menu');
+    await officer.click('dialog:logContact');
+    await officer.click('school:oak-primary');
+    await officer.click('call');
+    await officer.say(lang === 'de' ? '30.12.2026' : '30/12/2026');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:dateInFuture'));
+    await officer.say(DATES[lang].yesterday);
+    await officer.click('tags:done');
+    expect(store.data.contacts[0]).toMatchObject({ date: '2026-11-23', tags: [] });
+  });
+
+  it('refuses liaison functions to a teacher and to a web chat visitor, politely and without data', async () => {
+    const { engine, store } = await harness();
+    store.data.contacts.push({ id: 'c1', authorId: 'liaison-north', schoolId: 'oak-primary', kind: 'visit', date: '2026-11-20', tags: [], createdAt: NOW.toISOString() });
+    for (const user of [new TestUser(engine, { id: 'teacher-1', locale: lang }), new TestUser(engine, { channel: 'web', id: 'liaison-north', locale: lang })]) {
+      for (const dialog of ['mySchools', 'logContact', 'protocolStatus', 'callbackList', 'recentContacts']) {
+        await user.press(`dialog:${dialog}`);
+        expect(user.transcript()).toContain(await text(lang, 'common:notAllowed'));
+        expect(user.transcript()).not.toContain('Basisschool De Eik');
+      }
+      await user.press('contact:delete:c1');
+      expect(user.transcript()).toContain(await text(lang, 'common:notAllowed'));
+      // A teacher's menu does not even offer them.
+      await user.say('menu');
+      expect(user.lastChoices().map((c) => c.value)).not.toContain('dialog:mySchools');
+    }
+    expect(store.data.contacts).toHaveLength(1);
+  });
+
+  it('my schools: last contact, days since and overdue marks, most overdue first', async () => {
+    const { engine, store, directory } = await harness();
+    // liaison-north: oak-primary (30 days), harbour-secondary (21 days), willow-primary (30 days).
+    store.data.contacts.push(
+      { id: 'a', authorId: 'liaison-north', schoolId: 'oak-primary', kind: 'visit', date: '2026-11-14', tags: [], createdAt: NOW.toISOString() },
+      { id: 'b', authorId: 'liaison-north', schoolId: 'harbour-secondary', kind: 'call', date: '2026-10-24', tags: [], createdAt: NOW.toISOString() },
+    );
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:mySchools');
+    const lines = officer.transcript().split('\n');
+    const order = ['École fondamentale Les Saules', 'Atheneum Havenkwartier', 'Basisschool De Eik'].map((name) => lines.findIndex((l) => l.includes(name)));
+    expect(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
+    expect(lines[order[0]!]).toMatch(/^⚠ /);
+    expect(lines[order[0]!]).toContain(await text(lang, 'liaison:neverContacted'));
+    expect(lines[order[1]!]).toMatch(/^⚠ /);
+    expect(lines[order[1]!]).toContain(await text(lang, 'liaison:overdueBy', { count: 10 }));
+    expect(lines[order[2]!]).toMatch(/^✓ /);
+    expect(lines[order[2]!]).toContain(await text(lang, 'liaison:lastContact', { date: formatDate('2026-11-14', lang), count: 10 }));
+    expect(officer.transcript()).not.toContain(directory.school('canal-secondary')!.name); // not theirs
+    const coordinator = new TestUser(engine, { id: 'prevention-coordinator', locale: lang });
+    await coordinator.press('dialog:mySchools');
+    expect(coordinator.transcript()).toContain(`${directory.school('canal-secondary')!.name} (Jonas Dubois)`);
+  });
+
+  it('edit window: the author may correct or delete for 7 days, then no longer; nobody else may', async () => {
+    let now = NOW;
+    const { engine, store } = await harness(() => now);
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:logContact');
+    await officer.click('school:oak-primary');
+    await officer.click('meeting');
+    await officer.click('date:today');
+    await officer.click('tags:done');
+    const id = store.data.contacts[0]!.id;
+
+    const colleague = new TestUser(engine, { id: 'liaison-south', locale: lang });
+    await colleague.press(`contact:delete:${id}`);
+    expect(colleague.transcript()).toContain(await text(lang, 'liaison:change.not-allowed'));
+
+    now = new Date('2026-11-30T10:00:00Z');
+    await officer.press('dialog:recentContacts');
+    expect(officer.lastChoices().map((c) => c.value)).toEqual([`contact:edit:${id}`, `contact:delete:${id}`]);
+    await officer.click(`contact:edit:${id}`);
+    await officer.click('email');
+    await officer.click('date:yesterday');
+    await officer.click('protocol');
+    await officer.click('tags:done');
+    expect(store.data.contacts[0]).toMatchObject({ kind: 'email', date: '2026-11-29', tags: ['protocol'], schoolId: 'oak-primary' });
+
+    now = new Date('2026-12-02T10:00:00Z');
+    await officer.press(`contact:delete:${id}`);
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:change.expired', { count: 7 }));
+    await officer.press('dialog:recentContacts');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:noRecent', { count: 7 }));
+    expect(store.data.contacts).toHaveLength(1);
+  });
+
+  it('protocol status: signatures, the evaluation due every three months, missing elements; record an evaluation', async () => {
+    const { engine, store, directory } = await harness();
+    const coordinator = new TestUser(engine, { id: 'prevention-coordinator', locale: lang });
+    await coordinator.press('dialog:protocolStatus');
+    const status = coordinator.transcript();
+    expect(status).toContain(`${await text(lang, 'liaison:protocol.signedOn')}: ${formatDate('2026-03-02', lang)}`);
+    const unsigned = directory.data.partners.find((p) => !directory.data.protocol.signatoryPartnerIds.includes(p.id))!;
+    expect(status).toContain(`${await text(lang, 'liaison:protocol.unsigned')}: ${unsigned.name[lang]}`);
+    // Last evaluated 15 June 2026: the next was due on 15 September, so it is overdue on 24 November.
+    expect(status).toContain(`${await text(lang, 'liaison:protocol.nextEvaluation')}: ${formatDate('2026-09-15', lang)} ⚠ ${await text(lang, 'liaison:protocol.overdue')}`);
+    expect(status).toContain(await text(lang, 'liaison:protocol.element.signature'));
+
+    await coordinator.click('dialog:recordEvaluation');
+    await coordinator.click('date:today');
+    await coordinator.click('minorChanges');
+    expect(coordinator.transcript()).toContain(await text(lang, 'liaison:evaluation.nextDefault', { date: formatDate('2027-02-24', lang) }));
+    await coordinator.click('next:default');
+    expect(store.data.protocolEvaluations).toEqual([expect.objectContaining({ date: '2026-11-24', outcome: 'minorChanges', nextDate: '2027-02-24', recordedBy: 'prevention-coordinator' })]);
+    await coordinator.press('dialog:protocolStatus');
+    expect(coordinator.transcript()).toContain(`${await text(lang, 'liaison:protocol.nextEvaluation')}: ${formatDate('2027-02-24', lang)}`);
+    expect(coordinator.transcript()).not.toContain(await text(lang, 'liaison:protocol.overdue'));
+  });
+
+  it('platform meetings: a reminder when fewer than two are planned for the coming 12 months; plan one', async () => {
+    const { engine, store } = await harness(() => new Date('2027-03-01T10:00:00Z'));
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:protocolStatus');
+    expect(officer.transcript()).toContain(formatDate('2027-06-16', lang));
+    expect(officer.transcript()).not.toContain(formatDate('2027-02-10', lang)); // already past
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.needsPlanning', { count: 2 }));
+    await officer.click('dialog:planMeeting');
+    await officer.say(lang === 'de' ? '20.10.2027' : '20/10/2027');
+    await officer.say('Town hall, Marktplein 1');
+    expect(store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2027-10-20', place: 'Town hall, Marktplein 1', plannedBy: 'liaison-north' })]);
+    await officer.press('dialog:protocolStatus');
+    expect(officer.transcript()).not.toContain(await text(lang, 'liaison:meetings.needsPlanning', { count: 2 }));
+  });
+
+  it('call-back requests: reassign to a colleague, who is notified', async () => {
+    const h = await harness();
+    const colleague = new TestUser(h.engine, { id: 'liaison-south', locale: 'en' });
+    await colleague.say('menu'); // reachable
+    const request = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Ana Teacher' }, { key: 'test:t9', language: 'en' });
+    const officer = new TestUser(h.engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:callbackList');
+    expect(officer.lastChoices().map((c) => c.value)).toContain(`callback:reassign:${request.id}`);
+    await officer.press(`callback:reassign:${request.id}`);
+    expect(officer.lastChoices().map((c) => c.value)).toEqual(['to:liaison-south', 'to:prevention-coordinator']);
+    await officer.click('to:liaison-south');
+    expect(officer.transcript()).toContain(await text(lang, 'callback:reassigned', { name: 'Jonas Dubois' }));
+    await h.engine.idle();
+    expect(h.store.data.callbacks[0]!.assigneeId).toBe('liaison-south');
+    expect(h.sent.find((s) => s.address.conversationId === 'conv-liaison-south')?.replies[0]).toMatchObject({ kind: 'choices' });
+  });
+});
