@@ -4,8 +4,10 @@ import { callbackListDialog } from './callbackList.js';
 import { callbackRequestDialog } from './callbackRequest.js';
 import { concernDialog } from './concern.js';
 import { contactActionDialog } from './contactAction.js';
+import { deliveryProblemsDialog } from './deliveryProblems.js';
 import { logContactDialog } from './logContact.js';
 import { mySchoolsDialog } from './mySchools.js';
+import { nudgeActionDialog } from './nudgeAction.js';
 import { planMeetingDialog } from './planMeeting.js';
 import { protocolStatusDialog } from './protocolStatus.js';
 import { recentContactsDialog } from './recentContacts.js';
@@ -31,6 +33,8 @@ export const dialogs: readonly Dialog[] = [
   protocolStatusDialog,
   recordEvaluationDialog,
   planMeetingDialog,
+  nudgeActionDialog,
+  deliveryProblemsDialog,
   languageDialog,
   helpDialog,
   privacyDialog,

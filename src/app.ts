@@ -12,6 +12,7 @@ import type { Dialog } from './core/dialog.js';
 import type { Engine } from './core/engine.js';
 import type { Notifier } from './core/notifier.js';
 import { loadDirectory, type DirectoryView } from './directory/directory.js';
+import { NudgeScheduler } from './nudges/scheduler.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { loadTranslations } from './i18n/i18n.js';
 import type { Log } from './log.js';
@@ -31,6 +32,7 @@ export interface AppOptions {
 
 export interface App {
   readonly engine: Engine;
+  readonly scheduler: NudgeScheduler;
   readonly callbacks: CallbackService;
   readonly notifier: Notifier;
   readonly store: Store;
@@ -101,6 +103,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     channels.push(new TeamsChannel({ config: config.teams, http, engine, processedEvents: repos.processedEvents, log, clock }));
   }
   for (const channel of channels) notifier.register(channel);
+  const scheduler = new NudgeScheduler({ store, nudgeLog: repos.nudgeLog, notifier, directory, log, clock, pattern: config.nudges.pattern });
   http.setHealth(() => ({ channels: channels.map((c) => c.id), store: store.name === 'memory' ? 'memory' : 'file' }));
 
   // Retention: done call-back requests are deleted after CALLBACK_RETENTION_DAYS (checked hourly),
@@ -117,6 +120,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
 
   return {
     engine,
+    scheduler,
     callbacks,
     notifier,
     store,
@@ -128,12 +132,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await purge();
       purgeTimer = setInterval(() => void purge(), 3_600_000);
       purgeTimer.unref();
+      if (config.nudges.enabled) scheduler.start();
       const address = await http.start(config.port, config.host);
       log.info({ event: 'started', port: address.port, host: address.address, channels: channels.map((c) => c.id) });
       return address;
     },
     async stop() {
       clearInterval(purgeTimer);
+      await scheduler.stop();
       await http.stop();
       for (const channel of channels) await channel.stop();
       await engine.idle();

@@ -1,6 +1,7 @@
 import { dialogs as defaultDialogs } from '../dialogs/index.js';
 import { CallbackService } from './core/callbacks.js';
 import { ContactService } from './core/contacts.js';
+import { NudgePreferences } from './core/nudgePreferences.js';
 import { ProtocolService } from './core/protocol.js';
 import type { Dialog } from './core/dialog.js';
 import { Engine } from './core/engine.js';
@@ -13,6 +14,7 @@ import type { Language } from './i18n/languages.js';
 import type { Log } from './log.js';
 import { CallbacksRepository } from './store/callbacks.js';
 import { ContactsRepository } from './store/contacts.js';
+import { NudgeLogRepository } from './store/nudgeLog.js';
 import { ProtocolRecordsRepository } from './store/protocolRecords.js';
 import { DialogStatesRepository } from './store/dialogStates.js';
 import { ProcessedEventsRepository } from './store/processedEvents.js';
@@ -41,11 +43,13 @@ export function createAssistant(deps: AssistantDeps) {
     processedEvents: new ProcessedEventsRepository(store),
     contacts: new ContactsRepository(store),
     protocolRecords: new ProtocolRecordsRepository(store),
+    nudgeLog: new NudgeLogRepository(store),
   };
   const notifier = new Notifier(repos.users, directory, translations, log, deps.clock);
   const callbacks = new CallbackService(repos.callbacks, store, notifier, directory, deps.clock);
   const contacts = new ContactService(repos.contacts, directory, deps.clock);
   const protocol = new ProtocolService(repos.protocolRecords, directory, deps.clock);
+  const nudges = new NudgePreferences(repos.nudgeLog, repos.users, directory, deps.clock);
   const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks);
   const engine = new Engine({
     store,
@@ -54,7 +58,7 @@ export function createAssistant(deps: AssistantDeps) {
     directory,
     translations,
     dialogs: deps.dialogs ?? defaultDialogs,
-    services: { privacy, callbacks, contacts, protocol },
+    services: { privacy, callbacks, contacts, protocol, nudges },
     textChecks,
     defaultLanguage: deps.defaultLanguage,
     clock: deps.clock,

@@ -49,6 +49,8 @@ const EnvSchema = z.object({
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
   SLACK_BOT_ID: optionalString,
   SLACK_BOT_USER_ID: optionalString,
+  NUDGES_ENABLED: boolean(true),
+  NUDGES_CRON: z.string().min(9).default('*/5 * * * *'),
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,
@@ -89,6 +91,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       maxMessageLength: env.WEB_MAX_MESSAGE_LENGTH,
       rateLimitPerMinute: env.WEB_RATE_LIMIT_PER_MINUTE,
     },
+    nudges: { enabled: env.NUDGES_ENABLED, pattern: env.NUDGES_CRON },
     retention: {
       callbackDays: env.CALLBACK_RETENTION_DAYS,
     },

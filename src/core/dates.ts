@@ -56,6 +56,14 @@ const PARSERS: Record<Language, chrono.Chrono> = { en: chrono.en.GB, nl: chrono.
 export function parseUserDate(text: string, lang: Language, today: LocalDate): LocalDate | undefined {
   const relative = RELATIVE_DAYS[lang][text.trim().toLowerCase()];
   if (relative !== undefined) return addDays(today, relative);
+  // Day-first numbers as written in Europe ("22.11.", "22-11", "3/11/26"); chrono misses some per language.
+  const numeric = /^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$/.exec(text.trim());
+  if (numeric) {
+    const [, d, m, y] = numeric;
+    const year = y === undefined ? today.slice(0, 4) : y.length === 2 ? `20${y}` : y;
+    const date = `${year}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+    return isRealDate(date) ? date : undefined;
+  }
   // Reference noon, so "yesterday" cannot slip a day across midnight in any time zone.
   const reference = new Date(`${today}T12:00:00Z`);
   const result = PARSERS[lang].parse(text, reference, { forwardDate: false })[0];
@@ -65,5 +73,11 @@ export function parseUserDate(text: string, lang: Language, today: LocalDate): L
   const d = result.start.get('day');
   if (!y || !m || !d) return undefined;
   const date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  return Number.isNaN(toUtc(date)) ? undefined : date;
+  return isRealDate(date) ? date : undefined;
+}
+
+/** Rejects 31/02 and the like, which Date would silently roll over. */
+function isRealDate(date: LocalDate): boolean {
+  const ms = toUtc(date);
+  return !Number.isNaN(ms) && fromUtc(ms) === date;
 }

@@ -8,7 +8,8 @@ import type { ConversationAddress } from '../store/schema.js';
 import type { UsersRepository } from '../store/users.js';
 import type { ChannelId, OutboundReply } from './messages.js';
 
-export type DeliveryResult = 'sent' | 'failed' | 'no-address';
+/** failed: worth retrying later; unreachable: the platform refused for good; no-address: no way to reach them. */
+export type DeliveryResult = 'sent' | 'failed' | 'unreachable' | 'no-address';
 
 /**
  * Proactive messages (notifications, acknowledgements) through whichever channel the recipient
@@ -42,16 +43,19 @@ export class Notifier {
   async toPerson(personId: string, build: (tr: Translator) => OutboundReply[]): Promise<DeliveryResult> {
     const person = this.directory().person(personId);
     if (!person) return 'no-address';
+    // Over several channels, the most hopeful outcome counts: a transient failure is worth a retry.
+    const rank: Record<DeliveryResult, number> = { sent: 3, failed: 2, unreachable: 1, 'no-address': 0 };
     let result: DeliveryResult = 'no-address';
     for (const key of Notifier.keysOf(person)) {
       const user = this.users.get(key);
       const address = user?.address ?? this.directAddress(key);
-      if (!address || user?.unreachable) continue;
+      if (!address) continue;
       const language = resolveLanguage(user?.language, user?.localeHint, person.languages[0]!);
-      result = await this.toAddress(address, language, build, key);
-      if (result === 'sent') return result;
+      const outcome = user?.unreachable ? 'unreachable' : await this.toAddress(address, language, build, key);
+      if (outcome === 'sent') return outcome;
+      if (rank[outcome] > rank[result]) result = outcome;
     }
-    if (result === 'no-address') this.log.warn({ event: 'notify_no_address', person: personId });
+    this.log.warn({ event: 'notify_undelivered', person: personId, result });
     return result;
   }
 
@@ -79,7 +83,8 @@ export class Notifier {
         // Recorded, not retried forever; cleared when the user writes again.
         if (outcome.permanent && userKey) this.users.markUnreachable(userKey, outcome.reason, this.clock());
       }
-      return outcome.ok ? 'sent' : 'failed';
+      if (outcome.ok) return 'sent';
+      return outcome.permanent ? 'unreachable' : 'failed';
     } catch (err) {
       this.log.error({ event: 'notify_failed', channel: address.channel, err: String(err) });
       return 'failed';

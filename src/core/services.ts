@@ -1,5 +1,6 @@
 import type { CallbackService } from './callbacks.js';
 import type { ContactService } from './contacts.js';
+import type { NudgePreferences } from './nudgePreferences.js';
 import type { ProtocolService } from './protocol.js';
 
 /**
@@ -28,4 +29,5 @@ export interface Services {
   callbacks: CallbackService;
   contacts: ContactService;
   protocol: ProtocolService;
+  nudges: NudgePreferences;
 }

@@ -142,7 +142,7 @@ export const CallbackRequest = z.object({
       to: z.string().min(1),
       kind: z.enum(['new', 'acknowledged', 'done', 'reminder', 'escalation']),
       at: Timestamp,
-      result: z.enum(['sent', 'failed', 'no-address']),
+      result: z.enum(['sent', 'failed', 'unreachable', 'no-address']),
     }),
   ),
 });
@@ -190,6 +190,26 @@ export const PlannedMeeting = z.object({
 });
 export type PlannedMeeting = z.infer<typeof PlannedMeeting>;
 
+export const NUDGE_RULES = ['keepInTouch', 'callbackReminder', 'callbackEscalation', 'protocolEvaluation', 'platformMeetingSoon', 'platformMeetingPlan'] as const;
+
+/**
+ * One nudge, keyed by (rule, recipient, period). Claimed before it is sent, so a crash, a restart or
+ * two ticks never send it twice; released (failed, with a next attempt) only when a send is known to
+ * have failed.
+ */
+export const NudgeRecord = z.object({
+  rule: z.enum(NUDGE_RULES),
+  recipientId: z.string().min(1),
+  period: z.string().min(1),
+  status: z.enum(['claimed', 'sent', 'failed', 'permanent']),
+  claimedAt: Timestamp,
+  sentAt: Timestamp.optional(),
+  attempts: z.number().int().min(0),
+  nextAttemptAt: Timestamp.optional(),
+  lastError: z.string().max(100).optional(),
+});
+export type NudgeRecord = z.infer<typeof NudgeRecord>;
+
 export const Db = z.object({
   version: z.literal(STORE_VERSION),
   users: z.record(z.string(), User),
@@ -201,9 +221,12 @@ export const Db = z.object({
   contacts: z.array(ContactLog).default([]),
   protocolEvaluations: z.array(ProtocolEvaluation).default([]),
   platformMeetings: z.array(PlannedMeeting).default([]),
+  nudges: z.record(z.string(), NudgeRecord).default({}),
+  /** person id → rule → snoozed until (a local date, exclusive). */
+  snoozes: z.record(z.string(), z.record(z.string(), LocalDate)).default({}),
 });
 export type Db = z.infer<typeof Db>;
 
 export function emptyDb(): Db {
-  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [], processedEvents: {}, contacts: [], protocolEvaluations: [], platformMeetings: [] };
+  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [], processedEvents: {}, contacts: [], protocolEvaluations: [], platformMeetings: [], nudges: {}, snoozes: {} };
 }

@@ -49,6 +49,11 @@ export class UsersRepository {
     if (user) delete user.unreachable;
   }
 
+  /** Users a platform refused to deliver to (for the coordinators' delivery-problems view). */
+  withProblems(): User[] {
+    return Object.values(this.store.data.users).filter((u) => u.unreachable);
+  }
+
   delete(key: string): boolean {
     const existed = key in this.store.data.users;
     delete this.store.data.users[key];

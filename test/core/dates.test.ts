@@ -26,12 +26,16 @@ describe('dates', () => {
     ['de', 'gestern', '2026-11-23'],
     ['de', 'vorgestern', '2026-11-22'],
     ['de', '22.11.2026', '2026-11-22'],
+    ['de', '22.11.', '2026-11-22'],
+    ['nl', '22-11', '2026-11-22'],
+    ['en', '3/11/26', '2026-11-03'],
   ] as const)('parses (%s) "%s" day-first', (lang, text, expected) => {
     expect(parseUserDate(text, lang, '2026-11-24')).toBe(expected);
   });
 
   it('returns undefined when there is no date', () => {
     expect(parseUserDate('no idea', 'en', '2026-11-24')).toBeUndefined();
+    expect(parseUserDate('31/02/2026', 'en', '2026-11-24')).toBeUndefined();
   });
 
   it('formats dates the way each language writes them', () => {

@@ -28,7 +28,8 @@ export async function realDirectory(): Promise<DirectoryView> {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...overrides });
+  // The in-process scheduler stays off in tests: they tick it themselves with a fixed clock.
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', NUDGES_ENABLED: 'false', ...overrides });
 }
 
 /** A translator for expectations: `await text('nl', 'menu:prompt')`. */

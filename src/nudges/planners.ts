@@ -1,0 +1,186 @@
+import { actionChoices } from '../core/callbacks.js';
+import { addDays, formatDate, localDate, type LocalDate } from '../core/dates.js';
+import { Payload } from '../core/engine.js';
+import type { OutboundReply } from '../core/messages.js';
+import { meetingsStatus, protocolStatus } from '../core/protocolStatus.js';
+import { schoolsOverview } from '../core/schoolsOverview.js';
+import type { DirectoryView } from '../directory/directory.js';
+import type { Translator } from '../i18n/i18n.js';
+import type { Db, NUDGE_RULES } from '../store/schema.js';
+import { isoWeek, workingDaysBetween } from './workingTime.js';
+
+export type NudgeRule = (typeof NUDGE_RULES)[number];
+
+/** A nudge that is due: to whom, for which period (the idempotency key), and what it says. */
+export interface PlannedNudge {
+  rule: NudgeRule;
+  recipientId: string;
+  period: string;
+  build: (tr: Translator) => OutboundReply[];
+}
+
+export const nudgeKey = (n: Pick<PlannedNudge, 'rule' | 'recipientId' | 'period'>) => `${n.rule}|${n.recipientId}|${n.period}`;
+
+/** Button payload of the keep-in-touch nudge's "Snooze 7 days". */
+export const SNOOZE_PAYLOAD = 'nudge:snooze:keepInTouch';
+export const SNOOZE_DAYS = 7;
+
+type PlannerInput = Pick<Db, 'contacts' | 'callbacks' | 'protocolEvaluations' | 'platformMeetings' | 'snoozes'>;
+
+/**
+ * Every nudge due at `now`: pure over the directory and the store, so a restart, a missed day or a
+ * second tick plans the same keys and the nudge log decides what is still to send.
+ */
+export function planNudges(directory: DirectoryView, data: PlannerInput, now: Date): PlannedNudge[] {
+  const today = localDate(now, directory.data.timeZone);
+  return [
+    ...keepInTouch(directory, data, today),
+    ...callbacksWaiting(directory, data, today),
+    ...protocolEvaluation(directory, data, today),
+    ...platformMeetings(directory, data, today),
+  ];
+}
+
+/** Once a week, each liaison officer with overdue schools gets one message listing them, most overdue first. */
+function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalDate): PlannedNudge[] {
+  const last = new Map<string, string>();
+  for (const c of data.contacts) if ((last.get(c.schoolId) ?? '') < c.date) last.set(c.schoolId, c.date);
+  const overdueByOfficer = new Map<string, ReturnType<typeof schoolsOverview>>();
+  for (const row of schoolsOverview(directory, last, today, { personId: undefined, role: 'coordinator' })) {
+    if (!row.overdue) continue;
+    const rows = overdueByOfficer.get(row.liaisonId) ?? [];
+    rows.push(row);
+    overdueByOfficer.set(row.liaisonId, rows);
+  }
+  const nudges: PlannedNudge[] = [];
+  for (const [personId, rows] of overdueByOfficer) {
+    const until = data.snoozes[personId]?.keepInTouch;
+    if (until && today < until) continue;
+    nudges.push({
+      rule: 'keepInTouch',
+      recipientId: personId,
+      period: isoWeek(today),
+      build: (tr) => [
+        {
+          kind: 'choices',
+          text: [
+            tr.t('nudges:keepInTouch.intro', { count: rows.length }),
+            ...rows.map((r) =>
+              r.lastContact
+                ? `• ${tr.t('nudges:keepInTouch.school', { school: r.schoolName, date: formatDate(r.lastContact, tr.lang), count: r.daysSince })}`
+                : `• ${tr.t('nudges:keepInTouch.never', { school: r.schoolName })}`,
+            ),
+            tr.t('nudges:keepInTouch.why'),
+          ].join('\n'),
+          choices: [
+            { label: tr.t('nudges:logContact'), value: `${Payload.startDialog}logContact` },
+            { label: tr.t('nudges:snooze', { count: SNOOZE_DAYS }), value: SNOOZE_PAYLOAD },
+          ],
+        },
+      ],
+    });
+  }
+  return nudges;
+}
+
+/** Not acknowledged after 1 working day: a reminder to the assignee; after 2: escalation to their backup. */
+function callbacksWaiting(directory: DirectoryView, data: PlannerInput, today: LocalDate): PlannedNudge[] {
+  const { intervals, workingHours, timeZone } = directory.data;
+  const nudges: PlannedNudge[] = [];
+  for (const request of data.callbacks) {
+    if (request.status !== 'open') continue;
+    const waited = workingDaysBetween(localDate(new Date(request.createdAt), timeZone), today, workingHours.days);
+    const school = (tr: Translator) => directory.school(request.schoolId ?? undefined)?.name ?? tr.t('callback:unlistedSchool');
+    const assignee = directory.person(request.assigneeId);
+    if (waited >= intervals.callbackAcknowledgeWorkingDays) {
+      nudges.push({
+        rule: 'callbackReminder',
+        recipientId: request.assigneeId,
+        period: request.id,
+        build: (tr) => [
+          {
+            kind: 'choices',
+            text: tr.t('nudges:callbackReminder', { name: request.requesterName, school: school(tr), count: waited, urgency: tr.t(`callback:urgency.${request.urgency}`) }),
+            choices: actionChoices(request, tr.t),
+          },
+        ],
+      });
+    }
+    if (waited >= intervals.callbackEscalateWorkingDays) {
+      const backup = directory.person(assignee?.backupId) ?? directory.data.people.find((p) => p.role === 'coordinator' && p.id !== request.assigneeId);
+      if (backup) {
+        nudges.push({
+          rule: 'callbackEscalation',
+          recipientId: backup.id,
+          period: request.id,
+          build: (tr) => [
+            {
+              kind: 'choices',
+              text: tr.t('nudges:callbackEscalation', { name: request.requesterName, school: school(tr), assignee: assignee?.name ?? request.assigneeId, count: waited }),
+              choices: actionChoices(request, tr.t),
+            },
+          ],
+        });
+      }
+    }
+  }
+  return nudges;
+}
+
+/** When the three-monthly evaluation is due (from the last evaluation, or the signing), the protocol coordinator hears. */
+function protocolEvaluation(directory: DirectoryView, data: PlannerInput, today: LocalDate): PlannedNudge[] {
+  const status = protocolStatus(directory, data.protocolEvaluations, today);
+  if (!status.nextEvaluation || today < status.nextEvaluation) return [];
+  const due = status.nextEvaluation;
+  return [
+    {
+      rule: 'protocolEvaluation',
+      recipientId: directory.data.protocol.coordinatorId,
+      period: due,
+      build: (tr) => [
+        {
+          kind: 'choices',
+          text: tr.t('nudges:protocolEvaluation', { date: formatDate(due, tr.lang) }),
+          choices: [{ label: tr.t('menu:recordEvaluation'), value: `${Payload.startDialog}recordEvaluation` }],
+        },
+      ],
+    },
+  ];
+}
+
+/** Four weeks before each planned platform meeting; and, once a month, a request to plan one when too few are. */
+function platformMeetings(directory: DirectoryView, data: PlannerInput, today: LocalDate): PlannedNudge[] {
+  const { intervals, people } = directory.data;
+  const recipients = people.filter((p) => p.role === 'liaison' || p.id === directory.data.protocol.coordinatorId);
+  const status = meetingsStatus(directory, data.platformMeetings, today);
+  const nudges: PlannedNudge[] = [];
+  const soon = addDays(today, intervals.platformMeetingReminderWeeks * 7);
+  for (const meeting of status.upcoming.filter((m) => m.date <= soon)) {
+    const place = (tr: Translator) => (typeof meeting.place === 'string' ? meeting.place : meeting.place[tr.lang] ?? '');
+    for (const person of recipients) {
+      nudges.push({
+        rule: 'platformMeetingSoon',
+        recipientId: person.id,
+        period: meeting.date,
+        build: (tr) => [{ kind: 'text', text: tr.t('nudges:platformMeetingSoon', { date: formatDate(meeting.date, tr.lang), place: place(tr) }) }],
+      });
+    }
+  }
+  if (status.needsPlanning) {
+    for (const person of recipients) {
+      nudges.push({
+        rule: 'platformMeetingPlan',
+        recipientId: person.id,
+        period: today.slice(0, 7),
+        build: (tr) => [
+          {
+            kind: 'choices',
+            text: tr.t('nudges:platformMeetingPlan', { count: status.perYear, planned: status.upcoming.length }),
+            choices: [{ label: tr.t('menu:planMeeting'), value: `${Payload.startDialog}planMeeting` }],
+          },
+        ],
+      });
+    }
+  }
+  return nudges;
+}
