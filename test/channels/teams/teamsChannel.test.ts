@@ -88,7 +88,7 @@ describe('Teams channel', () => {
     expect(connector.calls.at(-1)!.body.text).toBe('proactive hello');
 
     refuse = true;
-    expect(await app.notifier.toAddress(address, 'en', () => [{ kind: 'text', text: 'lost' }], 'teams:aad-teacher-1')).toBe('failed');
+    expect(await app.notifier.toAddress(address, 'en', () => [{ kind: 'text', text: 'lost' }], 'teams:aad-teacher-1')).toBe('unreachable');
     expect(app.store.data.users['teams:aad-teacher-1']?.unreachable?.reason).toBe('stale_reference_403');
     const attempts = connector.calls.length;
     expect(attempts).toBe(before + 2); // a 403 is not retried
