@@ -12,6 +12,8 @@ import { planMeetingDialog } from './planMeeting.js';
 import { protocolStatusDialog } from './protocolStatus.js';
 import { recentContactsDialog } from './recentContacts.js';
 import { recordEvaluationDialog } from './recordEvaluation.js';
+import { trainingNeedsDialog } from './trainingNeeds.js';
+import { trainingReportDialog } from './trainingReport.js';
 import { emergencyDialog } from './emergency.js';
 import { helpDialog } from './help.js';
 import { languageDialog } from './language.js';
@@ -34,6 +36,8 @@ export const dialogs: readonly Dialog[] = [
   recordEvaluationDialog,
   planMeetingDialog,
   nudgeActionDialog,
+  trainingNeedsDialog,
+  trainingReportDialog,
   deliveryProblemsDialog,
   languageDialog,
   helpDialog,

@@ -56,7 +56,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const store = options.store ?? (await openFileStore(config.storeFile));
 
   const directory = () => directoryView;
-  const { engine, notifier, callbacks, repos } = createAssistant({
+  const { engine, notifier, callbacks, training, repos } = createAssistant({
     store,
     directory,
     translations,
@@ -111,6 +111,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const purge = async () => {
     try {
       repos.processedEvents.prune(clock());
+      training.rotate(); // a new school year: last year's submitter hashes go
       await callbacks.purgeDone(config.retention.callbackDays);
     } catch (err) {
       log.error({ event: 'purge_failed', err: String(err) });

@@ -3,6 +3,7 @@ import { CallbackService } from './core/callbacks.js';
 import { ContactService } from './core/contacts.js';
 import { NudgePreferences } from './core/nudgePreferences.js';
 import { ProtocolService } from './core/protocol.js';
+import { TrainingService } from './core/training.js';
 import type { Dialog } from './core/dialog.js';
 import { Engine } from './core/engine.js';
 import { Notifier } from './core/notifier.js';
@@ -16,6 +17,7 @@ import { CallbacksRepository } from './store/callbacks.js';
 import { ContactsRepository } from './store/contacts.js';
 import { NudgeLogRepository } from './store/nudgeLog.js';
 import { ProtocolRecordsRepository } from './store/protocolRecords.js';
+import { TrainingRepository } from './store/training.js';
 import { DialogStatesRepository } from './store/dialogStates.js';
 import { ProcessedEventsRepository } from './store/processedEvents.js';
 import type { Store } from './store/store.js';
@@ -44,12 +46,14 @@ export function createAssistant(deps: AssistantDeps) {
     contacts: new ContactsRepository(store),
     protocolRecords: new ProtocolRecordsRepository(store),
     nudgeLog: new NudgeLogRepository(store),
+    training: new TrainingRepository(store),
   };
   const notifier = new Notifier(repos.users, directory, translations, log, deps.clock);
   const callbacks = new CallbackService(repos.callbacks, store, notifier, directory, deps.clock);
   const contacts = new ContactService(repos.contacts, directory, deps.clock);
   const protocol = new ProtocolService(repos.protocolRecords, directory, deps.clock);
   const nudges = new NudgePreferences(repos.nudgeLog, repos.users, directory, deps.clock);
+  const training = new TrainingService(repos.training, directory, deps.clock);
   const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks);
   const engine = new Engine({
     store,
@@ -58,12 +62,12 @@ export function createAssistant(deps: AssistantDeps) {
     directory,
     translations,
     dialogs: deps.dialogs ?? defaultDialogs,
-    services: { privacy, callbacks, contacts, protocol, nudges },
+    services: { privacy, callbacks, contacts, protocol, nudges, training },
     textChecks,
     defaultLanguage: deps.defaultLanguage,
     clock: deps.clock,
     log,
   });
-  return { engine, notifier, callbacks, contacts, protocol, repos };
+  return { engine, notifier, callbacks, contacts, protocol, training, repos };
 }
 export type Assistant = ReturnType<typeof createAssistant>;

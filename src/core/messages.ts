@@ -38,7 +38,15 @@ export type OutboundReply =
   /** A block of labelled facts, e.g. a contact person's phone, e-mail and hours. */
   | { kind: 'card'; title: string; fields: Field[] }
   /** An ordered list, e.g. what will happen next. */
-  | { kind: 'steps'; title: string; steps: { title: string; detail: string }[] };
+  | { kind: 'steps'; title: string; steps: { title: string; detail: string }[] }
+  /** A bar chart; `display` is the value as shown (e.g. "12" or "fewer than 5"), always given as text. */
+  | { kind: 'chart'; title: string; bars: { label: string; value: number; display: string }[] };
+
+/** A bar of block characters for text channels; the number is always written next to it. */
+export function textBar(value: number, max: number, width = 12): string {
+  const filled = max > 0 ? Math.round((value / max) * width) : 0;
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
 
 /** The plain-text rendering every channel can fall back to (Slack's `text`, notifications, screen readers). */
 export function replyAsPlainText(reply: OutboundReply): string {
@@ -51,5 +59,9 @@ export function replyAsPlainText(reply: OutboundReply): string {
       return [reply.title, ...reply.fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
     case 'steps':
       return [reply.title, ...reply.steps.map((s, i) => `${i + 1}. ${s.title}: ${s.detail}`)].join('\n');
+    case 'chart': {
+      const max = Math.max(0, ...reply.bars.map((b) => b.value));
+      return [reply.title, ...reply.bars.map((b) => `${textBar(b.value, max)} ${b.display}  ${b.label}`)].join('\n');
+    }
   }
 }

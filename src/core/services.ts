@@ -2,6 +2,7 @@ import type { CallbackService } from './callbacks.js';
 import type { ContactService } from './contacts.js';
 import type { NudgePreferences } from './nudgePreferences.js';
 import type { ProtocolService } from './protocol.js';
+import type { TrainingService } from './training.js';
 
 /**
  * Domain services the dialogs may use, handed over by the engine through the turn (never imported
@@ -30,4 +31,5 @@ export interface Services {
   contacts: ContactService;
   protocol: ProtocolService;
   nudges: NudgePreferences;
+  training: TrainingService;
 }

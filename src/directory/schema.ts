@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
+import { COMPETENCES } from '../store/schema.js';
 
 /**
  * The local directory: every fact that differs per municipality (people, schools, partners,
@@ -133,6 +134,19 @@ export const Directory = z
     nextSteps: z.array(NextStep).min(1),
     protocol: Protocol,
     platformMeetings: z.array(z.object({ date: IsoDate, place: LocalizedText })).default([]),
+    /** Local training offers, matched to the competences teachers ask for. */
+    trainingOffers: z
+      .array(
+        z.object({
+          id: Id,
+          title: LocalizedText,
+          description: LocalizedText,
+          competences: z.array(z.enum(COMPETENCES)).min(1),
+          when: LocalizedText,
+          contactEmail: Email,
+        }),
+      )
+      .default([]),
   })
   .superRefine((d, ctx) => {
     const unique = (items: { id: string }[], path: string) => {
@@ -146,6 +160,7 @@ export const Directory = z
     unique(d.schools, 'schools');
     unique(d.partners, 'partners');
     unique(d.nextSteps, 'nextSteps');
+    unique(d.trainingOffers, 'trainingOffers');
 
     const people = new Set(d.people.map((p) => p.id));
     const partners = new Set(d.partners.map((p) => p.id));

@@ -210,6 +210,37 @@ export const NudgeRecord = z.object({
 });
 export type NudgeRecord = z.infer<typeof NudgeRecord>;
 
+export const COMPETENCES = [
+  'radicalisationProcesses',
+  'polarisedSubjects',
+  'diversityClassroom',
+  'criticalThinking',
+  'onlineRadicalisation',
+  'religionIdentity',
+  'geopoliticalTensions',
+  'whereToGetInfo',
+  'informationSharing',
+  'workingWithParents',
+] as const;
+export const STAFF_ROLES = ['teacher', 'head', 'careCoordinator', 'other'] as const;
+export const TRAINING_FORMATS = ['schoolTeam', 'online', 'platformMeeting', 'other'] as const;
+
+/**
+ * A teacher's training needs, stored without any identity: no user or channel id, and only the month
+ * it was given. Who already answered this school year is kept apart (salted hashes, see below).
+ */
+export const TrainingResponse = z.object({
+  id: z.string().min(1),
+  schoolYear: z.string().regex(/^\d{4}-\d{4}$/),
+  schoolId: z.string().nullable(),
+  role: z.enum(STAFF_ROLES),
+  competences: z.array(z.enum(COMPETENCES)).min(1),
+  format: z.enum(TRAINING_FORMATS),
+  comment: z.string().max(500).optional(),
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+});
+export type TrainingResponse = z.infer<typeof TrainingResponse>;
+
 export const Db = z.object({
   version: z.literal(STORE_VERSION),
   users: z.record(z.string(), User),
@@ -224,9 +255,15 @@ export const Db = z.object({
   nudges: z.record(z.string(), NudgeRecord).default({}),
   /** person id → rule → snoozed until (a local date, exclusive). */
   snoozes: z.record(z.string(), z.record(z.string(), LocalDate)).default({}),
+  trainingResponses: z.array(TrainingResponse).default([]),
+  /**
+   * Per school year: a random salt and the salted hashes of the users who answered, to refuse a second
+   * answer without storing who. Kept apart from the answers, and dropped when the year is over.
+   */
+  trainingSubmitters: z.record(z.string(), z.object({ salt: z.string().min(16), hashes: z.array(z.string().length(64)) })).default({}),
 });
 export type Db = z.infer<typeof Db>;
 
 export function emptyDb(): Db {
-  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [], processedEvents: {}, contacts: [], protocolEvaluations: [], platformMeetings: [], nudges: {}, snoozes: {} };
+  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [], processedEvents: {}, contacts: [], protocolEvaluations: [], platformMeetings: [], nudges: {}, snoozes: {}, trainingResponses: [], trainingSubmitters: {} };
 }

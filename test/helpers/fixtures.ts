@@ -156,6 +156,8 @@ export class TestUser {
             return [r.title, ...r.fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
           case 'steps':
             return [r.title, ...r.steps.map((s) => `${s.title}: ${s.detail}`)].join('\n');
+          case 'chart':
+            return [r.title, ...r.bars.map((b) => `${b.label}: ${b.display}`)].join('\n');
         }
       })
       .join('\n');

@@ -1,5 +1,5 @@
 import type { OutboundReply } from '../../core/messages.js';
-import { replyAsPlainText } from '../../core/messages.js';
+import { replyAsPlainText, textBar } from '../../core/messages.js';
 
 /**
  * OutboundReply[] → Block Kit, pure. Choices become buttons whose `value` is the choice (a click
@@ -64,6 +64,12 @@ function blocksFor(reply: OutboundReply, index: number): Block[] {
           })),
         },
       ];
+    case 'chart': {
+      // A Block Kit bar rendering: block characters in code style, the number written beside each bar.
+      const max = Math.max(0, ...reply.bars.map((b) => b.value));
+      const lines = reply.bars.map((b) => `\`${textBar(b.value, max)}\` *${escapeMrkdwn(b.display)}*  ${escapeMrkdwn(b.label)}`);
+      return [{ type: 'section', text: { type: 'mrkdwn', text: truncate([`*${escapeMrkdwn(reply.title)}*`, ...lines].join('\n'), SECTION_MAX) } }];
+    }
     case 'steps':
       return [
         {

@@ -46,6 +46,40 @@ export function renderForTeams(reply: OutboundReply): Partial<Activity> {
           ]),
         ],
       };
+    case 'chart': {
+      // Bars as Adaptive Card columns: a coloured column whose width is the share, the number as text.
+      const max = Math.max(1, ...reply.bars.map((b) => b.value));
+      return {
+        type: 'message',
+        attachments: [
+          adaptiveCard([
+            textBlock(reply.title, { weight: 'Bolder', size: 'Medium' }),
+            ...reply.bars.map((b) => ({
+              type: 'ColumnSet',
+              spacing: 'Small',
+              columns: [
+                { type: 'Column', width: 'stretch', items: [textBlock(b.label, { size: 'Small' })] },
+                {
+                  type: 'Column',
+                  width: 'stretch',
+                  verticalContentAlignment: 'Center',
+                  items: [
+                    {
+                      type: 'ColumnSet',
+                      columns: [
+                        { type: 'Column', width: Math.max(1, Math.round((b.value / max) * 100)), style: 'accent', minHeight: '12px', items: [] },
+                        { type: 'Column', width: Math.max(1, 100 - Math.round((b.value / max) * 100)), items: [] },
+                      ],
+                    },
+                  ],
+                },
+                { type: 'Column', width: 'auto', items: [textBlock(b.display, { weight: 'Bolder', size: 'Small' })] },
+              ],
+            })),
+          ]),
+        ],
+      };
+    }
     case 'steps':
       return {
         type: 'message',

@@ -12,10 +12,19 @@ export interface RenderedActivity {
   suggestedActions?: {
     actions: { type: 'messageBack'; title: string; text: string; displayText: string; value: { choice: string } }[];
   };
-  channelData?: { reply: OutboundReply['kind'] };
+  channelData?: { reply: OutboundReply['kind']; chart?: { label: string; value: number; display: string }[] };
 }
 
 export function renderForWeb(reply: OutboundReply): RenderedActivity {
+  if (reply.kind === 'chart') {
+    // The numbers as text for everyone (screen readers too); the widget draws the bars beside them.
+    return {
+      type: 'message',
+      text: [reply.title, ...reply.bars.map((b) => `${b.label}: ${b.display}`)].join('\n'),
+      textFormat: 'plain',
+      channelData: { reply: 'chart', chart: reply.bars },
+    };
+  }
   const base: RenderedActivity = {
     type: 'message',
     text: reply.kind === 'choices' ? reply.text : replyAsPlainText(reply),

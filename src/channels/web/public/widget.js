@@ -173,6 +173,24 @@
     return node;
   }
 
+  // A bar chart: the text (title and "label: number" lines) stays for screen readers; the bars are
+  // decoration beside it (aria-hidden), sized with CSSOM, which the page's CSP allows.
+  function addChart(text, bars, locale) {
+    const node = addMessage('bot', text.split('\n')[0], locale);
+    const max = Math.max(1, ...bars.map((b) => Number(b.value) || 0));
+    const list = el('ul', { class: 'slw-chart' });
+    for (const b of bars) {
+      const fill = el('span', { class: 'slw-chart-fill' });
+      fill.style.width = Math.round(((Number(b.value) || 0) / max) * 100) + '%';
+      list.append(el('li', {}, [
+        el('span', { class: 'slw-chart-label', text: String(b.label) + ': ' }),
+        el('span', { class: 'slw-chart-bar', 'aria-hidden': 'true' }, [fill]),
+        el('span', { class: 'slw-chart-value', text: String(b.display) }),
+      ]));
+    }
+    node.append(list);
+  }
+
   // Suggested actions are only meaningful for the latest turn, so any newer message removes them.
   const removeActions = () => log.querySelectorAll('.slw-actions').forEach((group) => group.remove());
 
@@ -206,7 +224,9 @@
     const actions = role === 'bot' && a.suggestedActions && Array.isArray(a.suggestedActions.actions) ? a.suggestedActions.actions : [];
     if (!a.text && !actions.length) return;
     removeActions();
-    if (a.text) addMessage(role, a.text, a.locale);
+    const chart = role === 'bot' && a.channelData && Array.isArray(a.channelData.chart) ? a.channelData.chart : null;
+    if (chart) addChart(a.text, chart, a.locale);
+    else if (a.text) addMessage(role, a.text, a.locale);
     if (actions.length) renderActions(actions);
   }
 

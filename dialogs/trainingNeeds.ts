@@ -1,0 +1,136 @@
+import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
+import { localized } from '../src/directory/directory.js';
+import { COMPETENCES, STAFF_ROLES, TRAINING_FORMATS, type TrainingResponse } from '../src/store/schema.js';
+import { rememberSchool, schoolPrompt } from './shared/schools.js';
+
+export const TRAINING_NEEDS = 'trainingNeeds';
+const DONE = 'competences:done';
+const SKIP = 'skip';
+const Confirm = { Send: 'send', Cancel: 'cancel' } as const;
+export const COMMENT_MAX_LENGTH = 500;
+
+/** Once per school year; then the school. */
+function askSchool(turn: DialogTurn) {
+  if (turn.services.training.hasAnswered(turn.user.key)) {
+    turn.say({ kind: 'text', text: turn.t('training:alreadyAnswered') });
+    return end();
+  }
+  return ask(schoolPrompt(turn));
+}
+
+function askRole(turn: DialogTurn) {
+  turn.values.schoolId = rememberSchool(turn);
+  return ask(choicePrompt(key('training:rolePrompt'), STAFF_ROLES.map((r) => ({ value: r, label: key(`training:role.${r}`) }))));
+}
+
+function startCompetences(turn: DialogTurn) {
+  turn.values.role = turn.answer ?? null;
+  turn.values.competences = [];
+  return next();
+}
+
+/** Any number of competences, one click each; Done when at least one is chosen. */
+function askCompetences(turn: DialogTurn) {
+  const chosen = turn.values.competences as string[];
+  const remaining = COMPETENCES.filter((c) => !chosen.includes(c));
+  const text = chosen.length
+    ? key('training:competencesMore', { chosen: chosen.map((c) => turn.t(`training:competence.${c}`)).join(', ') })
+    : key('training:competencesPrompt');
+  return ask(
+    choicePrompt(text, [
+      ...remaining.map((c) => ({ value: c, label: key(`training:competence.${c}`) })),
+      ...(chosen.length ? [{ value: DONE, label: key('training:done') }] : []),
+    ]),
+  );
+}
+
+function collectCompetence(turn: DialogTurn) {
+  if (turn.answer === DONE) return next();
+  (turn.values.competences as string[]).push(String(turn.answer));
+  return goto(askCompetences);
+}
+
+function askFormat(_turn: DialogTurn) {
+  return ask(choicePrompt(key('training:formatPrompt'), TRAINING_FORMATS.map((f) => ({ value: f, label: key(`training:format.${f}`) }))));
+}
+
+/** Optional, short, warned about, and refused when it looks like it identifies someone. */
+function askComment(turn: DialogTurn) {
+  turn.values.format = turn.answer ?? null;
+  return ask(textPrompt(key('training:commentPrompt', { max: COMMENT_MAX_LENGTH }), COMMENT_MAX_LENGTH, 'noPersonalData', [{ value: SKIP, label: key('training:skip') }]));
+}
+
+function confirmAnswers(turn: DialogTurn) {
+  turn.values.comment = turn.answer === SKIP ? null : (turn.answer ?? null);
+  const v = turn.values;
+  const school = turn.directory.school(typeof v.schoolId === 'string' ? v.schoolId : undefined);
+  turn.say({
+    kind: 'card',
+    title: turn.t('training:summaryTitle'),
+    fields: [
+      { label: turn.t('common:field.school'), value: school?.name ?? turn.t('callback:unlistedSchool') },
+      { label: turn.t('training:summaryRole'), value: turn.t(`training:role.${String(v.role)}`) },
+      { label: turn.t('training:summaryCompetences'), value: (v.competences as string[]).map((c) => turn.t(`training:competence.${c}`)).join(', ') },
+      { label: turn.t('training:summaryFormat'), value: turn.t(`training:format.${String(v.format)}`) },
+      ...(v.comment ? [{ label: turn.t('training:summaryComment'), value: String(v.comment) }] : []),
+    ],
+  });
+  turn.say({ kind: 'text', text: turn.t('training:anonymous') });
+  return ask(
+    choicePrompt(key('training:confirmPrompt'), [
+      { value: Confirm.Send, label: key('training:send') },
+      { value: Confirm.Cancel, label: key('training:cancel') },
+    ]),
+  );
+}
+
+/** Stores the answer anonymously; thanks, says what happens next and lists matching local offers. */
+function submit(turn: DialogTurn) {
+  if (turn.answer !== Confirm.Send) {
+    turn.say({ kind: 'text', text: turn.t('training:notSent') });
+    return end();
+  }
+  const v = turn.values;
+  const result = turn.services.training.submit(turn.user.key, {
+    schoolId: typeof v.schoolId === 'string' ? v.schoolId : null,
+    role: v.role as TrainingResponse['role'],
+    competences: v.competences as TrainingResponse['competences'],
+    format: v.format as TrainingResponse['format'],
+    ...(typeof v.comment === 'string' ? { comment: v.comment } : {}),
+  });
+  if (!result.ok) {
+    turn.say({ kind: 'text', text: turn.t('training:alreadyAnswered') });
+    return end();
+  }
+  turn.say({ kind: 'text', text: turn.t('training:thanks') });
+  const offers = turn.services.training.matchingOffers(result.response.competences);
+  if (offers.length === 0) {
+    turn.say({ kind: 'text', text: turn.t('training:noOffers') });
+  } else {
+    turn.say({ kind: 'text', text: turn.t('training:offersTitle') });
+    for (const offer of offers) {
+      turn.say({
+        kind: 'card',
+        title: localized(offer.title, turn.lang),
+        fields: [
+          { label: turn.t('training:offerWhat'), value: localized(offer.description, turn.lang) },
+          { label: turn.t('training:offerWhen'), value: localized(offer.when, turn.lang) },
+          { label: turn.t('common:field.email'), value: offer.contactEmail },
+        ],
+      });
+    }
+  }
+  return end();
+}
+
+/**
+ * "Which training would help you?": school, role, competences (multi-select), format, an optional
+ * short comment, a summary, then thanks and the matching local offers. Stored without identity.
+ */
+export const trainingNeedsDialog = defineDialog({
+  id: TRAINING_NEEDS,
+  roles: ['teacher'],
+  intent: 'commands:intents.training',
+  menu: { label: 'menu:trainingNeeds', order: 25 },
+  steps: [askSchool, askRole, startCompetences, askCompetences, collectCompetence, askFormat, askComment, confirmAnswers, submit],
+});

@@ -1,0 +1,54 @@
+import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
+import { MIN_GROUP, trainingReport } from '../src/core/training.js';
+import { COMPETENCES, TRAINING_FORMATS } from '../src/store/schema.js';
+
+export const TRAINING_REPORT = 'trainingReport';
+
+/**
+ * Aggregated training needs for liaison officers and coordinators: this school year, overall and per
+ * school, as bar charts with the numbers written out; groups under five answers are not shown.
+ */
+export const trainingReportDialog = defineDialog({
+  id: TRAINING_REPORT,
+  roles: ['liaison', 'coordinator'],
+  menu: { label: 'menu:trainingReport', order: 55 },
+  steps: [
+    function showReport(turn: DialogTurn) {
+      const { t } = turn;
+      const year = turn.services.training.currentYear();
+      const report = trainingReport(turn.services.training.responses(), turn.directory, year);
+      const fewer = t('training:report.fewerThan', { count: MIN_GROUP });
+      if (report.overall.responses === 0) {
+        turn.say({ kind: 'text', text: t('training:report.none', { year }) });
+        return end();
+      }
+      turn.say({
+        kind: 'text',
+        text: t('training:report.title', { year, responses: report.overall.shown ? String(report.overall.responses) : fewer }),
+      });
+      if (report.overall.shown) {
+        turn.say({
+          kind: 'chart',
+          title: t('training:report.competences'),
+          bars: [...COMPETENCES]
+            .sort((a, b) => report.overall.competences[b] - report.overall.competences[a])
+            .map((c) => ({ label: t(`training:competence.${c}`), value: report.overall.competences[c], display: String(report.overall.competences[c]) })),
+        });
+        turn.say({
+          kind: 'chart',
+          title: t('training:report.formats'),
+          bars: TRAINING_FORMATS.map((f) => ({ label: t(`training:format.${f}`), value: report.overall.formats[f], display: String(report.overall.formats[f]) })),
+        });
+        turn.say({ kind: 'text', text: t('training:report.topNeeds', { needs: report.topNeeds.map((c) => t(`training:competence.${c}`)).join(', ') }) });
+      }
+      const lines = report.schools.map((s) => {
+        const name = s.schoolName ?? t('callback:unlistedSchool');
+        if (!s.shown) return `• ${name}: ${fewer}`;
+        const top = [...COMPETENCES].filter((c) => s.competences[c] > 0).sort((a, b) => s.competences[b] - s.competences[a]).slice(0, 3);
+        return `• ${t('training:report.school', { school: name, count: s.responses, needs: top.map((c) => `${t(`training:competence.${c}`)} (${s.competences[c]})`).join(', ') })}`;
+      });
+      turn.say({ kind: 'text', text: [t('training:report.perSchool'), ...lines].join('\n') });
+      return end();
+    },
+  ],
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { renderForSlack, renderHome } from '../../src/channels/slack/render.js';
+import { renderForTeams } from '../../src/channels/teams/render.js';
+import { renderForWeb } from '../../src/channels/web/render.js';
+import type { OutboundReply } from '../../src/core/messages.js';
+
+const chart: OutboundReply = {
+  kind: 'chart',
+  title: 'Topics asked for',
+  bars: [
+    { label: 'Critical thinking', value: 15, display: '15' },
+    { label: 'Online <radicalisation>', value: 5, display: '5' },
+  ],
+};
+const card: OutboundReply = { kind: 'card', title: 'Liaison officer', fields: [{ label: 'Phone', value: '+32 3 555 01 21' }] };
+const choices: OutboundReply = { kind: 'choices', text: 'Pick one', choices: [{ label: 'Yes', value: 'y' }, { label: 'No', value: 'n' }] };
+
+describe('channel renderers', () => {
+  it('Slack: Block Kit with buttons carrying the choice, fields for contacts, text bars with the numbers, escaped mrkdwn and a text fallback', () => {
+    const [message] = renderForSlack([choices, card, chart]);
+    expect(message!.text).toContain('1. Yes');
+    const json = JSON.stringify(message!.blocks);
+    expect(json).toContain('"value":"y"');
+    expect(json).toContain('*Phone*\\n+32 3 555 01 21');
+    expect(json).toContain('████████████` *15*  Critical thinking');
+    expect(json).toContain('Online &lt;radicalisation&gt;');
+    expect(renderHome([choices]).type).toBe('home');
+  });
+
+  it('Slack: more than 50 blocks are split over several messages', () => {
+    const many = Array.from({ length: 60 }, (_, i): OutboundReply => ({ kind: 'text', text: `line ${i}` }));
+    const messages = renderForSlack(many);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]!.blocks).toHaveLength(50);
+  });
+
+  it('Teams: Action.Submit with the choice, a FactSet, and bars as Adaptive Card columns with the numbers', () => {
+    const submit = JSON.stringify(renderForTeams(choices));
+    expect(submit).toContain('"type":"Action.Submit"');
+    expect(submit).toContain('"choice":"y"');
+    expect(JSON.stringify(renderForTeams(card))).toContain('"type":"FactSet"');
+    const bars = JSON.stringify(renderForTeams(chart));
+    expect(bars).toContain('"width":100');
+    expect(bars).toContain('"width":33');
+    expect(bars).toContain('"text":"15"');
+  });
+
+  it('Web: suggested actions (messageBack) and charts as text with the numbers, bars for the widget in channelData', () => {
+    const web = renderForWeb(choices);
+    expect(web.suggestedActions!.actions[0]).toEqual({ type: 'messageBack', title: 'Yes', text: 'Yes', displayText: 'Yes', value: { choice: 'y' } });
+    const rendered = renderForWeb(chart);
+    expect(rendered.text).toBe('Topics asked for\nCritical thinking: 15\nOnline <radicalisation>: 5');
+    expect(rendered.channelData?.chart).toHaveLength(2);
+  });
+});

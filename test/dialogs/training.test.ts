@@ -1,0 +1,140 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
+import type { TrainingResponse } from '../../src/store/schema.js';
+import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
+
+const NOW = new Date('2026-11-24T10:00:00Z');
+
+async function answerAll(teacher: TestUser, comment: string | null) {
+  await teacher.press('dialog:trainingNeeds');
+  await teacher.click('school:harbour-secondary');
+  await teacher.click('teacher');
+  await teacher.click('onlineRadicalisation');
+  await teacher.click('polarisedSubjects');
+  await teacher.click('competences:done');
+  await teacher.click('schoolTeam');
+  if (comment === null) await teacher.click('skip');
+  else await teacher.say(comment);
+}
+
+describe.each(SUPPORTED_LANGUAGES)('training needs (%s)', (lang: Language) => {
+  it('school, role, several competences, format, comment, summary, then thanks with matching local offers; stored without identity', async () => {
+    const { engine, store, directory } = await engineHarness({ clock: () => NOW });
+    const teacher = new TestUser(engine, { id: 'teacher-77', locale: lang });
+    await answerAll(teacher, 'Preferably on Wednesday afternoons');
+    expect(teacher.transcript()).toContain(await text(lang, 'training:anonymous'));
+    expect(teacher.transcript()).toContain(await text(lang, 'training:competence.onlineRadicalisation'));
+    await teacher.click('send');
+    expect(teacher.transcript()).toContain(await text(lang, 'training:thanks'));
+    const online = directory.data.trainingOffers.find((o) => o.id === 'online-radicalisation-basics')!;
+    const polarisation = directory.data.trainingOffers.find((o) => o.id === 'talking-about-polarisation')!;
+    expect(teacher.transcript()).toContain(online.title[lang]);
+    expect(teacher.transcript()).toContain(polarisation.title[lang]);
+    expect(teacher.transcript()).not.toContain(directory.data.trainingOffers.find((o) => o.id === 'sharing-and-parents')!.title[lang]);
+
+    // The stored record, dumped: answers only, no user, no channel, only the month.
+    const dump = JSON.parse(JSON.stringify(store.data.trainingResponses));
+    expect(dump).toEqual([
+      {
+        id: expect.any(String),
+        schoolYear: '2026-2027',
+        schoolId: 'harbour-secondary',
+        role: 'teacher',
+        competences: ['onlineRadicalisation', 'polarisedSubjects'],
+        format: 'schoolTeam',
+        comment: 'Preferably on Wednesday afternoons',
+        month: '2026-11',
+      },
+    ]);
+    expect(JSON.stringify(dump)).not.toMatch(/teacher-77|test:/);
+    expect(JSON.stringify(store.data.trainingSubmitters)).not.toContain('teacher-77');
+  });
+
+  it('a second answer in the same school year is refused politely; the next school year it is welcome', async () => {
+    let now = NOW;
+    const { engine, store } = await engineHarness({ clock: () => now });
+    const teacher = new TestUser(engine, { id: 'teacher-78', locale: lang });
+    await answerAll(teacher, null);
+    await teacher.click('send');
+    await teacher.press('dialog:trainingNeeds');
+    expect(teacher.transcript()).toContain(await text(lang, 'training:alreadyAnswered'));
+    expect(store.data.trainingResponses).toHaveLength(1);
+    now = new Date('2027-09-02T10:00:00Z');
+    await teacher.press('dialog:trainingNeeds');
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
+  });
+
+  it('refuses a comment that identifies someone', async () => {
+    const { engine, store } = await engineHarness({ clock: () => NOW });
+    const teacher = new TestUser(engine, { id: 'teacher-79', locale: lang });
+    await answerAll(teacher, 'My colleague Thomas needs it too');
+    expect(teacher.transcript()).toContain(await text(lang, 'personalData:name'));
+    expect(JSON.stringify(store.data)).not.toContain('Thomas');
+  });
+});
+
+/** 40 answers across four schools: 15, 12, 9 and 4 (the last too few to show). */
+async function seed40() {
+  const h = await engineHarness({ clock: () => NOW });
+  const add = (n: number, schoolId: string, pick: (i: number) => Pick<TrainingResponse, 'competences' | 'format'>) => {
+    for (let i = 0; i < n; i++) expect(h.training.submit(`test:${schoolId}-${i}`, { schoolId, role: 'teacher', ...pick(i) }).ok).toBe(true);
+  };
+  add(15, 'oak-primary', (i) => ({ competences: i < 10 ? ['criticalThinking', 'onlineRadicalisation'] : ['criticalThinking'], format: 'schoolTeam' }));
+  add(12, 'harbour-secondary', (i) => ({ competences: i < 6 ? ['polarisedSubjects', 'geopoliticalTensions'] : ['polarisedSubjects'], format: i < 8 ? 'online' : 'platformMeeting' }));
+  add(9, 'canal-secondary', () => ({ competences: ['informationSharing'], format: 'schoolTeam' }));
+  add(4, 'meadow-primary', () => ({ competences: ['workingWithParents'], format: 'other' }));
+  return h;
+}
+
+describe('training needs report', () => {
+  it('with 40 answers across 4 schools, shows exactly the expected counts and hides the group under five (chat)', async () => {
+    const { engine } = await seed40();
+    const officer = new TestUser(engine, { id: 'prevention-coordinator', locale: 'en' });
+    await officer.press('dialog:trainingReport');
+    const charts = officer.last.filter((r) => r.kind === 'chart');
+    const competences = Object.fromEntries(charts[0]!.kind === 'chart' ? charts[0]!.bars.map((b) => [b.label, b.display]) : []);
+    expect(competences).toEqual({
+      [await text('en', 'training:competence.criticalThinking')]: '15',
+      [await text('en', 'training:competence.polarisedSubjects')]: '12',
+      [await text('en', 'training:competence.onlineRadicalisation')]: '10',
+      [await text('en', 'training:competence.informationSharing')]: '9',
+      [await text('en', 'training:competence.geopoliticalTensions')]: '6',
+      [await text('en', 'training:competence.workingWithParents')]: '4',
+      [await text('en', 'training:competence.radicalisationProcesses')]: '0',
+      [await text('en', 'training:competence.diversityClassroom')]: '0',
+      [await text('en', 'training:competence.religionIdentity')]: '0',
+      [await text('en', 'training:competence.whereToGetInfo')]: '0',
+    });
+    const formats = charts[1]!.kind === 'chart' ? charts[1]!.bars.map((b) => b.display) : [];
+    expect(formats).toEqual(['24', '8', '4', '4']);
+    const transcript = officer.transcript();
+    expect(transcript).toContain(await text('en', 'training:report.title', { year: '2026-2027', responses: '40' }));
+    expect(transcript).toContain(`Basisschool De Beemd: ${await text('en', 'training:report.fewerThan', { count: 5 })}`);
+    expect(transcript).toContain('Basisschool De Eik: 15 answers');
+    expect(transcript).not.toMatch(/Basisschool De Beemd: 4/);
+  });
+
+  it('the CSV has the same counts and the same suppression', async () => {
+    const { store } = await seed40();
+    const dir = await mkdtemp(join(tmpdir(), 'training-'));
+    await writeFile(join(dir, 'db.json'), JSON.stringify(store.data));
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/src/reports/cli.js', 'training', '--format', 'csv', '--year', '2026-2027'], {
+      env: { PATH: process.env.PATH, STORE_FILE: join(dir, 'db.json') },
+    });
+    const rows = stdout.trim().split('\n');
+    expect(rows[0]).toBe('scope,school,responses,dimension,item,count');
+    expect(rows).toContain('overall,,40,competence,criticalThinking,15');
+    expect(rows).toContain('overall,,40,format,schoolTeam,24');
+    expect(rows).toContain('oak-primary,Basisschool De Eik,15,competence,onlineRadicalisation,10');
+    expect(rows).toContain('harbour-secondary,Atheneum Havenkwartier,12,format,online,8');
+    expect(rows).toContain('canal-secondary,Athénée du Canal,9,competence,informationSharing,9');
+    expect(rows.filter((r) => r.startsWith('meadow-primary'))).toEqual(['meadow-primary,Basisschool De Beemd,<5,,,']);
+    // 1 header + (10 competences + 4 formats) × (overall + 3 shown schools) + 1 suppressed row
+    expect(rows).toHaveLength(1 + 14 * 4 + 1);
+  });
+});
