@@ -1,0 +1,190 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { startApp, type RunningApp } from '../helpers/server.js';
+import { text } from '../helpers/fixtures.js';
+import { axeViolations, chromiumAvailable, launch, newPage, screenshot } from './browser.js';
+
+/**
+ * The web chat widget as a person uses it, in Debian's Chromium: clicks, keyboard only, language
+ * switch, reload, embedding on another origin, quick exit and clear, accessibility (axe-core).
+ */
+const describeIfChromium = chromiumAvailable() ? describe : describe.skip;
+if (!chromiumAvailable()) process.stdout.write('Chromium is missing (/usr/bin/chromium): the browser tests are skipped; .ci/run installs it.\n');
+
+let running: RunningApp;
+let browser: Browser;
+let host: Server;
+let hostOrigin: string;
+
+beforeAll(async () => {
+  if (!chromiumAvailable()) return;
+  // A host page on another origin that embeds the widget with one script tag (the app's address is
+  // read when the page is served, after the app below has started with the host's origin allowed).
+  host = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>School site</title></head><body><main><h1>Our school</h1><p>Staff pages.</p></main>` +
+        `<script src="${running.base}/widget.js" data-open="true" data-language="de" data-position="left"></script></body></html>`,
+    );
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  running = await startApp({ WEB_ALLOWED_ORIGINS: hostOrigin });
+  browser = await launch();
+}, 60000);
+
+afterAll(async () => {
+  await browser?.close();
+  await running?.stop();
+  host?.close();
+});
+
+async function openWidget(page: Page, path = '/') {
+  await page.goto(`${running.base}${path}`);
+  await page.locator('#slw-log .slw-msg--bot').first().waitFor();
+}
+
+/** Clicks the suggested-action button with this label and waits for the bot's answer. */
+async function clickAction(page: Page, label: string) {
+  const before = await page.locator('#slw-log .slw-msg--bot').count();
+  await page.locator('.slw-action', { hasText: label }).first().click();
+  await page.waitForFunction((n) => document.querySelectorAll('#slw-log .slw-msg--bot').length > n, before);
+}
+
+describeIfChromium('web chat widget in Chromium', () => {
+  it('completes the worried-about-a-pupil dialog by clicking, with zero axe violations when opened, mid-dialog and finished', async () => {
+    const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await openWidget(page);
+    await expect(page.locator('#slw-log')).toBeDefined();
+    expect(await page.getAttribute('#slw-log', 'aria-live')).toBe('polite');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'widget-opened');
+
+    await clickAction(page, await text('en', 'menu:concern'));
+    await clickAction(page, await text('en', 'concern:dangerNo'));
+    await clickAction(page, 'Basisschool De Eik');
+    expect(await page.locator('.slw-action').count()).toBeGreaterThan(3);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'widget-mid-dialog');
+
+    await clickAction(page, await text('en', 'concern:worry.behaviour'));
+    await page.locator('#slw-log', { hasText: await text('en', 'concern:offerCallback') }).waitFor();
+    const log = await page.locator('#slw-log').innerText();
+    expect(log).toContain(running.app.directory().liaisonFor('oak-primary')!.phone);
+    expect(await page.locator('#slw-log a[href^="tel:"]').count()).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'widget-answer');
+    await page.context().close();
+  });
+
+  it('works by keyboard only, and announces new bot messages in the live region', async () => {
+    const page = await newPage(browser);
+    await openWidget(page);
+    await page.focus('#slw-input');
+    await page.keyboard.type("I'm worried about a pupil");
+    await page.keyboard.press('Enter');
+    await page.locator('#slw-log', { hasText: await text('en', 'concern:dangerPrompt') }).waitFor();
+    // Tab from the input back to the answer buttons, as a keyboard user would.
+    let reached = false;
+    for (let i = 0; i < 20 && !reached; i++) {
+      await page.keyboard.press('Shift+Tab');
+      reached = (await page.evaluate(() => document.activeElement?.textContent ?? '')) === '' ? false : (await page.evaluate(() => document.activeElement?.classList.contains('slw-action') ?? false));
+    }
+    expect(reached).toBe(true);
+    // Visible focus: the focused button has an outline.
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    const label = await page.evaluate(() => document.activeElement!.textContent);
+    expect([await text('en', 'concern:dangerYes'), await text('en', 'concern:dangerNo')]).toContain(label);
+    await page.keyboard.press('Enter');
+    await page.locator('#slw-log', { hasText: label === (await text('en', 'concern:dangerNo')) ? await text('en', 'concern:schoolPrompt') : await text('en', 'emergency:confirm') }).waitFor();
+    // The new message landed inside role=log / aria-live=polite.
+    expect(await page.locator('[role="log"][aria-live="polite"] .slw-msg--bot').count()).toBeGreaterThan(2);
+    await page.context().close();
+  });
+
+  it('switches language mid-dialog (the dialog keeps its place, the widget\'s own texts follow) and survives a reload', async () => {
+    const page = await newPage(browser);
+    await openWidget(page);
+    await clickAction(page, await text('en', 'menu:concern'));
+    await clickAction(page, await text('en', 'concern:dangerNo'));
+    await page.selectOption('#slw-language', 'nl');
+    await page.locator('#slw-log', { hasText: await text('nl', 'concern:schoolPrompt') }).waitFor();
+    expect(await page.getAttribute('#slw-input', 'placeholder')).not.toBe(await page.evaluate(() => 'Type your message…'));
+    await page.reload();
+    await page.locator('#slw-log', { hasText: await text('nl', 'concern:schoolPrompt') }).waitFor();
+    // Same conversation after the reload: the token lives in sessionStorage, not localStorage.
+    const storage = await page.evaluate(() => ({ session: sessionStorage.getItem('slw:conversation'), local: Object.keys(localStorage).length }));
+    expect(storage.session).toContain('conversationId');
+    expect(storage.local).toBe(0);
+    await clickAction(page, 'Athénée du Canal');
+    await page.locator('#slw-log', { hasText: await text('nl', 'concern:worryPrompt') }).waitFor();
+    await page.context().close();
+  });
+
+  it('embeds on another origin with one script tag (CORS), in the language the tag asks for', async () => {
+    const page = await newPage(browser);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(hostOrigin);
+    await page.locator('#slw-log .slw-msg--bot').first().waitFor();
+    expect(await page.locator('#slw-log').innerText()).toContain(await text('de', 'menu:prompt'));
+    await clickAction(page, await text('de', 'menu:concern'));
+    await page.locator('#slw-log', { hasText: await text('de', 'concern:dangerPrompt') }).waitFor();
+    expect(errors).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('quick exit hides it at once; clear ends the conversation on the server and in the browser', async () => {
+    const page = await newPage(browser);
+    await openWidget(page);
+    await clickAction(page, await text('en', 'menu:concern'));
+    const id = await page.evaluate(() => JSON.parse(sessionStorage.getItem('slw:conversation')!).conversationId as string);
+    expect(running.app.store.data.webConversations[id]).toBeDefined();
+    await page.click('#slw-clear');
+    await page.waitForFunction((old) => {
+      const s = sessionStorage.getItem('slw:conversation');
+      return s !== null && JSON.parse(s).conversationId !== old;
+    }, id);
+    expect(running.app.store.data.webConversations[id]).toBeUndefined();
+    expect(await page.locator('#slw-log').innerText()).not.toContain(await text('en', 'concern:dangerPrompt'));
+
+    await page.click('#slw-exit');
+    expect(await page.locator('#slw-panel').isVisible()).toBe(false);
+    expect(await page.locator('#slw-launcher').isVisible()).toBe(false);
+    expect(await page.evaluate(() => sessionStorage.getItem('slw:conversation'))).toBeNull();
+    await page.context().close();
+  });
+
+  it('fits a 360 px wide phone and 200% zoom, with zero axe violations', async () => {
+    for (const [name, viewport] of [['phone-360', { width: 360, height: 740 }], ['zoom-200', { width: 640, height: 450 }]] as const) {
+      const page = await newPage(browser, { viewport });
+      await openWidget(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+      expect(overflow).toBe(false);
+      expect(await page.locator('#slw-input').isVisible()).toBe(true);
+      expect(await page.locator('#slw-send').isVisible()).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `widget-${name}`);
+      await page.context().close();
+    }
+  });
+
+  it('every control is labelled', async () => {
+    const page = await newPage(browser);
+    await openWidget(page);
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('#slw-root button, #slw-root input, #slw-root select')]
+        .filter((el) => {
+          const e = el as HTMLElement;
+          const label = e.getAttribute('aria-label') || e.textContent?.trim() || (e.id && document.querySelector(`label[for="${e.id}"]`)?.textContent?.trim());
+          return !label;
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unlabelled).toEqual([]);
+    await page.context().close();
+  });
+});
