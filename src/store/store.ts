@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
 import { Db, emptyDb, STORE_VERSION } from './schema.js';
 
@@ -11,6 +11,11 @@ import { Db, emptyDb, STORE_VERSION } from './schema.js';
  * through steno (temp file + rename), so a crash mid-write leaves the previous file intact.
  */
 export class Store {
+  /** The write in progress, if any. */
+  private writing: Promise<void> | undefined;
+  /** The next write, shared by every commit that arrives while one is in progress. */
+  private next: Promise<void> | undefined;
+
   constructor(
     private readonly low: Low<Db>,
     readonly name: string,
@@ -20,9 +25,27 @@ export class Store {
     return this.low.data;
   }
 
-  /** Writes the whole document; concurrent calls are coalesced by steno. */
-  async commit(): Promise<void> {
-    await this.low.write();
+  /**
+   * Group commit: resolves once a write that includes every change made before the call is on disk.
+   * Turns that commit while a write is in progress share the next one, so the document is serialised
+   * once per batch instead of once per turn.
+   */
+  commit(): Promise<void> {
+    if (this.next) return this.next;
+    const after = this.writing ?? Promise.resolve();
+    const next = after
+      .catch(() => undefined)
+      .then(() => {
+        // From here on, new commits must wait for a later write: this one may have serialised already.
+        this.next = undefined;
+        const writing = this.low.write();
+        this.writing = writing;
+        return writing.finally(() => {
+          if (this.writing === writing) this.writing = undefined;
+        });
+      });
+    this.next = next;
+    return next;
   }
 }
 
@@ -61,11 +84,20 @@ export async function openStore(adapter: Adapter<unknown>, name: string): Promis
   return store;
 }
 
+/**
+ * lowdb's DataFile writes through steno (a temp file, then rename), so a crash mid-write leaves the
+ * previous file. Compact JSON: the store is read by the program, not edited by hand, and is smaller
+ * and faster to write that way.
+ */
+function jsonFile(file: string): Adapter<unknown> {
+  return new DataFile<unknown>(file, { parse: (text) => JSON.parse(text) as unknown, stringify: (data) => JSON.stringify(data) });
+}
+
 /** The production store: a JSON file (created with its folder on first start). */
 export async function openFileStore(file: string): Promise<Store> {
   await mkdir(dirname(file), { recursive: true });
   // Explicit adapter, not JSONFilePreset: the preset silently switches to memory under NODE_ENV=test.
-  return openStore(new JSONFile<unknown>(file), file);
+  return openStore(jsonFile(file), file);
 }
 
 /**
@@ -73,7 +105,7 @@ export async function openFileStore(file: string): Promise<Store> {
  * never written (a missing file reads as empty).
  */
 export async function readStoreSnapshot(file: string): Promise<Store> {
-  const adapter = new JSONFile<unknown>(file);
+  const adapter = jsonFile(file);
   const readOnly: Adapter<unknown> = {
     read: () => adapter.read(),
     write: async () => {

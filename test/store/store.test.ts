@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb } from '../../src/store/schema.js';
-import { openFileStore, openMemoryStore } from '../../src/store/store.js';
+import { openFileStore, openMemoryStore, openStore } from '../../src/store/store.js';
 import { UsersRepository } from '../../src/store/users.js';
 
 async function tempFile(): Promise<string> {
@@ -48,6 +48,34 @@ describe('store', () => {
     await openFileStore(file);
     await writeFile(file, JSON.stringify({ ...emptyDb(), version: 2 }));
     await expect(openFileStore(file)).rejects.toMatchObject({ message: expect.stringMatching(/newer version/) });
+  });
+
+  it('group commit: commits made while a write is running share the next write, and every change lands', async () => {
+    let writes = 0;
+    let release: () => void = () => undefined;
+    const written: string[] = [];
+    const adapter = {
+      read: async () => null,
+      write: async (data: unknown) => {
+        writes += 1;
+        written.push(JSON.stringify(data));
+        if (writes === 2) await new Promise<void>((r) => (release = r)); // hold the first turn-write open
+      },
+    };
+    const store = await openStore(adapter, 'slow');
+    expect(writes).toBe(1); // the new store's first write
+    const users = new UsersRepository(store);
+    users.touch('a', 'web', new Date());
+    const first = store.commit();
+    while (writes < 2) await new Promise((r) => setImmediate(r)); // the first turn-write is now running
+    const later = [1, 2, 3, 4, 5].map((i) => {
+      users.touch(`u${i}`, 'web', new Date());
+      return store.commit();
+    });
+    release();
+    await Promise.all([first, ...later]);
+    expect(writes).toBe(3); // one for the first commit, one shared by the five that came meanwhile
+    expect(Object.keys(JSON.parse(written.at(-1)!).users).sort()).toEqual(['a', 'u1', 'u2', 'u3', 'u4', 'u5']);
   });
 
   it('memory store starts empty and validates its seed', async () => {
