@@ -12,6 +12,7 @@ export const callbackListDialog = defineDialog({
     function listRequests(turn: DialogTurn) {
       const { callbacks } = turn.services;
       const requests = turn.user.personId ? callbacks.visibleTo(turn.user.personId, turn.user.role) : [];
+      if (turn.user.personId) turn.services.audit.record(turn.user.personId, 'callbacks.read', String(requests.length));
       if (requests.length === 0) {
         turn.say({ kind: 'text', text: turn.t('callback:noneOpen') });
         return end();

@@ -11,6 +11,7 @@ export const mySchoolsDialog = defineDialog({
   steps: [
     function listSchools(turn: DialogTurn) {
       const rows = turn.services.contacts.overview({ personId: turn.user.personId, role: turn.user.role });
+      if (turn.user.personId) turn.services.audit.record(turn.user.personId, 'schools.read', String(rows.length));
       if (rows.length === 0) {
         turn.say({ kind: 'text', text: turn.t('liaison:noSchools') });
         return end();

@@ -17,6 +17,7 @@ export const trainingReportDialog = defineDialog({
       const { t } = turn;
       const year = turn.services.training.currentYear();
       const report = trainingReport(turn.services.training.responses(), turn.directory, year);
+      if (turn.user.personId) turn.services.audit.record(turn.user.personId, 'training.report', year);
       const fewer = t('training:report.fewerThan', { count: MIN_GROUP });
       if (report.overall.responses === 0) {
         turn.say({ kind: 'text', text: t('training:report.none', { year }) });

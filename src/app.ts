@@ -13,6 +13,7 @@ import type { Engine } from './core/engine.js';
 import type { Notifier } from './core/notifier.js';
 import { loadDirectory, type DirectoryView } from './directory/directory.js';
 import { NudgeScheduler } from './nudges/scheduler.js';
+import { backupStore, lastBackupAt } from './store/backup.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { loadTranslations } from './i18n/i18n.js';
 import type { Log } from './log.js';
@@ -66,7 +67,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     dialogs: options.dialogs,
   });
 
-  const http = createHttpServer(log, config.web.allowedOrigins);
+  const http = createHttpServer(log, config.web.allowedOrigins, { https: config.publicUrl?.startsWith('https://') ?? false });
   const channels: Channel[] = [];
   if (config.web.enabled) {
     await mountStaticWidget(http, options.publicDir ?? resolve('src/channels/web/public'));
@@ -110,13 +111,30 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   // and expired event-idempotency records are dropped.
   const purge = async () => {
     try {
-      repos.processedEvents.prune(clock());
+      const now = clock();
+      repos.processedEvents.prune(now);
       training.rotate(); // a new school year: last year's submitter hashes go
+      repos.dialogStates.deleteIdleSince(new Date(now.getTime() - config.retention.dialogDays * 86_400_000));
+      repos.audit.deleteBefore(new Date(now.getTime() - config.retention.auditDays * 86_400_000));
       await callbacks.purgeDone(config.retention.callbackDays);
+      await store.commit();
     } catch (err) {
       log.error({ event: 'purge_failed', err: String(err) });
     }
   };
+  // Backups: at start when the newest is older than the interval, then every interval; the last N kept.
+  const backup = async () => {
+    if (config.backup.intervalHours === 0 || options.store) return;
+    try {
+      const last = await lastBackupAt(config.backup.dir);
+      if (last && clock().getTime() - last.getTime() < config.backup.intervalHours * 3_600_000) return;
+      const file = await backupStore(store, config.backup.dir, clock(), config.backup.keep);
+      log.info({ event: 'backup', file });
+    } catch (err) {
+      log.error({ event: 'backup_failed', err: String(err) });
+    }
+  };
+  let backupTimer: NodeJS.Timeout | undefined;
   let purgeTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -133,6 +151,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await purge();
       purgeTimer = setInterval(() => void purge(), 3_600_000);
       purgeTimer.unref();
+      await backup();
+      backupTimer = setInterval(() => void backup(), 3_600_000); // checks hourly, backs up per the interval
+      backupTimer.unref();
       if (config.nudges.enabled) scheduler.start();
       const address = await http.start(config.port, config.host);
       log.info({ event: 'started', port: address.port, host: address.address, channels: channels.map((c) => c.id) });
@@ -140,6 +161,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     },
     async stop() {
       clearInterval(purgeTimer);
+      clearInterval(backupTimer);
       await scheduler.stop();
       await http.stop();
       for (const channel of channels) await channel.stop();

@@ -13,6 +13,7 @@ import type { DirectoryView } from './directory/directory.js';
 import type { Translations } from './i18n/i18n.js';
 import type { Language } from './i18n/languages.js';
 import type { Log } from './log.js';
+import { AuditRepository } from './store/audit.js';
 import { CallbacksRepository } from './store/callbacks.js';
 import { ContactsRepository } from './store/contacts.js';
 import { NudgeLogRepository } from './store/nudgeLog.js';
@@ -47,6 +48,7 @@ export function createAssistant(deps: AssistantDeps) {
     protocolRecords: new ProtocolRecordsRepository(store),
     nudgeLog: new NudgeLogRepository(store),
     training: new TrainingRepository(store),
+    audit: new AuditRepository(store),
   };
   const notifier = new Notifier(repos.users, directory, translations, log, deps.clock);
   const callbacks = new CallbackService(repos.callbacks, store, notifier, directory, deps.clock);
@@ -62,7 +64,15 @@ export function createAssistant(deps: AssistantDeps) {
     directory,
     translations,
     dialogs: deps.dialogs ?? defaultDialogs,
-    services: { privacy, callbacks, contacts, protocol, nudges, training },
+    services: {
+      privacy,
+      callbacks,
+      contacts,
+      protocol,
+      nudges,
+      training,
+      audit: { record: (actor, action, detail) => repos.audit.add({ at: deps.clock().toISOString(), actor, action, ...(detail ? { detail } : {}) }) },
+    },
     textChecks,
     defaultLanguage: deps.defaultLanguage,
     clock: deps.clock,

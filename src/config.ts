@@ -43,7 +43,13 @@ const EnvSchema = z.object({
   WEB_CONVERSATION_IDLE_MINUTES: int(120, 5, 60 * 24 * 30),
   WEB_MAX_MESSAGE_LENGTH: int(2000, 50, 10000),
   WEB_RATE_LIMIT_PER_MINUTE: int(120, 1, 100000),
+  WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: int(60, 1, 100000),
   CALLBACK_RETENTION_DAYS: int(90, 1, 3650),
+  DIALOG_RETENTION_DAYS: int(30, 1, 3650),
+  AUDIT_RETENTION_DAYS: int(365, 30, 3650),
+  BACKUP_DIR: z.string().min(1).default('data/backups'),
+  BACKUP_INTERVAL_HOURS: int(24, 0, 24 * 30),
+  BACKUP_KEEP: int(7, 1, 365),
   SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'a bot token starts with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
@@ -90,11 +96,16 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       conversationIdleMinutes: env.WEB_CONVERSATION_IDLE_MINUTES,
       maxMessageLength: env.WEB_MAX_MESSAGE_LENGTH,
       rateLimitPerMinute: env.WEB_RATE_LIMIT_PER_MINUTE,
+      rateLimitPerTokenPerMinute: env.WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE,
     },
     nudges: { enabled: env.NUDGES_ENABLED, pattern: env.NUDGES_CRON },
     retention: {
       callbackDays: env.CALLBACK_RETENTION_DAYS,
+      dialogDays: env.DIALOG_RETENTION_DAYS,
+      auditDays: env.AUDIT_RETENTION_DAYS,
     },
+    /** intervalHours 0 turns the automatic backups off. */
+    backup: { dir: env.BACKUP_DIR, intervalHours: env.BACKUP_INTERVAL_HOURS, keep: env.BACKUP_KEEP },
     /** Present only when Slack is switched on (token and signing secret set). */
     slack:
       env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET

@@ -194,9 +194,9 @@ export class Engine {
 
   /**
    * A channel's home screen (Slack's App Home): the main actions and, for liaison officers, the open
-   * call-back requests. Read-only: nothing is stored.
+   * call-back requests (recorded in the audit log, like every read of call-back requests).
    */
-  home(identity: Pick<InboundMessage, 'channel' | 'userKey' | 'platformUserId' | 'localeHint'>): TurnOutcome {
+  async home(identity: Pick<InboundMessage, 'channel' | 'userKey' | 'platformUserId' | 'localeHint'>): Promise<TurnOutcome> {
     const dir = this.deps.directory();
     const person = dir.personByPlatformId(identity.channel, identity.platformUserId);
     const role: Role = person?.role ?? 'teacher';
@@ -224,6 +224,8 @@ export class Engine {
         ].join('\n'),
       });
       const open = this.deps.services.callbacks.visibleTo(person.id, role);
+      this.deps.services.audit.record(person.id, 'callbacks.read', `home:${open.length}`);
+      await this.deps.store.commit();
       replies.push({ kind: 'text', text: open.length ? tr.t('callback:listTitle', { count: open.length }) : tr.t('callback:noneOpen') });
       for (const request of open) {
         replies.push({

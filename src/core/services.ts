@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../store/schema.js';
 import type { CallbackService } from './callbacks.js';
 import type { ContactService } from './contacts.js';
 import type { NudgePreferences } from './nudgePreferences.js';
@@ -32,4 +33,10 @@ export interface Services {
   protocol: ProtocolService;
   nudges: NudgePreferences;
   training: TrainingService;
+  audit: AuditLog;
+}
+
+/** Records who read call-back requests and reports. */
+export interface AuditLog {
+  record(actor: string, action: AuditEntry['action'], detail?: string): void;
 }

@@ -22,4 +22,9 @@ export class RateLimiter {
     this.counts.set(key, count);
     return count <= this.limitPerWindow;
   }
+
+  /** Seconds until the current window ends (for a Retry-After header). */
+  retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil((this.windowStart + this.windowMs - this.clock()) / 1000));
+  }
 }

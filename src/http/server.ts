@@ -14,11 +14,12 @@ export interface HttpServer {
   setHealth(info: () => Record<string, unknown>): void;
 }
 
-export function createHttpServer(log: Log, allowedOrigins: readonly string[]): HttpServer {
+export function createHttpServer(log: Log, allowedOrigins: readonly string[], options: { https?: boolean } = {}): HttpServer {
   const server = restify.createServer({ name: 'school-liaison-assistant', handleUncaughtExceptions: false });
   let health: () => Record<string, unknown> = () => ({});
   const startedAt = Date.now();
 
+  server.pre(securityHeaders(options.https ?? false));
   server.pre(corsMiddleware(allowedOrigins));
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
@@ -47,6 +48,20 @@ export function createHttpServer(log: Log, allowedOrigins: readonly string[]): H
         // Idle keep-alive sockets would hold close() open until they time out.
         server.server.closeIdleConnections?.();
       }),
+  };
+}
+
+/** Headers every response carries; API answers are never cached (they hold conversation content). */
+function securityHeaders(https: boolean) {
+  return (req: Request, res: Response, next: () => void) => {
+    res.header('X-Content-Type-Options', 'nosniff');
+    res.header('Referrer-Policy', 'no-referrer');
+    res.header('X-Frame-Options', 'SAMEORIGIN');
+    res.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    if (https) res.header('Strict-Transport-Security', 'max-age=31536000');
+    const path = req.getPath();
+    if (path.startsWith('/v3/') || path.startsWith('/api/') || path.startsWith('/slack/')) res.header('Cache-Control', 'no-store');
+    next();
   };
 }
 

@@ -22,4 +22,17 @@ export class DialogStatesRepository {
   delete(conversationKey: string): void {
     delete this.store.data.dialogs[conversationKey];
   }
+
+  /** Retention: dialogs left unfinished before `cutoff` are dropped (nobody resumes a month-old dialog). */
+  deleteIdleSince(cutoff: Date): number {
+    const limit = cutoff.toISOString();
+    let removed = 0;
+    for (const [key, state] of Object.entries(this.store.data.dialogs)) {
+      if (state.updatedAt < limit) {
+        delete this.store.data.dialogs[key];
+        removed += 1;
+      }
+    }
+    return removed;
+  }
 }

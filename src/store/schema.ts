@@ -241,6 +241,16 @@ export const TrainingResponse = z.object({
 });
 export type TrainingResponse = z.infer<typeof TrainingResponse>;
 
+/** Who read what: call-back requests and reports (never their content). */
+export const AuditEntry = z.object({
+  at: Timestamp,
+  /** A directory person id. */
+  actor: z.string().min(1),
+  action: z.enum(['callbacks.read', 'training.report', 'schools.read']),
+  detail: z.string().max(100).optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
 export const Db = z.object({
   version: z.literal(STORE_VERSION),
   users: z.record(z.string(), User),
@@ -260,10 +270,11 @@ export const Db = z.object({
    * Per school year: a random salt and the salted hashes of the users who answered, to refuse a second
    * answer without storing who. Kept apart from the answers, and dropped when the year is over.
    */
+  audit: z.array(AuditEntry).default([]),
   trainingSubmitters: z.record(z.string(), z.object({ salt: z.string().min(16), hashes: z.array(z.string().length(64)) })).default({}),
 });
 export type Db = z.infer<typeof Db>;
 
 export function emptyDb(): Db {
-  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [], processedEvents: {}, contacts: [], protocolEvaluations: [], platformMeetings: [], nudges: {}, snoozes: {}, trainingResponses: [], trainingSubmitters: {} };
+  return { version: STORE_VERSION, users: {}, dialogs: {}, webConversations: {}, callbacks: [], processedEvents: {}, contacts: [], protocolEvaluations: [], platformMeetings: [], nudges: {}, snoozes: {}, trainingResponses: [], trainingSubmitters: {}, audit: [] };
 }

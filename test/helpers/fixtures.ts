@@ -29,7 +29,7 @@ export async function realDirectory(): Promise<DirectoryView> {
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   // The in-process scheduler stays off in tests: they tick it themselves with a fixed clock.
-  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', NUDGES_ENABLED: 'false', ...overrides });
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', NUDGES_ENABLED: 'false', BACKUP_INTERVAL_HOURS: '0', ...overrides });
 }
 
 /** A translator for expectations: `await text('nl', 'menu:prompt')`. */

@@ -157,7 +157,7 @@ export class SlackChannel implements Channel {
 
     this.app.event('app_home_opened', async ({ event }) => {
       if (event.tab !== 'home') return;
-      const { replies } = engine.home({
+      const { replies } = await engine.home({
         channel: 'slack',
         userKey: `slack:${event.user}`,
         platformUserId: event.user,

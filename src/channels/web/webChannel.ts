@@ -50,11 +50,13 @@ export class WebChannel implements Channel {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly queue = new KeyedQueue();
   private readonly limiter: RateLimiter;
+  private readonly tokenLimiter: RateLimiter;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
 
   constructor(private readonly deps: WebChannelDeps) {
     this.limiter = new RateLimiter(deps.config.rateLimitPerMinute, 60_000);
+    this.tokenLimiter = new RateLimiter(deps.config.rateLimitPerTokenPerMinute, 60_000);
     this.routes();
   }
 
@@ -92,7 +94,16 @@ export class WebChannel implements Channel {
     const { server } = this.deps.http;
     const json = restify.plugins.bodyParser({ maxBodySize: 16 * 1024, mapParams: false, mapFiles: false });
     const guard = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
-      if (!this.limiter.allow(req.socket.remoteAddress ?? 'unknown')) {
+      // Per client address, and per conversation (a token): 429 with Retry-After.
+      const token = bearer(req.headers.authorization);
+      const conversationKey = token ? conversationIdOf(token) : undefined;
+      const limited = !this.limiter.allow(req.socket.remoteAddress ?? 'unknown')
+        ? this.limiter
+        : conversationKey && !this.tokenLimiter.allow(conversationKey)
+          ? this.tokenLimiter
+          : undefined;
+      if (limited) {
+        res.header('Retry-After', String(limited.retryAfterSeconds()));
         return this.reply(res, fail(429, 'TooManyRequests', 'Too many requests; slow down.'));
       }
       try {

@@ -100,12 +100,26 @@ describe('Direct Line endpoint (REST contract)', () => {
     expect((await conv.post({ type: 'message', text: 'menu' })).status).toBe(200);
   });
 
-  it('limits the request rate per client', async () => {
+  it('limits the request rate per client address, with 429 and Retry-After', async () => {
     running = await startApp({ WEB_RATE_LIMIT_PER_MINUTE: '5' });
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await json(`${running.directLine}/tokens/generate`, { method: 'POST' })).status);
     expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     expect(statuses.slice(5)).toEqual([429, 429]);
+    const res = await fetch(`${running.directLine}/tokens/generate`, { method: 'POST' });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+  });
+
+  it('limits the request rate per conversation token', async () => {
+    running = await startApp({ WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: '4' });
+    const conv = await openConversation(running.directLine);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await conv.activities()).status);
+    expect(statuses).toEqual([200, 200, 200, 429]); // opening the conversation was the first request
+    const other = await openConversation(running.directLine);
+    expect((await other.activities()).status).toBe(200); // another conversation is not affected
   });
 
   it('clearing a conversation deletes it on the server; its token stops working', async () => {
@@ -134,6 +148,17 @@ describe('Direct Line endpoint (REST contract)', () => {
 });
 
 describe('HTTP surface', () => {
+  it('every response carries the security headers; API answers are not cached', async () => {
+    running = await startApp();
+    for (const path of ['/', '/widget.js', '/healthz', '/v3/directline/conversations/x/activities', '/nowhere']) {
+      const res = await fetch(`${running.base}${path}`);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    }
+    expect((await fetch(`${running.directLine}/conversations/x/activities`)).headers.get('cache-control')).toBe('no-store');
+  });
+
   it('GET /healthz answers 200 with status ok', async () => {
     running = await startApp();
     const res = await json<{ status: string; channels: string[] }>(`${running.base}/healthz`);

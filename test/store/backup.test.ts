@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+import { backupStore, lastBackupAt } from '../../src/store/backup.js';
+import { emptyDb } from '../../src/store/schema.js';
+import { openMemoryStore } from '../../src/store/store.js';
+import { UsersRepository } from '../../src/store/users.js';
+import { killed, spawnServer } from '../helpers/process.js';
+
+const run = promisify(execFile);
+const temp = () => mkdtemp(join(tmpdir(), 'backup-'));
+
+describe('backups', () => {
+  it('keeps the last seven backups, newest by name', async () => {
+    const dir = await temp();
+    const store = await openMemoryStore();
+    for (let day = 1; day <= 9; day++) await backupStore(store, dir, new Date(Date.UTC(2026, 10, day, 3)), 7);
+    const files = await readdir(dir);
+    expect(files).toHaveLength(7);
+    expect(files.sort()[0]).toBe('db-20261103T030000Z.json');
+    expect(await lastBackupAt(dir)).toEqual(new Date('2026-11-09T03:00:00Z'));
+  });
+
+  it('the running assistant backs up at start when the last backup is older than the interval', async () => {
+    const dir = await temp();
+    const server = await spawnServer({ STORE_FILE: join(dir, 'db.json'), BACKUP_DIR: join(dir, 'backups'), BACKUP_INTERVAL_HOURS: '24' });
+    await killed(server.child, 'SIGTERM');
+    const backups = await readdir(join(dir, 'backups'));
+    expect(backups).toHaveLength(1);
+    expect(JSON.parse(await readFile(join(dir, 'backups', backups[0]!), 'utf8')).version).toBe(1);
+  });
+
+  it('npm run store:restore validates the backup, keeps the current store, and restores', async () => {
+    const dir = await temp();
+    const storeFile = join(dir, 'db.json');
+    await writeFile(storeFile, JSON.stringify(emptyDb()));
+    const store = await openMemoryStore();
+    new UsersRepository(store).touch('web:restored', 'web', new Date());
+    const backup = await backupStore(store, join(dir, 'backups'), new Date('2026-11-20T03:00:00Z'), 7);
+    const env = { PATH: process.env.PATH, STORE_FILE: storeFile };
+
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, JSON.stringify({ version: 1, users: { x: { key: 1 } } }));
+    await expect(run(process.execPath, ['dist/src/store/restoreCli.js', broken], { env })).rejects.toMatchObject({ stderr: expect.stringContaining('Not restored') });
+    expect(JSON.parse(await readFile(storeFile, 'utf8')).users).toEqual({}); // untouched
+
+    const { stdout } = await run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env });
+    expect(stdout).toContain('Restored');
+    expect(Object.keys(JSON.parse(await readFile(storeFile, 'utf8')).users)).toEqual(['web:restored']);
+    expect((await readdir(dir)).some((f) => f.startsWith('db.json.before-restore-'))).toBe(true);
+  });
+});
