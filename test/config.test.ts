@@ -2,6 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../src/config.js';
 import { ErrorCode } from '../src/core/errors.js';
 
+describe('.env.example', () => {
+  it('documents every variable src/config.ts reads, and nothing else', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const example = await readFile('.env.example', 'utf8');
+    const documented = new Set([...example.matchAll(/^#?\s*([A-Za-z][A-Za-z0-9_]*)=/gm)].map((m) => m[1]));
+    const source = await readFile('src/config.ts', 'utf8');
+    const read = new Set([...source.matchAll(/^\s+([A-Za-z][A-Za-z0-9_]*): /gm)].map((m) => m[1]).filter((n) => /^[A-Z]|^Microsoft/.test(n!)));
+    expect([...read].filter((n) => !documented.has(n))).toEqual([]);
+    expect([...documented].filter((n) => !read.has(n))).toEqual([]);
+  });
+});
+
 describe('loadConfig', () => {
   it('when nothing is set, gives a working local assistant', () => {
     const config = loadConfig({});

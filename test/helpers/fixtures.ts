@@ -8,7 +8,7 @@ import type { ChannelId, InboundMessage, OutboundReply } from '../../src/core/me
 import { parseDirectory, type DirectoryView } from '../../src/directory/directory.js';
 import { loadTranslations, type Translations } from '../../src/i18n/i18n.js';
 import type { Language } from '../../src/i18n/languages.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Log } from '../../src/log.js';
 import { openMemoryStore, type Store } from '../../src/store/store.js';
 
 export const FIXED_NOW = new Date('2026-11-24T10:00:00.000Z');
@@ -57,7 +57,7 @@ export class RecordingChannel implements Channel {
   }
 }
 
-export async function engineHarness(options: { store?: Store; directory?: DirectoryView; clock?: () => Date } = {}): Promise<EngineHarness> {
+export async function engineHarness(options: { store?: Store; directory?: DirectoryView; clock?: () => Date; log?: Log } = {}): Promise<EngineHarness> {
   const store = options.store ?? (await openMemoryStore());
   let directory = options.directory ?? (await realDirectory());
   const assistant = createAssistant({
@@ -66,7 +66,7 @@ export async function engineHarness(options: { store?: Store; directory?: Direct
     translations: await translations(),
     defaultLanguage: 'en',
     clock: options.clock ?? (() => FIXED_NOW),
-    log: silentLogger(),
+    log: options.log ?? silentLogger(),
   });
   const channel = new RecordingChannel();
   assistant.notifier.register(channel);

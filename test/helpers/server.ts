@@ -21,7 +21,7 @@ export async function startApp(
   const storeEnv: Record<string, string> = options.storeFile ? { STORE_FILE: join(await mkdtemp(join(tmpdir(), 'app-')), 'db.json') } : {};
   const config = testConfig({ HOST: '127.0.0.1', ...storeEnv, ...env });
   const store = options.storeFile ? undefined : (options.store ?? (await openMemoryStore()));
-  const app = await createApp(config, { log: silentLogger(), store, clock: options.clock, ...options.app });
+  const app = await createApp(config, { store, clock: options.clock, ...options.app, log: options.app?.log ?? silentLogger() });
   const address = await app.start();
   const base = `http://127.0.0.1:${address.port}`;
   return { app, base, directLine: `${base}/v3/directline`, stop: () => app.stop() };

@@ -6,6 +6,7 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import restify, { type Request, type Response } from 'restify';
+import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Engine } from '../../core/engine.js';
 import type { OutboundReply } from '../../core/messages.js';
@@ -19,6 +20,19 @@ import { renderForTeams } from './render.js';
 import { teamsInbound } from './toInbound.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
+
+/** The fields of an incoming activity the channel relies on; the rest is the SDK's business. */
+const IncomingActivity = z.object({
+  type: z.string().min(1).max(50),
+  id: z.string().max(200).optional(),
+  serviceUrl: z.url({ protocol: /^https?$/ }),
+  channelId: z.string().min(1).max(50),
+  from: z.object({ id: z.string().min(1).max(200), aadObjectId: z.string().max(100).optional() }).loose(),
+  conversation: z.object({ id: z.string().min(1).max(500) }).loose(),
+  recipient: z.object({ id: z.string().min(1).max(200) }).loose().optional(),
+  text: z.string().max(10_000).optional(),
+  locale: z.string().max(35).optional(),
+}).loose();
 /** The connector no longer accepts this reference: the bot was removed, or the user left. */
 const STALE_STATUSES = new Set([401, 403, 404]);
 const GREETED_TTL_MS = 10 * 365 * 86_400_000;
@@ -58,6 +72,11 @@ export class TeamsChannel implements Channel {
       TEAMS_MESSAGES_PATH,
       restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false, mapFiles: false }),
       async (req: Request, res: Response) => {
+        // Anything that is not a Bot Framework activity gets a 400 before the SDK sees it.
+        if (!req.is('json') || !IncomingActivity.safeParse(req.body).success) {
+          res.json(400, { error: { code: 'BadArgument', message: 'Expected a Bot Framework activity.' } });
+          return;
+        }
         await this.adapter.process(req as never, res as never, (context) => this.onTurn(context));
       },
     );

@@ -1,0 +1,77 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import { Danger, Offer } from '../../dialogs/concern.js';
+import { createLogger } from '../../src/log.js';
+import { text } from '../helpers/fixtures.js';
+import { openConversation, startApp, type RunningApp } from '../helpers/server.js';
+import { clickButton, dm, fakeSlackApi, postEvent, SLACK_ENV } from '../helpers/slack.js';
+import { activity, fakeConnector, postActivity } from '../helpers/teams.js';
+
+let running: RunningApp | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+  nock.cleanAll();
+});
+
+describe('privacy: logs', () => {
+  it('a full run on all three channels, logged at the most verbose level, leaves no message text in the logs', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    fakeSlackApi();
+    fakeConnector();
+    running = await startApp({ ...SLACK_ENV, TEAMS_ENABLED: 'true', LOG_LEVEL: 'trace' }, { app: { log: createLogger('trace', sink), slack: { processBeforeResponse: true } } });
+    const secret = ['Quentin Marchal', 'zebra-kite-7781', 'Rue des Tilleuls', 'dark_truth_88'];
+    // Web: a whole call-back request with the teacher's name, plus an identifying note that is refused.
+    const web = await openConversation(running.directLine);
+    for (const step of [
+      { text: "I'm worried about a pupil" },
+      { value: { choice: Danger.No } },
+      { value: { choice: 'school:oak-primary' } },
+      { value: { choice: 'views' } },
+      { value: { choice: Offer.CallMe } },
+      { value: { choice: 'today' } },
+      { value: { choice: 'chat' } },
+      { value: { choice: 'anytime' } },
+      { text: secret[0] },
+      { text: `about ${secret[3]} at ${secret[2]} 5` },
+      { text: secret[1] },
+      { value: { choice: 'send' } },
+    ]) {
+      await web.post({ type: 'message', ...step });
+    }
+    // Slack and Teams: free text nobody should ever find in a log.
+    await postEvent(running.base, dm('U-LOG', `${secret[1]} help`));
+    await clickButton(running.base, { user: 'U-LOG', channel: 'D-U-LOG', value: 'dialog:language', label: 'x' });
+    await postActivity(running.base, activity({ id: '29:log', aadObjectId: 'aad-log', name: 'T' }, { text: `${secret[0]} menu` }));
+    await running.app.engine.idle();
+    const log = lines.join('');
+    expect(lines.length).toBeGreaterThan(10);
+    for (const s of secret) expect(log).not.toContain(s);
+    process.stdout.write(`privacy: ${lines.length} log lines captured at trace level; none contains message text\n`);
+  });
+});
+
+describe('access: liaison functions on every channel', () => {
+  it('someone not in the directory is refused on web chat, Slack and Teams, and gets no data', async () => {
+    const slack = fakeSlackApi();
+    const teams = fakeConnector();
+    running = await startApp({ ...SLACK_ENV, TEAMS_ENABLED: 'true' }, { app: { slack: { processBeforeResponse: true } } });
+    running.app.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Hidden Name' }, { key: 'web:x', language: 'en' });
+    const refusal = await text('en', 'common:notAllowed');
+
+    const web = await openConversation(running.directLine);
+    await web.post({ type: 'message', value: { choice: 'dialog:callbackList' } });
+    const webText = (await web.activities()).body.activities.map((a) => a.text).join('\n');
+    expect(webText).toContain(refusal);
+
+    await clickButton(running.base, { user: 'U-STRANGER', channel: 'D-U-STRANGER', value: 'dialog:callbackList', label: 'x' });
+    expect(slack.posts().at(-1)!.args.text).toContain(refusal);
+
+    await postActivity(running.base, activity({ id: '29:s', aadObjectId: 'aad-stranger', name: 'S' }, { locale: 'en-GB', value: { choice: 'dialog:callbackList' } }));
+    expect(teams.texts()).toContain(refusal);
+
+    for (const shown of [webText, JSON.stringify(slack.calls), JSON.stringify(teams.calls)]) expect(shown).not.toContain('Hidden Name');
+  });
+});
