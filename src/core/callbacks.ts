@@ -83,12 +83,14 @@ export class CallbackService {
       request.status = 'acknowledged';
       request.acknowledgedAt = now.toISOString();
       request.acknowledgedBy = personId;
+      this.repo.changed();
     } else {
       if (request.status === 'done') return { result: 'already', firstResponse };
       request.status = 'done';
       request.doneAt = now.toISOString();
       request.acknowledgedAt ??= now.toISOString();
       request.acknowledgedBy ??= personId;
+      this.repo.changed();
     }
     return { result: 'ok', firstResponse };
   }
@@ -102,6 +104,7 @@ export class CallbackService {
     const colleague = this.directory().person(toPersonId);
     if (!colleague || colleague.id === request.assigneeId) return 'not-allowed';
     request.assigneeId = colleague.id;
+    this.repo.changed();
     return 'ok';
   }
 
@@ -118,6 +121,7 @@ export class CallbackService {
     if (!request) return;
     const result = await this.notifier.toPerson(request.assigneeId, (tr) => this.newRequestMessage(request, tr));
     request.notifications.push({ to: request.assigneeId, kind: 'new', at: this.clock().toISOString(), result });
+    this.repo.changed();
     await this.store.commit();
   }
 
@@ -133,6 +137,7 @@ export class CallbackService {
       request.requesterKey,
     );
     request.notifications.push({ to: request.requesterKey, kind: 'acknowledged', at: this.clock().toISOString(), result });
+    this.repo.changed();
     await this.store.commit();
   }
 

@@ -51,6 +51,7 @@ export class ContactService {
     const result = this.check(id, personId);
     if (result !== 'ok') return result;
     Object.assign(this.repo.get(id)!, changes, { updatedAt: this.clock().toISOString() });
+    this.repo.changed();
     return 'ok';
   }
 

@@ -58,6 +58,12 @@ export interface TurnOutcome {
   committed: boolean;
 }
 
+/** What a channel needs from the engine: run a turn, and wait until none is running. */
+export interface TurnHandler {
+  handle(inbound: InboundMessage, hooks?: TurnHooks): Promise<TurnOutcome>;
+  idle(): Promise<void>;
+}
+
 type Command = 'emergency' | 'help' | 'menu' | 'cancel' | 'language';
 const COMMANDS: readonly Command[] = ['emergency', 'help', 'menu', 'cancel', 'language'];
 /** Guards against a dialog that loops through steps without ever asking. */
@@ -67,7 +73,7 @@ const MAX_STEPS_PER_TURN = 50;
  * The channel-neutral engine: load user and dialog state, handle global interrupts, run the current
  * step or route to a dialog, save once, return replies. Channels call `handle` and render the result.
  */
-export class Engine {
+export class Engine implements TurnHandler {
   private readonly dialogs: Map<string, Dialog>;
   private readonly allTranslators: Translator[];
   /** Turns of one conversation run one after another, so two quick clicks never interleave. */

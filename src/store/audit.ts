@@ -7,6 +7,7 @@ export class AuditRepository {
 
   add(entry: AuditEntry): void {
     this.store.data.audit.push(entry);
+    this.store.changed('audit');
   }
 
   all(): readonly AuditEntry[] {
@@ -17,6 +18,7 @@ export class AuditRepository {
     const limit = cutoff.toISOString();
     const before = this.store.data.audit.length;
     this.store.data.audit = this.store.data.audit.filter((e) => e.at >= limit);
+    if (this.store.data.audit.length < before) this.store.changed('audit');
     return before - this.store.data.audit.length;
   }
 }

@@ -7,6 +7,12 @@ export class CallbacksRepository {
 
   add(request: CallbackRequest): void {
     this.store.data.callbacks.push(request);
+    this.changed();
+  }
+
+  /** Services that change a request in place call this so it is written. */
+  changed(): void {
+    this.store.changed('callbacks');
   }
 
   get(id: string): CallbackRequest | undefined {
@@ -25,6 +31,7 @@ export class CallbacksRepository {
   deleteByRequester(requesterKey: string): number {
     const before = this.store.data.callbacks.length;
     this.store.data.callbacks = this.store.data.callbacks.filter((c) => c.requesterKey !== requesterKey);
+    this.changed();
     return before - this.store.data.callbacks.length;
   }
 
@@ -33,6 +40,7 @@ export class CallbacksRepository {
     const limit = cutoff.toISOString();
     const before = this.store.data.callbacks.length;
     this.store.data.callbacks = this.store.data.callbacks.filter((c) => !(c.status === 'done' && (c.doneAt ?? c.createdAt) < limit));
+    this.changed();
     return before - this.store.data.callbacks.length;
   }
 }

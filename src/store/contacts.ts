@@ -7,6 +7,12 @@ export class ContactsRepository {
 
   add(contact: ContactLog): void {
     this.store.data.contacts.push(contact);
+    this.changed();
+  }
+
+  /** Services that change an entry in place call this so it is written. */
+  changed(): void {
+    this.store.changed('contacts');
   }
 
   get(id: string): ContactLog | undefined {
@@ -24,6 +30,7 @@ export class ContactsRepository {
   delete(id: string): boolean {
     const before = this.store.data.contacts.length;
     this.store.data.contacts = this.store.data.contacts.filter((c) => c.id !== id);
+    this.changed();
     return this.store.data.contacts.length < before;
   }
 

@@ -11,6 +11,7 @@ export class NudgeLogRepository {
 
   set(key: string, record: NudgeRecord): void {
     this.store.data.nudges[key] = record;
+    this.store.changed('nudges');
   }
 
   all(): [string, NudgeRecord][] {

@@ -7,6 +7,7 @@ export class ProtocolRecordsRepository {
 
   addEvaluation(evaluation: ProtocolEvaluation): void {
     this.store.data.protocolEvaluations.push(evaluation);
+    this.store.changed('protocol');
   }
 
   evaluations(): readonly ProtocolEvaluation[] {
@@ -15,6 +16,7 @@ export class ProtocolRecordsRepository {
 
   addMeeting(meeting: PlannedMeeting): void {
     this.store.data.platformMeetings.push(meeting);
+    this.store.changed('protocol');
   }
 
   meetings(): readonly PlannedMeeting[] {

@@ -7,6 +7,7 @@ export class TrainingRepository {
 
   add(response: TrainingResponse): void {
     this.store.data.trainingResponses.push(response);
+    this.store.changed('training');
   }
 
   all(): readonly TrainingResponse[] {
@@ -14,7 +15,11 @@ export class TrainingRepository {
   }
 
   saltFor(year: string, create: () => string): string {
-    const entry = (this.store.data.trainingSubmitters[year] ??= { salt: create(), hashes: [] });
+    let entry = this.store.data.trainingSubmitters[year];
+    if (!entry) {
+      entry = this.store.data.trainingSubmitters[year] = { salt: create(), hashes: [] };
+      this.store.changed('training');
+    }
     return entry.salt;
   }
 
@@ -24,9 +29,14 @@ export class TrainingRepository {
 
   addHash(year: string, hash: string): void {
     this.store.data.trainingSubmitters[year]?.hashes.push(hash);
+    this.store.changed('training');
   }
 
   dropHashesExcept(year: string): void {
-    for (const key of Object.keys(this.store.data.trainingSubmitters)) if (key !== year) delete this.store.data.trainingSubmitters[key];
+    for (const key of Object.keys(this.store.data.trainingSubmitters)) {
+      if (key === year) continue;
+      delete this.store.data.trainingSubmitters[key];
+      this.store.changed('training');
+    }
   }
 }

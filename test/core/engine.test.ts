@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { Low, Memory } from 'lowdb';
 import { EmergencyChoice } from '../../dialogs/emergency.js';
 import { Payload } from '../../src/core/engine.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
-import { emptyDb, type Db } from '../../src/store/schema.js';
+import { emptyDb } from '../../src/store/schema.js';
 import { openMemoryStore, Store } from '../../src/store/store.js';
 import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
 
@@ -52,12 +51,7 @@ describe('engine', () => {
   });
 
   it('when the store fails, an emergency still gets the emergency answer and other turns a safe error', async () => {
-    const broken = new Low<Db>(new Memory<Db>(), emptyDb());
-    broken.data = emptyDb();
-    const store = new Store(broken, 'broken');
-    store.commit = async () => {
-      throw new Error('disk full');
-    };
+    const store = new Store(emptyDb(), { read: async () => null, write: async () => Promise.reject(new Error('disk full')) }, 'broken');
     const { engine, directory } = await engineHarness({ store });
     const number = directory.data.emergency.number;
     const user = new TestUser(engine);

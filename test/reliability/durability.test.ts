@@ -1,8 +1,8 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { Db } from '../../src/store/schema.js';
+import { readStoreSnapshot } from '../../src/store/store.js';
 import { text } from '../helpers/fixtures.js';
 import { killed, spawnServer } from '../helpers/process.js';
 import { openConversation } from '../helpers/server.js';
@@ -62,7 +62,7 @@ describe('durability under SIGKILL', () => {
     // A last start proves the store is valid (a corrupt or invalid file would stop it), then read it.
     const last = await spawnServer({ STORE_FILE: storeFile });
     await killed(last.child, 'SIGTERM');
-    const db = Db.parse(JSON.parse(await readFile(storeFile, 'utf8')));
+    const db = (await readStoreSnapshot(storeFile)).data;
     const stored = new Set(db.callbacks.map((c) => c.requesterName));
     const missing = [...confirmed].filter((name) => !stored.has(name));
     process.stdout.write(`durability: ${ROUNDS} SIGKILLs, ${started} conversations started, ${confirmed.size} confirmed, ${confirmed.size - missing.length} of them stored, ${db.callbacks.length} requests in the store\n`);

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import restify, { type Request, type Response } from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../../config.js';
-import type { Engine } from '../../core/engine.js';
+import type { TurnHandler } from '../../core/engine.js';
 import { KeyedQueue } from '../../core/keyedQueue.js';
 import type { OutboundReply } from '../../core/messages.js';
 import type { HttpServer } from '../../http/server.js';
@@ -27,7 +27,7 @@ export interface WebChannelDeps {
   config: Config['web'];
   publicUrl: string | undefined;
   http: HttpServer;
-  engine: Engine;
+  engine: TurnHandler;
   store: Store;
   conversations: WebConversationsRepository;
   users: UsersRepository;

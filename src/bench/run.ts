@@ -1,0 +1,303 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cpus, freemem, totalmem, tmpdir, type as osType, release } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { localDate } from '../core/dates.js';
+import { parseDirectory } from '../directory/directory.js';
+import { planNudges } from '../nudges/planners.js';
+import { emptyDb, type ContactLog, type Db } from '../store/schema.js';
+import { openFileStore } from '../store/store.js';
+
+/**
+ * `npm run bench`: the assistant against its limits and its peers, in one run on this machine.
+ * Prints a table and writes docs/benchmarks.md with the figures and one PASS/FAIL line per target.
+ */
+const DURATION = Number(process.argv[2] ?? 10); // seconds per load run
+const CONNECTIONS = 50;
+const TICKS_PER_SECOND = 100; // Linux USER_HZ
+
+interface Server {
+  child: ChildProcess;
+  base: string;
+}
+
+function start(script: string, env: Record<string, string>): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--no-deprecation', script], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/http:\/\/[\d.]+:(\d+)/);
+      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+async function stop(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.child.once('exit', () => resolve());
+    server.child.kill('SIGTERM');
+  });
+}
+
+/** CPU ticks (user + system) and resident memory of a process, from /proc. */
+async function usage(pid: number): Promise<{ ticks: number; rssMb: number }> {
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { ticks: Number(stat[11]) + Number(stat[12]), rssMb: rssKb / 1024 };
+}
+
+async function post(url: string, body: unknown, token?: string): Promise<Record<string, string>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as Record<string, string>;
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  cpuPercent: number;
+  rssMb: number;
+}
+
+/** Drives `CONNECTIONS` concurrent conversations (or plain echo requests) for `seconds`. */
+async function load(server: Server, seconds: number, kind: 'dialog' | 'echo' | 'peer'): Promise<LoadResult> {
+  const conversations: { id: string; token: string }[] = [];
+  if (kind !== 'echo') {
+    for (let i = 0; i < CONNECTIONS; i++) {
+      const { token } = await post(`${server.base}/v3/directline/tokens/generate`, {});
+      const conv = await post(`${server.base}/v3/directline/conversations`, { locale: 'en' }, token);
+      conversations.push({ id: conv.conversationId!, token: conv.token! });
+    }
+  }
+  // Our dialog, step by step: the worried-teacher answer and back to the menu, over and over.
+  const cycle = ["I'm worried about a pupil", '2', '1', '1', '2'];
+  let next = 0;
+  const before = await usage(server.child.pid!);
+  const started = Date.now();
+  const result = await autocannon({
+    url: server.base,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
+          if (kind === 'echo') return { ...req, path: '/echo', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'hello' }) };
+          context.conv ??= conversations[next++ % conversations.length];
+          const conv = context.conv as { id: string; token: string };
+          const step = ((context.step as number | undefined) ?? 0) % cycle.length;
+          context.step = step + 1;
+          return {
+            ...req,
+            path: `/v3/directline/conversations/${conv.id}/activities`,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${conv.token}` },
+            body: JSON.stringify({ type: 'message', from: { id: 'u' }, text: kind === 'peer' ? 'hello' : cycle[step] }),
+          };
+        },
+      },
+    ] as never,
+  });
+  const after = await usage(server.child.pid!);
+  const elapsed = (Date.now() - started) / 1000;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    cpuPercent: ((after.ticks - before.ticks) / TICKS_PER_SECOND / elapsed) * 100,
+    rssMb: after.rssMb,
+  };
+}
+
+/** A store seeded with `n` contact-log records (cold data), to see whether turns slow down as it grows. */
+async function seededStore(dir: string, n: number): Promise<string> {
+  const db: Db = emptyDb();
+  const schools = ['oak-primary', 'harbour-secondary', 'willow-primary', 'st-lucas-technical', 'canal-secondary', 'meadow-primary'];
+  for (let i = 0; i < n; i++) {
+    const contact: ContactLog = {
+      id: `seed-${i}`,
+      authorId: i % 2 ? 'liaison-north' : 'liaison-south',
+      schoolId: schools[i % schools.length]!,
+      kind: 'visit',
+      date: `2025-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
+      tags: ['training'],
+      createdAt: '2025-06-01T10:00:00.000Z',
+    };
+    db.contacts.push(contact);
+  }
+  const file = join(dir, `db-${n}.json`);
+  await writeFile(file, JSON.stringify(db));
+  return file;
+}
+
+/** Median time of a store write with `n` records. */
+async function writeLatency(file: string): Promise<number> {
+  const store = await openFileStore(file);
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    store.data.users[`bench-${i}`] = { key: `bench-${i}`, channel: 'web', createdAt: new Date().toISOString(), lastSeenAt: new Date().toISOString() };
+    const t0 = performance.now();
+    await store.commit();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/** Time to plan every nudge for 10 000 schools and 1 000 liaison officers. */
+async function nudgePlanning(): Promise<number> {
+  const base = JSON.parse(await readFile('data/directory.json', 'utf8'));
+  const person = base.people[0];
+  base.people = Array.from({ length: 1000 }, (_, i) => ({ ...person, id: `officer-${i}`, slackUserId: `U${i}`, teamsUserId: undefined, backupId: undefined, role: 'liaison' }));
+  base.people.push({ ...person, id: 'prevention-coordinator', role: 'coordinator', backupId: undefined });
+  base.protocol.coordinatorId = 'prevention-coordinator';
+  base.schools = Array.from({ length: 10_000 }, (_, i) => ({ ...base.schools[0], id: `school-${i}`, name: `School ${i}`, liaisonId: `officer-${i % 1000}` }));
+  const directory = parseDirectory(JSON.stringify(base), 'bench');
+  const data = emptyDb();
+  const today = localDate(new Date(), directory.data.timeZone);
+  for (let i = 0; i < 10_000; i += 2) data.contacts.push({ id: `c${i}`, authorId: `officer-${i % 1000}`, schoolId: `school-${i}`, kind: 'visit', date: today, tags: [], createdAt: new Date().toISOString() });
+  for (let i = 0; i < 200; i++) data.callbacks.push({ id: `cb${i}`, status: 'open', schoolId: `school-${i}`, assigneeId: `officer-${i}`, urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'x', requesterKey: 'web:x', requesterLanguage: 'en', createdAt: '2026-01-05T10:00:00.000Z', notifications: [] });
+  const times: number[] = [];
+  let count = 0;
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    count = planNudges(directory, data, new Date()).length;
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  process.stdout.write(`  (planned ${count} nudges)\n`);
+  return times[3]!;
+}
+
+async function startup(dir: string): Promise<{ ms: number; idleRssMb: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--no-deprecation', 'dist/src/main.js'], {
+    env: { PORT: '0', LOG_LEVEL: 'silent', STORE_FILE: join(dir, 'startup.json'), BACKUP_INTERVAL_HOURS: '0', NUDGES_ENABLED: 'false' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const base = await new Promise<string>((resolve) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/http:\/\/[^:]+:(\d+)/);
+      if (m) resolve(`http://127.0.0.1:${m[1]}`);
+    });
+  });
+  for (;;) {
+    const ok = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const ms = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 2000));
+  const { rssMb } = await usage(child.pid!);
+  await stop({ child, base });
+  return { ms, idleRssMb: rssMb };
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+  const commonEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BACKUP_INTERVAL_HOURS: '0', NUDGES_ENABLED: 'false', WEB_RATE_LIMIT_PER_MINUTE: '100000', WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: '100000' };
+  process.stdout.write(`Benchmark: ${CONNECTIONS} concurrent connections, ${DURATION} s per load run\n`);
+
+  process.stdout.write('1. web chat turn (the assistant, file store, durable writes)…\n');
+  const ours = await start('dist/src/main.js', { ...commonEnv, STORE_FILE: join(dir, 'ours.json') });
+  const turn = await load(ours, DURATION, 'dialog');
+  await stop(ours);
+
+  process.stdout.write('2. limit (bare restify JSON echo)…\n');
+  const echo = await start('dist/src/bench/echoServer.js', {});
+  const limit = await load(echo, DURATION, 'echo');
+  await stop(echo);
+
+  process.stdout.write('3. peer (botbuilder echo bot behind the same Direct Line endpoint, in-memory state)…\n');
+  const peerServer = await start('dist/src/bench/peerServer.js', {});
+  const peer = await load(peerServer, DURATION, 'peer');
+  await stop(peerServer);
+
+  process.stdout.write('4. store growth…\n');
+  const growth: { records: number; rps: number; p99: number; writeMs: number }[] = [];
+  for (const records of [1_000, 10_000, 100_000]) {
+    const file = await seededStore(dir, records);
+    const writeMs = await writeLatency(await seededStore(dir, records + 1));
+    const server = await start('dist/src/main.js', { ...commonEnv, STORE_FILE: file });
+    const r = await load(server, Math.max(3, Math.round(DURATION / 2)), 'dialog');
+    await stop(server);
+    growth.push({ records, rps: r.rps, p99: r.p99, writeMs });
+  }
+
+  process.stdout.write('5. nudge planning…\n');
+  const planningMs = await nudgePlanning();
+
+  process.stdout.write('6. start-up…\n');
+  const boot = await startup(dir);
+
+  const ratioLimit = turn.rps / limit.rps;
+  const ratioPeer = turn.rps / peer.rps;
+  const growthRatio = growth[2]!.rps / growth[0]!.rps;
+  const targets: [string, boolean, string][] = [
+    ['(1)/(2) turn throughput vs bare echo ≥ 0.5', ratioLimit >= 0.5, fmt(ratioLimit, 2)],
+    ['(1)/(3) turn throughput vs botbuilder echo ≥ 1.0', ratioPeer >= 1.0, fmt(ratioPeer, 2)],
+    ['p99 ≤ 50 ms at 50 concurrent', turn.p99 <= 50, `${turn.p99} ms`],
+    ['throughput at 100 k records ≥ 0.8 × at 1 k', growthRatio >= 0.8, fmt(growthRatio, 2)],
+    ['nudge planning ≤ 200 ms', planningMs <= 200, `${fmt(planningMs)} ms`],
+    ['start-up ≤ 2 s', boot.ms <= 2000, `${fmt(boot.ms, 0)} ms`],
+    ['idle RSS ≤ 150 MB', boot.idleRssMb <= 150, `${fmt(boot.idleRssMb)} MB`],
+  ];
+
+  const rows = [
+    '| system | turns/s | p50 ms | p99 ms | errors | CPU % | RSS MB |',
+    '|---|---|---|---|---|---|---|',
+    `| (1) assistant: dialog turn, durable write | ${fmt(turn.rps, 0)} | ${turn.p50} | ${turn.p99} | ${turn.errors} | ${fmt(turn.cpuPercent, 0)} | ${fmt(turn.rssMb)} |`,
+    `| (2) limit: bare restify JSON echo | ${fmt(limit.rps, 0)} | ${limit.p50} | ${limit.p99} | ${limit.errors} | ${fmt(limit.cpuPercent, 0)} | ${fmt(limit.rssMb)} |`,
+    `| (3) peer: botbuilder echo, same endpoint, memory | ${fmt(peer.rps, 0)} | ${peer.p50} | ${peer.p99} | ${peer.errors} | ${fmt(peer.cpuPercent, 0)} | ${fmt(peer.rssMb)} |`,
+  ];
+  const growthRows = ['| records in store | turns/s | p99 ms | store write (median) ms |', '|---|---|---|---|', ...growth.map((g) => `| ${g.records.toLocaleString('en')} | ${fmt(g.rps, 0)} | ${g.p99} | ${fmt(g.writeMs)} |`)];
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB (${fmt(freemem() / 2 ** 30, 0)} GiB free), ${osType()} ${release()}`;
+  const report = [
+    '# Benchmarks',
+    '',
+    `Run with \`npm run bench\` on ${new Date().toISOString()}; Node ${process.version}; ${machine}.`,
+    `Load: autocannon, ${CONNECTIONS} concurrent connections, ${DURATION} s per run (store growth: ${Math.max(3, Math.round(DURATION / 2))} s), every system in its own process on 127.0.0.1.`,
+    'The machine is shared: compare the ratios within one run rather than absolute figures across runs.',
+    '',
+    '## Turns',
+    '',
+    ...rows,
+    '',
+    `Ratios: (1)/(2) = ${fmt(ratioLimit, 2)}, (1)/(3) = ${fmt(ratioPeer, 2)}.`,
+    '',
+    '## Store growth',
+    '',
+    ...growthRows,
+    '',
+    '## Nudge planning and start-up',
+    '',
+    `- Planning all nudges for 10 000 schools and 1 000 liaison officers: ${fmt(planningMs)} ms (median of 7).`,
+    `- Start-up to \`/healthz\` 200: ${fmt(boot.ms, 0)} ms; idle RSS after 2 s: ${fmt(boot.idleRssMb)} MB.`,
+    '',
+    '## Targets',
+    '',
+    ...targets.map(([name, pass, figure]) => `- ${pass ? 'PASS' : 'FAIL'}: ${name}: ${figure}`),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${report}\n`);
+  await writeFile('docs/benchmarks.md', report);
+  process.stdout.write('Written to docs/benchmarks.md\n');
+}
+
+await main();
