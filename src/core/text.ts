@@ -2,7 +2,18 @@
  * Text normalisation for matching what users type against labels and keywords in any language:
  * case-, accent- and punctuation-insensitive ("Français!" matches "francais").
  */
+const normalized = new Map<string, string>();
+
 export function normalize(text: string): string {
+  // Catalogue phrases are normalised again and again; remember them (user input passes through once).
+  const known = normalized.get(text);
+  if (known !== undefined) return known;
+  const result = normalizeUncached(text);
+  if (normalized.size < 10_000) normalized.set(text, result);
+  return result;
+}
+
+function normalizeUncached(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

@@ -61,12 +61,29 @@ export async function loadTranslations(localesDir: string): Promise<Translations
   const translators = new Map<Language, Translator>();
   for (const lang of SUPPORTED_LANGUAGES) {
     const fixed = instance.getFixedT(lang);
+    // The catalogues never change while running: texts without parameters and keyword lists are
+    // looked up once (every turn matches commands and labels in all four languages).
+    const plain = new Map<string, string>();
+    const lists = new Map<string, string[]>();
     translators.set(lang, {
       lang,
-      t: (key, params) => fixed(key, params ?? {}) as string,
+      t: (key, params) => {
+        if (params && Object.keys(params).length > 0) return fixed(key, params) as string;
+        let text = plain.get(key);
+        if (text === undefined) {
+          text = fixed(key) as string;
+          plain.set(key, text);
+        }
+        return text;
+      },
       list: (key) => {
-        const value = fixed(key, { returnObjects: true }) as unknown;
-        return Array.isArray(value) ? value.map(String) : [];
+        let list = lists.get(key);
+        if (!list) {
+          const value = fixed(key, { returnObjects: true }) as unknown;
+          list = Array.isArray(value) ? value.map(String) : [];
+          lists.set(key, list);
+        }
+        return list;
       },
     });
   }

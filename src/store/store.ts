@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
@@ -12,6 +12,7 @@ import { Db, emptyDb, STORE_VERSION } from './schema.js';
  */
 export const SEGMENTS = {
   core: ['version', 'users', 'dialogs', 'processedEvents', 'snoozes'],
+  /** Written one file per conversation (only the conversations a batch changed), see below. */
   web: ['webConversations'],
   callbacks: ['callbacks'],
   contacts: ['contacts'],
@@ -21,13 +22,14 @@ export const SEGMENTS = {
   audit: ['audit'],
 } as const satisfies Record<string, readonly (keyof Db)[]>;
 export type Segment = keyof typeof SEGMENTS;
-const HOT: readonly Segment[] = ['core', 'web'];
+const HOT: readonly Segment[] = ['core'];
 const ALL = Object.keys(SEGMENTS) as Segment[];
 
 /** Where a store's bytes go: a whole-document adapter (tests, backups), or segment files. */
 export interface Persistence {
   read(): Promise<unknown | null>;
-  write(data: Db, segments: ReadonlySet<Segment>): Promise<void>;
+  /** `conversations`: the web conversations changed (or deleted) since the last write. */
+  write(data: Db, segments: ReadonlySet<Segment>, conversations: ReadonlySet<string>): Promise<void>;
 }
 
 export class Store {
@@ -36,6 +38,7 @@ export class Store {
   /** The next write, shared by every commit that arrives while one is in progress. */
   private next: Promise<void> | undefined;
   private readonly dirty = new Set<Segment>();
+  private readonly dirtyConversations = new Set<string>();
 
   constructor(
     readonly data: Db,
@@ -46,6 +49,11 @@ export class Store {
   /** Repositories call this when they change a cold collection. */
   changed(...segments: Segment[]): void {
     for (const s of segments) this.dirty.add(s);
+  }
+
+  /** The web conversations repository calls this for each conversation it changes or deletes. */
+  conversationChanged(id: string): void {
+    this.dirtyConversations.add(id);
   }
 
   /**
@@ -62,9 +70,13 @@ export class Store {
         // From here on, new commits must wait for a later write: this one may have serialised already.
         this.next = undefined;
         const segments = new Set<Segment>([...HOT, ...this.dirty]);
+        const conversations = new Set(this.dirtyConversations);
         this.dirty.clear();
-        const writing = this.persistence.write(this.data, segments).catch((err: unknown) => {
-          for (const s of segments) this.dirty.add(s); // not on disk: the next commit writes them again
+        this.dirtyConversations.clear();
+        const writing = this.persistence.write(this.data, segments, conversations).catch((err: unknown) => {
+          // Not on disk: the next commit writes them again.
+          for (const s of segments) this.dirty.add(s);
+          for (const c of conversations) this.dirtyConversations.add(c);
           throw err;
         });
         this.writing = writing;
@@ -79,6 +91,7 @@ export class Store {
   /** Writes every segment (after a restore or a migration). */
   commitAll(): Promise<void> {
     this.changed(...ALL);
+    for (const id of Object.keys(this.data.webConversations)) this.dirtyConversations.add(id);
     return this.commit();
   }
 }
@@ -127,6 +140,15 @@ export function segmentFile(file: string, segment: Segment): string {
   return join(dirname(file), `${basename(file, ext)}.${segment}${ext}`);
 }
 
+/** Web conversations live one file each in data/db.web/, so a turn rewrites only its own transcript. */
+export function conversationsDir(file: string): string {
+  const ext = extname(file) || '.json';
+  return join(dirname(file), `${basename(file, ext)}.web`);
+}
+
+/** Conversation ids are base64url (see the web channel), safe as file names; anything else is encoded. */
+const conversationFile = (dir: string, id: string) => join(dir, `${/^[A-Za-z0-9_-]+$/.test(id) ? id : encodeURIComponent(id)}.json`);
+
 async function readJson(file: string): Promise<Record<string, unknown> | null> {
   let text: string;
   try {
@@ -149,27 +171,60 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   await rename(tmp, file);
 }
 
-function filePersistence(file: string, options: { readOnly?: boolean } = {}): Persistence {
+function filePersistence(file: string, options: { readOnly?: boolean } = {}): Persistence & { singleFile: boolean } {
   return {
+    /** Set by read() when the core file still holds every collection (it must be split before a write). */
+    singleFile: false,
     async read() {
       const core = await readJson(file);
       if (core === null) return null;
+      const coreKeys: readonly string[] = SEGMENTS.core;
+      this.singleFile = Object.entries(core).some(([key, value]) => !coreKeys.includes(key) && !(key === 'webConversations' && Object.keys(value as object).length === 0));
       // A single-file store (older layout, or a restored backup) holds every collection in the core
       // file; segment files, when present, hold the newer data.
       const merged: Record<string, unknown> = { ...core };
-      for (const segment of ALL.filter((s) => s !== 'core')) {
+      for (const segment of ALL.filter((s) => s !== 'core' && s !== 'web')) {
         const part = await readJson(segmentFile(file, segment));
         if (part) Object.assign(merged, part);
       }
+      const dir = conversationsDir(file);
+      let names: string[] = [];
+      try {
+        names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+      if (names.length > 0) {
+        const conversations: Record<string, unknown> = { ...((merged.webConversations as Record<string, unknown> | undefined) ?? {}) };
+        for (const name of names) {
+          const conversation = await readJson(join(dir, name));
+          if (conversation && typeof conversation.id === 'string') conversations[conversation.id] = conversation;
+        }
+        merged.webConversations = conversations;
+      }
       return merged;
     },
-    async write(data, segments) {
+    async write(data, segments, conversations) {
       if (options.readOnly) throw new Error(`${file} was opened read-only`);
-      // Cold segments first, the core (dialog state) last: a crash in between never advances a
-      // dialog past data that was not written.
-      const order = [...segments].sort((a, b) => Number(a === 'core') - Number(b === 'core'));
+      // Cold segments and transcripts first, the core (dialog state) last: a crash in between never
+      // advances a dialog past data that was not written.
+      if (conversations.size > 0) {
+        const dir = conversationsDir(file);
+        await mkdir(dir, { recursive: true });
+        await Promise.all(
+          [...conversations].map(async (id) => {
+            const conversation = data.webConversations[id];
+            const target = conversationFile(dir, id);
+            if (conversation) await writeAtomic(target, JSON.stringify(conversation));
+            else await rm(target, { force: true });
+          }),
+        );
+      }
+      const order = [...segments].filter((s) => s !== 'web').sort((a, b) => Number(a === 'core') - Number(b === 'core'));
       for (const segment of order) {
         const part = Object.fromEntries(SEGMENTS[segment].map((key) => [key, data[key]]));
+        // The core file of an older single-file store also held the transcripts: say they moved.
+        if (segment === 'core') part.webConversations = {};
         await writeAtomic(segmentFile(file, segment), JSON.stringify(part));
       }
     },
@@ -179,7 +234,11 @@ function filePersistence(file: string, options: { readOnly?: boolean } = {}): Pe
 /** The production store: segment files beside STORE_FILE (created with their folder on first start). */
 export async function openFileStore(file: string): Promise<Store> {
   await mkdir(dirname(file), { recursive: true });
-  return open(filePersistence(file), file);
+  const persistence = filePersistence(file);
+  const store = await open(persistence, file);
+  // A single-file store is split into segments at once: a later core-only write must not drop the rest.
+  if (persistence.singleFile) await store.commitAll();
+  return store;
 }
 
 /**
@@ -193,10 +252,10 @@ export async function readStoreSnapshot(file: string): Promise<Store> {
 }
 
 /** Writes a whole document as the segment files of `file` (a restore), each atomically. */
-export async function writeStoreFiles(file: string, data: Db): Promise<string[]> {
+export async function writeStoreFiles(file: string, data: Db): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await filePersistence(file).write(data, new Set(ALL));
-  return ALL.map((segment) => segmentFile(file, segment));
+  await rm(conversationsDir(file), { recursive: true, force: true });
+  await filePersistence(file).write(data, new Set(ALL), new Set(Object.keys(data.webConversations)));
 }
 
 /** An in-memory store for tests, optionally seeded. */

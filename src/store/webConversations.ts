@@ -14,12 +14,19 @@ export class WebConversationsRepository {
 
   create(conversation: WebConversation): void {
     this.store.data.webConversations[conversation.id] = conversation;
+    this.store.conversationChanged(conversation.id);
+  }
+
+  /** The web channel changes tokens and activity times in place; it calls this so they are written. */
+  touched(id: string): void {
+    this.store.conversationChanged(id);
   }
 
   /** Appends activities and returns the watermark after them. */
   append(id: string, activities: StoredActivity[]): number {
     const conv = this.store.data.webConversations[id];
     if (!conv) throw new Error(`unknown web conversation ${id}`);
+    this.store.conversationChanged(id);
     conv.activities.push(...activities);
     const excess = conv.activities.length - MAX_ACTIVITIES_PER_CONVERSATION;
     if (excess > 0) {
@@ -32,6 +39,7 @@ export class WebConversationsRepository {
   delete(id: string): boolean {
     const existed = id in this.store.data.webConversations;
     delete this.store.data.webConversations[id];
+    this.store.conversationChanged(id);
     return existed;
   }
 
@@ -55,5 +63,6 @@ export class WebConversationsRepository {
     if (!conv) return;
     conv.firstWatermark += conv.activities.length;
     conv.activities = [];
+    this.store.conversationChanged(id);
   }
 }

@@ -51,6 +51,6 @@ describe('backups', () => {
     expect(stdout).toContain('Restored');
     expect(Object.keys(JSON.parse(await readFile(storeFile, 'utf8')).users)).toEqual(['web:restored']);
     expect((await readdir(dir)).some((f) => f.startsWith('db.json.before-restore-'))).toBe(true);
-    expect((await readdir(dir)).filter((f) => /^db\.[a-z]+\.json$/.test(f)).length).toBe(7); // the segment files
+    expect((await readdir(dir)).filter((f) => /^db\.[a-z]+\.json$/.test(f)).length).toBe(6); // the cold segment files
   });
 });

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { openFileStore, openMemoryStore, openStore } from '../../src/store/store.js';
 import { UsersRepository } from '../../src/store/users.js';
+import { WebConversationsRepository } from '../../src/store/webConversations.js';
 
 async function tempFile(): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), 'store-')), 'nested', 'db.json');
@@ -76,6 +77,50 @@ describe('store', () => {
     await Promise.all([first, ...later]);
     expect(writes).toBe(3); // one for the first commit, one shared by the five that came meanwhile
     expect(Object.keys(JSON.parse(written.at(-1)!).users).sort()).toEqual(['a', 'u1', 'u2', 'u3', 'u4', 'u5']);
+  });
+
+  it('writes segments: the core every commit, a cold collection only when changed, one file per web conversation', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    const dir = join(file, '..');
+    const { readdir, stat } = await import('node:fs/promises');
+    expect((await readdir(dir)).sort()).toEqual(['db.audit.json', 'db.callbacks.json', 'db.contacts.json', 'db.json', 'db.nudges.json', 'db.protocol.json', 'db.training.json']);
+    const contactsBefore = (await stat(join(dir, 'db.contacts.json'))).mtimeMs;
+    const web = new WebConversationsRepository(store);
+    web.create({ id: 'conv1', userId: 'v1', tokens: [], createdAt: '2026-11-24T10:00:00.000Z', lastActiveAt: '2026-11-24T10:00:00.000Z', firstWatermark: 0, activities: [], started: true });
+    new UsersRepository(store).touch('web:v1', 'web', new Date());
+    await new Promise((r) => setTimeout(r, 20));
+    await store.commit();
+    expect((await stat(join(dir, 'db.contacts.json'))).mtimeMs).toBe(contactsBefore); // untouched cold segment
+    expect(await readdir(join(dir, 'db.web'))).toEqual(['conv1.json']);
+    const reopened = await openFileStore(file);
+    expect(reopened.data.webConversations.conv1?.userId).toBe('v1');
+    expect(reopened.data.users['web:v1']).toBeDefined();
+    new WebConversationsRepository(reopened).delete('conv1');
+    await reopened.commit();
+    expect(await readdir(join(dir, 'db.web'))).toEqual([]);
+  });
+
+  it('a corrupt segment file stops the start, naming that file, and is left untouched', async () => {
+    const file = await tempFile();
+    await openFileStore(file);
+    const segment = join(file, '..', 'db.contacts.json');
+    await writeFile(segment, '{"contacts": [');
+    await expect(openFileStore(file)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining(segment) });
+    expect(await readFile(segment, 'utf8')).toBe('{"contacts": [');
+  });
+
+  it('reads a single-file store (the older layout, or a restored backup) and splits it into segments at once', async () => {
+    const file = await tempFile();
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(file, JSON.stringify({ ...emptyDb(), contacts: [{ id: 'c', authorId: 'a', schoolId: 's', kind: 'visit', date: '2026-11-01', tags: [], createdAt: '2026-11-01T10:00:00.000Z' }] }));
+    const store = await openFileStore(file);
+    expect(store.data.contacts).toHaveLength(1);
+    await store.commit(); // an ordinary (core-only) write must not lose the contacts
+    const reopened = await openFileStore(file);
+    expect(reopened.data.contacts).toHaveLength(1);
+    expect(JSON.parse(await readFile(file, 'utf8')).contacts).toBeUndefined(); // now in db.contacts.json
   });
 
   it('memory store starts empty and validates its seed', async () => {

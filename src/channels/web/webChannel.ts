@@ -152,7 +152,10 @@ export class WebChannel implements Channel {
     if (given && !(secret && sameSecret(given, secret)) && conversationIdOf(given)) {
       conversation = this.authenticate(given);
       token = given;
-      if (locale && !conversation.started) conversation.locale = locale;
+      if (locale && !conversation.started) {
+        conversation.locale = locale;
+        this.deps.conversations.touched(conversation.id);
+      }
     } else {
       this.requireSecretIfConfigured(req);
       ({ conversation, token } = this.createConversation(locale));
@@ -269,6 +272,7 @@ export class WebChannel implements Channel {
     // Keep unexpired tokens: a refresh must not break a tab that still holds the previous one.
     conversation.tokens = conversation.tokens.filter((t) => t.expiresAt > now.toISOString()).slice(-4);
     conversation.tokens.push({ hash: hashToken(token), expiresAt });
+    this.deps.conversations.touched(conversation.id);
     return token;
   }
 
@@ -300,6 +304,7 @@ export class WebChannel implements Channel {
   private async runStartTurn(conversation: WebConversation): Promise<void> {
     await this.queue.run(conversation.id, async () => {
       conversation.started = true;
+      this.deps.conversations.touched(conversation.id);
       const inbound = {
         ...webToInbound({ type: 'message', locale: conversation.locale }, conversation.id, conversation.userId),
         kind: 'start' as const,
