@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
@@ -25,11 +25,21 @@ export type Segment = keyof typeof SEGMENTS;
 const HOT: readonly Segment[] = ['core'];
 const ALL = Object.keys(SEGMENTS) as Segment[];
 
+/**
+ * What changed in a web conversation since the last write: `appendFrom` is the watermark of the first
+ * new activity (only those are appended); `rewrite` means the transcript itself changed (trimmed,
+ * cleared, new). Without either, only its metadata (tokens, last activity) changed.
+ */
+export interface ConversationChange {
+  rewrite?: boolean;
+  appendFrom?: number;
+}
+
 /** Where a store's bytes go: a whole-document adapter (tests, backups), or segment files. */
 export interface Persistence {
   read(): Promise<unknown | null>;
   /** `conversations`: the web conversations changed (or deleted) since the last write. */
-  write(data: Db, segments: ReadonlySet<Segment>, conversations: ReadonlySet<string>): Promise<void>;
+  write(data: Db, segments: ReadonlySet<Segment>, conversations: ReadonlyMap<string, ConversationChange>): Promise<void>;
 }
 
 export class Store {
@@ -38,7 +48,7 @@ export class Store {
   /** The next write, shared by every commit that arrives while one is in progress. */
   private next: Promise<void> | undefined;
   private readonly dirty = new Set<Segment>();
-  private readonly dirtyConversations = new Set<string>();
+  private readonly dirtyConversations = new Map<string, ConversationChange>();
 
   constructor(
     readonly data: Db,
@@ -51,9 +61,13 @@ export class Store {
     for (const s of segments) this.dirty.add(s);
   }
 
-  /** The web conversations repository calls this for each conversation it changes or deletes. */
-  conversationChanged(id: string): void {
-    this.dirtyConversations.add(id);
+  /** The web conversations repository reports each change to a conversation (see ConversationChange). */
+  conversationChanged(id: string, change: ConversationChange = {}): void {
+    const seen = this.dirtyConversations.get(id) ?? {};
+    this.dirtyConversations.set(id, {
+      rewrite: seen.rewrite || change.rewrite,
+      appendFrom: change.appendFrom === undefined ? seen.appendFrom : Math.min(seen.appendFrom ?? change.appendFrom, change.appendFrom),
+    });
   }
 
   /**
@@ -70,13 +84,13 @@ export class Store {
         // From here on, new commits must wait for a later write: this one may have serialised already.
         this.next = undefined;
         const segments = new Set<Segment>([...HOT, ...this.dirty]);
-        const conversations = new Set(this.dirtyConversations);
+        const conversations = new Map(this.dirtyConversations);
         this.dirty.clear();
         this.dirtyConversations.clear();
         const writing = this.persistence.write(this.data, segments, conversations).catch((err: unknown) => {
           // Not on disk: the next commit writes them again.
           for (const s of segments) this.dirty.add(s);
-          for (const c of conversations) this.dirtyConversations.add(c);
+          for (const id of conversations.keys()) this.dirtyConversations.set(id, { rewrite: true });
           throw err;
         });
         this.writing = writing;
@@ -91,7 +105,7 @@ export class Store {
   /** Writes every segment (after a restore or a migration). */
   commitAll(): Promise<void> {
     this.changed(...ALL);
-    for (const id of Object.keys(this.data.webConversations)) this.dirtyConversations.add(id);
+    for (const id of Object.keys(this.data.webConversations)) this.dirtyConversations.set(id, { rewrite: true });
     return this.commit();
   }
 }
@@ -146,8 +160,34 @@ export function conversationsDir(file: string): string {
   return join(dirname(file), `${basename(file, ext)}.web`);
 }
 
-/** Conversation ids are base64url (see the web channel), safe as file names; anything else is encoded. */
-const conversationFile = (dir: string, id: string) => join(dir, `${/^[A-Za-z0-9_-]+$/.test(id) ? id : encodeURIComponent(id)}.json`);
+/**
+ * A conversation is two files: `<id>.json`, its metadata (tokens, watermark; small, rewritten), and
+ * `<id>.jsonl`, its activities, one per line, appended as they come. Ids are base64url (see the web
+ * channel), safe as file names; anything else is encoded.
+ */
+const conversationBase = (dir: string, id: string) => join(dir, /^[A-Za-z0-9_-]+$/.test(id) ? id : encodeURIComponent(id));
+
+/** Reads a transcript; a last line cut short by a crash mid-append is dropped (and `torn` set). */
+async function readTranscript(file: string, onTorn: () => void): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const activities: unknown[] = [];
+  lines.forEach((line, i) => {
+    try {
+      activities.push(JSON.parse(line));
+    } catch (err) {
+      if (i < lines.length - 1) throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${file} line ${i + 1} is not valid JSON (${(err as Error).message}); the file was left untouched.`);
+      onTorn();
+    }
+  });
+  return activities;
+}
 
 async function readJson(file: string): Promise<Record<string, unknown> | null> {
   let text: string;
@@ -171,10 +211,12 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   await rename(tmp, file);
 }
 
-function filePersistence(file: string, options: { readOnly?: boolean } = {}): Persistence & { singleFile: boolean } {
+function filePersistence(file: string, options: { readOnly?: boolean } = {}): Persistence & { singleFile: boolean; torn: string[] } {
   return {
     /** Set by read() when the core file still holds every collection (it must be split before a write). */
     singleFile: false,
+    /** Conversations whose transcript ended in a line cut short by a crash: rewritten at open. */
+    torn: [],
     async read() {
       const core = await readJson(file);
       if (core === null) return null;
@@ -197,8 +239,10 @@ function filePersistence(file: string, options: { readOnly?: boolean } = {}): Pe
       if (names.length > 0) {
         const conversations: Record<string, unknown> = { ...((merged.webConversations as Record<string, unknown> | undefined) ?? {}) };
         for (const name of names) {
-          const conversation = await readJson(join(dir, name));
-          if (conversation && typeof conversation.id === 'string') conversations[conversation.id] = conversation;
+          const meta = await readJson(join(dir, name));
+          if (!meta || typeof meta.id !== 'string') continue;
+          const id = meta.id;
+          conversations[id] = { ...meta, activities: await readTranscript(join(dir, name.replace(/\.json$/, '.jsonl')), () => this.torn.push(id)) };
         }
         merged.webConversations = conversations;
       }
@@ -208,25 +252,41 @@ function filePersistence(file: string, options: { readOnly?: boolean } = {}): Pe
       if (options.readOnly) throw new Error(`${file} was opened read-only`);
       // Cold segments and transcripts first, the core (dialog state) last: a crash in between never
       // advances a dialog past data that was not written.
-      if (conversations.size > 0) {
-        const dir = conversationsDir(file);
+      // Everything is serialised now, before the first await, so the batch is one consistent moment.
+      const dir = conversationsDir(file);
+      const conversationWrites = [...conversations].map(([id, change]) => {
+        const conversation = data.webConversations[id];
+        const base = conversationBase(dir, id);
+        if (!conversation) return { base, gone: true as const };
+        const { activities, ...meta } = conversation;
+        const start = change.appendFrom === undefined ? activities.length : change.appendFrom - conversation.firstWatermark;
+        const rewrite = change.rewrite === true || start < 0;
+        const lines = (rewrite ? activities : activities.slice(start)).map((a) => `${JSON.stringify(a)}\n`).join('');
+        return { base, gone: false as const, meta: JSON.stringify(meta), lines, rewrite };
+      });
+      const order = [...segments].filter((s) => s !== 'web').sort((a, b) => Number(a === 'core') - Number(b === 'core'));
+      const segmentWrites = order.map((segment) => {
+        const part: Record<string, unknown> = Object.fromEntries(SEGMENTS[segment].map((key) => [key, data[key]]));
+        // The core file of an older single-file store also held the transcripts: say they moved.
+        if (segment === 'core') part.webConversations = {};
+        return { file: segmentFile(file, segment), text: JSON.stringify(part) };
+      });
+
+      if (conversationWrites.length > 0) {
         await mkdir(dir, { recursive: true });
         await Promise.all(
-          [...conversations].map(async (id) => {
-            const conversation = data.webConversations[id];
-            const target = conversationFile(dir, id);
-            if (conversation) await writeAtomic(target, JSON.stringify(conversation));
-            else await rm(target, { force: true });
+          conversationWrites.map(async (w) => {
+            if (w.gone) {
+              await Promise.all([rm(`${w.base}.json`, { force: true }), rm(`${w.base}.jsonl`, { force: true })]);
+              return;
+            }
+            if (w.rewrite) await writeAtomic(`${w.base}.jsonl`, w.lines);
+            else if (w.lines) await appendFile(`${w.base}.jsonl`, w.lines);
+            await writeAtomic(`${w.base}.json`, w.meta);
           }),
         );
       }
-      const order = [...segments].filter((s) => s !== 'web').sort((a, b) => Number(a === 'core') - Number(b === 'core'));
-      for (const segment of order) {
-        const part = Object.fromEntries(SEGMENTS[segment].map((key) => [key, data[key]]));
-        // The core file of an older single-file store also held the transcripts: say they moved.
-        if (segment === 'core') part.webConversations = {};
-        await writeAtomic(segmentFile(file, segment), JSON.stringify(part));
-      }
+      for (const w of segmentWrites) await writeAtomic(w.file, w.text);
     },
   };
 }
@@ -238,6 +298,11 @@ export async function openFileStore(file: string): Promise<Store> {
   const store = await open(persistence, file);
   // A single-file store is split into segments at once: a later core-only write must not drop the rest.
   if (persistence.singleFile) await store.commitAll();
+  // A transcript torn by a crash mid-append is rewritten whole, before anything is appended to it.
+  if (persistence.torn.length > 0) {
+    for (const id of persistence.torn) store.conversationChanged(id, { rewrite: true });
+    await store.commit();
+  }
   return store;
 }
 
@@ -255,7 +320,7 @@ export async function readStoreSnapshot(file: string): Promise<Store> {
 export async function writeStoreFiles(file: string, data: Db): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   await rm(conversationsDir(file), { recursive: true, force: true });
-  await filePersistence(file).write(data, new Set(ALL), new Set(Object.keys(data.webConversations)));
+  await filePersistence(file).write(data, new Set(ALL), new Map(Object.keys(data.webConversations).map((id) => [id, { rewrite: true }])));
 }
 
 /** An in-memory store for tests, optionally seeded. */

@@ -14,7 +14,7 @@ export class WebConversationsRepository {
 
   create(conversation: WebConversation): void {
     this.store.data.webConversations[conversation.id] = conversation;
-    this.store.conversationChanged(conversation.id);
+    this.store.conversationChanged(conversation.id, { rewrite: true });
   }
 
   /** The web channel changes tokens and activity times in place; it calls this so they are written. */
@@ -26,12 +26,15 @@ export class WebConversationsRepository {
   append(id: string, activities: StoredActivity[]): number {
     const conv = this.store.data.webConversations[id];
     if (!conv) throw new Error(`unknown web conversation ${id}`);
-    this.store.conversationChanged(id);
+    this.store.conversationChanged(id, { appendFrom: conv.firstWatermark + conv.activities.length });
     conv.activities.push(...activities);
     const excess = conv.activities.length - MAX_ACTIVITIES_PER_CONVERSATION;
     if (excess > 0) {
-      conv.activities.splice(0, excess);
-      conv.firstWatermark += excess;
+      // Trimming rewrites the transcript file; it happens once per hundred activities, not every turn.
+      const trim = Math.max(excess, Math.floor(MAX_ACTIVITIES_PER_CONVERSATION / 3));
+      conv.activities.splice(0, trim);
+      conv.firstWatermark += trim;
+      this.store.conversationChanged(id, { rewrite: true });
     }
     return conv.firstWatermark + conv.activities.length;
   }
@@ -63,6 +66,6 @@ export class WebConversationsRepository {
     if (!conv) return;
     conv.firstWatermark += conv.activities.length;
     conv.activities = [];
-    this.store.conversationChanged(id);
+    this.store.conversationChanged(id, { rewrite: true });
   }
 }

@@ -92,13 +92,36 @@ describe('store', () => {
     await new Promise((r) => setTimeout(r, 20));
     await store.commit();
     expect((await stat(join(dir, 'db.contacts.json'))).mtimeMs).toBe(contactsBefore); // untouched cold segment
-    expect(await readdir(join(dir, 'db.web'))).toEqual(['conv1.json']);
+    expect((await readdir(join(dir, 'db.web'))).sort()).toEqual(['conv1.json', 'conv1.jsonl']);
     const reopened = await openFileStore(file);
     expect(reopened.data.webConversations.conv1?.userId).toBe('v1');
     expect(reopened.data.users['web:v1']).toBeDefined();
     new WebConversationsRepository(reopened).delete('conv1');
     await reopened.commit();
     expect(await readdir(join(dir, 'db.web'))).toEqual([]);
+  });
+
+  it('a transcript is appended turn by turn; a line cut short by a crash is dropped on reading', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    const web = new WebConversationsRepository(store);
+    web.create({ id: 'c2', userId: 'v2', tokens: [], createdAt: '2026-11-24T10:00:00.000Z', lastActiveAt: '2026-11-24T10:00:00.000Z', firstWatermark: 0, activities: [], started: true });
+    const activity = (n: number) => ({ id: `c2|${n}`, type: 'message', timestamp: '2026-11-24T10:00:00.000Z', text: `message ${n}` });
+    for (let n = 0; n < 3; n++) {
+      web.append('c2', [activity(n)]);
+      await store.commit();
+    }
+    const transcript = join(file, '..', 'db.web', 'c2.jsonl');
+    const { appendFile } = await import('node:fs/promises');
+    expect((await readFile(transcript, 'utf8')).trim().split('\n')).toHaveLength(3);
+    await appendFile(transcript, '{"id":"c2|3","type":"mess'); // killed mid-append
+    const reopened = await openFileStore(file);
+    expect(reopened.data.webConversations.c2?.activities.map((a) => a.text)).toEqual(['message 0', 'message 1', 'message 2']);
+    // The torn line was repaired at open, so appending again keeps the transcript readable.
+    new WebConversationsRepository(reopened).append('c2', [activity(3)]);
+    await reopened.commit();
+    const again = await openFileStore(file);
+    expect(again.data.webConversations.c2?.activities.map((a) => a.text)).toEqual(['message 0', 'message 1', 'message 2', 'message 3']);
   });
 
   it('a corrupt segment file stops the start, naming that file, and is left untouched', async () => {
