@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
@@ -11,9 +11,10 @@ import { Db, emptyDb, STORE_VERSION } from './schema.js';
  * segment only after a repository marked it changed.
  */
 export const SEGMENTS = {
-  core: ['version', 'users', 'dialogs', 'processedEvents', 'snoozes'],
-  /** Written one file per conversation (only the conversations a batch changed), see below. */
-  web: ['webConversations'],
+  /** Web conversations' metadata (tokens, watermark) is core; their transcripts are files of their own. */
+  core: ['version', 'users', 'dialogs', 'webConversations', 'processedEvents', 'snoozes'],
+  /** Transcripts: one append-only file per conversation (see conversationsDir). */
+  web: [],
   callbacks: ['callbacks'],
   contacts: ['contacts'],
   protocol: ['protocolEvaluations', 'platformMeetings'],
@@ -161,9 +162,8 @@ export function conversationsDir(file: string): string {
 }
 
 /**
- * A conversation is two files: `<id>.json`, its metadata (tokens, watermark; small, rewritten), and
- * `<id>.jsonl`, its activities, one per line, appended as they come. Ids are base64url (see the web
- * channel), safe as file names; anything else is encoded.
+ * A conversation's activities are `<id>.jsonl`, one per line, appended as they come (its metadata is
+ * in the core file). Ids are base64url (see the web channel), safe as file names; others are encoded.
  */
 const conversationBase = (dir: string, id: string) => join(dir, /^[A-Za-z0-9_-]+$/.test(id) ? id : encodeURIComponent(id));
 
@@ -221,31 +221,24 @@ function filePersistence(file: string, options: { readOnly?: boolean } = {}): Pe
       const core = await readJson(file);
       if (core === null) return null;
       const coreKeys: readonly string[] = SEGMENTS.core;
-      this.singleFile = Object.entries(core).some(([key, value]) => !coreKeys.includes(key) && !(key === 'webConversations' && Object.keys(value as object).length === 0));
-      // A single-file store (older layout, or a restored backup) holds every collection in the core
-      // file; segment files, when present, hold the newer data.
+      const conversations = (core.webConversations ?? {}) as Record<string, Record<string, unknown>>;
+      // A single-file store (the older layout, or a restored backup) holds every collection, and the
+      // transcripts, in the core file; it is split into segments when opened.
+      this.singleFile =
+        Object.keys(core).some((key) => !coreKeys.includes(key)) || Object.values(conversations).some((c) => Array.isArray(c.activities));
       const merged: Record<string, unknown> = { ...core };
       for (const segment of ALL.filter((s) => s !== 'core' && s !== 'web')) {
         const part = await readJson(segmentFile(file, segment));
         if (part) Object.assign(merged, part);
       }
       const dir = conversationsDir(file);
-      let names: string[] = [];
-      try {
-        names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      const withTranscripts: Record<string, unknown> = {};
+      for (const [id, meta] of Object.entries(conversations)) {
+        withTranscripts[id] = Array.isArray(meta.activities)
+          ? meta
+          : { ...meta, activities: await readTranscript(`${conversationBase(dir, id)}.jsonl`, () => this.torn.push(id)) };
       }
-      if (names.length > 0) {
-        const conversations: Record<string, unknown> = { ...((merged.webConversations as Record<string, unknown> | undefined) ?? {}) };
-        for (const name of names) {
-          const meta = await readJson(join(dir, name));
-          if (!meta || typeof meta.id !== 'string') continue;
-          const id = meta.id;
-          conversations[id] = { ...meta, activities: await readTranscript(join(dir, name.replace(/\.json$/, '.jsonl')), () => this.torn.push(id)) };
-        }
-        merged.webConversations = conversations;
-      }
+      merged.webConversations = withTranscripts;
       return merged;
     },
     async write(data, segments, conversations) {
@@ -258,17 +251,19 @@ function filePersistence(file: string, options: { readOnly?: boolean } = {}): Pe
         const conversation = data.webConversations[id];
         const base = conversationBase(dir, id);
         if (!conversation) return { base, gone: true as const };
-        const { activities, ...meta } = conversation;
+        const { activities } = conversation;
         const start = change.appendFrom === undefined ? activities.length : change.appendFrom - conversation.firstWatermark;
         const rewrite = change.rewrite === true || start < 0;
         const lines = (rewrite ? activities : activities.slice(start)).map((a) => `${JSON.stringify(a)}\n`).join('');
-        return { base, gone: false as const, meta: JSON.stringify(meta), lines, rewrite };
+        return { base, gone: false as const, lines, rewrite };
       });
       const order = [...segments].filter((s) => s !== 'web').sort((a, b) => Number(a === 'core') - Number(b === 'core'));
       const segmentWrites = order.map((segment) => {
         const part: Record<string, unknown> = Object.fromEntries(SEGMENTS[segment].map((key) => [key, data[key]]));
-        // The core file of an older single-file store also held the transcripts: say they moved.
-        if (segment === 'core') part.webConversations = {};
+        if (segment === 'core') {
+          // Conversations' metadata only; their activities are in the transcript files.
+          part.webConversations = Object.fromEntries(Object.entries(data.webConversations).map(([id, c]) => [id, { ...c, activities: undefined }]));
+        }
         return { file: segmentFile(file, segment), text: JSON.stringify(part) };
       });
 
@@ -276,13 +271,9 @@ function filePersistence(file: string, options: { readOnly?: boolean } = {}): Pe
         await mkdir(dir, { recursive: true });
         await Promise.all(
           conversationWrites.map(async (w) => {
-            if (w.gone) {
-              await Promise.all([rm(`${w.base}.json`, { force: true }), rm(`${w.base}.jsonl`, { force: true })]);
-              return;
-            }
-            if (w.rewrite) await writeAtomic(`${w.base}.jsonl`, w.lines);
+            if (w.gone) await rm(`${w.base}.jsonl`, { force: true });
+            else if (w.rewrite) await writeAtomic(`${w.base}.jsonl`, w.lines);
             else if (w.lines) await appendFile(`${w.base}.jsonl`, w.lines);
-            await writeAtomic(`${w.base}.json`, w.meta);
           }),
         );
       }

@@ -92,7 +92,7 @@ describe('store', () => {
     await new Promise((r) => setTimeout(r, 20));
     await store.commit();
     expect((await stat(join(dir, 'db.contacts.json'))).mtimeMs).toBe(contactsBefore); // untouched cold segment
-    expect((await readdir(join(dir, 'db.web'))).sort()).toEqual(['conv1.json', 'conv1.jsonl']);
+    expect(await readdir(join(dir, 'db.web'))).toEqual(['conv1.jsonl']);
     const reopened = await openFileStore(file);
     expect(reopened.data.webConversations.conv1?.userId).toBe('v1');
     expect(reopened.data.users['web:v1']).toBeDefined();
