@@ -166,7 +166,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await http.stop();
       for (const channel of channels) await channel.stop();
       await engine.idle();
-      await store.commit();
+      await store.close();
       log.info({ event: 'stopped' });
     },
   };

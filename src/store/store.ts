@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open as openFile, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
@@ -41,6 +41,8 @@ export interface Persistence {
   read(): Promise<unknown | null>;
   /** `conversations`: the web conversations changed (or deleted) since the last write. */
   write(data: Db, segments: ReadonlySet<Segment>, conversations: ReadonlyMap<string, ConversationChange>): Promise<void>;
+  /** Releases open files (after the last commit). */
+  close?(): Promise<void>;
 }
 
 export class Store {
@@ -101,6 +103,12 @@ export class Store {
       });
     this.next = next;
     return next;
+  }
+
+  /** Waits for the last write and releases open files; the store must not be used afterwards. */
+  async close(): Promise<void> {
+    await this.commit();
+    await this.persistence.close?.();
   }
 
   /** Writes every segment (after a restore or a migration). */
@@ -211,12 +219,51 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   await rename(tmp, file);
 }
 
+/**
+ * Open append handles of transcript files, so a batch appends without opening and closing each
+ * file again; the least recently used are closed beyond a bound.
+ */
+class AppendHandles {
+  private readonly handles = new Map<string, Promise<FileHandle>>();
+  constructor(private readonly max = 256) {}
+
+  async append(path: string, text: string): Promise<void> {
+    let handle = this.handles.get(path);
+    if (handle) this.handles.delete(path); // re-inserted below: most recently used last
+    handle ??= openFile(path, 'a');
+    this.handles.set(path, handle);
+    if (this.handles.size > this.max) {
+      const [oldest, closing] = this.handles.entries().next().value as [string, Promise<FileHandle>];
+      this.handles.delete(oldest);
+      void closing.then((h) => h.close()).catch(() => undefined);
+    }
+    await (await handle).write(text);
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.all(all.map(async (h) => (await h).close().catch(() => undefined)));
+  }
+
+  /** Before a file is replaced or removed, its handle must go. */
+  async forget(path: string): Promise<void> {
+    const handle = this.handles.get(path);
+    if (!handle) return;
+    this.handles.delete(path);
+    await (await handle).close().catch(() => undefined);
+  }
+}
+
 function filePersistence(file: string, options: { readOnly?: boolean } = {}): Persistence & { singleFile: boolean; torn: string[] } {
+  const handles = new AppendHandles();
+  let dirReady = false;
   return {
     /** Set by read() when the core file still holds every collection (it must be split before a write). */
     singleFile: false,
     /** Conversations whose transcript ended in a line cut short by a crash: rewritten at open. */
     torn: [],
+    close: () => handles.closeAll(),
     async read() {
       const core = await readJson(file);
       if (core === null) return null;
@@ -268,12 +315,17 @@ function filePersistence(file: string, options: { readOnly?: boolean } = {}): Pe
       });
 
       if (conversationWrites.length > 0) {
-        await mkdir(dir, { recursive: true });
+        if (!dirReady) {
+          await mkdir(dir, { recursive: true });
+          dirReady = true;
+        }
         await Promise.all(
           conversationWrites.map(async (w) => {
-            if (w.gone) await rm(`${w.base}.jsonl`, { force: true });
-            else if (w.rewrite) await writeAtomic(`${w.base}.jsonl`, w.lines);
-            else if (w.lines) await appendFile(`${w.base}.jsonl`, w.lines);
+            const path = `${w.base}.jsonl`;
+            if (w.gone || w.rewrite) await handles.forget(path);
+            if (w.gone) await rm(path, { force: true });
+            else if (w.rewrite) await writeAtomic(path, w.lines);
+            else if (w.lines) await handles.append(path, w.lines);
           }),
         );
       }
