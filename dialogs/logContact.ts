@@ -1,7 +1,7 @@
 import { ask, choicePrompt, defineDialog, end, goto, key, literal, next, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate } from '../src/core/dates.js';
 import { CONTACT_KINDS, CONTACT_TAGS, type ContactLog } from '../src/store/schema.js';
-import { datePrompt, resolveDate } from './shared/dates.js';
+import { acceptDate, datePrompt, PAST_YEAR } from './shared/dates.js';
 
 export const LOG_CONTACT = 'logContact';
 const SCHOOL = 'school:';
@@ -32,14 +32,8 @@ function askDate(turn: DialogTurn) {
 
 /** Not in the future, not more than a year ago; otherwise explain and ask again. */
 function checkDate(turn: DialogTurn) {
-  const checked = resolveDate(turn, turn.services.contacts.today(), { pastDays: 365, futureDays: 0 });
-  if (!checked.ok) {
-    turn.say({ kind: 'text', text: turn.t(checked.reason) });
-    return goto(askDate);
-  }
-  turn.values.date = checked.date;
   turn.values.tags = [];
-  return next();
+  return acceptDate(turn, PAST_YEAR, askDate);
 }
 
 /** Topic tags, any number, one click each; Done (or "no tags") moves on. */

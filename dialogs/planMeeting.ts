@@ -1,6 +1,6 @@
-import { ask, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
+import { ask, defineDialog, end, key, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate } from '../src/core/dates.js';
-import { datePrompt, resolveDate } from './shared/dates.js';
+import { acceptDate, COMING_YEAR, datePrompt } from './shared/dates.js';
 
 export const PLAN_MEETING = 'planMeeting';
 
@@ -10,13 +10,7 @@ function askDate(_turn: DialogTurn) {
 
 /** A date within the coming year. */
 function checkDate(turn: DialogTurn) {
-  const checked = resolveDate(turn, turn.services.contacts.today(), { pastDays: 0, futureDays: 366 });
-  if (!checked.ok) {
-    turn.say({ kind: 'text', text: turn.t(checked.reason) });
-    return goto(askDate);
-  }
-  turn.values.date = checked.date;
-  return next();
+  return acceptDate(turn, COMING_YEAR, askDate);
 }
 
 function askPlace(_turn: DialogTurn) {

@@ -1,7 +1,7 @@
-import { ask, choicePrompt, defineDialog, end, goto, key, next, type DialogTurn } from '../src/core/dialog.js';
+import { ask, choicePrompt, defineDialog, end, key, next, type DialogTurn } from '../src/core/dialog.js';
 import { addMonths, formatDate } from '../src/core/dates.js';
 import { EVALUATION_OUTCOMES, type ProtocolEvaluation } from '../src/store/schema.js';
-import { datePrompt, resolveDate } from './shared/dates.js';
+import { acceptDate, COMING_YEAR, datePrompt, PAST_YEAR } from './shared/dates.js';
 
 export const RECORD_EVALUATION = 'recordEvaluation';
 const DEFAULT_NEXT = 'next:default';
@@ -11,13 +11,7 @@ function askDate(_turn: DialogTurn) {
 }
 
 function checkDate(turn: DialogTurn) {
-  const checked = resolveDate(turn, turn.services.contacts.today(), { pastDays: 365, futureDays: 0 });
-  if (!checked.ok) {
-    turn.say({ kind: 'text', text: turn.t(checked.reason) });
-    return goto(askDate);
-  }
-  turn.values.date = checked.date;
-  return next();
+  return acceptDate(turn, PAST_YEAR, askDate);
 }
 
 function askOutcome(_turn: DialogTurn) {
@@ -40,13 +34,7 @@ function checkNextDate(turn: DialogTurn) {
     turn.values.nextDate = turn.values.proposed ?? null;
     return next();
   }
-  const checked = resolveDate(turn, turn.services.contacts.today(), { pastDays: 0, futureDays: 366 });
-  if (!checked.ok) {
-    turn.say({ kind: 'text', text: turn.t(checked.reason) });
-    return goto(askNextDate);
-  }
-  turn.values.nextDate = checked.date;
-  return next();
+  return acceptDate(turn, COMING_YEAR, askNextDate, 'nextDate');
 }
 
 function save(turn: DialogTurn) {

@@ -1,4 +1,4 @@
-import { key, textPrompt, type DialogTurn } from '../../src/core/dialog.js';
+import { goto, key, next, textPrompt, type DialogTurn, type Step, type StepResult } from '../../src/core/dialog.js';
 import { addDays, daysBetween, parseUserDate, type LocalDate } from '../../src/core/dates.js';
 import type { PromptSpec } from '../../src/store/schema.js';
 
@@ -31,4 +31,22 @@ export function resolveDate(turn: DialogTurn, today: LocalDate, range: { pastDay
   if (offset > range.futureDays) return { ok: false, reason: range.futureDays === 0 ? 'liaison:dateInFuture' : 'liaison:dateTooFar' };
   if (-offset > range.pastDays) return { ok: false, reason: range.pastDays === 0 ? 'liaison:dateInPast' : 'liaison:dateTooOld' };
   return { ok: true, date };
+}
+
+/** Ranges used by the dialogs: a day that has happened (up to a year ago), or one in the coming year. */
+export const PAST_YEAR = { pastDays: 365, futureDays: 0 } as const;
+export const COMING_YEAR = { pastDays: 0, futureDays: 366 } as const;
+
+/**
+ * The step after a date question: keeps the date in `values[into]` and moves on, or explains what is
+ * wrong with it and asks again.
+ */
+export function acceptDate(turn: DialogTurn, range: { pastDays: number; futureDays: number }, askAgain: Step, into = 'date'): StepResult {
+  const checked = resolveDate(turn, turn.services.contacts.today(), range);
+  if (!checked.ok) {
+    turn.say({ kind: 'text', text: turn.t(checked.reason) });
+    return goto(askAgain);
+  }
+  turn.values[into] = checked.date;
+  return next();
 }
