@@ -72,7 +72,7 @@ const handler: TurnHandler = {
   idle: async () => undefined,
 };
 
-const config = loadConfig({ LOG_LEVEL: 'silent', WEB_RATE_LIMIT_PER_MINUTE: '100000', WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: '100000' });
+const config = loadConfig({ LOG_LEVEL: 'silent', WEB_RATE_LIMIT_PER_MINUTE: '10000000', WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000' });
 const log = silentLogger();
 const http = createHttpServer(log, []);
 const web = new WebChannel({
