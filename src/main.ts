@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   const address = await app.start();
-  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
+  const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(address.address) ? 'localhost' : address.address;
   process.stdout.write(`School liaison assistant: web chat on http://${host}:${address.port}\n`);
 }
 
