@@ -19,14 +19,8 @@ export const callbackListDialog = defineDialog({
       }
       turn.say({ kind: 'text', text: turn.t('callback:listTitle', { count: requests.length }) });
       for (const r of requests) {
-        const school = turn.directory.school(r.schoolId ?? undefined)?.name ?? turn.t('callback:unlistedSchool');
         const lines = [
-          turn.t('callback:listItem', {
-            name: r.requesterName,
-            school,
-            urgency: turn.t(`callback:urgency.${r.urgency}`),
-            status: turn.t(`callback:status.${r.status}`),
-          }),
+          callbacks.headline(r, turn.t),
           `${turn.t('callback:summaryWay')}: ${turn.t(`callback:way.${r.way}`)}${r.requesterContact ? ` (${r.requesterContact})` : ''}, ${turn.t(`callback:window.${r.window}`)}`,
           ...(r.note ? [`${turn.t('callback:summaryNote')}: ${r.note}`] : []),
           turn.t('callback:requestedOn', { date: r.createdAt.slice(0, 10) }),

@@ -1,6 +1,6 @@
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
-import { MIN_GROUP, trainingReport } from '../src/core/training.js';
-import { COMPETENCES, TRAINING_FORMATS } from '../src/store/schema.js';
+import { MIN_GROUP, rankCompetences, trainingReport } from '../src/core/training.js';
+import { TRAINING_FORMATS } from '../src/store/schema.js';
 
 export const TRAINING_REPORT = 'trainingReport';
 
@@ -31,9 +31,7 @@ export const trainingReportDialog = defineDialog({
         turn.say({
           kind: 'chart',
           title: t('training:report.competences'),
-          bars: [...COMPETENCES]
-            .sort((a, b) => report.overall.competences[b] - report.overall.competences[a])
-            .map((c) => ({ label: t(`training:competence.${c}`), value: report.overall.competences[c], display: String(report.overall.competences[c]) })),
+          bars: rankCompetences(report.overall, { includeZero: true }).map((c) => ({ label: t(`training:competence.${c}`), value: report.overall.competences[c], display: String(report.overall.competences[c]) })),
         });
         turn.say({
           kind: 'chart',
@@ -45,7 +43,7 @@ export const trainingReportDialog = defineDialog({
       const lines = report.schools.map((s) => {
         const name = s.schoolName ?? t('callback:unlistedSchool');
         if (!s.shown) return `• ${name}: ${fewer}`;
-        const top = [...COMPETENCES].filter((c) => s.competences[c] > 0).sort((a, b) => s.competences[b] - s.competences[a]).slice(0, 3);
+        const top = rankCompetences(s, { limit: 3 });
         return `• ${t('training:report.school', { school: name, count: s.responses, needs: top.map((c) => `${t(`training:competence.${c}`)} (${s.competences[c]})`).join(', ') })}`;
       });
       turn.say({ kind: 'text', text: [t('training:report.perSchool'), ...lines].join('\n') });

@@ -163,6 +163,16 @@ export class CallbackService {
     ];
   }
 
+  /** One line naming a request: who, which school, how soon, and where it stands (lists and App Home). */
+  headline(request: CallbackRequest, t: Translator['t']): string {
+    return t('callback:listItem', {
+      name: request.requesterName,
+      school: this.schoolName(request.schoolId, t),
+      urgency: t(`callback:urgency.${request.urgency}`),
+      status: t(`callback:status.${request.status}`),
+    });
+  }
+
   schoolName(schoolId: string | null, t: Translator['t']): string {
     return this.directory().school(schoolId ?? undefined)?.name ?? t('callback:unlistedSchool');
   }

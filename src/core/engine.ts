@@ -236,12 +236,7 @@ export class Engine implements TurnHandler {
       for (const request of open) {
         replies.push({
           kind: 'choices',
-          text: tr.t('callback:listItem', {
-            name: request.requesterName,
-            school: this.deps.services.callbacks.schoolName(request.schoolId, tr.t),
-            urgency: tr.t(`callback:urgency.${request.urgency}`),
-            status: tr.t(`callback:status.${request.status}`),
-          }),
+          text: this.deps.services.callbacks.headline(request, tr.t),
           choices: actionChoices(request, tr.t),
         });
       }

@@ -1,5 +1,16 @@
 import type { DirectoryView, Role } from '../directory/directory.js';
+import type { ContactLog } from '../store/schema.js';
 import { daysBetween, type LocalDate } from './dates.js';
+
+/** The most recent contact date per school. */
+export function lastContactBySchool(contacts: readonly Pick<ContactLog, 'schoolId' | 'date'>[]): Map<string, LocalDate> {
+  const last = new Map<string, LocalDate>();
+  for (const c of contacts) {
+    const seen = last.get(c.schoolId);
+    if (!seen || c.date > seen) last.set(c.schoolId, c.date);
+  }
+  return last;
+}
 
 export interface SchoolRow {
   schoolId: string;

@@ -92,6 +92,14 @@ export interface TrainingReport {
   topNeeds: (typeof COMPETENCES)[number][];
 }
 
+/** Competences by how often they were asked for, most first (ties in the list's order); `limit` keeps the top. */
+export function rankCompetences(tally: Pick<Tally, 'competences'>, options: { limit?: number; includeZero?: boolean } = {}): (typeof COMPETENCES)[number][] {
+  const ranked = [...COMPETENCES]
+    .filter((c) => options.includeZero || tally.competences[c] > 0)
+    .sort((a, b) => tally.competences[b] - tally.competences[a] || COMPETENCES.indexOf(a) - COMPETENCES.indexOf(b));
+  return options.limit === undefined ? ranked : ranked.slice(0, options.limit);
+}
+
 function tally(responses: readonly TrainingResponse[]): Tally {
   const competences = Object.fromEntries(COMPETENCES.map((c) => [c, 0])) as Tally['competences'];
   const formats = Object.fromEntries(TRAINING_FORMATS.map((f) => [f, 0])) as Tally['formats'];
@@ -111,8 +119,6 @@ export function trainingReport(responses: readonly TrainingResponse[], directory
   const schools = [...bySchool.entries()]
     .map(([schoolId, list]) => ({ schoolId, schoolName: directory.school(schoolId ?? undefined)?.name, ...tally(list) }))
     .sort((a, b) => (a.schoolName ?? '~').localeCompare(b.schoolName ?? '~'));
-  const topNeeds = overall.shown
-    ? [...COMPETENCES].filter((c) => overall.competences[c] > 0).sort((a, b) => overall.competences[b] - overall.competences[a] || COMPETENCES.indexOf(a) - COMPETENCES.indexOf(b)).slice(0, 3)
-    : [];
+  const topNeeds = overall.shown ? rankCompetences(overall, { limit: 3 }) : [];
   return { schoolYear, overall, schools, topNeeds };
 }

@@ -3,7 +3,7 @@ import { addDays, formatDate, localDate, type LocalDate } from '../core/dates.js
 import { Payload } from '../core/engine.js';
 import type { OutboundReply } from '../core/messages.js';
 import { meetingsStatus, protocolStatus } from '../core/protocolStatus.js';
-import { schoolsOverview } from '../core/schoolsOverview.js';
+import { lastContactBySchool, schoolsOverview } from '../core/schoolsOverview.js';
 import type { DirectoryView } from '../directory/directory.js';
 import type { Translator } from '../i18n/i18n.js';
 import type { Db, NUDGE_RULES } from '../store/schema.js';
@@ -43,8 +43,7 @@ export function planNudges(directory: DirectoryView, data: PlannerInput, now: Da
 
 /** Once a week, each liaison officer with overdue schools gets one message listing them, most overdue first. */
 function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalDate): PlannedNudge[] {
-  const last = new Map<string, string>();
-  for (const c of data.contacts) if ((last.get(c.schoolId) ?? '') < c.date) last.set(c.schoolId, c.date);
+  const last = lastContactBySchool(data.contacts);
   const overdueByOfficer = new Map<string, ReturnType<typeof schoolsOverview>>();
   for (const row of schoolsOverview(directory, last, today, { personId: undefined, role: 'coordinator' })) {
     if (!row.overdue) continue;

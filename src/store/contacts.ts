@@ -1,3 +1,4 @@
+import { lastContactBySchool } from '../core/schoolsOverview.js';
 import type { Store } from './store.js';
 import type { ContactLog } from './schema.js';
 
@@ -36,11 +37,6 @@ export class ContactsRepository {
 
   /** The most recent contact date per school. */
   lastContactBySchool(): Map<string, string> {
-    const last = new Map<string, string>();
-    for (const c of this.store.data.contacts) {
-      const seen = last.get(c.schoolId);
-      if (!seen || c.date > seen) last.set(c.schoolId, c.date);
-    }
-    return last;
+    return lastContactBySchool(this.store.data.contacts);
   }
 }
