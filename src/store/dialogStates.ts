@@ -12,6 +12,7 @@ export class DialogStatesRepository {
   }
 
   save(conversationKey: string, stack: DialogFrame[], now: Date): void {
+    this.store.recordChanged('dialogs', conversationKey);
     if (stack.length === 0) {
       delete this.store.data.dialogs[conversationKey];
       return;
@@ -21,6 +22,7 @@ export class DialogStatesRepository {
 
   delete(conversationKey: string): void {
     delete this.store.data.dialogs[conversationKey];
+    this.store.recordChanged('dialogs', conversationKey);
   }
 
   /** Retention: dialogs left unfinished before `cutoff` are dropped (nobody resumes a month-old dialog). */
@@ -30,6 +32,7 @@ export class DialogStatesRepository {
     for (const [key, state] of Object.entries(this.store.data.dialogs)) {
       if (state.updatedAt < limit) {
         delete this.store.data.dialogs[key];
+        this.store.recordChanged('dialogs', key);
         removed += 1;
       }
     }

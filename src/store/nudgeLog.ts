@@ -20,5 +20,6 @@ export class NudgeLogRepository {
 
   snooze(personId: string, rule: string, until: string): void {
     this.store.data.snoozes[personId] = { ...this.store.data.snoozes[personId], [rule]: until };
+    this.store.recordChanged('snoozes', personId);
   }
 }

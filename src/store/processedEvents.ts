@@ -14,6 +14,7 @@ export class ProcessedEventsRepository {
     if (seen && seen > now.toISOString()) return false;
     // Set synchronously, so a duplicate arriving while the first turn runs is refused too.
     this.store.data.processedEvents[id] = new Date(now.getTime() + ttlMs).toISOString();
+    this.store.recordChanged('processedEvents', id);
     return true;
   }
 
@@ -21,7 +22,10 @@ export class ProcessedEventsRepository {
   prune(now: Date): void {
     const limit = now.toISOString();
     for (const [id, expiresAt] of Object.entries(this.store.data.processedEvents)) {
-      if (expiresAt <= limit) delete this.store.data.processedEvents[id];
+      if (expiresAt <= limit) {
+        delete this.store.data.processedEvents[id];
+        this.store.recordChanged('processedEvents', id);
+      }
     }
   }
 }

@@ -2,7 +2,7 @@ import { copyFile, rename, stat } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { isCodedError } from '../core/errors.js';
 import { backupName } from './backup.js';
-import { conversationsDir, readStoreSnapshot, SEGMENTS, segmentFile, writeStoreFiles, type Segment } from './store.js';
+import { conversationsDir, journalFiles, readStoreSnapshot, SEGMENTS, segmentFile, writeStoreFiles, type Segment } from './store.js';
 
 /**
  * `npm run store:restore -- <backup file>`: validates a backup like the store is validated at start,
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const snapshot = await readStoreSnapshot(backup); // throws, listing the problems, when invalid
   const suffix = `.before-restore-${backupName(new Date()).slice(3, -5)}`;
   const kept: string[] = [];
-  for (const segment of (Object.keys(SEGMENTS) as Segment[]).filter((s) => s !== 'web')) {
+  for (const segment of Object.keys(SEGMENTS) as Segment[]) {
     const file = segmentFile(config.storeFile, segment);
     try {
       await copyFile(file, `${file}${suffix}`);
@@ -25,6 +25,11 @@ async function main(): Promise<void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+  }
+  // The journal holds changes not yet in the snapshot files: it is part of the previous store too.
+  for (const journal of await journalFiles(config.storeFile)) {
+    await rename(journal, `${journal}${suffix}`);
+    kept.push(`${journal}${suffix}`);
   }
   try {
     await rename(conversationsDir(config.storeFile), `${conversationsDir(config.storeFile)}${suffix}`);

@@ -13,6 +13,7 @@ export class UsersRepository {
   /** Returns the user, creating the record on first contact; updates lastSeenAt and the locale hint. */
   touch(key: string, channel: User['channel'], now: Date, localeHint?: string): User {
     const existing = this.store.data.users[key];
+    this.store.recordChanged('users', key);
     if (existing) {
       existing.lastSeenAt = now.toISOString();
       if (localeHint) existing.localeHint = localeHint;
@@ -24,28 +25,28 @@ export class UsersRepository {
   }
 
   setLanguage(key: string, language: Language): void {
-    const user = this.store.data.users[key];
+    const user = this.changing(key);
     if (user) user.language = language;
   }
 
   setSchool(key: string, schoolId: string | undefined): void {
-    const user = this.store.data.users[key];
+    const user = this.changing(key);
     if (user) user.schoolId = schoolId;
   }
 
   setAddress(key: string, address: ConversationAddress): void {
-    const user = this.store.data.users[key];
+    const user = this.changing(key);
     if (user) user.address = address;
   }
 
   /** Records that the platform refused delivery for good; cleared once the user has been told. */
   markUnreachable(key: string, reason: string, now: Date): void {
-    const user = this.store.data.users[key];
+    const user = this.changing(key);
     if (user) user.unreachable = { reason, at: now.toISOString() };
   }
 
   clearUnreachable(key: string): void {
-    const user = this.store.data.users[key];
+    const user = this.changing(key);
     if (user) delete user.unreachable;
   }
 
@@ -57,6 +58,14 @@ export class UsersRepository {
   delete(key: string): boolean {
     const existed = key in this.store.data.users;
     delete this.store.data.users[key];
+    this.store.recordChanged('users', key);
     return existed;
+  }
+
+  /** The record about to be changed, reported to the store so the change is written. */
+  private changing(key: string): User | undefined {
+    const user = this.store.data.users[key];
+    if (user) this.store.recordChanged('users', key);
+    return user;
   }
 }

@@ -30,11 +30,10 @@ export class WebConversationsRepository {
     conv.activities.push(...activities);
     const excess = conv.activities.length - MAX_ACTIVITIES_PER_CONVERSATION;
     if (excess > 0) {
-      // Trimming rewrites the transcript file; it happens once per hundred activities, not every turn.
       const trim = Math.max(excess, Math.floor(MAX_ACTIVITIES_PER_CONVERSATION / 3));
       conv.activities.splice(0, trim);
       conv.firstWatermark += trim;
-      this.store.conversationChanged(id, { rewrite: true });
+      this.store.conversationChanged(id, { trimmed: true });
     }
     return conv.firstWatermark + conv.activities.length;
   }
@@ -66,6 +65,6 @@ export class WebConversationsRepository {
     if (!conv) return;
     conv.firstWatermark += conv.activities.length;
     conv.activities = [];
-    this.store.conversationChanged(id, { rewrite: true });
+    this.store.conversationChanged(id, { trimmed: true });
   }
 }

@@ -58,7 +58,7 @@ export class RecordingChannel implements Channel {
 }
 
 export async function engineHarness(options: { store?: Store; directory?: DirectoryView; clock?: () => Date; log?: Log } = {}): Promise<EngineHarness> {
-  const store = options.store ?? (await openMemoryStore());
+  const store = options.store ?? (await openMemoryStore(undefined, { checkChanges: true }));
   let directory = options.directory ?? (await realDirectory());
   const assistant = createAssistant({
     store,

@@ -20,7 +20,7 @@ export async function startApp(
 ): Promise<RunningApp> {
   const storeEnv: Record<string, string> = options.storeFile ? { STORE_FILE: join(await mkdtemp(join(tmpdir(), 'app-')), 'db.json') } : {};
   const config = testConfig({ HOST: '127.0.0.1', ...storeEnv, ...env });
-  const store = options.storeFile ? undefined : (options.store ?? (await openMemoryStore()));
+  const store = options.storeFile ? undefined : (options.store ?? (await openMemoryStore(undefined, { checkChanges: true })));
   const app = await createApp(config, { store, clock: options.clock, ...options.app, log: options.app?.log ?? silentLogger() });
   const address = await app.start();
   const base = `http://127.0.0.1:${address.port}`;

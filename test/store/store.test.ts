@@ -1,12 +1,24 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb } from '../../src/store/schema.js';
-import { openFileStore, openMemoryStore, openStore } from '../../src/store/store.js';
+import { journalFile, journalFiles, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
 import { UsersRepository } from '../../src/store/users.js';
 import { WebConversationsRepository } from '../../src/store/webConversations.js';
+
+const conversation = (id: string) => ({
+  id,
+  userId: `v-${id}`.replace('v-conv1', 'v1'),
+  tokens: [],
+  createdAt: '2026-11-24T10:00:00.000Z',
+  lastActiveAt: '2026-11-24T10:00:00.000Z',
+  firstWatermark: 0,
+  activities: [],
+  started: true,
+});
+const activity = (conversationId: string, n: number) => ({ id: `${conversationId}|${n}`, type: 'message', timestamp: '2026-11-24T10:00:00.000Z', text: `message ${n}` });
 
 async function tempFile(): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), 'store-')), 'nested', 'db.json');
@@ -79,49 +91,180 @@ describe('store', () => {
     expect(Object.keys(JSON.parse(written.at(-1)!).users).sort()).toEqual(['a', 'u1', 'u2', 'u3', 'u4', 'u5']);
   });
 
-  it('writes segments: the core every commit, a cold collection only when changed, one file per web conversation', async () => {
+  it('a commit appends one journal line with only what changed; cold collections are rewritten only when changed', async () => {
     const file = await tempFile();
     const store = await openFileStore(file);
     const dir = join(file, '..');
-    const { readdir, stat } = await import('node:fs/promises');
     expect((await readdir(dir)).sort()).toEqual(['db.audit.json', 'db.callbacks.json', 'db.contacts.json', 'db.json', 'db.nudges.json', 'db.protocol.json', 'db.training.json']);
+    const coreBefore = await readFile(file, 'utf8');
     const contactsBefore = (await stat(join(dir, 'db.contacts.json'))).mtimeMs;
     const web = new WebConversationsRepository(store);
-    web.create({ id: 'conv1', userId: 'v1', tokens: [], createdAt: '2026-11-24T10:00:00.000Z', lastActiveAt: '2026-11-24T10:00:00.000Z', firstWatermark: 0, activities: [], started: true });
+    web.create(conversation('conv1'));
     new UsersRepository(store).touch('web:v1', 'web', new Date());
     await new Promise((r) => setTimeout(r, 20));
     await store.commit();
     expect((await stat(join(dir, 'db.contacts.json'))).mtimeMs).toBe(contactsBefore); // untouched cold segment
-    expect(await readdir(join(dir, 'db.web'))).toEqual(['conv1.jsonl']);
+    expect(await readFile(file, 'utf8')).toBe(coreBefore); // the snapshot is not rewritten per commit
+    const lines = (await readFile(journalFile(file, 2), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(Object.keys(JSON.parse(lines[0]!).records.users)).toEqual(['web:v1']);
+    expect(Object.keys(JSON.parse(lines[0]!).conversations)).toEqual(['conv1']);
+
+    // Reopening replays the journal, then folds it into a new snapshot (core and transcripts).
     const reopened = await openFileStore(file);
     expect(reopened.data.webConversations.conv1?.userId).toBe('v1');
     expect(reopened.data.users['web:v1']).toBeDefined();
+    expect(await readdir(join(dir, 'db.web'))).toEqual(['conv1.jsonl']);
+    expect(await journalFiles(file)).toEqual([]);
     new WebConversationsRepository(reopened).delete('conv1');
-    await reopened.commit();
+    await reopened.close();
     expect(await readdir(join(dir, 'db.web'))).toEqual([]);
+    expect((await openFileStore(file)).data.webConversations).toEqual({});
   });
 
-  it('a transcript is appended turn by turn; a line cut short by a crash is dropped on reading', async () => {
+  it('a journal line cut short by a crash is dropped on reading, and later commits stay readable', async () => {
     const file = await tempFile();
     const store = await openFileStore(file);
     const web = new WebConversationsRepository(store);
-    web.create({ id: 'c2', userId: 'v2', tokens: [], createdAt: '2026-11-24T10:00:00.000Z', lastActiveAt: '2026-11-24T10:00:00.000Z', firstWatermark: 0, activities: [], started: true });
-    const activity = (n: number) => ({ id: `c2|${n}`, type: 'message', timestamp: '2026-11-24T10:00:00.000Z', text: `message ${n}` });
+    web.create(conversation('c2'));
     for (let n = 0; n < 3; n++) {
-      web.append('c2', [activity(n)]);
+      web.append('c2', [activity('c2', n)]);
       await store.commit();
     }
-    const transcript = join(file, '..', 'db.web', 'c2.jsonl');
-    const { appendFile } = await import('node:fs/promises');
-    expect((await readFile(transcript, 'utf8')).trim().split('\n')).toHaveLength(3);
-    await appendFile(transcript, '{"id":"c2|3","type":"mess'); // killed mid-append
+    const [journal] = await journalFiles(file);
+    expect((await readFile(journal!, 'utf8')).trim().split('\n')).toHaveLength(3);
+    await appendFile(journal!, '{"conversations":{"c2":{"meta":{"id":"c2","us'); // killed mid-append
     const reopened = await openFileStore(file);
     expect(reopened.data.webConversations.c2?.activities.map((a) => a.text)).toEqual(['message 0', 'message 1', 'message 2']);
-    // The torn line was repaired at open, so appending again keeps the transcript readable.
-    new WebConversationsRepository(reopened).append('c2', [activity(3)]);
+    new WebConversationsRepository(reopened).append('c2', [activity('c2', 3)]);
     await reopened.commit();
     const again = await openFileStore(file);
     expect(again.data.webConversations.c2?.activities.map((a) => a.text)).toEqual(['message 0', 'message 1', 'message 2', 'message 3']);
+  });
+
+  it('reads transcripts of the earlier layout (appended per turn), dropping a torn last line', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    new WebConversationsRepository(store).create(conversation('c3'));
+    await store.close();
+    const transcript = join(file, '..', 'db.web', 'c3.jsonl');
+    await writeFile(transcript, `${JSON.stringify(activity('c3', 0))}\n${JSON.stringify(activity('c3', 1))}\n{"id":"c3|2","type":"mess`);
+    const reopened = await openFileStore(file);
+    expect(reopened.data.webConversations.c3?.activities.map((a) => a.text)).toEqual(['message 0', 'message 1']);
+    expect((await readFile(transcript, 'utf8')).trim().split('\n')).toHaveLength(2); // repaired at open
+  });
+
+  it('trimming a long transcript writes only the new watermark, and replays to the same activities', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    const web = new WebConversationsRepository(store);
+    web.create(conversation('c6'));
+    let n = 0;
+    for (let batch = 0; batch < 80; batch++) {
+      for (let i = 0; i < 5; i++) web.append('c6', [activity('c6', n++)]);
+      await store.commit();
+    }
+    expect(store.data.webConversations.c6!.firstWatermark).toBeGreaterThan(0); // 400 appended, at most 300 kept
+    const lines = (await readFile((await journalFiles(file))[0]!, 'utf8')).trim().split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(2000); // no line rewrites the transcript
+    expect(lines.some((l) => JSON.parse(l).conversations.c6.trimTo !== undefined)).toBe(true);
+    const expected = structuredClone(store.data.webConversations.c6);
+    expect((await openFileStore(file)).data.webConversations.c6).toEqual(expected);
+  });
+
+  it('once the journal outgrows the snapshot, a new generation starts and the old one goes when the snapshot is written', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+    const web = new WebConversationsRepository(store);
+    const users = new UsersRepository(store);
+    web.create(conversation('c4'));
+    const seen = new Set<string>();
+    for (let n = 0; n < 40; n++) {
+      users.touch(`web:u${n}`, 'web', new Date());
+      web.append('c4', [activity('c4', n)]);
+      await store.commit();
+      for (const f of await journalFiles(file)) seen.add(f);
+    }
+    expect(seen.size).toBeGreaterThan(3); // rotated several times
+    expect((await journalFiles(file)).length).toBeLessThanOrEqual(2); // older generations were deleted
+    // Without a clean stop, everything is in snapshot + journal.
+    await store.idle();
+    const reopened = await openFileStore(file);
+    expect(Object.keys(reopened.data.users)).toHaveLength(40);
+    expect(reopened.data.webConversations.c4?.activities).toHaveLength(40);
+  });
+
+  it('a report reading while snapshots come and go sees every confirmed change', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+    const users = new UsersRepository(store);
+    let confirmed = 0;
+    let reads = 0;
+    let done = false;
+    const writer = (async () => {
+      for (let n = 0; reads < 20 && n < 20_000; n++) {
+        users.touch(`web:r${n}`, 'web', new Date());
+        await store.commit();
+        confirmed = n + 1;
+      }
+      done = true;
+    })();
+    while (!done) {
+      const before = confirmed;
+      const snapshot = await readStoreSnapshot(file);
+      expect(Object.keys(snapshot.data.users).length).toBeGreaterThanOrEqual(before);
+      reads += 1;
+    }
+    await writer;
+    expect(reads).toBeGreaterThanOrEqual(20);
+    expect(confirmed).toBeGreaterThan(20);
+  });
+
+  it('a crash during a snapshot loses nothing: the journal replays onto older or newer snapshot files alike', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    const coreAtOpen = await readFile(file, 'utf8');
+    const web = new WebConversationsRepository(store);
+    web.create(conversation('c5'));
+    for (let n = 0; n < 5; n++) {
+      web.append('c5', [activity('c5', n)]);
+      new UsersRepository(store).touch(`web:u${n}`, 'web', new Date());
+      await store.commit();
+    }
+    const [journal] = await journalFiles(file);
+    const journalText = await readFile(journal!, 'utf8');
+    const expected = structuredClone(store.data);
+    await store.close(); // folds the journal: transcripts and core rewritten, journal deleted
+
+    // Killed after the transcripts were written but before the core and the journal's deletion.
+    await writeFile(file, coreAtOpen);
+    await writeFile(journal!, journalText);
+    expect((await openFileStore(file)).data).toEqual(expected);
+
+    // Killed after the core was written but before the journal's deletion.
+    await writeFile(journal!, journalText);
+    expect((await openFileStore(file)).data).toEqual(expected);
+  });
+
+  it('a journal that cannot be written fails the commit, and the next commit writes those changes', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    const blocker = journalFile(file, 2);
+    await mkdir(blocker); // a directory where the journal must go: the append fails
+    new UsersRepository(store).touch('web:lost?', 'web', new Date());
+    await expect(store.commit()).rejects.toThrow();
+    await rm(blocker, { recursive: true });
+    await store.commit(); // nothing new changed, but the failed batch is written now
+    expect((await openFileStore(file)).data.users['web:lost?']).toBeDefined();
+  });
+
+  it('a journal without its snapshot file stops the start with a clear message', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    new UsersRepository(store).touch('web:x', 'web', new Date());
+    await store.commit();
+    await rm(file);
+    await expect(openFileStore(file)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringMatching(/journal/) });
   });
 
   it('a corrupt segment file stops the start, naming that file, and is left untouched', async () => {
@@ -135,7 +278,6 @@ describe('store', () => {
 
   it('reads a single-file store (the older layout, or a restored backup) and splits it into segments at once', async () => {
     const file = await tempFile();
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(join(file, '..'), { recursive: true });
     await writeFile(file, JSON.stringify({ ...emptyDb(), contacts: [{ id: 'c', authorId: 'a', schoolId: 's', kind: 'visit', date: '2026-11-01', tags: [], createdAt: '2026-11-01T10:00:00.000Z' }] }));
     const store = await openFileStore(file);

@@ -1,0 +1,344 @@
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CodedError, ErrorCode } from '../core/errors.js';
+import { applyEntry, encodeChanges } from './journal.js';
+import { COLD_SEGMENTS, conversationsDir, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
+import type { Db, WebConversation } from './schema.js';
+
+/** Below this size the journal is never folded into the snapshot (16 MiB: a fraction of a second to replay). */
+const DEFAULT_SNAPSHOT_AFTER_BYTES = 16 * 2 ** 20;
+
+export interface FilePersistenceOptions {
+  readOnly?: boolean;
+  /** The journal is folded into a new snapshot once it is this big (and twice as big as the last snapshot). */
+  snapshotAfterBytes?: number;
+}
+
+/**
+ * The store on disk:
+ * - `db.json`, the core snapshot (users, dialog stacks, web conversations' metadata …);
+ * - `db.<segment>.json`, one file per cold collection, rewritten (atomically) when changed;
+ * - `db.web/<id>.jsonl`, each web conversation's transcript at the last snapshot;
+ * - `db.journal.<n>.jsonl`, the changes to hot data since the snapshot, one line per group commit.
+ *
+ * A commit appends one line with a synchronous write: the batch is a few kilobytes that land in the
+ * page cache in microseconds, while an asynchronous write costs a round trip through libuv's thread
+ * pool that left the event loop idle between batches (a quarter of the time under load). Once the
+ * journal has grown to twice the last snapshot (and at least 16 MiB), a new generation starts and
+ * the snapshot is rewritten in the background, so rewriting costs at most half as much as
+ * appending; older generations are deleted only after it is complete. Reading replays every
+ * generation in order onto the snapshot, and entries are idempotent, so a crash at any point, even
+ * during a snapshot, loses nothing that was written. Like before, writes are not fsynced: they
+ * survive a killed process, not a power cut.
+ */
+export class FilePersistence implements Persistence {
+  /** Set by read() when the core file still holds every collection (the older layout, a restored backup). */
+  singleFile = false;
+  /** Set by read() when the store must be snapshotted before use (a journal was replayed, a transcript was torn). */
+  needsSnapshot = false;
+  /** The last background snapshot that failed (its files are written again by the next one). */
+  lastSnapshotError: unknown;
+  private generation = 1;
+  private fd: number | undefined;
+  private size = 0;
+  private snapshotBytes = 0;
+  /** Web conversations changed since the last snapshot: their transcripts are rewritten by the next one. */
+  private readonly unsnapshotted = new Set<string>();
+  private snapshotting: Promise<void> | undefined;
+  private readonly snapshotAfterBytes: number;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: FilePersistenceOptions = {},
+  ) {
+    this.snapshotAfterBytes = options.snapshotAfterBytes ?? DEFAULT_SNAPSHOT_AFTER_BYTES;
+  }
+
+  /* ------------------------------------------------------------------ read */
+
+  /**
+   * Reads snapshot and journal. A report may read while the assistant runs and a background snapshot
+   * completes meanwhile (new core, older journal deleted): such a read is detected and done again.
+   */
+  async read(): Promise<unknown | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.readOnce();
+      } catch (err) {
+        if (!(err instanceof SnapshotMoved) || attempt === 5) throw err instanceof SnapshotMoved ? err.cause : err;
+      }
+    }
+  }
+
+  private async readOnce(): Promise<unknown | null> {
+    this.unsnapshotted.clear();
+    this.needsSnapshot = false;
+    const generations = await this.journalGenerations();
+    const coreIdentity = await fileIdentity(this.file);
+    const core = await readJson(this.file);
+    if (core === null) {
+      if (generations.length > 0) {
+        throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${this.file} is missing but its journal is there; restore the file or a backup.`);
+      }
+      return null;
+    }
+    const coreKeys: readonly string[] = SEGMENTS.core;
+    const conversations = (core.webConversations ?? {}) as Record<string, Record<string, unknown>>;
+    this.singleFile =
+      Object.keys(core).some((key) => !coreKeys.includes(key)) || Object.values(conversations).some((c) => Array.isArray(c.activities));
+    const merged: Record<string, unknown> = { ...core };
+    for (const segment of COLD_SEGMENTS) {
+      const part = await readJson(segmentFile(this.file, segment));
+      if (part) Object.assign(merged, part);
+    }
+    const withTranscripts: Record<string, unknown> = {};
+    for (const [id, meta] of Object.entries(conversations)) {
+      withTranscripts[id] = Array.isArray(meta.activities)
+        ? meta
+        : {
+            ...meta,
+            activities: await readLines(this.transcriptPath(id), () => {
+              this.unsnapshotted.add(id);
+              this.needsSnapshot = true;
+            }),
+          };
+    }
+    merged.webConversations = withTranscripts;
+    for (const generation of generations) {
+      const path = journalFile(this.file, generation);
+      const entries = await readLines(path, () => undefined, { missing: 'fail' }).catch((err: unknown) => {
+        throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? new SnapshotMoved(err) : err;
+      });
+      entries.forEach((entry, i) => {
+        for (const id of applyEntry(merged, entry, `${path} line ${i + 1}`)) this.unsnapshotted.add(id);
+      });
+      this.needsSnapshot = true;
+    }
+    if ((await fileIdentity(this.file)) !== coreIdentity) throw new SnapshotMoved(new Error(`${this.file} kept changing while it was read`));
+    this.generation = (generations.at(-1) ?? 0) + 1;
+    return merged;
+  }
+
+  /** Resolves when no background snapshot is being written. */
+  async idle(): Promise<void> {
+    await this.snapshotting;
+  }
+
+  /* ----------------------------------------------------------------- write */
+
+  async write(data: Db, batch: Batch): Promise<void> {
+    if (this.options.readOnly) throw new Error(`${this.file} was opened read-only`);
+    if (batch.full) return this.snapshotNow(data, { everything: true });
+    // Everything is serialised before the first await, so the batch is one consistent moment.
+    if (!this.snapshotting && this.size >= Math.max(this.snapshotAfterBytes, 2 * this.snapshotBytes)) this.startSnapshot(data);
+    const line = encodeChanges(data, batch);
+    const cold = [...batch.segments].map((segment) => ({ path: segmentFile(this.file, segment), text: segmentText(data, segment) }));
+    for (const id of batch.conversations.keys()) this.unsnapshotted.add(id);
+    // Cold collections first, the journal (dialog state) last: a crash in between never advances a
+    // dialog past a record that was not written.
+    for (const c of cold) await writeAtomic(c.path, c.text);
+    if (line !== undefined) this.append(`${line}\n`);
+  }
+
+  /** Folds the journal into the snapshot and releases the journal file. */
+  async close(data: Db): Promise<void> {
+    if (this.options.readOnly) return;
+    await this.snapshotting;
+    if (this.size > 0 || this.unsnapshotted.size > 0) await this.snapshotNow(data);
+    this.closeJournal();
+  }
+
+  /**
+   * Writes a snapshot now and waits for it: at open after a replay, on close, and for a full write
+   * (`everything`: every cold segment and every transcript too).
+   */
+  async snapshotNow(data: Db, { everything = false } = {}): Promise<void> {
+    await this.snapshotting;
+    if (everything) {
+      for (const id of Object.keys(data.webConversations)) this.unsnapshotted.add(id);
+      for (const segment of COLD_SEGMENTS) await writeAtomic(segmentFile(this.file, segment), segmentText(data, segment));
+    }
+    this.startSnapshot(data);
+    await this.snapshotting;
+    if (this.lastSnapshotError) throw this.lastSnapshotError;
+  }
+
+  /** Appends one line to the journal; a line cut short by a failing disk is cut off again. */
+  private append(text: string): void {
+    const buffer = Buffer.from(text);
+    const fd = (this.fd ??= openSync(journalFile(this.file, this.generation), 'a'));
+    let written = 0;
+    try {
+      while (written < buffer.length) written += writeSync(fd, buffer, written);
+    } catch (err) {
+      if (written > 0) {
+        try {
+          ftruncateSync(fd, this.size);
+        } catch {
+          // The torn line stays the last of this generation, where reading drops it.
+          this.closeJournal();
+          this.generation += 1;
+          this.size = 0;
+        }
+      }
+      throw err;
+    }
+    this.size += buffer.length;
+  }
+
+  private closeJournal(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /**
+   * Starts a new journal generation and writes the snapshot of this moment in the background;
+   * the generations it covers are deleted once it is complete.
+   */
+  private startSnapshot(data: Db): void {
+    const covered = this.generation;
+    this.closeJournal();
+    this.generation += 1;
+    this.size = 0;
+    const ids = [...this.unsnapshotted];
+    this.unsnapshotted.clear();
+    // The core is serialised now (its records change in place); transcripts only hold activities,
+    // which are never changed once appended, so a copy of each list is enough and they are
+    // serialised in the background, one conversation per turn of the event loop.
+    const transcripts = ids.map((id) => ({ path: this.transcriptPath(id), activities: data.webConversations[id]?.activities.slice() }));
+    const core = segmentText(data, 'core');
+    this.lastSnapshotError = undefined;
+    this.snapshotting = this.writeSnapshot(core, transcripts, covered)
+      .then((bytes) => {
+        this.snapshotBytes = bytes;
+      })
+      .catch((err: unknown) => {
+        for (const id of ids) this.unsnapshotted.add(id);
+        this.lastSnapshotError = err;
+      })
+      .finally(() => {
+        this.snapshotting = undefined;
+      });
+  }
+
+  /** Writes transcripts, then the core, then deletes the journal generations they cover; returns the bytes written. */
+  private async writeSnapshot(core: string, transcripts: { path: string; activities: unknown[] | undefined }[], covered: number): Promise<number> {
+    let bytes = core.length;
+    if (transcripts.length > 0) await mkdir(conversationsDir(this.file), { recursive: true });
+    for (const t of transcripts) {
+      if (t.activities === undefined) {
+        await rm(t.path, { force: true });
+        continue;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      const text = t.activities.map((a) => `${JSON.stringify(a)}\n`).join('');
+      bytes += text.length;
+      await writeAtomic(t.path, text);
+    }
+    await writeAtomic(this.file, core);
+    for (const generation of await this.journalGenerations()) {
+      if (generation <= covered) await rm(journalFile(this.file, generation), { force: true });
+    }
+    return bytes;
+  }
+
+  private async journalGenerations(): Promise<number[]> {
+    let names: string[];
+    try {
+      names = await readdir(dirname(this.file));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    return names
+      .map((name) => journalGeneration(this.file, name))
+      .filter((g): g is number => g !== undefined)
+      .sort((a, b) => a - b);
+  }
+
+  /** Ids are base64url (see the web channel), safe as file names; others are encoded. */
+  private transcriptPath(id: string): string {
+    return join(conversationsDir(this.file), `${/^[A-Za-z0-9_-]+$/.test(id) ? id : encodeURIComponent(id)}.jsonl`);
+  }
+}
+
+/** A segment's file contents; the core holds web conversations' metadata, their activities are transcripts. */
+function segmentText(data: Db, segment: ColdSegment | 'core'): string {
+  const part: Record<string, unknown> = Object.fromEntries(SEGMENTS[segment].map((key) => [key, data[key]]));
+  if (segment === 'core') {
+    part.webConversations = Object.fromEntries(
+      Object.entries(data.webConversations).map(([id, c]: [string, WebConversation]) => [id, { ...c, activities: undefined }]),
+    );
+  }
+  return JSON.stringify(part);
+}
+
+/** The journal files of a store (for restoring a backup over it). */
+export async function journalFiles(file: string): Promise<string[]> {
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  return names.filter((name) => journalGeneration(file, name) !== undefined).map((name) => join(dirname(file), name));
+}
+
+/** Reads a JSON-lines file; a last line cut short by a crash mid-append is dropped (and `onTorn` called). */
+async function readLines(file: string, onTorn: () => void, { missing = 'empty' }: { missing?: 'empty' | 'fail' } = {}): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && missing === 'empty') return [];
+    throw err;
+  }
+  const lines = text.split('\n');
+  const values: unknown[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      values.push(JSON.parse(line));
+    } catch (err) {
+      const last = lines.slice(i + 1).every((l) => l.trim() === '');
+      if (!last) throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${file} line ${i + 1} is not valid JSON (${(err as Error).message}); the file was left untouched.`);
+      onTorn();
+    }
+  });
+  return values;
+}
+
+/** A snapshot was completed while it was being read: the read starts again. */
+class SnapshotMoved extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the store changed while it was read');
+  }
+}
+
+/** Identifies a file's current version: an atomic replace gives it a new inode. */
+async function fileIdentity(file: string): Promise<string | undefined> {
+  try {
+    const s = await stat(file);
+    return `${s.ino}:${s.mtimeMs}:${s.size}`;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readJson(file: string): Promise<Record<string, unknown> | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${file} is not valid JSON (${(err as Error).message}). The file was left untouched; fix it or restore a backup.`);
+  }
+}
+
+/** Atomic replace: a temp file, then rename; a crash mid-write leaves the previous file. */
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}

@@ -1,0 +1,145 @@
+import { CodedError, ErrorCode } from '../core/errors.js';
+import type { Db } from './schema.js';
+
+/**
+ * The store's journal: one JSON line per group commit, holding only the hot records that changed
+ * (a user, a dialog stack, a web conversation's metadata and its new activities). A turn therefore
+ * costs one small append, however many users, dialogs and conversations the store holds; the
+ * snapshot files are rewritten only now and then (see filePersistence.ts).
+ *
+ * Every entry is idempotent: a record is written whole, a deletion is `null`, and appended
+ * activities carry their absolute watermark. Replaying a journal onto a snapshot taken at any
+ * moment after its first entry therefore ends in the same state, which is what makes a crash
+ * during a snapshot harmless.
+ */
+
+/** Hot collections keyed by id; repositories report each key they change. */
+export const KEYED_COLLECTIONS = ['users', 'dialogs', 'processedEvents', 'snoozes'] as const;
+export type KeyedCollection = (typeof KEYED_COLLECTIONS)[number];
+
+/**
+ * What changed in a web conversation since the last write: `appendFrom` is the watermark of the first
+ * new activity (only those are written); `trimmed` means older activities were dropped (see
+ * `firstWatermark`); `rewrite` means the whole transcript is written (a new conversation). Without
+ * any of them, only its metadata (tokens, last activity) changed.
+ */
+export interface ConversationChange {
+  rewrite?: boolean;
+  appendFrom?: number;
+  trimmed?: boolean;
+}
+
+export interface ChangeSet {
+  records: ReadonlyMap<KeyedCollection, ReadonlySet<string>>;
+  conversations: ReadonlyMap<string, ConversationChange>;
+}
+
+/**
+ * A conversation in an entry: its metadata, and either new activities (then, after a trim, the
+ * watermark of the first one kept) or its whole transcript.
+ */
+interface ConversationEntry {
+  meta: Record<string, unknown>;
+  append?: { from: number; activities: unknown[] };
+  trimTo?: number;
+  replace?: { firstWatermark: number; activities: unknown[] };
+}
+
+interface JournalEntry {
+  records?: Partial<Record<KeyedCollection, Record<string, unknown>>>;
+  conversations?: Record<string, ConversationEntry | null>;
+}
+
+/** The journal line for a change set (without the newline), or undefined when nothing changed. */
+export function encodeChanges(data: Db, changes: ChangeSet): string | undefined {
+  const entry: JournalEntry = {};
+  for (const [collection, keys] of changes.records) {
+    if (keys.size === 0) continue;
+    const source = data[collection] as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of keys) out[key] = source[key] ?? null;
+    (entry.records ??= {})[collection] = out;
+  }
+  for (const [id, change] of changes.conversations) {
+    const conversation = data.webConversations[id];
+    const conversations = (entry.conversations ??= {});
+    if (!conversation) {
+      conversations[id] = null;
+      continue;
+    }
+    const { activities, firstWatermark, ...meta } = conversation;
+    if (change.rewrite) {
+      conversations[id] = { meta, replace: { firstWatermark, activities } };
+      continue;
+    }
+    // New activities that were trimmed again within the batch are not written at all.
+    const from = change.appendFrom === undefined ? undefined : Math.max(change.appendFrom, firstWatermark);
+    const added = from === undefined ? [] : activities.slice(from - firstWatermark);
+    conversations[id] = {
+      meta,
+      ...(added.length > 0 ? { append: { from: from!, activities: added } } : {}),
+      ...(change.trimmed ? { trimTo: firstWatermark } : {}),
+    };
+  }
+  return entry.records || entry.conversations ? JSON.stringify(entry) : undefined;
+}
+
+type Doc = Record<string, unknown>;
+
+function objectAt(doc: Doc, key: string, where: string): Record<string, unknown> {
+  const value = (doc[key] ??= {});
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where}: "${key}" is not an object; the files were left untouched.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Applies one journal entry to a document as read from the snapshot files (not yet validated: the
+ * whole document is validated afterwards). Returns the ids of the conversations it touched.
+ */
+export function applyEntry(doc: Doc, raw: unknown, where: string): string[] {
+  if (typeof raw !== 'object' || raw === null) throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where} is not a journal entry; the files were left untouched.`);
+  const entry = raw as JournalEntry;
+  for (const [collection, records] of Object.entries(entry.records ?? {})) {
+    if (!(KEYED_COLLECTIONS as readonly string[]).includes(collection)) {
+      throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where} names an unknown collection "${collection}"; the files were left untouched.`);
+    }
+    const target = objectAt(doc, collection, where);
+    for (const [key, value] of Object.entries(records ?? {})) {
+      if (value === null) delete target[key];
+      else target[key] = value;
+    }
+  }
+  const conversations = objectAt(doc, 'webConversations', where);
+  const touched: string[] = [];
+  for (const [id, change] of Object.entries(entry.conversations ?? {})) {
+    touched.push(id);
+    if (change === null) {
+      delete conversations[id];
+      continue;
+    }
+    const existing = conversations[id] as { firstWatermark?: number; activities?: unknown[] } | undefined;
+    let firstWatermark = existing?.firstWatermark ?? 0;
+    let activities = Array.isArray(existing?.activities) ? existing.activities : [];
+    if (change.replace) {
+      ({ firstWatermark, activities } = change.replace);
+    }
+    // A trim first (it may reach past activities of this very entry that were dropped again) …
+    if (change.trimTo !== undefined && change.trimTo > firstWatermark) {
+      activities = activities.slice(Math.min(change.trimTo - firstWatermark, activities.length));
+      firstWatermark = change.trimTo;
+    }
+    // … then only the new activities the transcript does not hold yet (a snapshot may hold some).
+    if (change.append) {
+      const end = firstWatermark + activities.length;
+      const { from, activities: added } = change.append;
+      if (from > end) {
+        throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where}: conversation ${id} misses activities ${end} to ${from - 1}; the files were left untouched.`);
+      }
+      activities = [...activities, ...added.slice(end - from)];
+    }
+    conversations[id] = { ...change.meta, firstWatermark, activities };
+  }
+  return touched;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import { ErrorCode } from '../../src/core/errors.js';
+import { applyEntry, encodeChanges, type ChangeSet } from '../../src/store/journal.js';
+import { emptyDb, type Db } from '../../src/store/schema.js';
+
+const activity = (n: number) => ({ id: `c|${n}`, type: 'message', timestamp: '2026-11-24T10:00:00.000Z', text: `m${n}` });
+const conversation = (first: number, count: number) => ({
+  id: 'c',
+  userId: 'v',
+  tokens: [],
+  createdAt: '2026-11-24T10:00:00.000Z',
+  lastActiveAt: '2026-11-24T10:00:00.000Z',
+  firstWatermark: first,
+  activities: Array.from({ length: count }, (_, i) => activity(first + i)),
+  started: true,
+});
+const changes = (conversations: ChangeSet['conversations'], users: string[] = []): ChangeSet => ({
+  records: new Map([['users', new Set(users)]]),
+  conversations,
+});
+const replay = (doc: Db, line: string | undefined): Db => {
+  const copy = structuredClone(doc) as unknown as Record<string, unknown>;
+  applyEntry(copy, JSON.parse(line!), 'test');
+  return copy as unknown as Db;
+};
+
+describe('journal entries', () => {
+  it('carry only the changed records, and a deleted record as null', () => {
+    const db = emptyDb();
+    db.users.a = { key: 'a', channel: 'web', createdAt: '2026-11-24T10:00:00.000Z', lastSeenAt: '2026-11-24T10:00:00.000Z' };
+    db.users.b = { key: 'b', channel: 'web', createdAt: '2026-11-24T10:00:00.000Z', lastSeenAt: '2026-11-24T10:00:00.000Z' };
+    const line = encodeChanges(db, changes(new Map(), ['a', 'gone']));
+    expect(JSON.parse(line!)).toEqual({ records: { users: { a: db.users.a, gone: null } } });
+    expect(encodeChanges(db, changes(new Map()))).toBeUndefined();
+  });
+
+  it('are idempotent: replaying an append twice, or onto a snapshot that already has it, changes nothing', () => {
+    const before = emptyDb();
+    before.webConversations.c = conversation(0, 2);
+    const after = structuredClone(before);
+    after.webConversations.c!.activities.push(activity(2), activity(3));
+    const line = encodeChanges(after, changes(new Map([['c', { appendFrom: 2 }]])));
+    expect(replay(before, line)).toEqual(after);
+    expect(replay(replay(before, line), line)).toEqual(after);
+    expect(replay(after, line)).toEqual(after);
+  });
+
+  it('a trim in the same batch as an append keeps exactly the activities the store kept', () => {
+    const before = emptyDb();
+    before.webConversations.c = conversation(0, 4);
+    const after = emptyDb();
+    after.webConversations.c = conversation(5, 2); // appended 4, 5, 6, then trimmed everything below 5
+    const line = encodeChanges(after, changes(new Map([['c', { appendFrom: 4, trimmed: true }]])));
+    expect(JSON.parse(line!).conversations.c.append.from).toBe(5); // 4 was trimmed again: not written
+    expect(replay(before, line)).toEqual(after);
+    expect(replay(after, line)).toEqual(after);
+  });
+
+  it('a gap in a transcript (a lost file) stops the start instead of inventing activities', () => {
+    const db = emptyDb() as unknown as Record<string, unknown>;
+    const entry = { conversations: { c: { meta: { id: 'c' }, append: { from: 7, activities: [activity(7)] } } } };
+    expect(() => applyEntry(db, entry, 'db.journal.3.jsonl line 1')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt }));
+  });
+});
