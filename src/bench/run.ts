@@ -29,12 +29,23 @@ function start(script: string, env: Record<string, string>): Promise<Server> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    // A server that never says where it listens must fail the run, not hang it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not print its address within 20 s; it printed: ${out.slice(0, 500)}`));
+    }, 20_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/http:\/\/[\d.]+:(\d+)/);
-      if (m) resolve({ child, base: `http://127.0.0.1:${m[1]}` });
+      const m = out.match(/http:\/\/[^\s:/]+:(\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, base: `http://127.0.0.1:${m[1]}` });
+      }
     });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code}`));
+    });
   });
 }
 

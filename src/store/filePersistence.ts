@@ -166,25 +166,25 @@ export class FilePersistence implements Persistence {
 
   /** Appends one line to the journal; a line cut short by a failing disk is cut off again. */
   private append(text: string): void {
-    const buffer = Buffer.from(text);
+    const bytes = Buffer.byteLength(text);
     const fd = (this.fd ??= openSync(journalFile(this.file, this.generation), 'a'));
-    let written = 0;
     try {
-      while (written < buffer.length) written += writeSync(fd, buffer, written);
+      // A string is encoded straight into the write (no Buffer to allocate per batch). A regular file
+      // takes the whole line or fails (a full disk): anything shorter is treated as a failure.
+      const written = writeSync(fd, text);
+      if (written !== bytes) throw new Error(`${journalFile(this.file, this.generation)}: wrote ${written} of ${bytes} bytes`);
     } catch (err) {
-      if (written > 0) {
-        try {
-          ftruncateSync(fd, this.size);
-        } catch {
-          // The torn line stays the last of this generation, where reading drops it.
-          this.closeJournal();
-          this.generation += 1;
-          this.size = 0;
-        }
+      try {
+        ftruncateSync(fd, this.size);
+      } catch {
+        // The torn line stays the last of this generation, where reading drops it.
+        this.closeJournal();
+        this.generation += 1;
+        this.size = 0;
       }
       throw err;
     }
-    this.size += buffer.length;
+    this.size += bytes;
   }
 
   private closeJournal(): void {
