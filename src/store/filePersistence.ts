@@ -9,6 +9,9 @@ import type { Db, WebConversation } from './schema.js';
 /** Below this size the journal is never folded into the snapshot (16 MiB: a fraction of a second to replay). */
 const DEFAULT_SNAPSHOT_AFTER_BYTES = 16 * 2 ** 20;
 
+/** A snapshot completes every 16 MiB of journal at the least: a read that keeps meeting one is unlikely. */
+const READ_ATTEMPTS = 20;
+
 export interface FilePersistenceOptions {
   readOnly?: boolean;
   /** The journal is folded into a new snapshot once it is this big (and twice as big as the last snapshot). */
@@ -66,7 +69,8 @@ export class FilePersistence implements Persistence {
       try {
         return await this.readOnce();
       } catch (err) {
-        if (!(err instanceof SnapshotMoved) || attempt === 5) throw err instanceof SnapshotMoved ? err.cause : err;
+        if (!(err instanceof SnapshotMoved) || attempt === READ_ATTEMPTS) throw err instanceof SnapshotMoved ? err.cause : err;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 5));
       }
     }
   }

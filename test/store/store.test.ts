@@ -196,7 +196,7 @@ describe('store', () => {
 
   it('a report reading while snapshots come and go sees every confirmed change', async () => {
     const file = await tempFile();
-    const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+    const store = await openFileStore(file, { snapshotAfterBytes: 4000 }); // a snapshot every few dozen commits
     const users = new UsersRepository(store);
     let confirmed = 0;
     let reads = 0;
