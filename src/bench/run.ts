@@ -344,6 +344,7 @@ async function main(): Promise<void> {
     '- Store growth: half of the records are contact-log entries (a cold collection, a file written only',
     '  when changed), half are users with a dialog in progress (hot data: in the snapshot, which a turn',
     '  never rewrites; a turn appends only the records it changed to the journal).',
+    '- Where a turn\'s time goes, what was changed and what is left to try: docs/performance.md.',
     '',
   ].join('\n');
   process.stdout.write(`\n${report}\n`);
