@@ -22,7 +22,8 @@ export interface FilePersistenceOptions {
  * The store on disk:
  * - `db.json`, the core snapshot (users, dialog stacks, web conversations' metadata …);
  * - `db.<segment>.json`, one file per cold collection, rewritten (atomically) when changed;
- * - `db.web/<id>.jsonl`, each web conversation's transcript at the last snapshot;
+ * - `db.web/<id>.jsonl`, each web conversation's transcript at the last snapshot (a first line gives
+ *   its first watermark, so it is self-consistent whatever moment the core file is from);
  * - `db.journal.<n>.jsonl`, the changes to hot data since the snapshot, one line per group commit.
  *
  * A commit appends one line with a synchronous write: the batch is a few kilobytes that land in the
@@ -98,15 +99,18 @@ export class FilePersistence implements Persistence {
     }
     const withTranscripts: Record<string, unknown> = {};
     for (const [id, meta] of Object.entries(conversations)) {
-      withTranscripts[id] = Array.isArray(meta.activities)
-        ? meta
-        : {
-            ...meta,
-            activities: await readLines(this.transcriptPath(id), () => {
-              this.unsnapshotted.add(id);
-              this.needsSnapshot = true;
-            }),
-          };
+      if (Array.isArray(meta.activities)) {
+        withTranscripts[id] = meta;
+        continue;
+      }
+      const lines = await readLines(this.transcriptPath(id), () => {
+        this.unsnapshotted.add(id);
+        this.needsSnapshot = true;
+      });
+      // A transcript written by a snapshot starts with its own first watermark, which wins over the
+      // core's: a crash between writing transcripts and the core leaves them from different moments.
+      const header = transcriptHeader(lines[0]);
+      withTranscripts[id] = header ? { ...meta, firstWatermark: header.firstWatermark, activities: lines.slice(1) } : { ...meta, activities: lines };
     }
     merged.webConversations = withTranscripts;
     for (const generation of generations) {
@@ -134,11 +138,12 @@ export class FilePersistence implements Persistence {
   async write(data: Db, batch: Batch): Promise<void> {
     if (this.options.readOnly) throw new Error(`${this.file} was opened read-only`);
     if (batch.full) return this.snapshotNow(data, { everything: true });
-    // Everything is serialised before the first await, so the batch is one consistent moment.
+    // Everything is serialised before the first await, so the batch is one consistent moment. This
+    // batch's conversations are marked first: a snapshot starting now captures them too.
+    for (const id of batch.conversations.keys()) this.unsnapshotted.add(id);
     if (!this.snapshotting && this.size >= Math.max(this.snapshotAfterBytes, 2 * this.snapshotBytes)) this.startSnapshot(data);
     const line = encodeChanges(data, batch);
     const cold = [...batch.segments].map((segment) => ({ path: segmentFile(this.file, segment), text: segmentText(data, segment) }));
-    for (const id of batch.conversations.keys()) this.unsnapshotted.add(id);
     // Cold collections first, the journal (dialog state) last: a crash in between never advances a
     // dialog past a record that was not written.
     for (const c of cold) await writeAtomic(c.path, c.text);
@@ -148,9 +153,12 @@ export class FilePersistence implements Persistence {
   /** Folds the journal into the snapshot and releases the journal file. */
   async close(data: Db): Promise<void> {
     if (this.options.readOnly) return;
-    await this.snapshotting;
-    if (this.size > 0 || this.unsnapshotted.size > 0) await this.snapshotNow(data);
-    this.closeJournal();
+    try {
+      await this.snapshotting;
+      if (this.size > 0 || this.unsnapshotted.size > 0) await this.snapshotNow(data);
+    } finally {
+      this.closeJournal();
+    }
   }
 
   /**
@@ -210,7 +218,10 @@ export class FilePersistence implements Persistence {
     // The core is serialised now (its records change in place); transcripts only hold activities,
     // which are never changed once appended, so a copy of each list is enough and they are
     // serialised in the background, one conversation per turn of the event loop.
-    const transcripts = ids.map((id) => ({ path: this.transcriptPath(id), activities: data.webConversations[id]?.activities.slice() }));
+    const transcripts = ids.map((id) => {
+      const conversation = data.webConversations[id];
+      return { path: this.transcriptPath(id), firstWatermark: conversation?.firstWatermark ?? 0, activities: conversation?.activities.slice() };
+    });
     const core = segmentText(data, 'core');
     this.lastSnapshotError = undefined;
     this.snapshotting = this.writeSnapshot(core, transcripts, covered)
@@ -227,7 +238,11 @@ export class FilePersistence implements Persistence {
   }
 
   /** Writes transcripts, then the core, then deletes the journal generations they cover; returns the bytes written. */
-  private async writeSnapshot(core: string, transcripts: { path: string; activities: unknown[] | undefined }[], covered: number): Promise<number> {
+  private async writeSnapshot(
+    core: string,
+    transcripts: { path: string; firstWatermark: number; activities: unknown[] | undefined }[],
+    covered: number,
+  ): Promise<number> {
     let bytes = core.length;
     if (transcripts.length > 0) await mkdir(conversationsDir(this.file), { recursive: true });
     for (const t of transcripts) {
@@ -236,7 +251,7 @@ export class FilePersistence implements Persistence {
         continue;
       }
       await new Promise((resolve) => setImmediate(resolve));
-      const text = t.activities.map((a) => `${JSON.stringify(a)}\n`).join('');
+      const text = `${JSON.stringify({ firstWatermark: t.firstWatermark })}\n${t.activities.map((a) => `${JSON.stringify(a)}\n`).join('')}`;
       bytes += text.length;
       await writeAtomic(t.path, text);
     }
@@ -276,6 +291,13 @@ function segmentText(data: Db, segment: ColdSegment | 'core'): string {
     );
   }
   return JSON.stringify(part);
+}
+
+/** The first line of a transcript written by a snapshot: `{"firstWatermark":n}` (activities have an id). */
+function transcriptHeader(line: unknown): { firstWatermark: number } | undefined {
+  if (typeof line !== 'object' || line === null || 'id' in line) return undefined;
+  const first = (line as { firstWatermark?: unknown }).firstWatermark;
+  return typeof first === 'number' && Number.isInteger(first) && first >= 0 ? { firstWatermark: first } : undefined;
 }
 
 /** The journal files of a store (for restoring a backup over it). */

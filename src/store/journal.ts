@@ -135,9 +135,15 @@ export function applyEntry(doc: Doc, raw: unknown, where: string): string[] {
       const end = firstWatermark + activities.length;
       const { from, activities: added } = change.append;
       if (from > end) {
-        throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where}: conversation ${id} misses activities ${end} to ${from - 1}; the files were left untouched.`);
+        // Activities end..from-1 are not on disk. Replaying an older journal onto a newer snapshot
+        // gets here for a conversation deleted later on (a later entry deletes it again); otherwise
+        // a transcript file was lost. Either way the history resumes at `from`, as after a trim,
+        // rather than refusing to start.
+        activities = [...added];
+        firstWatermark = from;
+      } else {
+        activities = [...activities, ...added.slice(end - from)];
       }
-      activities = [...activities, ...added.slice(end - from)];
     }
     conversations[id] = { ...change.meta, firstWatermark, activities };
   }

@@ -56,9 +56,17 @@ describe('journal entries', () => {
     expect(replay(after, line)).toEqual(after);
   });
 
-  it('a gap in a transcript (a lost file) stops the start instead of inventing activities', () => {
+  it('a gap (an older journal replayed onto a snapshot without the conversation) resumes the history at the gap, like a trim', () => {
     const db = emptyDb() as unknown as Record<string, unknown>;
     const entry = { conversations: { c: { meta: { id: 'c' }, append: { from: 7, activities: [activity(7)] } } } };
-    expect(() => applyEntry(db, entry, 'db.journal.3.jsonl line 1')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt }));
+    applyEntry(db, entry, 'db.journal.3.jsonl line 1');
+    expect((db as unknown as Db).webConversations.c).toMatchObject({ firstWatermark: 7, activities: [activity(7)] });
+    applyEntry(db, { conversations: { c: null } }, 'db.journal.3.jsonl line 2'); // deleted later on
+    expect((db as unknown as Db).webConversations).toEqual({});
+  });
+
+  it('an entry that is not an object, or names an unknown collection, stops the start', () => {
+    expect(() => applyEntry({}, 42, 'x')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt }));
+    expect(() => applyEntry({}, { records: { secrets: {} } }, 'x')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt }));
   });
 });

@@ -1,6 +1,6 @@
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb } from '../../src/store/schema.js';
@@ -151,7 +151,8 @@ describe('store', () => {
     await writeFile(transcript, `${JSON.stringify(activity('c3', 0))}\n${JSON.stringify(activity('c3', 1))}\n{"id":"c3|2","type":"mess`);
     const reopened = await openFileStore(file);
     expect(reopened.data.webConversations.c3?.activities.map((a) => a.text)).toEqual(['message 0', 'message 1']);
-    expect((await readFile(transcript, 'utf8')).trim().split('\n')).toHaveLength(2); // repaired at open
+    // Repaired at open, in the current layout: the first watermark, then the activities.
+    expect((await readFile(transcript, 'utf8')).trim().split('\n')).toEqual(['{"firstWatermark":0}', JSON.stringify(activity('c3', 0)), JSON.stringify(activity('c3', 1))]);
   });
 
   it('trimming a long transcript writes only the new watermark, and replays to the same activities', async () => {
@@ -244,6 +245,74 @@ describe('store', () => {
     // Killed after the core was written but before the journal's deletion.
     await writeFile(journal!, journalText);
     expect((await openFileStore(file)).data).toEqual(expected);
+  });
+
+  describe('crashes around a snapshot (found in review)', () => {
+    const crashCopy = async (dir: string): Promise<string> => {
+      const copy = await mkdtemp(join(tmpdir(), 'store-crash-'));
+      await cp(dir, copy, { recursive: true });
+      return join(copy, 'db.json');
+    };
+    const longConversation = async (file: string, count: number): Promise<void> => {
+      const store = await openFileStore(file);
+      const web = new WebConversationsRepository(store);
+      web.create(conversation('x'));
+      for (let n = 0; n < count; n++) web.append('x', [activity('x', n)]);
+      await store.close();
+    };
+
+    it('a conversation changed only in the commit that starts the snapshot is snapshotted with it (trim and clear)', async () => {
+      const file = await tempFile();
+      await longConversation(file, 300);
+      const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+      const web = new WebConversationsRepository(store);
+      web.create(conversation('y'));
+      await store.commit(); // the journal is not empty now
+      web.append('x', [activity('x', 300)]); // trims: the first 100 go
+      await store.commit(); // starts the snapshot
+      await store.idle();
+      const expected = structuredClone(store.data.webConversations.x);
+      expect((await openFileStore(await crashCopy(join(file, '..')))).data.webConversations.x).toEqual(expected);
+
+      web.clearHistory('x');
+      await store.commit();
+      await store.commit();
+      await store.idle();
+      expect((await openFileStore(await crashCopy(join(file, '..')))).data.webConversations.x?.activities).toEqual([]);
+    });
+
+    it('transcripts written but the core not (a failed or killed snapshot): the store opens with every activity', async () => {
+      const file = await tempFile();
+      await longConversation(file, 300);
+      const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+      new WebConversationsRepository(store).append('x', [activity('x', 300)]); // trims
+      await store.commit();
+      await mkdir(join(file, '..', '.db.json.tmp')); // the core cannot be written
+      new UsersRepository(store).touch('web:u', 'web', new Date());
+      await store.commit(); // starts the snapshot, which fails after the transcripts
+      await store.idle();
+      const expected = structuredClone(store.data);
+      const copy = await crashCopy(join(file, '..'));
+      await rm(join(copy, '..', '.db.json.tmp'), { recursive: true });
+      expect((await openFileStore(copy)).data).toEqual(expected);
+    });
+
+    it('an older journal replayed onto a newer core where the conversation was deleted: the store opens', async () => {
+      const file = await tempFile();
+      await longConversation(file, 3);
+      const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+      const web = new WebConversationsRepository(store);
+      web.append('x', [activity('x', 3)]);
+      await store.commit();
+      const [older] = await journalFiles(file);
+      const olderText = await readFile(older!, 'utf8');
+      web.delete('x');
+      await store.commit(); // starts the snapshot that deletes the transcript
+      await store.idle();
+      const copy = await crashCopy(join(file, '..'));
+      await writeFile(join(copy, '..', basename(older!)), olderText); // killed before the old journal was deleted
+      expect((await openFileStore(copy)).data.webConversations).toEqual({});
+    });
   });
 
   it('a journal that cannot be written fails the commit, and the next commit writes those changes', async () => {
