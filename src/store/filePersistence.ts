@@ -1,8 +1,8 @@
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
-import { applyEntry, encodeChanges } from './journal.js';
+import { applyEntry, encodeChanges, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
 import { COLD_SEGMENTS, conversationsDir, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import type { Db, WebConversation } from './schema.js';
 
@@ -215,14 +215,15 @@ export class FilePersistence implements Persistence {
     this.size = 0;
     const ids = [...this.unsnapshotted];
     this.unsnapshotted.clear();
-    // The core is serialised now (its records change in place); transcripts only hold activities,
-    // which are never changed once appended, so a copy of each list is enough and they are
-    // serialised in the background, one conversation per turn of the event loop.
+    // Transcripts only hold activities, which are never changed once appended: a copy of each list
+    // is enough, serialised in the background one conversation per turn of the event loop. The core
+    // is captured as it is now for web conversations' metadata, and as lists of keys for the keyed
+    // collections, whose records are serialised in slices while the loop goes on (see writeCore).
     const transcripts = ids.map((id) => {
       const conversation = data.webConversations[id];
       return { path: this.transcriptPath(id), firstWatermark: conversation?.firstWatermark ?? 0, activities: conversation?.activities.slice() };
     });
-    const core = segmentText(data, 'core');
+    const core = captureCore(data);
     this.lastSnapshotError = undefined;
     this.snapshotting = this.writeSnapshot(core, transcripts, covered)
       .then((bytes) => {
@@ -239,11 +240,11 @@ export class FilePersistence implements Persistence {
 
   /** Writes transcripts, then the core, then deletes the journal generations they cover; returns the bytes written. */
   private async writeSnapshot(
-    core: string,
+    core: CoreCapture,
     transcripts: { path: string; firstWatermark: number; activities: unknown[] | undefined }[],
     covered: number,
   ): Promise<number> {
-    let bytes = core.length;
+    let bytes = 0;
     if (transcripts.length > 0) await mkdir(conversationsDir(this.file), { recursive: true });
     for (const t of transcripts) {
       if (t.activities === undefined) {
@@ -255,7 +256,7 @@ export class FilePersistence implements Persistence {
       bytes += text.length;
       await writeAtomic(t.path, text);
     }
-    await writeAtomic(this.file, core);
+    bytes += await writeCore(this.file, core);
     for (const generation of await this.journalGenerations()) {
       if (generation <= covered) await rm(journalFile(this.file, generation), { force: true });
     }
@@ -282,15 +283,71 @@ export class FilePersistence implements Persistence {
   }
 }
 
-/** A segment's file contents; the core holds web conversations' metadata, their activities are transcripts. */
-function segmentText(data: Db, segment: ColdSegment | 'core'): string {
-  const part: Record<string, unknown> = Object.fromEntries(SEGMENTS[segment].map((key) => [key, data[key]]));
-  if (segment === 'core') {
-    part.webConversations = Object.fromEntries(
-      Object.entries(data.webConversations).map(([id, c]: [string, WebConversation]) => [id, { ...c, activities: undefined }]),
-    );
+/** How many records of a keyed collection are serialised between two writes of the core (about 1 ms). */
+const CORE_SLICE = 2_000;
+
+/** The core at a snapshot's start: the small parts as text, the keyed collections as their keys. */
+interface CoreCapture {
+  data: Db;
+  head: string;
+  keyed: [KeyedCollection, string[]][];
+}
+
+function captureCore(data: Db): CoreCapture {
+  const conversations = Object.fromEntries(
+    Object.entries(data.webConversations).map(([id, c]: [string, WebConversation]) => [id, { ...c, activities: undefined }]),
+  );
+  return {
+    data,
+    head: `{"version":${JSON.stringify(data.version)},"webConversations":${JSON.stringify(conversations)}`,
+    keyed: KEYED_COLLECTIONS.map((c) => [c, Object.keys(data[c])]),
+  };
+}
+
+/**
+ * Writes the core file (temp file, then rename) with the keyed collections serialised in slices, so
+ * a store with many users never blocks the event loop for long. A record is written as it is when
+ * its slice is serialised, which may be later than the snapshot's start; that is safe because every
+ * change since the start is in the new journal generation, whose replay writes each changed record
+ * whole (a record deleted meanwhile is left out; its deletion is in the journal too).
+ */
+async function writeCore(file: string, core: CoreCapture): Promise<number> {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
+  const handle = await openFile(tmp, 'w');
+  let bytes = 0;
+  const put = async (text: string) => {
+    await handle.write(text);
+    bytes += text.length;
+  };
+  try {
+    await put(core.head);
+    for (const [collection, keys] of core.keyed) {
+      await put(`,${JSON.stringify(collection)}:{`);
+      let separator = '';
+      for (let i = 0; i < keys.length; i += CORE_SLICE) {
+        const records = core.data[collection] as Record<string, unknown>;
+        let text = '';
+        for (const key of keys.slice(i, i + CORE_SLICE)) {
+          const record = records[key];
+          if (record === undefined) continue;
+          text += `${separator}${JSON.stringify(key)}:${JSON.stringify(record)}`;
+          separator = ',';
+        }
+        await put(text);
+      }
+      await put('}');
+    }
+    await put('}');
+  } finally {
+    await handle.close();
   }
-  return JSON.stringify(part);
+  await rename(tmp, file);
+  return bytes;
+}
+
+/** A cold segment's file contents. */
+function segmentText(data: Db, segment: ColdSegment): string {
+  return JSON.stringify(Object.fromEntries(SEGMENTS[segment].map((key) => [key, data[key]])));
 }
 
 /** The first line of a transcript written by a snapshot: `{"firstWatermark":n}` (activities have an id). */

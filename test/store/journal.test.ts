@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
-import { applyEntry, encodeChanges, type ChangeSet } from '../../src/store/journal.js';
+import { applyEntry, encodeChanges, KEYED_COLLECTIONS, type ChangeSet } from '../../src/store/journal.js';
+import { SEGMENTS } from '../../src/store/persistence.js';
 import { emptyDb, type Db } from '../../src/store/schema.js';
 
 const activity = (n: number) => ({ id: `c|${n}`, type: 'message', timestamp: '2026-11-24T10:00:00.000Z', text: `m${n}` });
@@ -25,6 +26,10 @@ const replay = (doc: Db, line: string | undefined): Db => {
 };
 
 describe('journal entries', () => {
+  it('cover every collection of the core: the keyed ones, and web conversations', () => {
+    expect([...SEGMENTS.core].sort()).toEqual(['version', 'webConversations', ...KEYED_COLLECTIONS].sort());
+  });
+
   it('carry only the changed records, and a deleted record as null', () => {
     const db = emptyDb();
     db.users.a = { key: 'a', channel: 'web', createdAt: '2026-11-24T10:00:00.000Z', lastSeenAt: '2026-11-24T10:00:00.000Z' };

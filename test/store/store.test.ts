@@ -297,6 +297,28 @@ describe('store', () => {
       expect((await openFileStore(copy)).data).toEqual(expected);
     });
 
+    it('records changed or deleted while the core is written in slices end up as in memory', async () => {
+      const file = await tempFile();
+      const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+      const users = new UsersRepository(store);
+      for (let n = 0; n < 9_000; n++) users.touch(`web:s${n}`, 'web', new Date('2026-11-01T10:00:00Z'));
+      await store.commit(); // a big journal line
+      users.touch('web:trigger', 'web', new Date());
+      const started = store.commit(); // starts the snapshot, which writes users in slices
+      await started;
+      for (let round = 0; round < 20; round++) {
+        // Early and late keys, so some are changed before their slice is written and some after.
+        users.setLanguage(`web:s${round * 7}`, 'fr');
+        users.setLanguage(`web:s${8_999 - round * 11}`, 'nl');
+        users.delete(`web:s${4_000 + round}`);
+        users.touch(`web:new${round}`, 'web', new Date());
+        await store.commit();
+      }
+      await store.idle();
+      const expected = structuredClone(store.data);
+      expect((await openFileStore(await crashCopy(join(file, '..')))).data).toEqual(expected);
+    });
+
     it('an older journal replayed onto a newer core where the conversation was deleted: the store opens', async () => {
       const file = await tempFile();
       await longConversation(file, 3);
