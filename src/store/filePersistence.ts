@@ -50,6 +50,8 @@ export class FilePersistence implements Persistence {
   /** Web conversations changed since the last snapshot: their transcripts are rewritten by the next one. */
   private readonly unsnapshotted = new Set<string>();
   private snapshotting: Promise<void> | undefined;
+  /** A deletion arrived while a snapshot was running: another one follows it. */
+  private eraseAfterSnapshot: Db | undefined;
   private readonly snapshotAfterBytes: number;
 
   constructor(
@@ -130,7 +132,7 @@ export class FilePersistence implements Persistence {
 
   /** Resolves when no background snapshot is being written. */
   async idle(): Promise<void> {
-    await this.snapshotting;
+    while (this.snapshotting) await this.snapshotting;
   }
 
   /* ----------------------------------------------------------------- write */
@@ -148,13 +150,20 @@ export class FilePersistence implements Persistence {
     // dialog past a record that was not written.
     for (const c of cold) await writeAtomic(c.path, c.text);
     if (line !== undefined) this.append(`${line}\n`);
+    // A deleted user or web conversation ("delete my data", "clear this conversation", retention)
+    // must not stay readable in older journal lines until the journal happens to grow: the next
+    // snapshot starts now (or right after the running one) and removes the generations holding it.
+    if (erases(data, batch)) {
+      if (this.snapshotting) this.eraseAfterSnapshot = data;
+      else this.startSnapshot(data);
+    }
   }
 
   /** Folds the journal into the snapshot and releases the journal file. */
   async close(data: Db): Promise<void> {
     if (this.options.readOnly) return;
     try {
-      await this.snapshotting;
+      await this.idle();
       if (this.size > 0 || this.unsnapshotted.size > 0) await this.snapshotNow(data);
     } finally {
       this.closeJournal();
@@ -166,13 +175,13 @@ export class FilePersistence implements Persistence {
    * (`everything`: every cold segment and every transcript too).
    */
   async snapshotNow(data: Db, { everything = false } = {}): Promise<void> {
-    await this.snapshotting;
+    await this.idle();
     if (everything) {
       for (const id of Object.keys(data.webConversations)) this.unsnapshotted.add(id);
       for (const segment of COLD_SEGMENTS) await writeAtomic(segmentFile(this.file, segment), segmentText(data, segment));
     }
     this.startSnapshot(data);
-    await this.snapshotting;
+    await this.idle();
     if (this.lastSnapshotError) throw this.lastSnapshotError;
   }
 
@@ -235,6 +244,9 @@ export class FilePersistence implements Persistence {
       })
       .finally(() => {
         this.snapshotting = undefined;
+        const pending = this.eraseAfterSnapshot;
+        this.eraseAfterSnapshot = undefined;
+        if (pending) this.startSnapshot(pending);
       });
   }
 
@@ -348,6 +360,13 @@ async function writeCore(file: string, core: CoreCapture): Promise<number> {
 /** A cold segment's file contents. */
 function segmentText(data: Db, segment: ColdSegment): string {
   return JSON.stringify(Object.fromEntries(SEGMENTS[segment].map((key) => [key, data[key]])));
+}
+
+/** True when the batch deletes a user or a web conversation (personal data to remove from disk). */
+function erases(data: Db, batch: Batch): boolean {
+  for (const key of batch.records.get('users') ?? []) if (!(key in data.users)) return true;
+  for (const id of batch.conversations.keys()) if (!(id in data.webConversations)) return true;
+  return false;
 }
 
 /** The first line of a transcript written by a snapshot: `{"firstWatermark":n}` (activities have an id). */

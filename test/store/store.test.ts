@@ -180,7 +180,7 @@ describe('store', () => {
     const users = new UsersRepository(store);
     web.create(conversation('c4'));
     const seen = new Set<string>();
-    for (let n = 0; n < 40; n++) {
+    for (let n = 0; n < 120; n++) {
       users.touch(`web:u${n}`, 'web', new Date());
       web.append('c4', [activity('c4', n)]);
       await store.commit();
@@ -191,8 +191,8 @@ describe('store', () => {
     // Without a clean stop, everything is in snapshot + journal.
     await store.idle();
     const reopened = await openFileStore(file);
-    expect(Object.keys(reopened.data.users)).toHaveLength(40);
-    expect(reopened.data.webConversations.c4?.activities).toHaveLength(40);
+    expect(Object.keys(reopened.data.users)).toHaveLength(120);
+    expect(reopened.data.webConversations.c4?.activities).toHaveLength(120);
   });
 
   it('a report reading while snapshots come and go sees every confirmed change', async () => {
@@ -331,10 +331,42 @@ describe('store', () => {
       web.delete('x');
       await store.commit(); // starts the snapshot that deletes the transcript
       await store.idle();
+      // Killed after the new core was written and before the older generation was deleted: that
+      // generation holds the append, the next one the deletion.
       const copy = await crashCopy(join(file, '..'));
-      await writeFile(join(copy, '..', basename(older!)), olderText); // killed before the old journal was deleted
+      const generation = Number(/journal\.(\d+)\.jsonl$/.exec(older!)![1]);
+      await writeFile(join(copy, '..', basename(older!)), olderText);
+      await writeFile(journalFile(copy, generation + 1), `${JSON.stringify({ conversations: { x: null } })}\n`);
       expect((await openFileStore(copy)).data.webConversations).toEqual({});
     });
+  });
+
+  it('a deleted user or conversation leaves the journal at once: a snapshot removes the lines that held it', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file); // default threshold: no snapshot for size
+    const web = new WebConversationsRepository(store);
+    const users = new UsersRepository(store);
+    web.create(conversation('gone'));
+    web.append('gone', [activity('gone', 0)]);
+    users.touch('web:v-gone', 'web', new Date());
+    users.touch('web:stays', 'web', new Date());
+    await store.commit();
+    const onDisk = async () => {
+      const dir = join(file, '..');
+      const names = (await readdir(dir, { recursive: true })) as string[];
+      const texts = await Promise.all(names.filter((n) => n.endsWith('.json') || n.endsWith('.jsonl')).map((n) => readFile(join(dir, n), 'utf8')));
+      return texts.join('\n');
+    };
+    expect(await onDisk()).toContain('v-gone');
+    web.delete('gone');
+    users.delete('web:v-gone');
+    await store.commit();
+    await store.idle();
+    const after = await onDisk();
+    expect(after).not.toContain('v-gone');
+    expect(after).not.toContain('message 0');
+    expect(after).toContain('web:stays');
+    expect(Object.keys((await openFileStore(await (async () => file)())).data.users)).toEqual(['web:stays']);
   });
 
   it('a journal that cannot be written fails the commit, and the next commit writes those changes', async () => {
