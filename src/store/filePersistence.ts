@@ -81,7 +81,7 @@ export class FilePersistence implements Persistence {
   private async readOnce(): Promise<unknown | null> {
     this.unsnapshotted.clear();
     this.needsSnapshot = false;
-    const generations = await this.journalGenerations();
+    const generations = await journalGenerations(this.file);
     const coreIdentity = await fileIdentity(this.file);
     const core = await readJson(this.file);
     if (core === null) {
@@ -269,24 +269,10 @@ export class FilePersistence implements Persistence {
       await writeAtomic(t.path, text);
     }
     bytes += await writeCore(this.file, core);
-    for (const generation of await this.journalGenerations()) {
+    for (const generation of await journalGenerations(this.file)) {
       if (generation <= covered) await rm(journalFile(this.file, generation), { force: true });
     }
     return bytes;
-  }
-
-  private async journalGenerations(): Promise<number[]> {
-    let names: string[];
-    try {
-      names = await readdir(dirname(this.file));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    return names
-      .map((name) => journalGeneration(this.file, name))
-      .filter((g): g is number => g !== undefined)
-      .sort((a, b) => a - b);
   }
 
   /** Ids are base64url (see the web channel), safe as file names; others are encoded. */
@@ -324,7 +310,7 @@ function captureCore(data: Db): CoreCapture {
  * whole (a record deleted meanwhile is left out; its deletion is in the journal too).
  */
 async function writeCore(file: string, core: CoreCapture): Promise<number> {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
+  const tmp = tempPath(file);
   const handle = await openFile(tmp, 'w');
   let bytes = 0;
   const put = async (text: string) => {
@@ -376,10 +362,24 @@ function transcriptHeader(line: unknown): { firstWatermark: number } | undefined
   return typeof first === 'number' && Number.isInteger(first) && first >= 0 ? { firstWatermark: first } : undefined;
 }
 
+/** The generations of a store's journal files, oldest first. */
+async function journalGenerations(file: string): Promise<number[]> {
+  let names: string[];
+  try {
+    names = await readdir(dirname(file));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names
+    .map((name) => journalGeneration(file, name))
+    .filter((g): g is number => g !== undefined)
+    .sort((a, b) => a - b);
+}
+
 /** The journal files of a store (for restoring a backup over it). */
 export async function journalFiles(file: string): Promise<string[]> {
-  const names = await readdir(dirname(file)).catch(() => [] as string[]);
-  return names.filter((name) => journalGeneration(file, name) !== undefined).map((name) => join(dirname(file), name));
+  return (await journalGenerations(file)).map((generation) => journalFile(file, generation));
 }
 
 /** Reads a JSON-lines file; a last line cut short by a crash mid-append is dropped (and `onTorn` called). */
@@ -438,9 +438,12 @@ async function readJson(file: string): Promise<Record<string, unknown> | null> {
   }
 }
 
+/** Where a file is written before it is renamed into place. */
+const tempPath = (file: string) => join(dirname(file), `.${basename(file)}.tmp`);
+
 /** Atomic replace: a temp file, then rename; a crash mid-write leaves the previous file. */
 async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
+  const tmp = tempPath(file);
   await writeFile(tmp, text);
   await rename(tmp, file);
 }

@@ -8,9 +8,9 @@ import { journalFile, journalFiles, openFileStore, openMemoryStore, openStore, r
 import { UsersRepository } from '../../src/store/users.js';
 import { WebConversationsRepository } from '../../src/store/webConversations.js';
 
-const conversation = (id: string) => ({
+const conversation = (id: string, userId = `v-${id}`) => ({
   id,
-  userId: `v-${id}`.replace('v-conv1', 'v1'),
+  userId,
   tokens: [],
   createdAt: '2026-11-24T10:00:00.000Z',
   lastActiveAt: '2026-11-24T10:00:00.000Z',
@@ -99,7 +99,7 @@ describe('store', () => {
     const coreBefore = await readFile(file, 'utf8');
     const contactsBefore = (await stat(join(dir, 'db.contacts.json'))).mtimeMs;
     const web = new WebConversationsRepository(store);
-    web.create(conversation('conv1'));
+    web.create(conversation('conv1', 'v1'));
     new UsersRepository(store).touch('web:v1', 'web', new Date());
     await new Promise((r) => setTimeout(r, 20));
     await store.commit();
