@@ -221,27 +221,16 @@ async function nudgePlanning(): Promise<number> {
 
 async function startup(dir: string): Promise<{ ms: number; idleRssMb: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--no-deprecation', 'dist/src/main.js'], {
-    env: { PORT: '0', LOG_LEVEL: 'silent', STORE_FILE: join(dir, 'startup.json'), BACKUP_INTERVAL_HOURS: '0', NUDGES_ENABLED: 'false' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const base = await new Promise<string>((resolve) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/http:\/\/[^:]+:(\d+)/);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
-  });
+  const server = await start('dist/src/main.js', { PORT: '0', LOG_LEVEL: 'silent', STORE_FILE: join(dir, 'startup.json'), BACKUP_INTERVAL_HOURS: '0', NUDGES_ENABLED: 'false' });
   for (;;) {
-    const ok = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${server.base}/healthz`).then((r) => r.status === 200, () => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 5));
   }
   const ms = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 2000));
-  const { rssMb } = await usage(child.pid!);
-  await stop({ child, base });
+  const { rssMb } = await usage(server.child.pid!);
+  await stop(server);
   return { ms, idleRssMb: rssMb };
 }
 
