@@ -1,18 +1,18 @@
 import type { Store } from './store.js';
 import type { DialogFrame } from './schema.js';
+import { copyJson } from './copyJson.js';
 
 /** Dialog stacks per conversation: the only module that touches `data.dialogs`. */
 export class DialogStatesRepository {
   constructor(private readonly store: Store) {}
 
   /**
-   * A copy of the stack, so a turn that fails half-way leaves the stored stack as it was. Stacks are
-   * plain JSON (the schema says so), and a JSON round trip copies them in two thirds of the time
-   * structuredClone takes (measured: 3.1 µs against 4.7 µs for a typical stack).
+   * A copy of the stack, so a turn that fails half-way leaves the stored stack as it was (steps
+   * change frames and their values in place).
    */
   load(conversationKey: string): DialogFrame[] {
     const state = this.store.data.dialogs[conversationKey];
-    return state ? (JSON.parse(JSON.stringify(state.stack)) as DialogFrame[]) : [];
+    return state ? copyJson(state.stack) : [];
   }
 
   save(conversationKey: string, stack: DialogFrame[], now: Date): void {
