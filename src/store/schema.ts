@@ -36,6 +36,7 @@ export const User = z.object({
   /** Set when the platform said this user can no longer be reached (user gone, app removed). */
   unreachable: z.object({ reason: z.string().max(100), at: Timestamp }).optional(),
   createdAt: Timestamp,
+  /** When the user last wrote, to the minute (see UsersRepository.touch). */
   lastSeenAt: Timestamp,
 });
 export type User = z.infer<typeof User>;

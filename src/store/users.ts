@@ -1,6 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Store } from './store.js';
 import type { ConversationAddress, User } from './schema.js';
 import type { Language } from '../i18n/languages.js';
+
+/** How fine lastSeenAt is kept (see touch). */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /** The users collection: the only module that touches `data.users`. */
 export class UsersRepository {
@@ -10,17 +14,27 @@ export class UsersRepository {
     return this.store.data.users[key];
   }
 
-  /** Returns the user, creating the record on first contact; updates lastSeenAt and the locale hint. */
+  /**
+   * Returns the user, creating the record on first contact; updates the locale hint, and lastSeenAt
+   * once it is a minute old. Nothing reads lastSeenAt finer than that, and an unchanged record is
+   * not written again: most turns leave the user record alone.
+   */
   touch(key: string, channel: User['channel'], now: Date, localeHint?: string): User {
     const existing = this.store.data.users[key];
-    this.store.recordChanged('users', key);
     if (existing) {
-      existing.lastSeenAt = now.toISOString();
-      if (localeHint) existing.localeHint = localeHint;
+      if (now.getTime() - Date.parse(existing.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS) {
+        existing.lastSeenAt = now.toISOString();
+        this.store.recordChanged('users', key);
+      }
+      if (localeHint && existing.localeHint !== localeHint) {
+        existing.localeHint = localeHint;
+        this.store.recordChanged('users', key);
+      }
       return existing;
     }
     const user: User = { key, channel, createdAt: now.toISOString(), lastSeenAt: now.toISOString(), ...(localeHint ? { localeHint } : {}) };
     this.store.data.users[key] = user;
+    this.store.recordChanged('users', key);
     return user;
   }
 
@@ -34,9 +48,12 @@ export class UsersRepository {
     if (user) user.schoolId = schoolId;
   }
 
+  /** Keeps where to reach the user; an unchanged address (most turns) is not written again. */
   setAddress(key: string, address: ConversationAddress): void {
-    const user = this.changing(key);
-    if (user) user.address = address;
+    const user = this.store.data.users[key];
+    if (!user || isDeepStrictEqual(user.address, address)) return;
+    this.store.recordChanged('users', key);
+    user.address = address;
   }
 
   /** Records that the platform refused delivery for good; cleared once the user has been told. */
