@@ -31,17 +31,10 @@ export function renderForWeb(reply: OutboundReply): RenderedActivity {
     textFormat: 'plain',
     channelData: { reply: reply.kind },
   };
-  if (reply.kind !== 'choices') return base;
-  return {
-    ...base,
-    suggestedActions: {
-      actions: reply.choices.map((c) => ({
-        type: 'messageBack',
-        title: c.label,
-        text: c.label,
-        displayText: c.label,
-        value: { choice: c.value },
-      })),
-    },
-  };
+  if (reply.kind === 'choices') {
+    base.suggestedActions = {
+      actions: reply.choices.map((c) => ({ type: 'messageBack', title: c.label, text: c.label, displayText: c.label, value: { choice: c.value } })),
+    };
+  }
+  return base;
 }
