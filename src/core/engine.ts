@@ -15,7 +15,7 @@ import { recognizeChoice, renderPrompt } from './prompts.js';
 import type { Services } from './services.js';
 import { KeyedQueue } from './keyedQueue.js';
 import type { textChecks } from './textChecks.js';
-import { containsAny, matchesAny } from './text.js';
+import { containsAny, matchesAny, normalize } from './text.js';
 
 /** Dialog ids the engine itself relies on. */
 export const CoreDialog = {
@@ -76,6 +76,10 @@ const MAX_STEPS_PER_TURN = 50;
 export class Engine implements TurnHandler {
   private readonly dialogs: Map<string, Dialog>;
   private readonly allTranslators: Translator[];
+  /** Normalised command keywords (all languages) → the command; the first command listing a phrase keeps it. */
+  private readonly commandByPhrase = new Map<string, Command>();
+  /** Normalised language names ("nederlands") → the language. */
+  private readonly languageByName = new Map<string, Language>();
   /** Turns of one conversation run one after another, so two quick clicks never interleave. */
   private readonly queue = new KeyedQueue();
 
@@ -85,6 +89,14 @@ export class Engine implements TurnHandler {
       if (!this.dialogs.has(id)) throw new CodedError(ErrorCode.UnknownDialog, `[Engine] missing core dialog "${id}"`);
     }
     this.allTranslators = SUPPORTED_LANGUAGES.map((l) => deps.translations.translator(l));
+    // Every typed message is checked against every command keyword and language name in every
+    // language; the catalogues are fixed, so the normalised phrases are indexed once.
+    for (const cmd of COMMANDS) {
+      for (const tr of this.allTranslators) {
+        for (const phrase of tr.list(`commands:${cmd}`)) addPhrase(this.commandByPhrase, phrase, cmd);
+      }
+    }
+    for (const tr of this.allTranslators) addPhrase(this.languageByName, tr.t('common:languageName'), tr.lang);
   }
 
   /**
@@ -266,7 +278,7 @@ export class Engine implements TurnHandler {
     if (inbound.choice !== undefined || !inbound.text.trim()) return undefined;
     const emergencyNumber = this.deps.directory().data.emergency.number;
     if (matchesAny(inbound.text, [emergencyNumber])) return 'emergency';
-    return COMMANDS.find((cmd) => this.allTranslators.some((tr) => matchesAny(inbound.text, tr.list(`commands:${cmd}`))));
+    return this.commandByPhrase.get(normalize(inbound.text));
   }
 
   /** A language picked by button (`language:nl`) or by typing its own name ("Nederlands"). */
@@ -276,7 +288,7 @@ export class Engine implements TurnHandler {
       return isLanguage(lng) ? lng : undefined;
     }
     if (inbound.choice !== undefined) return undefined;
-    return this.allTranslators.find((tr) => matchesAny(inbound.text, [tr.t('common:languageName')]))?.lang;
+    return this.languageByName.get(normalize(inbound.text));
   }
 
   /** A dialog whose intent phrases the text contains, and the language those phrases are in. */
@@ -579,4 +591,10 @@ class TurnRunner {
       },
     };
   }
+}
+
+/** Indexes a phrase by its normalised form (as `matchesAny` compares), keeping an earlier entry. */
+function addPhrase<T>(index: Map<string, T>, phrase: string, value: T): void {
+  const key = normalize(phrase);
+  if (key !== '' && !index.has(key)) index.set(key, value);
 }
