@@ -62,13 +62,22 @@ export async function loadTranslations(localesDir: string): Promise<Translations
   for (const lang of SUPPORTED_LANGUAGES) {
     const fixed = instance.getFixedT(lang);
     // The catalogues never change while running: texts without parameters and keyword lists are
-    // looked up once (every turn matches commands and labels in all four languages).
+    // looked up once (every turn matches commands and labels in all four languages), and texts
+    // with parameters are filled in directly when they are plain templates (see fillTemplate).
     const plain = new Map<string, string>();
     const lists = new Map<string, string[]>();
+    const templates = new Map<string, string | null>();
     translators.set(lang, {
       lang,
       t: (key, params) => {
-        if (params && Object.keys(params).length > 0) return fixed(key, params) as string;
+        if (params && Object.keys(params).length > 0) {
+          let template = templates.get(key);
+          if (template === undefined) {
+            template = simpleTemplate(instance, lang, key);
+            templates.set(key, template);
+          }
+          return (template && fillTemplate(template, params)) ?? (fixed(key, params) as string);
+        }
         let text = plain.get(key);
         if (text === undefined) {
           text = fixed(key) as string;
@@ -91,4 +100,39 @@ export async function loadTranslations(localesDir: string): Promise<Translations
     namespaces,
     translator: (lang) => translators.get(lang)!,
   };
+}
+
+/**
+ * The catalogue text for `key` if it is a plain template (only `{{name}}` placeholders: no nesting,
+ * formatting or plural forms), else null. Only such texts are filled in by `fillTemplate`; i18next
+ * handles the rest.
+ */
+function simpleTemplate(instance: I18n, lang: Language, key: string): string | null {
+  const colon = key.indexOf(':');
+  const [ns, path] = colon === -1 ? ['common', key] : [key.slice(0, colon), key.slice(colon + 1)];
+  const text: unknown = instance.getResource(lang, ns, path);
+  if (typeof text !== 'string' || text.includes('$t(')) return null;
+  const withoutPlaceholders = text.replace(PLACEHOLDER, '');
+  return withoutPlaceholders.includes('{{') || withoutPlaceholders.includes('}}') ? null : text;
+}
+
+const PLACEHOLDER = /\{\{(\w+)\}\}/g;
+/** Parameters that are i18next options (plural forms, context, language…), not values to fill in. */
+const I18NEXT_OPTIONS = new Set(['count', 'context', 'lng', 'lngs', 'ns', 'defaultValue', 'returnObjects', 'replace', 'interpolation', 'ordinal']);
+
+/**
+ * Fills a plain template the way i18next does with escaping off (`{{name}}` → the value as text),
+ * in a fraction of the time, or returns undefined when i18next must decide (an option such as
+ * `count`, a placeholder without a value, a value that is not a string or a number).
+ */
+export function fillTemplate(template: string, params: Record<string, unknown>): string | undefined {
+  for (const name in params) if (I18NEXT_OPTIONS.has(name)) return undefined;
+  let complete = true;
+  const text = template.replace(PLACEHOLDER, (match, name: string) => {
+    const value = params[name];
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    complete = false;
+    return match;
+  });
+  return complete ? text : undefined;
 }

@@ -15,14 +15,15 @@ const ChoiceValue = z.object({ choice: z.string().min(1).max(200) });
 
 /** A posted message activity → InboundMessage. Identity comes from the token, never from the body. */
 export function webToInbound(activity: PostedActivity, conversationId: string, visitorId: string): InboundMessage {
-  const choice = ChoiceValue.safeParse(activity.value);
+  // Typed text has no value: skip the check rather than build a validation error on every message.
+  const choice = activity.value === undefined ? undefined : ChoiceValue.safeParse(activity.value);
   return {
     kind: 'message',
     channel: 'web',
     userKey: `web:${visitorId}`,
     conversationKey: `web:${conversationId}`,
     text: (activity.text ?? '').trim(),
-    choice: choice.success ? choice.data.choice : undefined,
+    choice: choice?.success ? choice.data.choice : undefined,
     localeHint: activity.locale,
     address: { channel: 'web', conversationId, data: {} },
   };
