@@ -32,14 +32,18 @@ describe('nudges end to end', () => {
       override: (call) => (call.method === 'chat.postMessage' && limited-- > 0 ? [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' }] : undefined),
     });
     const teams = fakeConnector();
+    let now = new Date('2026-11-22T09:00:00Z'); // a Sunday: the scheduler ticks but nothing is due
     running = await startApp(
       { ...SLACK_ENV, TEAMS_ENABLED: 'true', DIRECTORY_FILE: file, NUDGES_ENABLED: 'true', NUDGES_CRON: '* * * * * *' },
-      { clock: () => new Date('2026-11-24T09:00:00Z'), app: { slack: { processBeforeResponse: true, sleep: async () => undefined } } },
+      { clock: () => now, app: { slack: { processBeforeResponse: true, sleep: async () => undefined } } },
     );
     const { base, app } = running;
     // The Teams officer installed the app (that is how Teams gives a reference for proactive messages).
     const teamsOfficer = { id: '29:south', aadObjectId: south.teamsUserId, name: south.name };
     await postActivity(base, activity(teamsOfficer, { type: 'conversationUpdate', locale: 'en-GB', membersAdded: [{ id: '28:bot-app-id' }] }));
+    // Only now working hours begin: a tick before the install would find no Teams address for the
+    // officer and record that nudge as undeliverable for the week.
+    now = new Date('2026-11-24T09:00:00Z');
 
     // croner ticks every second here; wait for both keep-in-touch nudges.
     await waitFor(() => app.store.data.nudges[`keepInTouch|liaison-north|2026-W48`]?.status === 'sent' && app.store.data.nudges[`keepInTouch|liaison-south|2026-W48`]?.status === 'sent', 10_000);
