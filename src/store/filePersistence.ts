@@ -2,7 +2,7 @@ import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
-import { applyEntry, encodeChanges, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
+import { applyEntry, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
 import { COLD_SEGMENTS, conversationsDir, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import type { Db, WebConversation } from './schema.js';
 
@@ -51,6 +51,8 @@ export class FilePersistence implements Persistence {
   private readonly unsnapshotted = new Set<string>();
   /** Where journal lines are encoded (see append); grows with the batches, up to MAX_LINE_BUFFER. */
   private lineBuffer = Buffer.alloc(0);
+  /** Where snapshots encode transcripts (see transcriptBytes). */
+  private transcriptBuffer = Buffer.alloc(0);
   private snapshotting: Promise<void> | undefined;
   /** A deletion arrived while a snapshot was running: another one follows it. */
   private eraseAfterSnapshot: Db | undefined;
@@ -146,7 +148,7 @@ export class FilePersistence implements Persistence {
     // batch's conversations are marked first: a snapshot starting now captures them too.
     for (const id of batch.conversations.keys()) this.unsnapshotted.add(id);
     if (!this.snapshotting && this.size >= Math.max(this.snapshotAfterBytes, 2 * this.snapshotBytes)) this.startSnapshot(data);
-    const line = encodeChanges(data, batch);
+    const line = encodeChangePieces(data, batch);
     const cold = [...batch.segments].map((segment) => ({ path: segmentFile(this.file, segment), text: segmentText(data, segment) }));
     // Cold collections first, the journal (dialog state) last: a crash in between never advances a
     // dialog past a record that was not written.
@@ -187,17 +189,20 @@ export class FilePersistence implements Persistence {
     if (this.lastSnapshotError) throw this.lastSnapshotError;
   }
 
-  /** Appends `text` and a newline to the journal; a line cut short by a failing disk is cut off again. */
-  private append(text: string): void {
-    // Encoded once, into a buffer kept between batches, with the newline added as a byte (a string
-    // `${text}\n` would have to be copied whole before encoding). Asking the string for its UTF-8
-    // length to check the write, and letting the write encode it again, took 5 % of the process's
-    // time under the benchmark load. UTF-8 needs at most 3 bytes per UTF-16 unit, so 3 × length + 1
-    // always holds the line; a rare larger line gets a buffer of its own.
-    const room = text.length * 3 + 1;
+  /** Appends the pieces of a line and a newline to the journal; a line cut short by a failing disk is cut off again. */
+  private append(pieces: string[]): void {
+    // Encoded once, piece by piece, into a buffer kept between batches (see encodeChangePieces for
+    // why there is no single string). Asking a string for its UTF-8 length to check the write, and
+    // letting the write encode it again, took 5 % of the process's time under the benchmark load.
+    // UTF-8 needs at most 3 bytes per UTF-16 unit, so 3 × length + 1 always holds the line; a rare
+    // larger line gets a buffer of its own.
+    let length = 0;
+    for (const piece of pieces) length += piece.length;
+    const room = length * 3 + 1;
     if (room > this.lineBuffer.length && room <= MAX_LINE_BUFFER) this.lineBuffer = Buffer.allocUnsafe(Math.max(room, 2 * this.lineBuffer.length));
     const line = room <= this.lineBuffer.length ? this.lineBuffer : Buffer.allocUnsafe(room);
-    let bytes = line.write(text, 'utf8');
+    let bytes = 0;
+    for (const piece of pieces) bytes += line.write(piece, bytes, 'utf8');
     line[bytes++] = 0x0a;
     const fd = (this.fd ??= openSync(journalFile(this.file, this.generation), 'a'));
     try {
@@ -274,15 +279,41 @@ export class FilePersistence implements Persistence {
         continue;
       }
       await new Promise((resolve) => setImmediate(resolve));
-      const text = `${JSON.stringify({ firstWatermark: t.firstWatermark })}\n${t.activities.map((a) => `${JSON.stringify(a)}\n`).join('')}`;
-      bytes += text.length;
-      await writeAtomic(t.path, text);
+      const encoded = this.transcriptBytes(t.firstWatermark, t.activities);
+      bytes += encoded.length;
+      await writeAtomic(t.path, encoded);
     }
     bytes += await writeCore(this.file, core);
     for (const generation of await journalGenerations(this.file)) {
       if (generation <= covered) await rm(journalFile(this.file, generation), { force: true });
     }
     return bytes;
+  }
+
+  /**
+   * A transcript file's content: its header line, then one activity per line. Encoded activity by
+   * activity into a buffer kept between snapshots (only one snapshot runs at a time, and each file is
+   * written before the next is encoded): a transcript as one string is a few hundred kilobytes,
+   * which V8 puts in its large-object space, freed only by a full collection.
+   */
+  private transcriptBytes(firstWatermark: number, activities: readonly unknown[]): Buffer {
+    let buffer = this.transcriptBuffer;
+    let bytes = 0;
+    const put = (text: string) => {
+      const room = bytes + text.length * 3 + 1;
+      if (room > buffer.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(room, 2 * buffer.length));
+        buffer.copy(bigger, 0, 0, bytes);
+        buffer = bigger;
+      }
+      bytes += buffer.write(text, bytes, 'utf8');
+      buffer[bytes++] = 0x0a;
+    };
+    put(`{"firstWatermark":${firstWatermark}}`);
+    for (const activity of activities) put(JSON.stringify(activity));
+    // A very long transcript does not keep its buffer for good.
+    if (buffer.length <= MAX_LINE_BUFFER) this.transcriptBuffer = buffer;
+    return buffer.subarray(0, bytes);
   }
 
   /** Ids are base64url (see the web channel), safe as file names; others are encoded. */
@@ -455,7 +486,7 @@ async function readJson(file: string): Promise<Record<string, unknown> | null> {
 const tempPath = (file: string) => join(dirname(file), `.${basename(file)}.tmp`);
 
 /** Atomic replace: a temp file, then rename; a crash mid-write leaves the previous file. */
-async function writeAtomic(file: string, text: string): Promise<void> {
+async function writeAtomic(file: string, text: string | Uint8Array): Promise<void> {
   const tmp = tempPath(file);
   await writeFile(tmp, text);
   await rename(tmp, file);

@@ -1,5 +1,5 @@
 import { CodedError, ErrorCode } from '../core/errors.js';
-import type { Db } from './schema.js';
+import type { Db, WebConversation } from './schema.js';
 
 /**
  * The store's journal: one JSON line per group commit, holding only the hot records that changed
@@ -52,36 +52,54 @@ interface JournalEntry {
 
 /** The journal line for a change set (without the newline), or undefined when nothing changed. */
 export function encodeChanges(data: Db, changes: ChangeSet): string | undefined {
-  const entry: JournalEntry = {};
+  return encodeChangePieces(data, changes)?.join('');
+}
+
+/**
+ * The journal line as pieces whose concatenation is the line: a record or a conversation each. The
+ * store encodes them one after the other into its write buffer, so a batch (often 100 KB and more)
+ * never exists as one string: such a string lands in V8's large-object space, which only a full
+ * garbage collection frees, and at thousands of turns a second that made the collector run far
+ * more often.
+ */
+export function encodeChangePieces(data: Db, changes: ChangeSet): string[] | undefined {
+  const out: string[] = [];
   for (const [collection, keys] of changes.records) {
     if (keys.size === 0) continue;
     const source = data[collection] as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const key of keys) out[key] = source[key] ?? null;
-    (entry.records ??= {})[collection] = out;
+    out.push(`${out.length === 0 ? '{"records":{' : ','}${JSON.stringify(collection)}:{`);
+    let first = true;
+    for (const key of keys) {
+      out.push(`${first ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(source[key] ?? null)}`);
+      first = false;
+    }
+    out.push('}');
   }
+  if (out.length > 0) out.push('}');
+  let first = true;
   for (const [id, change] of changes.conversations) {
-    const conversation = data.webConversations[id];
-    const conversations = (entry.conversations ??= {});
-    if (!conversation) {
-      conversations[id] = null;
-      continue;
-    }
-    const { activities, firstWatermark, ...meta } = conversation;
-    if (change.rewrite) {
-      conversations[id] = { meta, replace: { firstWatermark, activities } };
-      continue;
-    }
-    // New activities that were trimmed again within the batch are not written at all.
-    const from = change.appendFrom === undefined ? undefined : Math.max(change.appendFrom, firstWatermark);
-    const added = from === undefined ? [] : activities.slice(from - firstWatermark);
-    conversations[id] = {
-      meta,
-      ...(added.length > 0 ? { append: { from: from!, activities: added } } : {}),
-      ...(change.trimmed ? { trimTo: firstWatermark } : {}),
-    };
+    const head = first ? `${out.length === 0 ? '{' : ','}"conversations":{` : ',';
+    out.push(`${head}${JSON.stringify(id)}:${JSON.stringify(conversationEntry(data.webConversations[id], change))}`);
+    first = false;
   }
-  return entry.records || entry.conversations ? JSON.stringify(entry) : undefined;
+  if (!first) out.push('}');
+  if (out.length === 0) return undefined;
+  out.push('}');
+  return out;
+}
+
+function conversationEntry(conversation: WebConversation | undefined, change: ConversationChange): ConversationEntry | null {
+  if (!conversation) return null;
+  const { activities, firstWatermark, ...meta } = conversation;
+  if (change.rewrite) return { meta, replace: { firstWatermark, activities } };
+  // New activities that were trimmed again within the batch are not written at all.
+  const from = change.appendFrom === undefined ? undefined : Math.max(change.appendFrom, firstWatermark);
+  const added = from === undefined ? [] : activities.slice(from - firstWatermark);
+  return {
+    meta,
+    ...(added.length > 0 ? { append: { from: from!, activities: added } } : {}),
+    ...(change.trimmed ? { trimTo: firstWatermark } : {}),
+  };
 }
 
 type Doc = Record<string, unknown>;
