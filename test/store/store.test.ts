@@ -142,6 +142,24 @@ describe('store', () => {
     expect(again.data.webConversations.c2?.activities.map((a) => a.text)).toEqual(['message 0', 'message 1', 'message 2', 'message 3']);
   });
 
+  it('writes text in any script byte for byte, in journal lines and in snapshot transcripts, also past the first buffer sizes', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    const web = new WebConversationsRepository(store);
+    web.create(conversation('c9'));
+    const texts = ['École ’quote’ — naïve', 'Ελληνικά и кириллица', 'emoji 😀 and 👩‍🏫', 'x'.repeat(50_000), `${'é'.repeat(20_000)}😀`];
+    for (const [n, text] of texts.entries()) {
+      web.append('c9', [{ ...activity('c9', n), text }]);
+      await store.commit();
+    }
+    const fromJournal = await readStoreSnapshot(file);
+    expect(fromJournal.data.webConversations.c9?.activities.map((a) => a.text)).toEqual(texts);
+    await store.close(); // folds the journal into the snapshot: the transcript file
+    const reopened = await openFileStore(file);
+    expect(reopened.data.webConversations.c9?.activities.map((a) => a.text)).toEqual(texts);
+    await reopened.close();
+  });
+
   it('reads transcripts of the earlier layout (appended per turn), dropping a torn last line', async () => {
     const file = await tempFile();
     const store = await openFileStore(file);
