@@ -2,6 +2,7 @@ import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
+import { ByteBuilder } from './byteBuilder.js';
 import { applyEntry, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
 import { COLD_SEGMENTS, conversationsDir, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import type { Db, WebConversation } from './schema.js';
@@ -49,10 +50,10 @@ export class FilePersistence implements Persistence {
   private snapshotBytes = 0;
   /** Web conversations changed since the last snapshot: their transcripts are rewritten by the next one. */
   private readonly unsnapshotted = new Set<string>();
-  /** Where journal lines are encoded (see append); grows with the batches, up to MAX_LINE_BUFFER. */
-  private lineBuffer = Buffer.alloc(0);
+  /** Where journal lines are encoded (see append and ByteBuilder). */
+  private readonly lineBuilder = new ByteBuilder();
   /** Where snapshots encode transcripts (see transcriptBytes). */
-  private transcriptBuffer = Buffer.alloc(0);
+  private readonly transcriptBuilder = new ByteBuilder();
   private snapshotting: Promise<void> | undefined;
   /** A deletion arrived while a snapshot was running: another one follows it. */
   private eraseAfterSnapshot: Db | undefined;
@@ -191,23 +192,15 @@ export class FilePersistence implements Persistence {
 
   /** Appends the pieces of a line and a newline to the journal; a line cut short by a failing disk is cut off again. */
   private append(pieces: string[]): void {
-    // Encoded once, piece by piece, into a buffer kept between batches (see encodeChangePieces for
-    // why there is no single string). Asking a string for its UTF-8 length to check the write, and
-    // letting the write encode it again, took 5 % of the process's time under the benchmark load.
-    // UTF-8 needs at most 3 bytes per UTF-16 unit, so 3 × length + 1 always holds the line; a rare
-    // larger line gets a buffer of its own.
-    let length = 0;
-    for (const piece of pieces) length += piece.length;
-    const room = length * 3 + 1;
-    if (room > this.lineBuffer.length && room <= MAX_LINE_BUFFER) this.lineBuffer = Buffer.allocUnsafe(Math.max(room, 2 * this.lineBuffer.length));
-    const line = room <= this.lineBuffer.length ? this.lineBuffer : Buffer.allocUnsafe(room);
-    let bytes = 0;
-    for (const piece of pieces) bytes += line.write(piece, bytes, 'utf8');
-    line[bytes++] = 0x0a;
+    const builder = this.lineBuilder;
+    builder.clear();
+    for (const piece of pieces) builder.add(piece);
+    const line = builder.newline().bytes();
+    const bytes = line.length;
     const fd = (this.fd ??= openSync(journalFile(this.file, this.generation), 'a'));
     try {
       // A regular file takes the whole line or fails (a full disk): anything shorter is a failure.
-      const written = writeSync(fd, line, 0, bytes);
+      const written = writeSync(fd, line);
       if (written !== bytes) throw new Error(`${journalFile(this.file, this.generation)}: wrote ${written} of ${bytes} bytes`);
     } catch (err) {
       try {
@@ -291,29 +284,16 @@ export class FilePersistence implements Persistence {
   }
 
   /**
-   * A transcript file's content: its header line, then one activity per line. Encoded activity by
-   * activity into a buffer kept between snapshots (only one snapshot runs at a time, and each file is
-   * written before the next is encoded): a transcript as one string is a few hundred kilobytes,
-   * which V8 puts in its large-object space, freed only by a full collection.
+   * A transcript file's content: its header line, then one activity per line, encoded into a
+   * builder kept between snapshots (only one snapshot runs at a time, and each file is written
+   * before the next is encoded).
    */
   private transcriptBytes(firstWatermark: number, activities: readonly unknown[]): Buffer {
-    let buffer = this.transcriptBuffer;
-    let bytes = 0;
-    const put = (text: string) => {
-      const room = bytes + text.length * 3 + 1;
-      if (room > buffer.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(room, 2 * buffer.length));
-        buffer.copy(bigger, 0, 0, bytes);
-        buffer = bigger;
-      }
-      bytes += buffer.write(text, bytes, 'utf8');
-      buffer[bytes++] = 0x0a;
-    };
-    put(`{"firstWatermark":${firstWatermark}}`);
-    for (const activity of activities) put(JSON.stringify(activity));
-    // A very long transcript does not keep its buffer for good.
-    if (buffer.length <= MAX_LINE_BUFFER) this.transcriptBuffer = buffer;
-    return buffer.subarray(0, bytes);
+    const builder = this.transcriptBuilder;
+    builder.clear();
+    builder.add(`{"firstWatermark":${firstWatermark}}`).newline();
+    for (const activity of activities) builder.add(JSON.stringify(activity)).newline();
+    return builder.bytes();
   }
 
   /** Ids are base64url (see the web channel), safe as file names; others are encoded. */
@@ -321,9 +301,6 @@ export class FilePersistence implements Persistence {
     return join(conversationsDir(this.file), `${/^[A-Za-z0-9_-]+$/.test(id) ? id : encodeURIComponent(id)}.jsonl`);
   }
 }
-
-/** The largest buffer kept for encoding journal lines; a line needing more gets a buffer of its own. */
-const MAX_LINE_BUFFER = 4 * 1024 * 1024;
 
 /** How many records of a keyed collection are serialised between two writes of the core (about 1 ms). */
 const CORE_SLICE = 2_000;
@@ -356,30 +333,32 @@ function captureCore(data: Db): CoreCapture {
 async function writeCore(file: string, core: CoreCapture): Promise<number> {
   const tmp = tempPath(file);
   const handle = await openFile(tmp, 'w');
+  const out = new ByteBuilder();
   let bytes = 0;
-  const put = async (text: string) => {
-    await handle.write(text);
-    bytes += text.length;
+  const flush = async () => {
+    await handle.write(out.bytes());
+    bytes += out.length;
+    out.clear();
   };
   try {
-    await put(core.head);
+    out.add(core.head);
     for (const [collection, keys] of core.keyed) {
-      await put(`,${JSON.stringify(collection)}:{`);
+      out.add(`,${JSON.stringify(collection)}:{`);
       let separator = '';
       for (let i = 0; i < keys.length; i += CORE_SLICE) {
         const records = core.data[collection] as Record<string, unknown>;
-        let text = '';
         for (const key of keys.slice(i, i + CORE_SLICE)) {
           const record = records[key];
           if (record === undefined) continue;
-          text += `${separator}${JSON.stringify(key)}:${JSON.stringify(record)}`;
+          out.add(`${separator}${JSON.stringify(key)}:${JSON.stringify(record)}`);
           separator = ',';
         }
-        await put(text);
+        await flush();
       }
-      await put('}');
+      out.add('}');
     }
-    await put('}');
+    out.add('}');
+    await flush();
   } finally {
     await handle.close();
   }

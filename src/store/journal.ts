@@ -57,10 +57,8 @@ export function encodeChanges(data: Db, changes: ChangeSet): string | undefined 
 
 /**
  * The journal line as pieces whose concatenation is the line: a record or a conversation each. The
- * store encodes them one after the other into its write buffer, so a batch (often 100 KB and more)
- * never exists as one string: such a string lands in V8's large-object space, which only a full
- * garbage collection frees, and at thousands of turns a second that made the collector run far
- * more often.
+ * store encodes them one after the other (see byteBuilder.ts), so a batch, often 100 KB and more,
+ * never exists as one string.
  */
 export function encodeChangePieces(data: Db, changes: ChangeSet): string[] | undefined {
   const out: string[] = [];
