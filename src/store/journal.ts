@@ -113,11 +113,15 @@ function objectAt(doc: Doc, key: string, where: string): Record<string, unknown>
 /**
  * Applies one journal entry to a document as read from the snapshot files (not yet validated: the
  * whole document is validated afterwards). Returns the ids of the conversations it touched.
+ *
+ * `transcriptsOnly` is for a generation the core snapshot already covers, kept only because it holds
+ * activities of transcripts (see filePersistence.ts): the core is newer for records and metadata, so
+ * only the activities of conversations the core holds are applied.
  */
-export function applyEntry(doc: Doc, raw: unknown, where: string): string[] {
+export function applyEntry(doc: Doc, raw: unknown, where: string, { transcriptsOnly = false } = {}): string[] {
   if (typeof raw !== 'object' || raw === null) throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where} is not a journal entry; the files were left untouched.`);
   const entry = raw as JournalEntry;
-  for (const [collection, records] of Object.entries(entry.records ?? {})) {
+  for (const [collection, records] of Object.entries(transcriptsOnly ? {} : (entry.records ?? {}))) {
     if (!(KEYED_COLLECTIONS as readonly string[]).includes(collection)) {
       throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where} names an unknown collection "${collection}"; the files were left untouched.`);
     }
@@ -130,6 +134,7 @@ export function applyEntry(doc: Doc, raw: unknown, where: string): string[] {
   const conversations = objectAt(doc, 'webConversations', where);
   const touched: string[] = [];
   for (const [id, change] of Object.entries(entry.conversations ?? {})) {
+    if (transcriptsOnly && (change === null || !(id in conversations))) continue;
     touched.push(id);
     if (change === null) {
       delete conversations[id];
@@ -161,7 +166,7 @@ export function applyEntry(doc: Doc, raw: unknown, where: string): string[] {
         activities = [...activities, ...added.slice(end - from)];
       }
     }
-    conversations[id] = { ...change.meta, firstWatermark, activities };
+    conversations[id] = { ...(transcriptsOnly ? existing : change.meta), firstWatermark, activities };
   }
   return touched;
 }

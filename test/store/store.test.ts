@@ -191,7 +191,7 @@ describe('store', () => {
     expect((await openFileStore(file)).data.webConversations.c6).toEqual(expected);
   });
 
-  it('once the journal outgrows the snapshot, a new generation starts and the old one goes when the snapshot is written', async () => {
+  it('once the journal outgrows the snapshot, a new generation starts; generations still holding a transcript are kept up to a limit, then a full snapshot writes it out', async () => {
     const file = await tempFile();
     const store = await openFileStore(file, { snapshotAfterBytes: 1 });
     const web = new WebConversationsRepository(store);
@@ -204,8 +204,11 @@ describe('store', () => {
       await store.commit();
       for (const f of await journalFiles(file)) seen.add(f);
     }
-    expect(seen.size).toBeGreaterThan(3); // rotated several times
-    expect((await journalFiles(file)).length).toBeLessThanOrEqual(2); // older generations were deleted
+    expect(seen.size).toBeGreaterThan(6); // rotated more often than four generations are kept
+    // Every generation holds activities c4 keeps (it is never trimmed): light snapshots keep them,
+    // and a full one deletes them once more than four would be kept (current and next besides).
+    expect((await journalFiles(file)).length).toBeLessThanOrEqual(6);
+    expect(await readFile(join(file, '..', 'db.web', 'c4.jsonl'), 'utf8')).toContain('"c4|'); // written by a full snapshot
     // Without a clean stop, everything is in snapshot + journal.
     await store.idle();
     const reopened = await openFileStore(file);
@@ -313,6 +316,52 @@ describe('store', () => {
       const copy = await crashCopy(join(file, '..'));
       await rm(join(copy, '..', '.db.json.tmp'), { recursive: true });
       expect((await openFileStore(copy)).data).toEqual(expected);
+    });
+
+    it('a light snapshot writes the core only: the generation holding a transcript is kept and read for its activities alone, and goes once they are trimmed', async () => {
+      const file = await tempFile();
+      const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+      const web = new WebConversationsRepository(store);
+      const users = new UsersRepository(store);
+      const generationOf = (path: string) => Number(/journal\.(\d+)\.jsonl$/.exec(path)![1]);
+      web.create(conversation('k'));
+      web.append('k', [activity('k', 0), activity('k', 1)]);
+      users.touch('web:u', 'web', new Date('2026-11-24T10:00:00.000Z'));
+      await store.commit();
+      const holding = (await journalFiles(file)).at(-1)!;
+      // The same user changes later: the kept generation's older record must not come back.
+      users.touch('web:u', 'web', new Date('2026-11-24T12:00:00.000Z'));
+      const covered = async () => (JSON.parse(await readFile(file, 'utf8')) as { coveredGeneration: number }).coveredGeneration;
+      // Until a snapshot covers the generation of that later change too.
+      for (let n = 0; n < 200 && (await covered()) <= generationOf(holding); n++) {
+        users.touch(`web:other${n}`, 'web', new Date());
+        await store.commit();
+        await store.idle();
+      }
+      expect(await covered()).toBeGreaterThan(generationOf(holding)); // snapshots covered it …
+      expect(await journalFiles(file)).toContain(holding); // … and kept it for k's activities
+      await expect(stat(join(file, '..', 'db.web', 'k.jsonl'))).rejects.toThrow(); // no transcript was rewritten
+      const heldText = await readFile(holding, 'utf8');
+      expect(heldText).toContain('2026-11-24T10:00:00.000Z');
+      const expected = structuredClone(store.data);
+      expect(expected.users['web:u']?.lastSeenAt).toBe('2026-11-24T12:00:00.000Z');
+      expect((await openFileStore(await crashCopy(join(file, '..')))).data).toEqual(expected);
+
+      // Trimmed past its activities, the generation is no longer needed: the next snapshot deletes it.
+      web.clearHistory('k');
+      const before = await covered();
+      for (let n = 0; n < 200 && (await covered()) <= before; n++) {
+        users.touch(`web:later${n}`, 'web', new Date());
+        await store.commit();
+        await store.idle();
+      }
+      expect(await journalFiles(file)).not.toContain(holding);
+      const afterTrim = structuredClone(store.data);
+      expect((await openFileStore(await crashCopy(join(file, '..')))).data).toEqual(afterTrim);
+      // A crash between writing the core and deleting the generation leaves it on disk: harmless.
+      const copy = await crashCopy(join(file, '..'));
+      await writeFile(join(copy, '..', basename(holding)), heldText);
+      expect((await openFileStore(copy)).data).toEqual(afterTrim);
     });
 
     it('records changed or deleted while the core is written in slices end up as in memory', async () => {
