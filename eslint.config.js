@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts the tests run as processes of their own (see test/reliability/storeCrash.test.ts).
+    files: ['test/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+  {
     files: ['src/channels/web/public/**/*.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', WebSocket: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', navigator: 'readonly', localStorage: 'readonly', HTMLElement: 'readonly' } },
   },

@@ -1,0 +1,96 @@
+// A seeded, repeatable workload on the store, for the SIGKILL test of the store's files
+// (test/reliability/storeCrash.test.ts). Runs on the build (dist/, made by `npm test`'s pretest), as a process
+// of its own so that it can be killed at any moment:
+//
+//   node test/helpers/storeWorkload.mjs run <profile> <store file> <seed>
+//     commits step after step on the file store (small snapshot threshold, so snapshots come and
+//     go), printing each step's number once its commit is confirmed;
+//   node test/helpers/storeWorkload.mjs state <profile> <seed> <from> <to>
+//     applies the steps to a memory store and prints the document after the first <from>, <from>+1
+//     … <to> steps, one JSON line each: what the file store may hold after that many steps.
+import { openFileStore, openMemoryStore } from '../../dist/src/store/store.js';
+import { UsersRepository } from '../../dist/src/store/users.js';
+import { WebConversationsRepository } from '../../dist/src/store/webConversations.js';
+
+const [mode, profileName, ...args] = process.argv.slice(2);
+
+/**
+ * `light`: a few conversations at a time, each turning its 300-activity window over every few dozen
+ * steps, and rare erasures, so that most snapshots are light ones keeping a generation or two.
+ * `erasing`: ever more conversations and frequent erasures, so that most snapshots are full ones.
+ */
+const PROFILES = {
+  light: { maxLive: 5, erase: 0.003, snapshotAfterBytes: 64 * 1024 },
+  erasing: { maxLive: Infinity, erase: 0.06, snapshotAfterBytes: 8 * 1024 },
+};
+const profile = PROFILES[profileName];
+
+function prng(seed) {
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
+const BASE = Date.parse('2026-11-24T08:00:00.000Z');
+const at = (step) => new Date(BASE + step * 60_000);
+
+/** Returns a function that applies step n (n = 0, 1, 2 …, in order) through the repositories. */
+function steps(store, seed) {
+  const random = prng(seed);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const web = new WebConversationsRepository(store);
+  const users = new UsersRepository(store);
+  const live = [];
+  const append = (id, count, step) => {
+    const conversation = web.get(id);
+    const next = conversation.firstWatermark + conversation.activities.length;
+    const activities = [];
+    for (let i = 0; i < count; i++) {
+      // Lengths vary so that lines and files end at different places from one seed to another.
+      activities.push({ id: `${id}|${next + i}`, type: 'message', timestamp: at(step).toISOString(), text: `step ${step} ${'é'.repeat(Math.floor(random() * 200))}` });
+    }
+    web.append(id, activities);
+  };
+  return (step) => {
+    const roll = random();
+    if (live.length === 0 || (roll < 0.12 && live.length < profile.maxLive)) {
+      const id = `c${step}`;
+      const time = at(step).toISOString();
+      web.create({ id, userId: `v-${step}`, tokens: [], createdAt: time, lastActiveAt: time, firstWatermark: 0, activities: [], started: true });
+      live.push(id);
+    } else if (roll < 0.6) {
+      append(pick(live), 1 + Math.floor(random() * 3), step);
+    } else if (roll < 0.75) {
+      append(pick(live), 40 + Math.floor(random() * 60), step); // long enough to trim past 300
+    } else if (roll < 0.88) {
+      users.touch(`web:u${Math.floor(random() * 20)}`, 'web', at(step));
+    } else if (roll < 1 - profile.erase) {
+      web.clearHistory(pick(live));
+    } else {
+      const id = live.splice(Math.floor(random() * live.length), 1)[0];
+      web.delete(id); // personal data erased: a full snapshot
+    }
+  };
+}
+
+if (!profile) {
+  process.stderr.write('usage: storeWorkload.mjs run <light|erasing> <store file> <seed> | state <light|erasing> <seed> <from> <to>\n');
+  process.exit(2);
+} else if (mode === 'run') {
+  const [file, seed] = args;
+  const store = await openFileStore(file, { snapshotAfterBytes: profile.snapshotAfterBytes });
+  const apply = steps(store, Number(seed));
+  for (let step = 0; ; step++) {
+    apply(step);
+    await store.commit();
+    process.stdout.write(`${step}\n`);
+  }
+} else if (mode === 'state') {
+  const [seed, from, to] = args.map(Number);
+  const store = await openMemoryStore();
+  const apply = steps(store, seed);
+  for (let step = 0; step <= to; step++) {
+    if (step >= from) process.stdout.write(`${JSON.stringify(store.data)}\n`);
+    if (step === to) break;
+    apply(step);
+    await store.commit();
+  }
+}
