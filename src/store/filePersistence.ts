@@ -30,21 +30,23 @@ export interface FilePersistenceOptions {
 
 /**
  * The store on disk:
- * - `db.json`, the core snapshot (users, dialog stacks, web conversations' metadata …);
+ * - `db.json`, the core snapshot (users, dialog stacks, web conversations' metadata …), which also
+ *   names the last journal generation it covers;
  * - `db.<segment>.json`, one file per cold collection, rewritten (atomically) when changed;
- * - `db.web/<id>.jsonl`, each web conversation's transcript at the last snapshot (a first line gives
- *   its first watermark, so it is self-consistent whatever moment the core file is from);
- * - `db.journal.<n>.jsonl`, the changes to hot data since the snapshot, one line per group commit.
+ * - `db.web/<id>.jsonl`, each web conversation's transcript at the last full snapshot (a first line
+ *   gives its first watermark, so it is self-consistent whatever moment the core file is from);
+ * - `db.journal.<n>.jsonl`, the changes to hot data, one line per group commit.
  *
  * A commit appends one line with a synchronous write: the batch is a few kilobytes that land in the
  * page cache in microseconds, while an asynchronous write costs a round trip through libuv's thread
  * pool that left the event loop idle between batches (a quarter of the time under load). Once the
  * journal has grown to twice the last snapshot (and at least 16 MiB), a new generation starts and
- * the snapshot is rewritten in the background, so rewriting costs at most half as much as
- * appending; older generations are deleted only after it is complete. Reading replays every
- * generation in order onto the snapshot, and entries are idempotent, so a crash at any point, even
- * during a snapshot, loses nothing that was written. Like before, writes are not fsynced: they
- * survive a killed process, not a power cut.
+ * the core is rewritten in the background. Covered generations are then deleted, except those still
+ * holding transcript activities a conversation keeps (see startSnapshot: light and full snapshots).
+ * Reading replays every generation in order: those the core covers for their transcript activities
+ * only, the newer ones whole. Entries are idempotent, so a crash at any point, even during a
+ * snapshot, loses nothing that was written. Like before, writes are not fsynced: they survive a
+ * killed process, not a power cut.
  */
 export class FilePersistence implements Persistence {
   /** Set by read() when the core file still holds every collection (the older layout, a restored backup). */
