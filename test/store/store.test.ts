@@ -364,6 +364,34 @@ describe('store', () => {
       expect((await openFileStore(copy)).data).toEqual(afterTrim);
     });
 
+    it('a snapshot reuses the text of unchanged records only: a record changed since the last one is written anew', async () => {
+      const file = await tempFile();
+      const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+      const users = new UsersRepository(store);
+      const coreUser = async () => (JSON.parse(await readFile(file, 'utf8')) as { users: Record<string, { lastSeenAt: string }> }).users['web:u']?.lastSeenAt;
+      const covered = async () => (JSON.parse(await readFile(file, 'utf8')) as { coveredGeneration: number }).coveredGeneration;
+      const snapshotAfter = async () => {
+        const before = await covered();
+        for (let n = 0; n < 200 && (await covered()) <= before + 1; n++) {
+          users.touch(`web:filler${n}`, 'web', new Date());
+          await store.commit();
+          await store.idle();
+        }
+      };
+      users.touch('web:u', 'web', new Date('2026-11-24T10:00:00.000Z'));
+      await store.commit();
+      await snapshotAfter();
+      expect(await coreUser()).toBe('2026-11-24T10:00:00.000Z');
+      users.touch('web:u', 'web', new Date('2026-11-24T12:00:00.000Z'));
+      await store.commit();
+      await snapshotAfter();
+      expect(await coreUser()).toBe('2026-11-24T12:00:00.000Z');
+      users.delete('web:u');
+      await store.commit();
+      await store.idle();
+      expect(await coreUser()).toBeUndefined();
+    });
+
     it('records changed or deleted while the core is written in slices end up as in memory', async () => {
       const file = await tempFile();
       const store = await openFileStore(file, { snapshotAfterBytes: 1 });
