@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
 import { ByteBuilder } from './byteBuilder.js';
 import { applyEntry, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
-import { COLD_SEGMENTS, conversationsDir, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
+import { COLD_SEGMENTS, conversationsDir, deltaFile, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import type { Db, WebConversation } from './schema.js';
 
 /** Below this size the journal is never folded into the snapshot (16 MiB: a fraction of a second to replay). */
@@ -18,6 +19,15 @@ const MAX_KEPT_GENERATIONS = 4;
 
 /** The core file's field naming the last journal generation whose records it holds. */
 const COVERED_KEY = 'coveredGeneration';
+
+/** The core file's random id, which its delta file repeats (see startSnapshot). */
+const BASE_KEY = 'base';
+
+/**
+ * A light snapshot writes a delta instead of the whole core while the records changed since the core
+ * are at most this fraction of all records.
+ */
+const DELTA_MAX_SHARE = 0.25;
 
 /** A snapshot completes every 16 MiB of journal at the least: a read that keeps meeting one is unlikely. */
 const READ_ATTEMPTS = 20;
@@ -79,6 +89,10 @@ export class FilePersistence implements Persistence {
    * one. With 100 000 records, encoding them all cost a fifth of the turns per second.
    */
   private readonly recordTexts = new Map<KeyedCollection, Map<string, string>>(KEYED_COLLECTIONS.map((c) => [c, new Map()]));
+  /** The id of the core file on disk, which a delta file must name to count (see startSnapshot). */
+  private baseId: string | undefined;
+  /** Keys of the records changed since the core file was written: what a delta holds. */
+  private changedSinceBase = new Map<KeyedCollection, Set<string>>();
   /** The document of the last write, to tell which generations still hold live activities. */
   private latest: Db | undefined;
   private snapshotting: Promise<void> | undefined;
@@ -115,6 +129,7 @@ export class FilePersistence implements Persistence {
     this.needsSnapshot = false;
     const generations = await journalGenerations(this.file);
     const coreIdentity = await fileIdentity(this.file);
+    const deltaIdentity = await fileIdentity(deltaFile(this.file));
     const core = await readJson(this.file);
     if (core === null) {
       if (generations.length > 0) {
@@ -122,15 +137,22 @@ export class FilePersistence implements Persistence {
       }
       return null;
     }
-    const coreKeys: readonly string[] = [...SEGMENTS.core, COVERED_KEY];
-    const conversations = (core.webConversations ?? {}) as Record<string, Record<string, unknown>>;
+    const coreKeys: readonly string[] = [...SEGMENTS.core, COVERED_KEY, BASE_KEY];
     this.singleFile =
-      Object.keys(core).some((key) => !coreKeys.includes(key)) || Object.values(conversations).some((c) => Array.isArray(c.activities));
+      Object.keys(core).some((key) => !coreKeys.includes(key)) ||
+      Object.values((core.webConversations ?? {}) as Record<string, Record<string, unknown>>).some((c) => Array.isArray(c.activities));
+    this.baseId = typeof core[BASE_KEY] === 'string' ? core[BASE_KEY] : undefined;
+    // The delta of a later light snapshot, if it was written over this very core (a delta left by a
+    // crash just after a new core was written names the older one, and is ignored).
+    const delta = this.baseId === undefined ? null : await readJson(deltaFile(this.file));
+    if (delta && delta[BASE_KEY] === this.baseId) applyDelta(core, delta, deltaFile(this.file));
+    const conversations = (core.webConversations ?? {}) as Record<string, Record<string, unknown>>;
     // The generations whose records this core already holds; a core without it covers none (the
     // layout before transcripts were kept in the journal, when covered generations were deleted).
     const covered = typeof core[COVERED_KEY] === 'number' ? core[COVERED_KEY] : 0;
     const merged: Record<string, unknown> = { ...core };
     delete merged[COVERED_KEY];
+    delete merged[BASE_KEY];
     for (const segment of COLD_SEGMENTS) {
       const part = await readJson(segmentFile(this.file, segment));
       if (part) Object.assign(merged, part);
@@ -168,7 +190,9 @@ export class FilePersistence implements Persistence {
       this.needsSnapshot = true;
     }
     if (!reconciled) trimToCore(withTranscripts, conversations);
-    if ((await fileIdentity(this.file)) !== coreIdentity) throw new SnapshotMoved(new Error(`${this.file} kept changing while it was read`));
+    if ((await fileIdentity(this.file)) !== coreIdentity || (await fileIdentity(deltaFile(this.file))) !== deltaIdentity) {
+      throw new SnapshotMoved(new Error(`${this.file} kept changing while it was read`));
+    }
     // New generations must come after every one the core covers, even deleted ones: a generation at
     // or below `covered` would be read back as transcripts only.
     this.generation = Math.max(generations.at(-1) ?? 0, covered) + 1;
@@ -193,7 +217,12 @@ export class FilePersistence implements Persistence {
     }
     for (const [collection, keys] of batch.records) {
       const texts = this.recordTexts.get(collection)!;
-      for (const key of keys) texts.delete(key);
+      let changed = this.changedSinceBase.get(collection);
+      if (!changed) this.changedSinceBase.set(collection, (changed = new Set()));
+      for (const key of keys) {
+        texts.delete(key);
+        changed.add(key);
+      }
     }
     // Everything is serialised before the first await, so the batch is one consistent moment. This
     // batch's conversations are marked first: a snapshot starting now captures them too.
@@ -286,10 +315,22 @@ export class FilePersistence implements Persistence {
    * every covered generation can go. It is taken at open, at close, for a full write, when personal
    * data was deleted (it must leave the disk now), and when more than MAX_KEPT_GENERATIONS older
    * generations are still needed (a long-lived conversation would otherwise keep them all).
+   *
+   * The core itself is written whole (`db.json`, with a new random id) by a full snapshot, or when
+   * many records changed since it was. Otherwise a light snapshot writes only the records changed
+   * since then, with the web conversations' metadata, as a delta (`db.delta.json`) that names the
+   * core's id: with 100 000 mostly idle records, rewriting them all made each turn a fifth slower.
    */
   private startSnapshot(data: Db, { full = false } = {}): void {
     const covered = this.generation;
     full ||= this.liveGenerations(data, covered).length > MAX_KEPT_GENERATIONS;
+    let changedCount = 0;
+    for (const keys of this.changedSinceBase.values()) changedCount += keys.size;
+    const recordCount = KEYED_COLLECTIONS.reduce((n, c) => n + Object.keys(data[c]).length, 0);
+    const baseId = full || this.baseId === undefined || changedCount > recordCount * DELTA_MAX_SHARE ? undefined : this.baseId;
+    // A new core holds every record: changes from now on are what its first delta will hold.
+    const changedBefore = this.changedSinceBase;
+    if (baseId === undefined) this.changedSinceBase = new Map();
     this.closeJournal();
     this.generation += 1;
     this.size = 0;
@@ -303,7 +344,7 @@ export class FilePersistence implements Persistence {
       const conversation = data.webConversations[id];
       return { path: this.transcriptPath(id), firstWatermark: conversation?.firstWatermark ?? 0, activities: conversation?.activities.slice() };
     });
-    const core = captureCore(data, covered);
+    const core = baseId === undefined ? captureCore(data, covered, randomUUID()) : captureDelta(data, covered, baseId, changedBefore);
     this.lastSnapshotError = undefined;
     this.snapshotting = this.writeSnapshot(core, transcripts, covered, full)
       .then((bytes) => {
@@ -311,6 +352,13 @@ export class FilePersistence implements Persistence {
       })
       .catch((err: unknown) => {
         for (const id of ids) this.unsnapshotted.add(id);
+        if (!core.delta) {
+          for (const [collection, keys] of changedBefore) {
+            const changed = this.changedSinceBase.get(collection);
+            if (changed) for (const key of keys) changed.add(key);
+            else this.changedSinceBase.set(collection, keys);
+          }
+        }
         this.lastSnapshotError = err;
       })
       .finally(() => {
@@ -343,7 +391,14 @@ export class FilePersistence implements Persistence {
       bytes += encoded.length;
       await writeAtomic(t.path, encoded);
     }
-    bytes += await writeCore(this.file, core, this.recordTexts);
+    if (core.delta) {
+      bytes += await writeCore(deltaFile(this.file), core, this.recordTexts);
+    } else {
+      bytes += await writeCore(this.file, core, this.recordTexts);
+      // The delta on disk names the previous core: it is ignored from now on, and goes.
+      this.baseId = core.baseId;
+      await rm(deltaFile(this.file), { force: true });
+    }
     // Decided now, not at the start: conversations trimmed meanwhile release their generations sooner
     // (the trim itself is in a newer generation, which is kept).
     const keep = full ? new Set<number>() : new Set(this.liveGenerations(this.latest, covered));
@@ -412,18 +467,39 @@ const CORE_SLICE = 2_000;
 /** The core at a snapshot's start: the small parts as text, the keyed collections as their keys. */
 interface CoreCapture {
   data: Db;
+  /** The core file's id: a new one for a core, the core's for its delta. */
+  baseId: string;
+  /** A delta: the keyed collections go under "records", and a record deleted since the core is null. */
+  delta: boolean;
+  /** The text before the keyed collections (version, ids, web conversations' metadata). */
   head: string;
   keyed: [KeyedCollection, string[]][];
 }
 
-function captureCore(data: Db, covered: number): CoreCapture {
-  const conversations = Object.fromEntries(
-    Object.entries(data.webConversations).map(([id, c]: [string, WebConversation]) => [id, { ...c, activities: undefined }]),
+/** Web conversations' metadata as it is now (their transcripts are kept apart). */
+function conversationsMeta(data: Db): string {
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(data.webConversations).map(([id, c]: [string, WebConversation]) => [id, { ...c, activities: undefined }])),
   );
+}
+
+function captureCore(data: Db, covered: number, baseId: string): CoreCapture {
   return {
     data,
-    head: `{"version":${JSON.stringify(data.version)},"${COVERED_KEY}":${covered},"webConversations":${JSON.stringify(conversations)}`,
+    baseId,
+    delta: false,
+    head: `{"version":${JSON.stringify(data.version)},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)}`,
     keyed: KEYED_COLLECTIONS.map((c) => [c, Object.keys(data[c])]),
+  };
+}
+
+function captureDelta(data: Db, covered: number, baseId: string, changed: ReadonlyMap<KeyedCollection, ReadonlySet<string>>): CoreCapture {
+  return {
+    data,
+    baseId,
+    delta: true,
+    head: `{"version":${JSON.stringify(data.version)},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)},"records":{`,
+    keyed: [...changed].map(([c, keys]) => [c, [...keys]]),
   };
 }
 
@@ -447,17 +523,24 @@ async function writeCore(file: string, core: CoreCapture, recordTexts: Map<Keyed
   };
   try {
     out.add(core.head);
+    let firstCollection = true;
     for (const [collection, keys] of core.keyed) {
-      out.add(`,${JSON.stringify(collection)}:{`);
+      out.add(`${firstCollection && core.delta ? '' : ','}${JSON.stringify(collection)}:{`);
+      firstCollection = false;
       const texts = recordTexts.get(collection)!;
       let first = true;
       for (let i = 0; i < keys.length; i += CORE_SLICE) {
         const records = core.data[collection] as Record<string, unknown>;
         for (const key of keys.slice(i, i + CORE_SLICE)) {
           const record = records[key];
-          if (record === undefined) continue;
-          let text = texts.get(key);
-          if (text === undefined) texts.set(key, (text = `${JSON.stringify(key)}:${JSON.stringify(record)}`));
+          let text: string | undefined;
+          if (record === undefined) {
+            if (!core.delta) continue;
+            text = `${JSON.stringify(key)}:null`; // deleted since the core was written
+          } else {
+            text = texts.get(key);
+            if (text === undefined) texts.set(key, (text = `${JSON.stringify(key)}:${JSON.stringify(record)}`));
+          }
           if (!first) out.add(',');
           out.add(text);
           first = false;
@@ -466,7 +549,7 @@ async function writeCore(file: string, core: CoreCapture, recordTexts: Map<Keyed
       }
       out.add('}');
     }
-    out.add('}');
+    out.add(core.delta ? '}}' : '}');
     await flush();
   } finally {
     await handle.close();
@@ -478,6 +561,30 @@ async function writeCore(file: string, core: CoreCapture, recordTexts: Map<Keyed
 /** A cold segment's file contents. */
 function segmentText(data: Db, segment: ColdSegment): string {
   return JSON.stringify(Object.fromEntries(SEGMENTS[segment].map((key) => [key, data[key]])));
+}
+
+/**
+ * A delta file onto its core, as read (validated afterwards with the whole document): the delta's
+ * metadata of web conversations and covered generation replace the core's, and its records replace
+ * or (null) delete the core's.
+ */
+function applyDelta(core: Record<string, unknown>, delta: Record<string, unknown>, where: string): void {
+  const records = delta.records;
+  if (typeof records !== 'object' || records === null || typeof delta[COVERED_KEY] !== 'number') {
+    throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${where} is not a delta of the core; the files were left untouched.`);
+  }
+  core.webConversations = delta.webConversations;
+  core[COVERED_KEY] = delta[COVERED_KEY];
+  for (const [collection, changed] of Object.entries(records as Record<string, Record<string, unknown> | null>)) {
+    if (!(KEYED_COLLECTIONS as readonly string[]).includes(collection) || typeof changed !== 'object' || changed === null) {
+      throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${where} names an unknown collection "${collection}"; the files were left untouched.`);
+    }
+    const target = ((core[collection] ??= {}) as Record<string, unknown>);
+    for (const [key, value] of Object.entries(changed)) {
+      if (value === null) delete target[key];
+      else target[key] = value;
+    }
+  }
 }
 
 /**

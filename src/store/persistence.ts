@@ -47,6 +47,11 @@ export function segmentFile(file: string, segment: Segment): string {
   return join(dirname(file), `${stem(file)}.${segment}${extname(file) || '.json'}`);
 }
 
+/** The records changed since the core snapshot was written, as of the last light snapshot: data/db.delta.json. */
+export function deltaFile(file: string): string {
+  return join(dirname(file), `${stem(file)}.delta${extname(file) || '.json'}`);
+}
+
 /** Web transcripts live one file each in data/db.web/, written when the journal is folded in. */
 export function conversationsDir(file: string): string {
   return join(dirname(file), `${stem(file)}.web`);

@@ -5,10 +5,10 @@ import type { Adapter } from 'lowdb';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
 import { FilePersistence, journalFiles, type FilePersistenceOptions } from './filePersistence.js';
 import { applyEntry, encodeChanges, KEYED_COLLECTIONS, type ConversationChange, type KeyedCollection } from './journal.js';
-import { conversationsDir, type Batch, type ColdSegment, type Persistence } from './persistence.js';
+import { conversationsDir, deltaFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import { Db, emptyDb, STORE_VERSION } from './schema.js';
 
-export { COLD_SEGMENTS, conversationsDir, journalFile, SEGMENTS, segmentFile, type ColdSegment, type Segment } from './persistence.js';
+export { COLD_SEGMENTS, conversationsDir, deltaFile, journalFile, SEGMENTS, segmentFile, type ColdSegment, type Segment } from './persistence.js';
 export { journalFiles } from './filePersistence.js';
 
 /**
@@ -185,6 +185,7 @@ export async function writeStoreFiles(file: string, data: Db): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   await rm(conversationsDir(file), { recursive: true, force: true });
   for (const journal of await journalFiles(file)) await rm(journal, { force: true });
+  await rm(deltaFile(file), { force: true });
   const persistence = new FilePersistence(file);
   await persistence.snapshotNow(data, { everything: true });
   await persistence.close(data);

@@ -9,6 +9,7 @@
 //     applies the steps to a memory store and prints the document after the first <from>, <from>+1
 //     … <to> steps, one JSON line each: what the file store may hold after that many steps.
 import { openFileStore, openMemoryStore } from '../../dist/src/store/store.js';
+import { DialogStatesRepository } from '../../dist/src/store/dialogStates.js';
 import { UsersRepository } from '../../dist/src/store/users.js';
 import { WebConversationsRepository } from '../../dist/src/store/webConversations.js';
 
@@ -16,12 +17,13 @@ const [mode, profileName, ...args] = process.argv.slice(2);
 
 /**
  * `light`: a few conversations at a time, each turning its 300-activity window over every few dozen
- * steps, and rare erasures, so that most snapshots are light ones keeping a generation or two.
+ * steps, rare erasures, and many users who never come back, so that most snapshots are light ones
+ * keeping a generation or two and writing a delta of the core.
  * `erasing`: ever more conversations and frequent erasures, so that most snapshots are full ones.
  */
 const PROFILES = {
-  light: { maxLive: 5, erase: 0.003, snapshotAfterBytes: 64 * 1024 },
-  erasing: { maxLive: Infinity, erase: 0.06, snapshotAfterBytes: 8 * 1024 },
+  light: { maxLive: 5, erase: 0.003, snapshotAfterBytes: 64 * 1024, idleUsers: 300 },
+  erasing: { maxLive: Infinity, erase: 0.06, snapshotAfterBytes: 8 * 1024, idleUsers: 0 },
 };
 const profile = PROFILES[profileName];
 
@@ -38,6 +40,7 @@ function steps(store, seed) {
   const pick = (list) => list[Math.floor(random() * list.length)];
   const web = new WebConversationsRepository(store);
   const users = new UsersRepository(store);
+  const dialogs = new DialogStatesRepository(store);
   const live = [];
   const append = (id, count, step) => {
     const conversation = web.get(id);
@@ -50,6 +53,7 @@ function steps(store, seed) {
     web.append(id, activities);
   };
   return (step) => {
+    if (step === 0) for (let i = 0; i < profile.idleUsers; i++) users.touch(`web:idle${i}`, 'web', at(0));
     const roll = random();
     if (live.length === 0 || (roll < 0.12 && live.length < profile.maxLive)) {
       const id = `c${step}`;
@@ -60,8 +64,13 @@ function steps(store, seed) {
       append(pick(live), 1 + Math.floor(random() * 3), step);
     } else if (roll < 0.75) {
       append(pick(live), 40 + Math.floor(random() * 60), step); // long enough to trim past 300
-    } else if (roll < 0.88) {
+    } else if (roll < 0.81) {
       users.touch(`web:u${Math.floor(random() * 20)}`, 'web', at(step));
+    } else if (roll < 0.88) {
+      // A dialog advances, or ends (its record is deleted, which is not an erasure).
+      const key = `web:d${Math.floor(random() * 30)}`;
+      const ends = random() < 0.3;
+      dialogs.save(key, ends ? [] : [{ dialogId: 'menu', step: 'choose', values: { step }, args: {}, waiting: 'prompt' }], at(step));
     } else if (roll < 1 - profile.erase) {
       web.clearHistory(pick(live));
     } else {

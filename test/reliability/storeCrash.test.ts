@@ -78,6 +78,7 @@ describe('store files under SIGKILL', () => {
   it(`a store killed at a random moment opens with every confirmed step and no step half-applied (${ROUNDS} kills; light and full snapshots, trims, erasures)`, async () => {
     const report: string[] = [];
     let keptGenerationsSeen = 0;
+    let deltasSeen = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const seed = 7_001 + round;
       const profile: Profile = round % 3 === 2 ? 'erasing' : 'light';
@@ -85,8 +86,12 @@ describe('store files under SIGKILL', () => {
       const killAfter = 150 + ((round * 211) % 700);
       const confirmed = await runAndKill(profile, file, seed, killAfter);
       const journals = (await readdir(join(file, '..'))).filter((name) => name.startsWith('db.journal.'));
-      const core = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as { coveredGeneration?: number };
-      const covered = core.coveredGeneration ?? 0;
+      const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8').catch(() => '{}')) as { coveredGeneration?: number; base?: string };
+      const core = await readJson(file);
+      const delta = await readJson(join(file, '..', 'db.delta.json'));
+      const withDelta = delta.base !== undefined && delta.base === core.base;
+      const covered = (withDelta ? delta.coveredGeneration : core.coveredGeneration) ?? 0;
+      deltasSeen += withDelta ? 1 : 0;
       // Generations at or below the core's: kept for the transcript activities they hold.
       const kept = journals.filter((name) => Number(/\.(\d+)\.jsonl$/.exec(name)![1]) <= covered).length;
       keptGenerationsSeen += kept;
@@ -97,13 +102,15 @@ describe('store files under SIGKILL', () => {
       // Steps 0 … confirmed were confirmed; the next one may have been written just before the kill.
       const states = await expectedStates(profile, seed, confirmed + 1, confirmed + 2);
       const matched = states.findIndex((state) => isDeepStrictEqual(state, data));
-      report.push(`${profile} seed ${seed}, killed after ${killAfter} ms: ${confirmed + 1} steps confirmed, ${journals.length} journal files (${kept} kept by a light snapshot), matched after ${matched < 0 ? 'none' : confirmed + 1 + matched}`);
+      report.push(`${profile} seed ${seed}, killed after ${killAfter} ms: ${confirmed + 1} steps confirmed, ${journals.length} journal files (${kept} kept by a light snapshot), ${withDelta ? 'a delta' : 'no delta'} of the core, matched after ${matched < 0 ? 'none' : confirmed + 1 + matched}`);
       // On a mismatch, name what differs from the state after the confirmed steps.
       const differs = matched >= 0 ? [] : describeDifference(states[0] as Record<string, unknown>, data as Record<string, unknown>);
       expect({ report: report.at(-1), differs }).toEqual({ report: report.at(-1), differs: [] });
     }
     process.stdout.write(`store kills:\n  ${report.join('\n  ')}\n`);
-    // The kills must land while light snapshots keep generations, or this test proves little.
+    // The kills must land while light snapshots keep generations and deltas are in use, or this test
+    // proves little.
     expect(keptGenerationsSeen).toBeGreaterThan(0);
+    expect(deltasSeen).toBeGreaterThan(0);
   }, 120_000);
 });

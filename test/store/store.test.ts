@@ -392,6 +392,52 @@ describe('store', () => {
       expect(await coreUser()).toBeUndefined();
     });
 
+    it('with many records and few changed, a light snapshot writes only those, as a delta naming its core; erasing a user rewrites the core', async () => {
+      const file = await tempFile();
+      const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+      const users = new UsersRepository(store);
+      const read = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as { base: string; coveredGeneration: number; users?: Record<string, { lastSeenAt: string }>; records?: { users?: Record<string, unknown> } };
+      const delta = join(file, '..', 'db.delta.json');
+      for (let n = 0; n < 100; n++) users.touch(`web:u${n}`, 'web', new Date('2026-11-24T10:00:00.000Z'));
+      await store.commit();
+      users.touch('web:u1', 'web', new Date('2026-11-24T12:00:00.000Z'));
+      users.delete('web:u2');
+      // Commits until a light snapshot has covered both changes (the deletion starts a full one first).
+      await store.commit();
+      await store.idle();
+      const coreBase = (await read(file)).base;
+      users.touch('web:u3', 'web', new Date('2026-11-24T12:00:00.000Z'));
+      await store.commit();
+      // Web activity (no keyed record) until the journal has grown enough for a light snapshot.
+      const web = new WebConversationsRepository(store);
+      web.create(conversation('w'));
+      for (let n = 0; n < 200 && !(await stat(delta).catch(() => undefined)); n++) {
+        web.append('w', [activity('w', n)]);
+        await store.commit();
+        await store.idle();
+      }
+      const written = await read(delta);
+      expect(written.base).toBe(coreBase); // names the core it applies to
+      expect(Object.keys(written.records?.users ?? {})).toEqual(['web:u3']); // only what changed since the core
+      expect((await read(file)).users?.['web:u3']?.lastSeenAt).toBe('2026-11-24T10:00:00.000Z'); // the core is untouched
+      expect((await openFileStore(await crashCopy(join(file, '..')))).data).toEqual(structuredClone(store.data));
+
+      // A delta left over from an older core (a crash between writing a new core and removing it) is ignored.
+      const copy = await crashCopy(join(file, '..'));
+      await writeFile(join(copy, '..', 'db.delta.json'), JSON.stringify({ ...written, base: 'an-older-core', records: { users: { 'web:u4': null } } }));
+      const reopened = await openFileStore(copy);
+      expect(reopened.data.users['web:u4']).toBeDefined();
+      await reopened.close();
+
+      // Erasing a user must take it off the disk: a new core, and no delta holding the older one's.
+      users.delete('web:u5');
+      await store.commit();
+      await store.idle();
+      expect((await read(file)).base).not.toBe(coreBase);
+      expect(await readFile(file, 'utf8')).not.toContain('"web:u5"');
+      await expect(stat(delta)).rejects.toThrow();
+    });
+
     it('records changed or deleted while the core is written in slices end up as in memory', async () => {
       const file = await tempFile();
       const store = await openFileStore(file, { snapshotAfterBytes: 1 });
