@@ -41,7 +41,9 @@ export interface FilePersistenceOptions {
 /**
  * The store on disk:
  * - `db.json`, the core snapshot (users, dialog stacks, web conversations' metadata …), which also
- *   names the last journal generation it covers;
+ *   names the last journal generation it covers and carries a random id;
+ * - `db.delta.json`, written by light snapshots: the records changed since `db.json` (and the web
+ *   conversations' metadata and covered generation), counted only when it names `db.json`'s id;
  * - `db.<segment>.json`, one file per cold collection, rewritten (atomically) when changed;
  * - `db.web/<id>.jsonl`, each web conversation's transcript at the last full snapshot (a first line
  *   gives its first watermark, so it is self-consistent whatever moment the core file is from);
@@ -51,7 +53,7 @@ export interface FilePersistenceOptions {
  * page cache in microseconds, while an asynchronous write costs a round trip through libuv's thread
  * pool that left the event loop idle between batches (a quarter of the time under load). Once the
  * journal has grown to twice the last snapshot (and at least 16 MiB), a new generation starts and
- * the core is rewritten in the background. Covered generations are then deleted, except those still
+ * the core (or its delta) is written in the background. Covered generations are then deleted, except those still
  * holding transcript activities a conversation keeps (see startSnapshot: light and full snapshots).
  * Reading replays every generation in order: those the core covers for their transcript activities
  * only, the newer ones whole. Entries are idempotent, so a crash at any point, even during a

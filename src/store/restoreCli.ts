@@ -2,7 +2,7 @@ import { copyFile, rename, stat } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { isCodedError } from '../core/errors.js';
 import { backupName } from './backup.js';
-import { conversationsDir, journalFiles, readStoreSnapshot, SEGMENTS, segmentFile, writeStoreFiles, type Segment } from './store.js';
+import { conversationsDir, deltaFile, journalFiles, readStoreSnapshot, SEGMENTS, segmentFile, writeStoreFiles, type Segment } from './store.js';
 
 /**
  * `npm run store:restore -- <backup file>`: validates a backup like the store is validated at start,
@@ -26,17 +26,18 @@ async function main(): Promise<void> {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
-  // The journal holds changes not yet in the snapshot files: it is part of the previous store too.
-  for (const journal of await journalFiles(config.storeFile)) {
-    await rename(journal, `${journal}${suffix}`);
-    kept.push(`${journal}${suffix}`);
-  }
-  try {
-    await rename(conversationsDir(config.storeFile), `${conversationsDir(config.storeFile)}${suffix}`);
-    kept.push(`${conversationsDir(config.storeFile)}${suffix}`);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const moveAside = async (path: string) => {
+    try {
+      await rename(path, `${path}${suffix}`);
+      kept.push(`${path}${suffix}`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  };
+  // The journal and the core's delta hold changes not in the core file: part of the previous store too.
+  for (const journal of await journalFiles(config.storeFile)) await moveAside(journal);
+  await moveAside(deltaFile(config.storeFile));
+  await moveAside(conversationsDir(config.storeFile));
   await writeStoreFiles(config.storeFile, snapshot.data);
   const d = snapshot.data;
   process.stdout.write(

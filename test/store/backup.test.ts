@@ -37,6 +37,8 @@ describe('backups', () => {
     const dir = await temp();
     const storeFile = join(dir, 'db.json');
     await writeFile(storeFile, JSON.stringify(emptyDb()));
+    // A delta of the current core (see filePersistence.ts) is part of the current store as well.
+    await writeFile(join(dir, 'db.delta.json'), JSON.stringify({ base: 'current', coveredGeneration: 1, webConversations: {}, records: {} }));
     const store = await openMemoryStore();
     new UsersRepository(store).touch('web:restored', 'web', new Date());
     const backup = await backupStore(store, join(dir, 'backups'), new Date('2026-11-20T03:00:00Z'), 7);
@@ -51,6 +53,7 @@ describe('backups', () => {
     expect(stdout).toContain('Restored');
     expect(Object.keys(JSON.parse(await readFile(storeFile, 'utf8')).users)).toEqual(['web:restored']);
     expect((await readdir(dir)).some((f) => f.startsWith('db.json.before-restore-'))).toBe(true);
-    expect((await readdir(dir)).filter((f) => /^db\.[a-z]+\.json$/.test(f)).length).toBe(6); // the cold segment files
+    expect((await readdir(dir)).filter((f) => /^db\.[a-z]+\.json$/.test(f)).length).toBe(6); // the cold segment files, no delta
+    expect((await readdir(dir)).some((f) => f.startsWith('db.delta.json.before-restore-'))).toBe(true);
   });
 });
