@@ -53,12 +53,12 @@ export interface FilePersistenceOptions {
  * page cache in microseconds, while an asynchronous write costs a round trip through libuv's thread
  * pool that left the event loop idle between batches (a quarter of the time under load). Once the
  * journal has grown to twice the last snapshot (and at least 16 MiB), a new generation starts and
- * the core (or its delta) is written in the background. Covered generations are then deleted, except those still
- * holding transcript activities a conversation keeps (see startSnapshot: light and full snapshots).
- * Reading replays every generation in order: those the core covers for their transcript activities
- * only, the newer ones whole. Entries are idempotent, so a crash at any point, even during a
- * snapshot, loses nothing that was written. Like before, writes are not fsynced: they survive a
- * killed process, not a power cut.
+ * the core (or its delta) is written in the background. Covered generations are then deleted,
+ * except those still holding transcript activities a conversation keeps (see startSnapshot: light
+ * and full snapshots). Reading replays every generation in order: those the core covers for their
+ * transcript activities only, the newer ones whole. Entries are idempotent, so a crash at any
+ * point, even during a snapshot, loses nothing that was written. Like before, writes are not
+ * fsynced: they survive a killed process, not a power cut.
  */
 export class FilePersistence implements Persistence {
   /** Set by read() when the core file still holds every collection (the older layout, a restored backup). */
