@@ -147,7 +147,12 @@ export class FilePersistence implements Persistence {
     // The delta of a later light snapshot, if it was written over this very core (a delta left by a
     // crash just after a new core was written names the older one, and is ignored).
     const delta = this.baseId === undefined ? null : await readJson(deltaFile(this.file));
-    if (delta && delta[BASE_KEY] === this.baseId) applyDelta(core, delta, deltaFile(this.file));
+    if (delta && delta[BASE_KEY] === this.baseId) {
+      applyDelta(core, delta, deltaFile(this.file));
+      // This process's deltas would hold only what changes from now on, and replace this one: the
+      // core is written whole at open instead.
+      this.needsSnapshot = true;
+    }
     const conversations = (core.webConversations ?? {}) as Record<string, Record<string, unknown>>;
     // The generations whose records this core already holds; a core without it covers none (the
     // layout before transcripts were kept in the journal, when covered generations were deleted).

@@ -25,7 +25,8 @@ function runAndKill(profile: Profile, file: string, seed: number, ms: number): P
       timer ??= setTimeout(() => child.kill('SIGKILL'), ms);
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (_code, signal) => {
+    // 'close', not 'exit': the last confirmations may still be in the pipe when the process is gone.
+    child.on('close', (_code, signal) => {
       clearTimeout(timer);
       if (signal !== 'SIGKILL') return reject(new Error(`the workload stopped by itself: ${err}`));
       // Only whole lines: the kill may cut the last number short ("12" of "1234").
@@ -45,7 +46,7 @@ function expectedStates(profile: Profile, seed: number, from: number, to: number
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`the workload's state failed: ${err}`));
       resolve(out.trim().split('\n').map((line) => JSON.parse(line) as unknown));
     });

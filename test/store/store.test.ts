@@ -422,6 +422,26 @@ describe('store', () => {
       expect((await read(file)).users?.['web:u3']?.lastSeenAt).toBe('2026-11-24T10:00:00.000Z'); // the core is untouched
       expect((await openFileStore(await crashCopy(join(file, '..')))).data).toEqual(structuredClone(store.data));
 
+      // Opened after a crash, a store whose changes are in a delta must not lose them to its own next
+      // delta, which holds only what changed since it opened. The journal files are removed here as
+      // a light snapshot started by a commit without hot changes (a contact logged) leaves them.
+      const again = await crashCopy(join(file, '..'));
+      for (const journal of await journalFiles(again)) await rm(journal);
+      const second = await openFileStore(again, { snapshotAfterBytes: 1 });
+      const secondUsers = new UsersRepository(second);
+      secondUsers.touch('web:u6', 'web', new Date('2026-11-24T12:00:00.000Z'));
+      const deltaOfSecond = join(again, '..', 'db.delta.json');
+      const holdsU6 = async () => Object.keys((await read(deltaOfSecond).catch(() => ({ records: {} }))).records?.users ?? {}).includes('web:u6');
+      for (let n = 0; n < 1000 && !(await holdsU6()); n++) {
+        secondUsers.touch('web:x', 'web', new Date(Date.parse('2026-11-24T13:00:00.000Z') + n * 60_000));
+        await second.commit();
+        await second.idle();
+      }
+      expect(await holdsU6()).toBe(true); // the second process wrote a delta of its own
+      const secondExpected = structuredClone(second.data);
+      expect(secondExpected.users['web:u3']?.lastSeenAt).toBe('2026-11-24T12:00:00.000Z');
+      expect((await openFileStore(await crashCopy(join(again, '..')))).data).toEqual(secondExpected);
+
       // A delta left over from an older core (a crash between writing a new core and removing it) is ignored.
       const copy = await crashCopy(join(file, '..'));
       await writeFile(join(copy, '..', 'db.delta.json'), JSON.stringify({ ...written, base: 'an-older-core', records: { users: { 'web:u4': null } } }));
