@@ -431,7 +431,7 @@ describe('store', () => {
       const secondUsers = new UsersRepository(second);
       secondUsers.touch('web:u6', 'web', new Date('2026-11-24T12:00:00.000Z'));
       const deltaOfSecond = join(again, '..', 'db.delta.json');
-      const holdsU6 = async () => Object.keys((await read(deltaOfSecond).catch(() => ({ records: {} }))).records?.users ?? {}).includes('web:u6');
+      const holdsU6 = async () => Object.keys((await read(deltaOfSecond).catch(() => undefined))?.records?.users ?? {}).includes('web:u6');
       for (let n = 0; n < 1000 && !(await holdsU6()); n++) {
         secondUsers.touch('web:x', 'web', new Date(Date.parse('2026-11-24T13:00:00.000Z') + n * 60_000));
         await second.commit();
