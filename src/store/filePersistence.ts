@@ -24,6 +24,14 @@ const COVERED_KEY = 'coveredGeneration';
 const BASE_KEY = 'base';
 
 /**
+ * A core file with an id (this layout: transcripts kept in the journal, deltas) carries the data's
+ * schema version plus this in its `version`, so that builds from before the layout refuse to open
+ * it ("written by a newer version") instead of ignoring the delta and replaying kept generations
+ * whole. Reading subtracts it again.
+ */
+const LAYOUT_VERSION = 1;
+
+/**
  * A light snapshot writes a delta instead of the whole core while the records changed since the core
  * are at most this fraction of all records.
  */
@@ -95,8 +103,15 @@ export class FilePersistence implements Persistence {
   private baseId: string | undefined;
   /** Keys of the records changed since the core file was written: what a delta holds. */
   private changedSinceBase = new Map<KeyedCollection, Set<string>>();
-  /** The document of the last write, to tell which generations still hold live activities. */
-  private latest: Db | undefined;
+  /**
+   * Each web conversation's first watermark as the journal last recorded it (absent once the journal
+   * recorded its deletion). Which generations are still needed is decided from this, never from the
+   * document in memory: a trim or a deletion not committed yet must not release a generation that
+   * is the only place of activities already confirmed.
+   */
+  private readonly journaledFirst = new Map<string, number>();
+  /** A full snapshot failed (an erasure's, say): the next snapshot is a full one as well. */
+  private fullPending = false;
   private snapshotting: Promise<void> | undefined;
   /** A deletion arrived while a snapshot was running: another one follows it. */
   private eraseAfterSnapshot: Db | undefined;
@@ -144,6 +159,7 @@ export class FilePersistence implements Persistence {
       Object.keys(core).some((key) => !coreKeys.includes(key)) ||
       Object.values((core.webConversations ?? {}) as Record<string, Record<string, unknown>>).some((c) => Array.isArray(c.activities));
     this.baseId = typeof core[BASE_KEY] === 'string' ? core[BASE_KEY] : undefined;
+    if (this.baseId !== undefined && typeof core.version === 'number') core.version -= LAYOUT_VERSION;
     // The delta of a later light snapshot, if it was written over this very core (a delta left by a
     // crash just after a new core was written names the older one, and is ignored).
     const delta = this.baseId === undefined ? null : await readJson(deltaFile(this.file));
@@ -216,7 +232,6 @@ export class FilePersistence implements Persistence {
 
   async write(data: Db, batch: Batch): Promise<void> {
     if (this.options.readOnly) throw new Error(`${this.file} was opened read-only`);
-    this.latest = data;
     if (batch.full) {
       // A restore or a migration may have replaced every record.
       for (const texts of this.recordTexts.values()) texts.clear();
@@ -236,13 +251,15 @@ export class FilePersistence implements Persistence {
     for (const id of batch.conversations.keys()) this.unsnapshotted.add(id);
     if (!this.snapshotting && this.size >= Math.max(this.snapshotAfterBytes, 2 * this.snapshotBytes)) this.startSnapshot(data);
     const line = encodeChangePieces(data, batch);
+    // What the line says about transcripts, taken with it (the awaits below let turns go on).
+    const marks = line === undefined ? [] : transcriptMarks(data, batch);
     const cold = [...batch.segments].map((segment) => ({ path: segmentFile(this.file, segment), text: segmentText(data, segment) }));
     // Cold collections first, the journal (dialog state) last: a crash in between never advances a
     // dialog past a record that was not written.
     for (const c of cold) await writeAtomic(c.path, c.text);
     if (line !== undefined) {
       this.append(line);
-      this.recordActivities(data, batch);
+      this.recordJournaled(marks);
     }
     // A deleted user or web conversation ("delete my data", "clear this conversation", retention)
     // must not stay readable in older journal lines until the journal happens to grow: the next
@@ -330,7 +347,7 @@ export class FilePersistence implements Persistence {
    */
   private startSnapshot(data: Db, { full = false } = {}): void {
     const covered = this.generation;
-    full ||= this.liveGenerations(data, covered).length > MAX_KEPT_GENERATIONS;
+    full ||= this.fullPending || this.liveGenerations(covered).length > MAX_KEPT_GENERATIONS;
     let changedCount = 0;
     for (const keys of this.changedSinceBase.values()) changedCount += keys.size;
     const recordCount = KEYED_COLLECTIONS.reduce((n, c) => n + Object.keys(data[c]).length, 0);
@@ -356,8 +373,10 @@ export class FilePersistence implements Persistence {
     this.snapshotting = this.writeSnapshot(core, transcripts, covered, full)
       .then((bytes) => {
         this.snapshotBytes = bytes;
+        if (full) this.fullPending = false;
       })
       .catch((err: unknown) => {
+        if (full) this.fullPending = true;
         for (const id of ids) this.unsnapshotted.add(id);
         if (!core.delta) {
           for (const [collection, keys] of changedBefore) {
@@ -408,7 +427,7 @@ export class FilePersistence implements Persistence {
     }
     // Decided now, not at the start: conversations trimmed meanwhile release their generations sooner
     // (the trim itself is in a newer generation, which is kept).
-    const keep = full ? new Set<number>() : new Set(this.liveGenerations(this.latest, covered));
+    const keep = full ? new Set<number>() : new Set(this.liveGenerations(covered));
     for (const generation of await journalGenerations(this.file)) {
       if (generation > covered || keep.has(generation)) continue;
       // A generation from before this process started is left for the next full snapshot: a light
@@ -421,26 +440,29 @@ export class FilePersistence implements Persistence {
     return bytes;
   }
 
-  /** After a journal line is written: which conversations got activities in this generation, up to where. */
-  private recordActivities(data: Db, batch: Batch): void {
+  /** After a journal line is written: where its conversations start, and which got activities in this generation, up to where. */
+  private recordJournaled(marks: TranscriptMark[]): void {
     let ends = this.activityEnds.get(this.generation);
-    for (const [id, change] of batch.conversations) {
-      if (!change.rewrite && change.appendFrom === undefined) continue;
-      const conversation = data.webConversations[id];
-      if (!conversation) continue;
+    for (const mark of marks) {
+      if (mark.first === undefined) {
+        this.journaledFirst.delete(mark.id);
+        continue;
+      }
+      this.journaledFirst.set(mark.id, mark.first);
+      if (mark.end === undefined) continue;
       if (!ends) this.activityEnds.set(this.generation, (ends = new Map()));
-      ends.set(id, conversation.firstWatermark + conversation.activities.length);
+      ends.set(mark.id, mark.end);
     }
   }
 
-  /** Generations up to `covered` that hold activities a conversation still keeps, oldest first. */
-  private liveGenerations(data: Db | undefined, covered: number): number[] {
+  /** Generations up to `covered` that hold activities a conversation keeps, as journaled, oldest first. */
+  private liveGenerations(covered: number): number[] {
     const live: number[] = [];
     for (const [generation, ends] of this.activityEnds) {
       if (generation > covered) continue;
       for (const [id, end] of ends) {
-        const conversation = data?.webConversations[id];
-        if (conversation && end > conversation.firstWatermark) {
+        const first = this.journaledFirst.get(id);
+        if (first !== undefined && end > first) {
           live.push(generation);
           break;
         }
@@ -495,7 +517,7 @@ function captureCore(data: Db, covered: number, baseId: string): CoreCapture {
     data,
     baseId,
     delta: false,
-    head: `{"version":${JSON.stringify(data.version)},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)}`,
+    head: `{"version":${data.version + LAYOUT_VERSION},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)}`,
     keyed: KEYED_COLLECTIONS.map((c) => [c, Object.keys(data[c])]),
   };
 }
@@ -505,7 +527,7 @@ function captureDelta(data: Db, covered: number, baseId: string, changed: Readon
     data,
     baseId,
     delta: true,
-    head: `{"version":${JSON.stringify(data.version)},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)},"records":{`,
+    head: `{"version":${data.version + LAYOUT_VERSION},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)},"records":{`,
     keyed: [...changed].map(([c, keys]) => [c, [...keys]]),
   };
 }
@@ -608,6 +630,22 @@ function trimToCore(conversations: Record<string, unknown>, core: Record<string,
     conversation.activities = conversation.activities.slice(Math.min(coreFirst - conversation.firstWatermark, conversation.activities.length));
     conversation.firstWatermark = coreFirst;
   }
+}
+
+/** A conversation in a journal line: its first watermark there (none: deleted) and, with new activities, the watermark after them. */
+interface TranscriptMark {
+  id: string;
+  first: number | undefined;
+  end: number | undefined;
+}
+
+function transcriptMarks(data: Db, batch: Batch): TranscriptMark[] {
+  return [...batch.conversations].map(([id, change]) => {
+    const conversation = data.webConversations[id];
+    if (!conversation) return { id, first: undefined, end: undefined };
+    const added = change.rewrite || change.appendFrom !== undefined;
+    return { id, first: conversation.firstWatermark, end: added ? conversation.firstWatermark + conversation.activities.length : undefined };
+  });
 }
 
 /** True when the batch deletes a user or a web conversation (personal data to remove from disk). */

@@ -34,6 +34,9 @@ describe('store', () => {
     const reopened = await openFileStore(file);
     expect(reopened.data.version).toBe(1);
     expect(reopened.data.users['web:v1']?.channel).toBe('web');
+    // The core file's version counts its layout too: builds from before it refuse the file (see
+    // 'refuses a file written by a newer version') rather than misread its delta and journal.
+    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(2);
   });
 
   it('when the file is not JSON, stops with a message naming the file and leaves it untouched', async () => {
@@ -456,6 +459,49 @@ describe('store', () => {
       expect((await read(file)).base).not.toBe(coreBase);
       expect(await readFile(file, 'utf8')).not.toContain('"web:u5"');
       await expect(stat(delta)).rejects.toThrow();
+    });
+
+    it('a trim or a deletion not committed yet releases no generation: only what the journal says counts', async () => {
+      const file = await tempFile();
+      await longConversation(file, 5); // k: activities 0–4 in db.web/x.jsonl after the clean stop
+      const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+      const web = new WebConversationsRepository(store);
+      web.append('x', [5, 6, 7, 8, 9].map((n) => activity('x', n)));
+      await store.commit(); // confirmed: 5–9 are only in the journal
+      const confirmed = structuredClone(store.data);
+      new UsersRepository(store).touch('web:u', 'web', new Date());
+      await store.commit(); // starts a light snapshot covering the generation that holds 5–9
+      web.clearHistory('x'); // in memory only: the process dies before committing it
+      await store.idle();
+      const reopened = (await openFileStore(await crashCopy(join(file, '..')))).data;
+      expect(reopened.webConversations.x).toEqual(confirmed.webConversations.x);
+    });
+
+    it('a full snapshot that failed (an erasure) is taken again by the next snapshot', async () => {
+      const file = await tempFile();
+      const store = await openFileStore(file, { snapshotAfterBytes: 1 });
+      const users = new UsersRepository(store);
+      for (let n = 0; n < 100; n++) users.touch(`web:u${n}`, 'web', new Date('2026-11-24T10:00:00.000Z'));
+      await store.commit();
+      // Until a snapshot has put the users in the core file.
+      for (let n = 0; n < 200 && !(await readFile(file, 'utf8')).includes('"web:u5"'); n++) {
+        users.touch('web:u6', 'web', new Date(Date.parse('2026-11-24T10:00:00.000Z') + n * 60_000));
+        await store.commit();
+        await store.idle();
+      }
+      expect(await readFile(file, 'utf8')).toContain('"web:u5"');
+      const blocked = join(file, '..', '.db.json.tmp');
+      await mkdir(blocked); // the core cannot be written
+      users.delete('web:u5');
+      await store.commit(); // the erasure's full snapshot fails
+      await store.idle();
+      await rm(blocked, { recursive: true });
+      for (let n = 0; n < 200 && (await readFile(file, 'utf8')).includes('"web:u5"'); n++) {
+        users.touch('web:u7', 'web', new Date(Date.parse('2026-11-24T11:00:00.000Z') + n * 60_000));
+        await store.commit();
+        await store.idle();
+      }
+      expect(await readFile(file, 'utf8')).not.toContain('"web:u5"');
     });
 
     it('records changed or deleted while the core is written in slices end up as in memory', async () => {
