@@ -5,9 +5,18 @@
 //   node test/helpers/storeWorkload.mjs run <profile> <store file> <seed>
 //     commits step after step on the file store (small snapshot threshold, so snapshots come and
 //     go), printing each step's number once its commit is confirmed;
+//   node test/helpers/storeWorkload.mjs window <profile> <seed> <steps>
+//     applies each step in memory and, whenever a snapshot is running, lets it complete before the
+//     step is committed, then copies the files as a crash at that moment would leave them and
+//     opens the copy: it must hold exactly the steps committed so far (or the pending one too).
+//     Prints {"checks":…,"failures":[…]};
 //   node test/helpers/storeWorkload.mjs state <profile> <seed> <from> <to>
 //     applies the steps to a memory store and prints the document after the first <from>, <from>+1
 //     … <to> steps, one JSON line each: what the file store may hold after that many steps.
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { openFileStore, openMemoryStore } from '../../dist/src/store/store.js';
 import { DialogStatesRepository } from '../../dist/src/store/dialogStates.js';
 import { UsersRepository } from '../../dist/src/store/users.js';
@@ -92,6 +101,34 @@ if (!profile) {
     await store.commit();
     process.stdout.write(`${step}\n`);
   }
+} else if (mode === 'window') {
+  const [file, seed, count] = [args[0], Number(args[1]), Number(args[2])];
+  const store = await openFileStore(file, { snapshotAfterBytes: profile.snapshotAfterBytes });
+  const memory = await openMemoryStore();
+  const apply = steps(store, seed);
+  const applyInMemory = steps(memory, seed);
+  const plain = (data) => JSON.parse(JSON.stringify(data));
+  let checks = 0;
+  const failures = [];
+  for (let step = 0; step < count && failures.length < 3; step++) {
+    const committed = plain(memory.data);
+    apply(step);
+    applyInMemory(step);
+    await memory.commit();
+    // The store's own field (this is a test of its internals): is a snapshot running right now?
+    if (store.persistence.snapshotting) {
+      await store.idle();
+      const copy = join(await mkdtemp(join(tmpdir(), 'store-window-')), 'db.json');
+      await cp(dirname(file), dirname(copy), { recursive: true });
+      const reopened = await openFileStore(copy);
+      const data = plain(reopened.data);
+      await reopened.close();
+      checks += 1;
+      if (!isDeepStrictEqual(data, committed) && !isDeepStrictEqual(data, plain(memory.data))) failures.push(step);
+    }
+    await store.commit();
+  }
+  process.stdout.write(JSON.stringify({ checks, failures }));
 } else if (mode === 'state') {
   const [seed, from, to] = args.map(Number);
   const store = await openMemoryStore();
