@@ -6,7 +6,7 @@ import { CodedError, ErrorCode } from '../core/errors.js';
 import { ByteBuilder } from './byteBuilder.js';
 import { applyEntry, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
 import { COLD_SEGMENTS, conversationsDir, deltaFile, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
-import type { Db, WebConversation } from './schema.js';
+import { STORE_VERSION, type Db, type WebConversation } from './schema.js';
 
 /** Below this size the journal is never folded into the snapshot (16 MiB: a fraction of a second to replay). */
 const DEFAULT_SNAPSHOT_AFTER_BYTES = 16 * 2 ** 20;
@@ -159,7 +159,8 @@ export class FilePersistence implements Persistence {
       Object.keys(core).some((key) => !coreKeys.includes(key)) ||
       Object.values((core.webConversations ?? {}) as Record<string, Record<string, unknown>>).some((c) => Array.isArray(c.activities));
     this.baseId = typeof core[BASE_KEY] === 'string' ? core[BASE_KEY] : undefined;
-    if (this.baseId !== undefined && typeof core.version === 'number') core.version -= LAYOUT_VERSION;
+    // (Cores written the day the layout came in carry the data's version alone.)
+    if (this.baseId !== undefined && typeof core.version === 'number' && core.version > STORE_VERSION) core.version -= LAYOUT_VERSION;
     // The delta of a later light snapshot, if it was written over this very core (a delta left by a
     // crash just after a new core was written names the older one, and is ignored).
     const delta = this.baseId === undefined ? null : await readJson(deltaFile(this.file));
@@ -246,13 +247,12 @@ export class FilePersistence implements Persistence {
         changed.add(key);
       }
     }
-    // Everything is serialised before the first await, so the batch is one consistent moment. This
-    // batch's conversations are marked first: a snapshot starting now captures them too.
+    // Everything is serialised before the first await, so the batch is one consistent moment (the
+    // awaits below let turns go on): the line, what it says about transcripts, and whether it erases.
     for (const id of batch.conversations.keys()) this.unsnapshotted.add(id);
-    if (!this.snapshotting && this.size >= Math.max(this.snapshotAfterBytes, 2 * this.snapshotBytes)) this.startSnapshot(data);
     const line = encodeChangePieces(data, batch);
-    // What the line says about transcripts, taken with it (the awaits below let turns go on).
     const marks = line === undefined ? [] : transcriptMarks(data, batch);
+    const erasing = erases(data, batch);
     const cold = [...batch.segments].map((segment) => ({ path: segmentFile(this.file, segment), text: segmentText(data, segment) }));
     // Cold collections first, the journal (dialog state) last: a crash in between never advances a
     // dialog past a record that was not written.
@@ -264,9 +264,13 @@ export class FilePersistence implements Persistence {
     // A deleted user or web conversation ("delete my data", "clear this conversation", retention)
     // must not stay readable in older journal lines until the journal happens to grow: the next
     // snapshot starts now (or right after the running one) and removes the generations holding it.
-    if (erases(data, batch)) {
+    // Any snapshot starts only now, after this batch's cold collections are written: the core it
+    // writes may hold this batch's records.
+    if (erasing) {
       if (this.snapshotting) this.eraseAfterSnapshot = data;
       else this.startSnapshot(data, { full: true });
+    } else if (!this.snapshotting && this.size >= Math.max(this.snapshotAfterBytes, 2 * this.snapshotBytes)) {
+      this.startSnapshot(data);
     }
   }
 
@@ -369,8 +373,9 @@ export class FilePersistence implements Persistence {
       return { path: this.transcriptPath(id), firstWatermark: conversation?.firstWatermark ?? 0, activities: conversation?.activities.slice() };
     });
     const core = baseId === undefined ? captureCore(data, covered, randomUUID()) : captureDelta(data, covered, baseId, changedBefore);
+    const conversationIds = full ? new Set(Object.keys(data.webConversations)) : undefined;
     this.lastSnapshotError = undefined;
-    this.snapshotting = this.writeSnapshot(core, transcripts, covered, full)
+    this.snapshotting = this.writeSnapshot(core, transcripts, covered, conversationIds)
       .then((bytes) => {
         this.snapshotBytes = bytes;
         if (full) this.fullPending = false;
@@ -403,8 +408,10 @@ export class FilePersistence implements Persistence {
     core: CoreCapture,
     transcripts: { path: string; firstWatermark: number; activities: unknown[] | undefined }[],
     covered: number,
-    full: boolean,
+    /** For a full snapshot: the web conversations at its start, whose transcript files may stay. */
+    conversationIds: ReadonlySet<string> | undefined,
   ): Promise<number> {
+    const full = conversationIds !== undefined;
     let bytes = 0;
     if (transcripts.length > 0) await mkdir(conversationsDir(this.file), { recursive: true });
     for (const t of transcripts) {
@@ -425,6 +432,7 @@ export class FilePersistence implements Persistence {
       this.baseId = core.baseId;
       await rm(deltaFile(this.file), { force: true });
     }
+    if (conversationIds) await this.sweepTranscripts(conversationIds);
     // Decided now, not at the start: conversations trimmed meanwhile release their generations sooner
     // (the trim itself is in a newer generation, which is kept).
     const keep = full ? new Set<number>() : new Set(this.liveGenerations(covered));
@@ -438,6 +446,26 @@ export class FilePersistence implements Persistence {
     }
     if (full) for (const generation of this.activityEnds.keys()) if (generation <= covered) this.activityEnds.delete(generation);
     return bytes;
+  }
+
+  /**
+   * Removes what a crash can leave in the transcripts' folder: a temp file cut short, or the file of
+   * a conversation no longer in the store (written by a snapshot whose core never followed). Either
+   * may hold an erased conversation's text. Only one snapshot runs at a time, so none is being
+   * written now.
+   */
+  private async sweepTranscripts(conversationIds: ReadonlySet<string>): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(conversationsDir(this.file));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    for (const name of names) {
+      const stray = name.startsWith('.') || (name.endsWith('.jsonl') && !conversationIds.has(transcriptId(name)));
+      if (stray) await rm(join(conversationsDir(this.file), name), { force: true });
+    }
   }
 
   /** After a journal line is written: where its conversations start, and which got activities in this generation, up to where. */
@@ -629,6 +657,15 @@ function trimToCore(conversations: Record<string, unknown>, core: Record<string,
     if (coreFirst <= conversation.firstWatermark) continue;
     conversation.activities = conversation.activities.slice(Math.min(coreFirst - conversation.firstWatermark, conversation.activities.length));
     conversation.firstWatermark = coreFirst;
+  }
+}
+
+/** The conversation id a transcript file's name stands for (see transcriptPath); '' if none. */
+function transcriptId(name: string): string {
+  try {
+    return decodeURIComponent(name.slice(0, -'.jsonl'.length));
+  } catch {
+    return '';
   }
 }
 

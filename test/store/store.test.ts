@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { journalFile, journalFiles, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
+import { AuditRepository } from '../../src/store/audit.js';
 import { UsersRepository } from '../../src/store/users.js';
 import { WebConversationsRepository } from '../../src/store/webConversations.js';
 
@@ -502,6 +503,52 @@ describe('store', () => {
         await store.idle();
       }
       expect(await readFile(file, 'utf8')).not.toContain('"web:u5"');
+    });
+
+    it('an erasure is recognised from the batch as encoded, even if the key is used again while cold files are written', async () => {
+      const file = await tempFile();
+      const store = await openFileStore(file);
+      const users = new UsersRepository(store);
+      const audit = new AuditRepository(store);
+      users.touch('web:erased', 'web', new Date('2026-11-20T09:00:00.000Z'));
+      await store.commit();
+      users.delete('web:erased');
+      audit.add({ at: '2026-11-24T10:00:00.000Z', actor: 'p1', action: 'callbacks.read' }); // a cold file to write
+      const committing = store.commit();
+      // Another turn of the same person starts while the audit file is being written.
+      setImmediate(() => setImmediate(() => users.touch('web:erased', 'web', new Date('2026-11-24T10:05:00.000Z'))));
+      await committing;
+      await store.idle();
+      expect(store.data.users['web:erased']?.createdAt).toBe('2026-11-24T10:05:00.000Z'); // the race happened
+      const dir = join(file, '..');
+      const names = (await readdir(dir, { recursive: true })) as string[];
+      const texts = await Promise.all(names.filter((n) => n.endsWith('.json') || n.endsWith('.jsonl')).map((n) => readFile(join(dir, n), 'utf8')));
+      expect(texts.join('\n')).not.toContain('2026-11-20T09:00:00.000Z'); // the erased record is gone
+    });
+
+    it('a full snapshot removes what a crash left among transcripts: a temp file, or the file of a conversation the store no longer has', async () => {
+      const file = await tempFile();
+      const store = await openFileStore(file);
+      const web = new WebConversationsRepository(store);
+      web.create(conversation('stays'));
+      web.append('stays', [activity('stays', 0)]);
+      await store.commit();
+      const folder = join(file, '..', 'db.web');
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, '.gone.jsonl.tmp'), 'half a transcript');
+      await writeFile(join(folder, 'gone.jsonl'), '{"firstWatermark":0}\n');
+      await store.close(); // a full snapshot
+      expect((await readdir(folder)).sort()).toEqual(['stays.jsonl']);
+    });
+
+    it('opens a store written the day the layout came in (a core with an id and the data version alone)', async () => {
+      const file = await tempFile();
+      const store = await openFileStore(file);
+      new UsersRepository(store).touch('web:v', 'web', new Date());
+      await store.close();
+      const core = JSON.parse(await readFile(file, 'utf8')) as { version: number };
+      await writeFile(file, JSON.stringify({ ...core, version: 1 }));
+      expect(Object.keys((await openFileStore(file)).data.users)).toEqual(['web:v']);
     });
 
     it('records changed or deleted while the core is written in slices end up as in memory', async () => {
