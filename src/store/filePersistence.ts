@@ -279,7 +279,7 @@ export class FilePersistence implements Persistence {
     if (this.options.readOnly) return;
     try {
       await this.idle();
-      if (this.size > 0 || this.unsnapshotted.size > 0) await this.snapshotNow(data);
+      if (this.size > 0 || this.unsnapshotted.size > 0 || this.fullPending) await this.snapshotNow(data);
     } finally {
       this.closeJournal();
     }

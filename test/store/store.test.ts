@@ -503,6 +503,15 @@ describe('store', () => {
         await store.idle();
       }
       expect(await readFile(file, 'utf8')).not.toContain('"web:u5"');
+
+      // The same at a clean stop, with nothing else written before it.
+      await mkdir(blocked);
+      users.delete('web:u8');
+      await store.commit();
+      await store.idle();
+      await rm(blocked, { recursive: true });
+      await store.close();
+      expect(await readFile(file, 'utf8')).not.toContain('"web:u8"');
     });
 
     it('an erasure is recognised from the batch as encoded, even if the key is used again while cold files are written', async () => {
