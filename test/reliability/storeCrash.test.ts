@@ -36,21 +36,24 @@ function runAndKill(profile: Profile, file: string, seed: number, ms: number): P
   });
 }
 
-/** The documents after `from` … `to` steps, computed on a memory store by the same workload. */
-function expectedStates(profile: Profile, seed: number, from: number, to: number): Promise<unknown[]> {
+/** Runs the workload to its end (`state` or `window` mode); resolves with what it printed. */
+function runWorkload(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKLOAD, 'state', profile, String(seed), String(from), String(to)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WORKLOAD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     // Decoded as a stream: a chunk may end inside a character (the workload writes accented text).
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the workload's state failed: ${err}`));
-      resolve(out.trim().split('\n').map((line) => JSON.parse(line) as unknown));
-    });
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`the workload (${args[0]}) failed: ${err}`))));
   });
+}
+
+/** The documents after `from` … `to` steps, computed on a memory store by the same workload. */
+async function expectedStates(profile: Profile, seed: number, from: number, to: number): Promise<unknown[]> {
+  const out = await runWorkload(['state', profile, String(seed), String(from), String(to)]);
+  return out.trim().split('\n').map((line) => JSON.parse(line) as unknown);
 }
 
 /** Which collections (and which web conversations, by their transcript's extent) differ. */
@@ -76,19 +79,8 @@ function describeDifference(expected: Record<string, unknown>, actual: Record<st
 }
 
 /** The workload's `window` mode: a crash just after a snapshot completed, with a step not committed yet. */
-function crashWindows(profile: Profile, file: string, seed: number, steps: number): Promise<{ checks: number; failures: number[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKLOAD, 'window', profile, file, String(seed), String(steps)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => (out += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`the workload's window mode failed: ${err}`));
-      resolve(JSON.parse(out) as { checks: number; failures: number[] });
-    });
-  });
+async function crashWindows(profile: Profile, file: string, seed: number, steps: number): Promise<{ checks: number; failures: number[] }> {
+  return JSON.parse(await runWorkload(['window', profile, file, String(seed), String(steps)])) as { checks: number; failures: number[] };
 }
 
 describe('store files under SIGKILL', () => {
