@@ -4,7 +4,7 @@ import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, writeFile
 import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
 import { ByteBuilder } from './byteBuilder.js';
-import { applyEntry, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
+import { applyEntry, applyRecords, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
 import { COLD_SEGMENTS, conversationsDir, deltaFile, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import { STORE_VERSION, type Db, type WebConversation } from './schema.js';
 
@@ -352,10 +352,7 @@ export class FilePersistence implements Persistence {
   private startSnapshot(data: Db, { full = false } = {}): void {
     const covered = this.generation;
     full ||= this.fullPending || this.liveGenerations(covered).length > MAX_KEPT_GENERATIONS;
-    let changedCount = 0;
-    for (const keys of this.changedSinceBase.values()) changedCount += keys.size;
-    const recordCount = KEYED_COLLECTIONS.reduce((n, c) => n + Object.keys(data[c]).length, 0);
-    const baseId = full || this.baseId === undefined || changedCount > recordCount * DELTA_MAX_SHARE ? undefined : this.baseId;
+    const baseId = full || this.baseId === undefined || !this.deltaIsSmall(data) ? undefined : this.baseId;
     // A new core holds every record: changes from now on are what its first delta will hold.
     const changedBefore = this.changedSinceBase;
     if (baseId === undefined) this.changedSinceBase = new Map();
@@ -466,6 +463,14 @@ export class FilePersistence implements Persistence {
       const stray = name.startsWith('.') || (name.endsWith('.jsonl') && !conversationIds.has(transcriptId(name)));
       if (stray) await rm(join(conversationsDir(this.file), name), { force: true });
     }
+  }
+
+  /** Whether the records changed since the core are few enough to write as a delta (counting all records is only done then). */
+  private deltaIsSmall(data: Db): boolean {
+    let changed = 0;
+    for (const keys of this.changedSinceBase.values()) changed += keys.size;
+    const records = KEYED_COLLECTIONS.reduce((n, c) => n + Object.keys(data[c]).length, 0);
+    return changed <= records * DELTA_MAX_SHARE;
   }
 
   /** After a journal line is written: where its conversations start, and which got activities in this generation, up to where. */
@@ -630,18 +635,14 @@ function applyDelta(core: Record<string, unknown>, delta: Record<string, unknown
   if (typeof records !== 'object' || records === null || typeof delta[COVERED_KEY] !== 'number') {
     throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${where} is not a delta of the core; the files were left untouched.`);
   }
-  core.webConversations = delta.webConversations;
-  core[COVERED_KEY] = delta[COVERED_KEY];
-  for (const [collection, changed] of Object.entries(records as Record<string, Record<string, unknown> | null>)) {
-    if (!(KEYED_COLLECTIONS as readonly string[]).includes(collection) || typeof changed !== 'object' || changed === null) {
+  for (const [collection, changed] of Object.entries(records)) {
+    if (typeof changed !== 'object' || changed === null) {
       throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${where} names an unknown collection "${collection}"; the files were left untouched.`);
     }
-    const target = ((core[collection] ??= {}) as Record<string, unknown>);
-    for (const [key, value] of Object.entries(changed)) {
-      if (value === null) delete target[key];
-      else target[key] = value;
-    }
   }
+  core.webConversations = delta.webConversations;
+  core[COVERED_KEY] = delta[COVERED_KEY];
+  applyRecords(core, records as Record<string, Record<string, unknown>>, `file ${where}`);
 }
 
 /**

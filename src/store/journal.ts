@@ -111,6 +111,23 @@ function objectAt(doc: Doc, key: string, where: string): Record<string, unknown>
 }
 
 /**
+ * Keyed records onto a document, as a journal entry or a delta of the core holds them: each record
+ * whole, a deletion as null.
+ */
+export function applyRecords(doc: Doc, records: Partial<Record<string, Record<string, unknown> | undefined>>, where: string): void {
+  for (const [collection, changed] of Object.entries(records)) {
+    if (!(KEYED_COLLECTIONS as readonly string[]).includes(collection)) {
+      throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where} names an unknown collection "${collection}"; the files were left untouched.`);
+    }
+    const target = objectAt(doc, collection, where);
+    for (const [key, value] of Object.entries(changed ?? {})) {
+      if (value === null) delete target[key];
+      else target[key] = value;
+    }
+  }
+}
+
+/**
  * Applies one journal entry to a document as read from the snapshot files (not yet validated: the
  * whole document is validated afterwards). Returns the ids of the conversations it touched.
  *
@@ -121,16 +138,7 @@ function objectAt(doc: Doc, key: string, where: string): Record<string, unknown>
 export function applyEntry(doc: Doc, raw: unknown, where: string, { transcriptsOnly = false } = {}): string[] {
   if (typeof raw !== 'object' || raw === null) throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where} is not a journal entry; the files were left untouched.`);
   const entry = raw as JournalEntry;
-  for (const [collection, records] of Object.entries(transcriptsOnly ? {} : (entry.records ?? {}))) {
-    if (!(KEYED_COLLECTIONS as readonly string[]).includes(collection)) {
-      throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where} names an unknown collection "${collection}"; the files were left untouched.`);
-    }
-    const target = objectAt(doc, collection, where);
-    for (const [key, value] of Object.entries(records ?? {})) {
-      if (value === null) delete target[key];
-      else target[key] = value;
-    }
-  }
+  if (!transcriptsOnly) applyRecords(doc, entry.records ?? {}, where);
   const conversations = objectAt(doc, 'webConversations', where);
   const touched: string[] = [];
   for (const [id, change] of Object.entries(entry.conversations ?? {})) {
