@@ -83,7 +83,7 @@ async function post(url: string, body: unknown, token?: string): Promise<Record<
   return (await res.json()) as Record<string, string>;
 }
 
-type Kind = 'dialog' | 'echo' | 'peer';
+type Kind = 'dialog' | 'echo' | 'peer' | 'floor';
 
 interface LoadResult {
   rps: number;
@@ -113,10 +113,10 @@ async function conversationsFor(server: Server, kind: Kind): Promise<Conversatio
 
 /** Drives `CONNECTIONS` concurrent conversations (or plain echo requests) for `seconds`. */
 async function load(server: Server, seconds: number, kind: Kind, conversations: Conversation[]): Promise<LoadResult> {
-  // Our dialog, step by step: the worried-teacher answer and back to the menu, over and over. Each
-  // connection takes a conversation from the pool for one pass and gives it back, so no two
-  // connections ever talk in the same conversation (autocannon restarts a connection's context
-  // with every pass through `requests`).
+  // Our dialog, step by step: the worried-teacher answer and back to the menu, over and over (the
+  // HTTP floor gets the very same requests). Each connection takes a conversation from the pool for
+  // one pass and gives it back, so no two connections ever talk in the same conversation (autocannon
+  // restarts a connection's context with every pass through `requests`).
   const cycle = ["I'm worried about a pupil", '2', '1', '1', '2'];
   const pool = [...conversations];
   const activityRequest = (text: string, index: number) => ({
@@ -287,19 +287,20 @@ async function main(): Promise<void> {
   const commonEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BACKUP_INTERVAL_HOURS: '0', NUDGES_ENABLED: 'false', WEB_RATE_LIMIT_PER_MINUTE: '10000000', WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000' };
   process.stdout.write(`Benchmark: ${CONNECTIONS} concurrent connections, ${DURATION} s per load run\n`);
 
-  // 1–3: all three servers up at once (an idle one costs nothing), warmed up, then measured in rounds.
-  process.stdout.write('1–3. starting the assistant (file store, durable writes), the bare restify echo and the botbuilder peer…\n');
+  // 1–3: all four servers up at once (an idle one costs nothing), warmed up, then measured in rounds.
+  process.stdout.write('1–3. starting the assistant (file store, durable writes), the bare restify echo, the botbuilder peer and the HTTP floor…\n');
   const systems = [
     { key: 'turn', kind: 'dialog', server: await start('dist/src/main.js', { ...commonEnv, STORE_FILE: join(dir, 'ours.json') }) },
     { key: 'limit', kind: 'echo', server: await start('dist/src/bench/echoServer.js', {}) },
     { key: 'peer', kind: 'peer', server: await start('dist/src/bench/peerServer.js', {}) },
+    { key: 'floor', kind: 'floor', server: await start('dist/src/bench/floorServer.js', {}) },
   ] as const;
   const conversations = new Map<string, Conversation[]>();
   for (const s of systems) {
     conversations.set(s.key, await conversationsFor(s.server, s.kind));
     await warmUp(s.server, s.kind, conversations.get(s.key)!);
   }
-  const runs: Record<(typeof systems)[number]['key'], LoadResult[]> = { turn: [], limit: [], peer: [] };
+  const runs: Record<(typeof systems)[number]['key'], LoadResult[]> = { turn: [], limit: [], peer: [], floor: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const order = systems.map((_, i) => systems[(i + round) % systems.length]!);
     process.stdout.write(`  round ${round + 1} of ${ROUNDS}: ${order.map((s) => s.key).join(', ')}\n`);
@@ -309,7 +310,12 @@ async function main(): Promise<void> {
   const turn = summary(runs.turn);
   const limit = summary(runs.limit);
   const peer = summary(runs.peer);
-  const roundRatios = runs.turn.map((t, r) => ({ limit: t.rps / runs.limit[r]!.rps, peer: t.rps / runs.peer[r]!.rps }));
+  const floor = summary(runs.floor);
+  const roundRatios = runs.turn.map((t, r) => ({
+    limit: t.rps / runs.limit[r]!.rps,
+    peer: t.rps / runs.peer[r]!.rps,
+    floor: runs.floor[r]!.rps / runs.limit[r]!.rps,
+  }));
 
   // 4: the same rounds for three stores of different sizes, so that the ratio is taken between runs
   // a few seconds apart, like the turn ratios.
@@ -341,6 +347,11 @@ async function main(): Promise<void> {
 
   const ratioLimit = median(roundRatios.map((r) => r.limit));
   const ratioPeer = median(roundRatios.map((r) => r.peer));
+  const ratioFloor = median(roundRatios.map((r) => r.floor));
+  // The server's CPU time per request (all its threads), which does not depend on whether the server
+  // or the load generator sharing the machine was the bottleneck: what the transport alone costs of a
+  // turn, and what a turn may cost in all for (1)/(2) to reach 0.5.
+  const cpuUs = (runs: LoadResult[]) => median(runs.map((r) => (r.cpuPercent / 100) * (1e6 / r.rps)));
   const growthRatio = median(growthRatios);
   const targets: [string, boolean, string][] = [
     ['(1)/(2) turn throughput vs bare echo ≥ 0.5', ratioLimit >= 0.5, `${fmt(ratioLimit, 2)} (median of the rounds; ${range(roundRatios.map((r) => r.limit))})`],
@@ -358,13 +369,15 @@ async function main(): Promise<void> {
     `| (1) assistant: dialog turn, durable write | ${fmt(turn.rps, 0)} | ${turn.p50} | ${turn.p99} | ${turn.errors} | ${fmt(turn.cpuPercent, 0)} | ${fmt(turn.rssMb)} |`,
     `| (2) limit: bare restify JSON echo | ${fmt(limit.rps, 0)} | ${limit.p50} | ${limit.p99} | ${limit.errors} | ${fmt(limit.cpuPercent, 0)} | ${fmt(limit.rssMb)} |`,
     `| (3) peer: botbuilder echo, same endpoint, memory | ${fmt(peer.rps, 0)} | ${peer.p50} | ${peer.p99} | ${peer.errors} | ${fmt(peer.cpuPercent, 0)} | ${fmt(peer.rssMb)} |`,
+    `| (2b) HTTP floor: our server, middlewares and routes, no work | ${fmt(floor.rps, 0)} | ${floor.p50} | ${floor.p99} | ${floor.errors} | ${fmt(floor.cpuPercent, 0)} | ${fmt(floor.rssMb)} |`,
   ];
+  const labels = ['(1)', '(2)', '(3)', '(2b)'];
   const roundRows = [
-    '| round | order | (1) turns/s | (2) | (3) | (1)/(2) | (1)/(3) |',
-    '|---|---|---|---|---|---|---|',
+    '| round | order | (1) turns/s | (2) | (3) | (2b) | (1)/(2) | (1)/(3) | (2b)/(2) |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...roundRatios.map((r, i) => {
-      const order = systems.map((_, k) => `(${((k + i) % systems.length) + 1})`).join(' ');
-      return `| ${i + 1} | ${order} | ${fmt(runs.turn[i]!.rps, 0)} | ${fmt(runs.limit[i]!.rps, 0)} | ${fmt(runs.peer[i]!.rps, 0)} | ${fmt(r.limit, 2)} | ${fmt(r.peer, 2)} |`;
+      const order = systems.map((_, k) => labels[(k + i) % systems.length]).join(' ');
+      return `| ${i + 1} | ${order} | ${fmt(runs.turn[i]!.rps, 0)} | ${fmt(runs.limit[i]!.rps, 0)} | ${fmt(runs.peer[i]!.rps, 0)} | ${fmt(runs.floor[i]!.rps, 0)} | ${fmt(r.limit, 2)} | ${fmt(r.peer, 2)} | ${fmt(r.floor, 2)} |`;
     }),
   ];
   const growthRows = ['| records in store | turns/s (median round) | p99 ms (worst round) | store commit of one change (median) µs |', '|---|---|---|---|', ...growth.map((g) => `| ${g.records.toLocaleString('en')} | ${fmt(g.rps, 0)} | ${g.p99} | ${fmt(g.writeMs * 1000, 0)} |`)];
@@ -374,7 +387,7 @@ async function main(): Promise<void> {
     '',
     `Run with \`npm run bench\` on ${new Date().toISOString()}; Node ${process.version}; ${machine}.`,
     `Load: autocannon, ${CONNECTIONS} concurrent connections, every system in its own process on 127.0.0.1, warmed up for ${WARMUP_SECONDS} s`,
-    `(figures dropped), then measured in ${DURATION}-second runs, ${ROUNDS} rounds in a rotating order: one for (1), (2) and (3), one for the three store sizes.`,
+    `(figures dropped), then measured in ${DURATION}-second runs, ${ROUNDS} rounds in a rotating order: one for (1), (2), (3) and (2b), one for the three store sizes.`,
     'The machine is shared and its speed drifts by several per cent from one minute to the next: each ratio',
     'is taken within a round (runs a few seconds apart) and the median round is reported.',
     '',
@@ -384,7 +397,11 @@ async function main(): Promise<void> {
     '',
     ...rows,
     '',
-    `Ratios (median of the rounds): (1)/(2) = ${fmt(ratioLimit, 2)}, (1)/(3) = ${fmt(ratioPeer, 2)}.`,
+    `Ratios (median of the rounds): (1)/(2) = ${fmt(ratioLimit, 2)}, (1)/(3) = ${fmt(ratioPeer, 2)}, (2b)/(2) = ${fmt(ratioFloor, 2)}.`,
+    '',
+    `Server CPU time per request (all threads, median of the rounds): (2) ${fmt(cpuUs(runs.limit))} µs, (2b) ${fmt(cpuUs(runs.floor))} µs, (3) ${fmt(cpuUs(runs.peer))} µs, (1) ${fmt(cpuUs(runs.turn))} µs.`,
+    `For (1)/(2) ≥ 0.5 a whole turn may cost about ${fmt(2 * cpuUs(runs.limit))} µs. Our HTTP path alone costs ${fmt(cpuUs(runs.floor))} µs of it, which leaves`,
+    `${fmt(2 * cpuUs(runs.limit) - cpuUs(runs.floor))} µs for the token check, the dialog, rendering and the durable write; they cost ${fmt(cpuUs(runs.turn) - cpuUs(runs.floor))} µs now.`,
     '',
     '### Rounds',
     '',
@@ -412,6 +429,10 @@ async function main(): Promise<void> {
     '  dialog reached the guidance, and any failed or refused request invalidates a run.',
     '- (2) does no work but parse and answer; (3) keeps nothing on disk (in-memory state, as in the',
     '  samples) and runs no dialog. Both bound what is possible rather than what a durable dialog can do.',
+    '- (2b) is not a target: it is (1)\'s transport alone (the same server, middlewares, body parser and',
+    '  routes, and the very same requests, answered at once), to show how much of a turn is left to the',
+    '  assistant\'s own work. Its turns/s can be held back by the load generator, which shares the machine',
+    '  and builds every request for a conversation and its token; its CPU time per request is not.',
     '- Store growth: half of the records are contact-log entries (a cold collection, a file written only',
     '  when changed), half are users with a dialog in progress (hot data: in the snapshot, which a turn',
     '  never rewrites; a turn appends only the records it changed to the journal).',
