@@ -104,7 +104,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   }
   if (config.teams) {
     const { TeamsChannel } = await import('./channels/teams/teamsChannel.js');
-    channels.push(new TeamsChannel({ config: config.teams, http, engine, processedEvents: repos.processedEvents, log, clock }));
+    channels.push(
+      new TeamsChannel({ config: config.teams, http, engine, processedEvents: repos.processedEvents, translations, defaultLanguage: config.defaultLanguage, log, clock }),
+    );
   }
   for (const channel of channels) notifier.register(channel);
   const scheduler = new NudgeScheduler({ store, nudgeLog: repos.nudgeLog, notifier, directory, log, clock, pattern: config.nudges.pattern });

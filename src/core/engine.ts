@@ -167,8 +167,9 @@ export class Engine implements TurnHandler {
       schoolId: record.schoolId,
       language: record.language,
     });
-    if (record.unreachable && inbound.kind === 'message') {
-      // A message could not be delivered while the platform refused us; say so now that they are back.
+    if (record.unreachable) {
+      // A message could not be delivered while the platform refused us; say so now that they are back
+      // (by writing, or by installing the app again: either way the address just taken is fresh).
       turn.notice(this.deps.translations.translator(turn.lang).t('common:missedMessages'));
       users.clearUnreachable(inbound.userKey);
     }
@@ -341,6 +342,16 @@ class TurnRunner {
 
   async process(): Promise<void> {
     const { inbound, engine } = this;
+    const stale = this.staleStack();
+    if (stale) {
+      // A stack naming a dialog this version no longer has (after an upgrade), or one the user may
+      // not hold (roles are checked when a dialog starts; the user's role may have changed in the
+      // directory since), is dropped rather than resumed.
+      this.stack.length = 0;
+      this.say({ kind: 'text', text: this.tr.t(stale === 'unknown' ? 'common:startedOver' : 'common:notAllowed') });
+      await this.start(CoreDialog.Menu);
+      return;
+    }
     if (inbound.kind === 'start') {
       if (this.top) this.reprompt();
       else await this.start(CoreDialog.Menu, { welcome: true });
@@ -392,6 +403,15 @@ class TurnRunner {
     this.say({ kind: 'text', text: this.tr.t('common:notUnderstood') });
     if (this.top) this.reprompt();
     else await this.start(CoreDialog.Menu);
+  }
+
+  private staleStack(): 'unknown' | 'notAllowed' | undefined {
+    for (const frame of this.stack) {
+      if (!this.engine.hasDialog(frame.dialogId)) return 'unknown';
+      const roles = this.engine.dialog(frame.dialogId).roles;
+      if (roles && !roles.includes(this.user.role)) return 'notAllowed';
+    }
+    return undefined;
   }
 
   private async runCommand(command: Command): Promise<void> {

@@ -1,12 +1,13 @@
 import type { Store } from './store.js';
-import type { CallbackRequest } from './schema.js';
+import { CallbackRequest } from './schema.js';
+import { validRecord } from './validRecord.js';
 
 /** Call-back requests: the only module that touches `data.callbacks`. */
 export class CallbacksRepository {
   constructor(private readonly store: Store) {}
 
   add(request: CallbackRequest): void {
-    this.store.data.callbacks.push(request);
+    this.store.data.callbacks.push(validRecord(CallbackRequest, request, 'callbacks'));
     this.changed();
   }
 

@@ -1,13 +1,14 @@
 import { lastContactBySchool } from '../core/schoolsOverview.js';
 import type { Store } from './store.js';
-import type { ContactLog } from './schema.js';
+import { ContactLog } from './schema.js';
+import { validRecord } from './validRecord.js';
 
 /** The contact log: the only module that touches `data.contacts`. */
 export class ContactsRepository {
   constructor(private readonly store: Store) {}
 
   add(contact: ContactLog): void {
-    this.store.data.contacts.push(contact);
+    this.store.data.contacts.push(validRecord(ContactLog, contact, 'contacts'));
     this.changed();
   }
 

@@ -1,12 +1,13 @@
 import type { Store } from './store.js';
-import type { PlannedMeeting, ProtocolEvaluation } from './schema.js';
+import { PlannedMeeting, ProtocolEvaluation } from './schema.js';
+import { validRecord } from './validRecord.js';
 
 /** Protocol evaluations and platform meetings planned in the chat: the only module that touches them. */
 export class ProtocolRecordsRepository {
   constructor(private readonly store: Store) {}
 
   addEvaluation(evaluation: ProtocolEvaluation): void {
-    this.store.data.protocolEvaluations.push(evaluation);
+    this.store.data.protocolEvaluations.push(validRecord(ProtocolEvaluation, evaluation, 'protocol evaluation'));
     this.store.changed('protocol');
   }
 
@@ -15,7 +16,7 @@ export class ProtocolRecordsRepository {
   }
 
   addMeeting(meeting: PlannedMeeting): void {
-    this.store.data.platformMeetings.push(meeting);
+    this.store.data.platformMeetings.push(validRecord(PlannedMeeting, meeting, 'platform meeting'));
     this.store.changed('protocol');
   }
 

@@ -45,6 +45,17 @@ describe('channel renderers', () => {
     expect(bars).toContain('"text":"15"');
   });
 
+  it('Teams: text from people cannot become a disguised link in a card (square brackets escaped), in text blocks and facts', () => {
+    const linkName = '[Open the request](https://phish.example/login)';
+    const escaped = '\\[Open the request\\](https://phish.example/login)';
+    const card = renderForTeams({ kind: 'card', title: `Call-back from ${linkName}`, fields: [{ label: 'Name', value: linkName }] });
+    const content = card.attachments![0]!.content as { body: [{ text: string }, { facts: { value: string }[] }] };
+    expect(content.body[0].text).toBe(`Call-back from ${escaped}`);
+    expect(content.body[1].facts[0]!.value).toBe(escaped);
+    const prompt = renderForTeams({ kind: 'choices', text: `Note: ${linkName}`, choices: [{ label: 'OK', value: 'ok' }] });
+    expect((prompt.attachments![0]!.content as { body: { text: string }[] }).body[0]!.text).toBe(`Note: ${escaped}`);
+  });
+
   it('Web: suggested actions (messageBack) and charts as text with the numbers, bars for the widget in channelData', () => {
     const web = renderForWeb(choices);
     expect(web.suggestedActions!.actions[0]).toEqual({ type: 'messageBack', title: 'Yes', text: 'Yes', displayText: 'Yes', value: { choice: 'y' } });

@@ -4,7 +4,8 @@ import { Payload } from '../../src/core/engine.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { openMemoryStore, Store } from '../../src/store/store.js';
-import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
+import { parseDirectory } from '../../src/directory/directory.js';
+import { engineHarness, realDirectoryJson, TestUser, text } from '../helpers/fixtures.js';
 
 describe('engine', () => {
   describe.each(SUPPORTED_LANGUAGES)('in %s', (lang) => {
@@ -138,5 +139,39 @@ describe('engine', () => {
     const again = new TestUser(second.engine);
     await again.say('1');
     expect(again.transcript()).toContain(await text('en', 'privacy:confirmPrompt'));
+  });
+
+  it('a stored dialog this version no longer has is dropped: the user starts again from the menu instead of being stuck', async () => {
+    const { engine, store } = await engineHarness();
+    store.data.dialogs['test:conv-teacher-1'] = {
+      stack: [{ dialogId: 'oldConcern', step: 'askSomething', values: {}, args: {}, waiting: 'prompt', prompt: { text: { key: 'menu:prompt' }, choices: [{ value: 'x', label: { literal: 'X' } }] } }],
+      updatedAt: '2026-11-24T08:00:00.000Z',
+    };
+    const user = new TestUser(engine);
+    await user.say('menu');
+    expect(user.transcript()).toContain(await text('en', 'common:startedOver'));
+    expect(user.transcript()).toContain(await text('en', 'menu:prompt'));
+    expect(store.data.dialogs['test:conv-teacher-1']!.stack.map((f) => f.dialogId)).toEqual(['menu']);
+    await user.say('privacy');
+    expect(user.transcript()).toContain(await text('en', 'privacy:offerDelete'));
+  });
+
+  it('a liaison officer removed from the directory mid-dialog cannot finish it: roles are checked at every turn', async () => {
+    const harness = await engineHarness();
+    const officer = new TestUser(harness.engine, { id: 'liaison-north' });
+    await officer.say('menu');
+    await officer.click('dialog:logContact');
+    const json = JSON.parse(await realDirectoryJson());
+    json.people = json.people
+      .filter((p: { id: string }) => p.id !== 'liaison-north')
+      .map((p: { backupId?: string }) => ({ ...p, backupId: p.backupId === 'liaison-north' ? undefined : p.backupId }));
+    json.schools = json.schools.map((s: { liaisonId: string }) => ({ ...s, liaisonId: s.liaisonId === 'liaison-north' ? 'liaison-south' : s.liaisonId }));
+    harness.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    await officer.click('school:oak-primary');
+    expect(officer.transcript()).toContain(await text('en', 'common:notAllowed'));
+    expect(officer.transcript()).toContain(await text('en', 'menu:prompt'));
+    // Back at a teacher's menu, and nothing was logged.
+    expect(officer.lastChoices().map((c) => c.value)).not.toContain('dialog:logContact');
+    expect(harness.store.data.contacts).toEqual([]);
   });
 });

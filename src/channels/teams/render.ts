@@ -15,7 +15,15 @@ function adaptiveCard(body: unknown[], actions: unknown[] = []): Attachment {
   };
 }
 
-const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text, wrap: true, ...extra });
+/**
+ * Card text is Markdown in Teams, and some of it comes from people (a teacher's name or note in a
+ * call-back request): escaping square brackets keeps such text from becoming a disguised link
+ * ("[Open the request](https://elsewhere)") in the assistant's own card. Bare URLs stay visible as
+ * what they are. No catalogue text uses brackets.
+ */
+export const escapeCardMarkdown = (text: string): string => text.replace(/[[\]]/g, (c) => `\\${c}`);
+
+const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: escapeCardMarkdown(text), wrap: true, ...extra });
 
 export function renderForTeams(reply: OutboundReply): Partial<Activity> {
   switch (reply.kind) {
@@ -42,7 +50,7 @@ export function renderForTeams(reply: OutboundReply): Partial<Activity> {
         attachments: [
           adaptiveCard([
             textBlock(reply.title, { weight: 'Bolder', size: 'Medium' }),
-            { type: 'FactSet', facts: reply.fields.map((f) => ({ title: f.label, value: f.value })) },
+            { type: 'FactSet', facts: reply.fields.map((f) => ({ title: escapeCardMarkdown(f.label), value: escapeCardMarkdown(f.value) })) },
           ]),
         ],
       };

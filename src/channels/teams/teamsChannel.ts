@@ -11,7 +11,8 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../core/engine.js';
 import type { OutboundReply } from '../../core/messages.js';
 import type { HttpServer } from '../../http/server.js';
-import type { Language } from '../../i18n/languages.js';
+import type { Translations } from '../../i18n/i18n.js';
+import { languageFromLocale, type Language } from '../../i18n/languages.js';
 import type { Log } from '../../log.js';
 import type { ProcessedEventsRepository } from '../../store/processedEvents.js';
 import type { ConversationAddress } from '../../store/schema.js';
@@ -21,6 +22,15 @@ import { teamsInbound } from './toInbound.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
+/**
+ * An entity the SDK reads when it strips the bot's @mention from the text: a mention without its
+ * text or the mentioned id would make that throw in the middle of a turn.
+ */
+const Entity = z
+  .object({ type: z.string().min(1).max(100), text: z.string().max(1000).optional(), mentioned: z.object({ id: z.string().max(200) }).loose().optional() })
+  .loose()
+  .refine((e) => e.type !== 'mention' || (e.text !== undefined && e.mentioned !== undefined), 'a mention needs its text and the mentioned id');
+
 /** The fields of an incoming activity the channel relies on; the rest is the SDK's business. */
 const IncomingActivity = z.object({
   type: z.string().min(1).max(50),
@@ -28,21 +38,38 @@ const IncomingActivity = z.object({
   serviceUrl: z.url({ protocol: /^https?$/ }),
   channelId: z.string().min(1).max(50),
   from: z.object({ id: z.string().min(1).max(200), aadObjectId: z.string().max(100).optional() }).loose(),
-  conversation: z.object({ id: z.string().min(1).max(500) }).loose(),
-  recipient: z.object({ id: z.string().min(1).max(200) }).loose().optional(),
+  conversation: z.object({ id: z.string().min(1).max(500), conversationType: z.string().max(50).optional() }).loose(),
+  recipient: z.object({ id: z.string().min(1).max(200) }).loose(),
   text: z.string().max(10_000).optional(),
   locale: z.string().max(35).optional(),
+  entities: z.array(Entity).max(50).optional(),
+  membersAdded: z.array(z.object({ id: z.string().max(200) }).loose()).max(500).optional(),
+  channelData: z.object({ tenant: z.object({ id: z.string().max(100) }).loose().optional() }).loose().optional(),
 }).loose();
-/** The connector no longer accepts this reference: the bot was removed, or the user left. */
-const STALE_STATUSES = new Set([401, 403, 404]);
-const GREETED_TTL_MS = 10 * 365 * 86_400_000;
+type IncomingActivity = z.infer<typeof IncomingActivity>;
+
+/**
+ * The connector no longer accepts this reference: the bot was removed, or the user left. A 401 is
+ * not among them: it means the connector refused our own credentials, which is true for every
+ * recipient at once and must not mark them all unreachable.
+ */
+const STALE_STATUSES = new Set([403, 404]);
 const ACTIVITY_TTL_MS = 2 * 3_600_000;
+/**
+ * Bot Framework can deliver one bot registration's activities from several channels (Web Chat,
+ * Direct Line), where a client may choose its own user id. Identities here are Teams identities,
+ * so only Teams may post; the Bot Framework Emulator too, in the unauthenticated local mode.
+ */
+const TEAMS_CHANNEL = 'msteams';
+const EMULATOR_CHANNEL = 'emulator';
 
 export interface TeamsChannelDeps {
   config: NonNullable<Config['teams']>;
   http: HttpServer;
   engine: Engine;
   processedEvents: ProcessedEventsRepository;
+  translations: Translations;
+  defaultLanguage: Language;
   log: Log;
   clock: () => Date;
 }
@@ -73,11 +100,19 @@ export class TeamsChannel implements Channel {
       restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false, mapFiles: false }),
       async (req: Request, res: Response) => {
         // Anything that is not a Bot Framework activity gets a 400 before the SDK sees it.
-        if (!req.is('json') || !IncomingActivity.safeParse(req.body).success) {
+        const parsed = req.is('json') ? IncomingActivity.safeParse(req.body) : undefined;
+        if (!parsed?.success) {
           res.json(400, { error: { code: 'BadArgument', message: 'Expected a Bot Framework activity.' } });
           return;
         }
-        await this.adapter.process(req as never, res as never, (context) => this.onTurn(context));
+        const refusal = this.refusal(parsed.data);
+        if (refusal) {
+          log.warn({ event: 'teams_activity_refused', reason: refusal });
+          res.json(403, { error: { code: 'Forbidden', message: 'This endpoint accepts Microsoft Teams activities of the configured tenant only.' } });
+          return;
+        }
+        // The SDK checks the token, including that it was issued for the activity's channel.
+        await this.adapter.process(req as never, res as never, (context) => this.onTurn(context, parsed.data));
       },
     );
   }
@@ -88,7 +123,21 @@ export class TeamsChannel implements Channel {
         { event: 'teams_unauthenticated' },
         'TEAMS RUNS UNAUTHENTICATED: MicrosoftAppId is not set, so /api/messages accepts unsigned requests. Use this only for local testing.',
       );
+    } else if (!this.deps.config.tenantId) {
+      this.deps.log.warn(
+        { event: 'teams_any_tenant' },
+        'Teams accepts users of any Microsoft 365 tenant that installs the app; set MicrosoftAppTenantId to accept only yours.',
+      );
     }
+  }
+
+  /** Why an activity is refused before the SDK sees it: another channel, or another tenant. */
+  private refusal(activity: IncomingActivity): string | undefined {
+    const { appId, tenantId } = this.deps.config;
+    const channels = appId ? [TEAMS_CHANNEL] : [TEAMS_CHANNEL, EMULATOR_CHANNEL];
+    if (!channels.includes(activity.channelId)) return 'channel';
+    if (tenantId && activity.channelId === TEAMS_CHANNEL && activity.channelData?.tenant?.id !== tenantId) return 'tenant';
+    return undefined;
   }
 
   async stop(): Promise<void> {}
@@ -114,27 +163,44 @@ export class TeamsChannel implements Channel {
     if (failure === undefined) return { ok: true };
     const status = (failure as { statusCode?: number }).statusCode ?? 0;
     if (STALE_STATUSES.has(status)) return { ok: false, permanent: true, reason: `stale_reference_${status}` };
-    this.deps.log.warn({ event: 'teams_send_failed', status });
+    if (status === 401) this.deps.log.error({ event: 'teams_credentials_refused', status }, 'The Bot Connector refused our credentials: check MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppType.');
+    else this.deps.log.warn({ event: 'teams_send_failed', status });
     return { ok: false, permanent: false, reason: `connector_${status || 'unreachable'}` };
   }
 
-  private async onTurn(context: TurnContext): Promise<void> {
+  private async onTurn(context: TurnContext, incoming: IncomingActivity): Promise<void> {
     const activity = context.activity;
-    const reference = TurnContext.getConversationReference(activity);
     const { engine, processedEvents, clock } = this.deps;
+    // Only a personal chat is private. In a team channel or a group chat the assistant runs no
+    // dialog (others would see it, and could answer a colleague's questions) and keeps nothing (its
+    // address there must never receive a liaison officer's call-back notices): it points to a
+    // personal chat instead, once per message.
+    const personal = incoming.conversation.conversationType === undefined || incoming.conversation.conversationType === 'personal';
     if (activity.type === 'message') {
+      // Read before the claim: a malformed activity must not use up the id its corrected redelivery needs.
+      const text = TurnContext.removeRecipientMention(activity as Activity) ?? activity.text ?? '';
       // The connector may deliver an activity twice; a turn runs once.
       if (activity.id && !processedEvents.claim(`teams:${activity.conversation.id}:${activity.id}`, clock(), ACTIVITY_TTL_MS)) return;
-      const text = TurnContext.removeRecipientMention(activity as Activity) ?? activity.text ?? '';
-      const outcome = await engine.handle(teamsInbound(activity, reference, text));
+      if (!personal) {
+        await context.sendActivity({ type: 'message', text: this.personalChatOnly(activity.locale), textFormat: 'plain' });
+        return;
+      }
+      const outcome = await engine.handle(teamsInbound(activity, TurnContext.getConversationReference(activity), text));
       await context.sendActivities(outcome.replies.map(renderForTeams));
       return;
     }
-    if (activity.type === 'conversationUpdate' && activity.membersAdded?.length) {
-      // Installed, or a member added: greet once per conversation, in the user's language.
-      if (!processedEvents.claim(`teams:greeted:${activity.conversation.id}`, clock(), GREETED_TTL_MS)) return;
-      const outcome = await engine.handle(teamsInbound(activity, reference, '', 'start'));
+    // The app installed (again) in a personal chat: greet, and take the fresh conversation
+    // reference, which also ends an "unreachable" mark left by an earlier removal.
+    const botAdded = activity.type === 'conversationUpdate' && incoming.membersAdded?.some((m) => m.id === incoming.recipient.id);
+    if (botAdded && personal) {
+      if (activity.id && !processedEvents.claim(`teams:${activity.conversation.id}:${activity.id}`, clock(), ACTIVITY_TTL_MS)) return;
+      const outcome = await engine.handle(teamsInbound(activity, TurnContext.getConversationReference(activity), '', 'start'));
       await context.sendActivities(outcome.replies.map(renderForTeams));
     }
+  }
+
+  private personalChatOnly(locale: string | undefined): string {
+    const language = languageFromLocale(locale) ?? this.deps.defaultLanguage;
+    return this.deps.translations.translator(language).t('channels:teams.personalChatOnly');
   }
 }

@@ -49,31 +49,153 @@ describe('Teams channel', () => {
     expect(connector.calls.every((c) => c.path.startsWith('/emea/v3/conversations/a%3Apersonal-aad-teacher-1/activities/'))).toBe(true);
   });
 
-  it('@mention in a team channel: the mention is removed before the engine sees the text', async () => {
+  it('@mention in a personal chat: the mention is removed before the engine sees the text', async () => {
     const connector = fakeConnector();
     const { base } = await teamsApp();
     await postActivity(
       base,
-      activity(
-        teacher,
-        { text: '<at>School liaison assistant</at> language', entities: [{ type: 'mention', mentioned: { id: '28:bot-app-id', name: 'School liaison assistant' }, text: '<at>School liaison assistant</at>' }] },
-        '19:channel@thread.tacv2;messageid=1',
-      ),
+      activity(teacher, {
+        text: '<at>School liaison assistant</at> language',
+        entities: [{ type: 'mention', mentioned: { id: '28:bot-app-id', name: 'School liaison assistant' }, text: '<at>School liaison assistant</at>' }],
+      }),
     );
     expect(connector.texts()).toContain(await text('en', 'language:prompt'));
   });
 
-  it('install greeting: once per conversation, in the user\'s language, storing the reference', async () => {
+  it.each([
+    ['a team channel', 'channel', '19:staffroom@thread.tacv2;messageid=1'],
+    ['a group chat', 'groupChat', '19:group-chat@thread.v2'],
+  ])('in %s it runs no dialog, keeps nothing and points to a personal chat', async (_name, conversationType, conversationId) => {
     const connector = fakeConnector();
     const { base, app } = await teamsApp();
-    const update = (id: string) =>
-      activity(teacher, { type: 'conversationUpdate', id, locale: 'nl-NL', text: undefined, membersAdded: [{ id: '28:bot-app-id' }] });
-    await postActivity(base, update('u1'));
-    await postActivity(base, update('u2'));
+    const mention = { type: 'mention', mentioned: { id: '28:bot-app-id', name: 'School liaison assistant' }, text: '<at>School liaison assistant</at>' };
+    const message = activity(
+      teacher,
+      { text: "<at>School liaison assistant</at> I'm worried about a pupil", locale: 'nl-BE', entities: [mention], conversation: { id: conversationId, conversationType, tenantId: 'tenant-1' } },
+      conversationId,
+    );
+    expect((await postActivity(base, message)).status).toBe(200);
+    expect(connector.texts()).toEqual([await text('nl', 'channels:teams.personalChatOnly')]);
+    expect(connector.calls[0]!.path).toContain(encodeURIComponent(conversationId));
+    // Neither the user's address there nor any dialog state: a call-back notice can never land in it.
+    expect(app.store.data.users['teams:aad-teacher-1']).toBeUndefined();
+    expect(Object.keys(app.store.data.dialogs)).toEqual([]);
+    // A redelivery of the same activity is not answered twice.
+    await postActivity(base, message);
+    expect(connector.calls).toHaveLength(1);
+  });
+
+  it("installed in a team: no greeting in the channel, and the installer's address is not taken from it", async () => {
+    const connector = fakeConnector();
+    const { base, app } = await teamsApp();
+    const channel = '19:general@thread.tacv2';
+    await postActivity(
+      base,
+      activity(teacher, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: '28:bot-app-id' }], conversation: { id: channel, conversationType: 'channel', tenantId: 'tenant-1' } }, channel),
+    );
+    expect(connector.calls).toEqual([]);
+    expect(app.store.data.users['teams:aad-teacher-1']).toBeUndefined();
+  });
+
+  it('a liaison dialog left open cannot be continued by someone without the role (the role is checked at every turn)', async () => {
+    const connector = fakeConnector();
+    const { base, app } = await teamsApp();
+    // A teacher's state holding a liaison-only dialog (a shared state, or a role withdrawn in the directory since).
+    await postActivity(base, activity(teacher, { text: 'menu' }));
+    app.store.data.dialogs['teams:a:personal-aad-teacher-1'] = {
+      stack: [{ dialogId: 'logContact', step: 'askSchool', values: {}, args: {}, waiting: 'prompt', prompt: { text: { key: 'liaison:contact.schoolPrompt' }, choices: [{ value: 'school:canal-secondary', label: { literal: 'Athénée du Canal' } }] } }],
+      updatedAt: new Date().toISOString(),
+    };
+    const mark = connector.calls.length;
+    await postActivity(base, activity(teacher, { text: undefined, value: { choice: 'school:canal-secondary' } }));
+    const said = connector.texts(mark);
+    expect(said[0]).toBe(await text('en', 'common:notAllowed'));
+    expect(said).toContain(await text('en', 'menu:prompt'));
+    expect(app.store.data.contacts).toEqual([]);
+    expect(app.store.data.dialogs['teams:a:personal-aad-teacher-1']!.stack.map((f) => f.dialogId)).toEqual(['menu']);
+  });
+
+  it.each([
+    ['Web Chat', { channelId: 'webchat' }],
+    ['Direct Line', { channelId: 'directline' }],
+    ['another tenant', { channelData: { tenant: { id: 'tenant-2' } } }],
+  ])('an activity from %s is refused with 403 and runs nothing', async (_name, fields) => {
+    const connector = fakeConnector();
+    const { base, app } = await teamsApp({ TEAMS_ENABLED: 'true', MicrosoftAppTenantId: 'tenant-1' });
+    const res = await postActivity(base, activity(teacher, { text: 'menu', ...fields }));
+    expect(res.status).toBe(403);
+    expect(connector.calls).toEqual([]);
+    expect(app.store.data.users['teams:aad-teacher-1']).toBeUndefined();
+    // The configured tenant's own Teams users are served.
+    expect((await postActivity(base, activity(teacher, { text: 'menu' }))).status).toBe(200);
+    expect(connector.texts()).toContain(await text('en', 'menu:prompt'));
+  });
+
+  it("with an app id set, another channel's activity is refused before any token check could let it in", async () => {
+    const connector = fakeConnector();
+    const { base } = await teamsApp({ MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'secret' });
+    expect((await postActivity(base, activity(teacher, { text: 'menu', channelId: 'webchat' }), { authorization: 'Bearer x' })).status).toBe(403);
+    expect(connector.calls).toEqual([]);
+  });
+
+  it.each([
+    ['no recipient', { recipient: undefined }],
+    ['a mention without its text', { entities: [{ type: 'mention', mentioned: { id: '28:bot-app-id' } }] }],
+    ['an entity without a type', { entities: [{ mentioned: { id: '28:bot-app-id' }, text: 'x' }] }],
+  ])('a malformed activity (%s) gets 400, and its corrected redelivery still runs', async (_name, broken) => {
+    const connector = fakeConnector();
+    const { base } = await teamsApp();
+    const good = activity(teacher, { text: 'menu' });
+    expect((await postActivity(base, { ...good, ...broken })).status).toBe(400);
+    expect(connector.calls).toEqual([]);
+    expect((await postActivity(base, good)).status).toBe(200);
+    expect(connector.texts()).toContain(await text('en', 'menu:prompt'));
+  });
+
+  it("install greeting: once per delivery, in the user's language, storing the reference", async () => {
+    const connector = fakeConnector();
+    const { base, app } = await teamsApp();
+    const update = activity(teacher, { type: 'conversationUpdate', locale: 'nl-NL', text: undefined, membersAdded: [{ id: '28:bot-app-id' }] });
+    await postActivity(base, update);
+    await postActivity(base, update); // the connector delivered it twice
     const prompt = await text('nl', 'menu:prompt');
     expect(connector.texts().filter((t) => t === prompt)).toHaveLength(1);
     const user = app.store.data.users['teams:aad-teacher-1'];
     expect((user?.address?.data.reference as { serviceUrl: string }).serviceUrl).toBe(SERVICE_URL);
+  });
+
+  it('removed and installed again: the new installation is greeted and ends the unreachable mark, so notices reach the user again', async () => {
+    let removed = false;
+    const connector = fakeConnector({ override: () => (removed ? 403 : undefined) });
+    const { base, app } = await teamsApp();
+    const install = () => postActivity(base, activity(teacher, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: '28:bot-app-id' }] }));
+    await install();
+    const key = 'teams:aad-teacher-1';
+    const address = () => app.store.data.users[key]!.address!;
+    removed = true;
+    expect(await app.notifier.toAddress(address(), 'en', () => [{ kind: 'text', text: 'lost' }], key)).toBe('unreachable');
+    expect(app.store.data.users[key]?.unreachable).toBeDefined();
+
+    removed = false;
+    const mark = connector.calls.length;
+    await install();
+    const said = connector.texts(mark);
+    expect(said[0]).toBe(await text('en', 'common:missedMessages'));
+    expect(said).toContain(await text('en', 'menu:prompt'));
+    expect(app.store.data.users[key]?.unreachable).toBeUndefined();
+    expect(await app.notifier.toAddress(address(), 'en', () => [{ kind: 'text', text: 'back again' }], key)).toBe('sent');
+    expect(connector.calls.at(-1)!.body.text).toBe('back again');
+  });
+
+  it('a 401 from the connector (our credentials refused) is a failure to retry, not a user who left', async () => {
+    let refuse = false;
+    fakeConnector({ override: () => (refuse ? 401 : undefined) });
+    const { base, app } = await teamsApp();
+    await postActivity(base, activity(teacher, { text: 'menu' }));
+    refuse = true;
+    const key = 'teams:aad-teacher-1';
+    expect(await app.notifier.toAddress(app.store.data.users[key]!.address!, 'en', () => [{ kind: 'text', text: 'x' }], key)).toBe('failed');
+    expect(app.store.data.users[key]?.unreachable).toBeUndefined();
   });
 
   it('a proactive message reaches a stored reference; a 403 marks it stale and the user hears it on next contact', async () => {
