@@ -15,8 +15,14 @@ import { slackInbound, withoutMentions } from './toInbound.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-/** Platform errors that will not go away by retrying: recorded, never retried. */
-const PERMANENT_ERRORS = new Set(['user_not_found', 'account_inactive', 'not_in_channel', 'channel_not_found', 'is_archived', 'cannot_dm_bot', 'user_disabled']);
+/** Errors about the recipient that will not go away by retrying: recorded on the user, never retried. */
+const PERMANENT_ERRORS = new Set(['user_not_found', 'not_in_channel', 'channel_not_found', 'is_archived', 'cannot_dm_bot', 'user_disabled']);
+/**
+ * Errors about our own token (`account_inactive` is "the token is for a deleted user or workspace"):
+ * true for every recipient at once, so nobody is marked unreachable; the operator must act, so they
+ * are logged as errors, and the send is tried again later like any transient failure.
+ */
+const TOKEN_ERRORS = new Set(['account_inactive', 'invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'missing_scope']);
 /** Slack retries an event for up to about an hour; remember event ids a little longer. */
 const EVENT_TTL_MS = 2 * 3_600_000;
 
@@ -97,7 +103,11 @@ export class SlackChannel implements Channel {
       await this.post(channel, replies);
       return { ok: true };
     } catch (err) {
-      return toSendFailure(err);
+      const failure = toSendFailure(err);
+      if (TOKEN_ERRORS.has(failure.reason)) {
+        this.deps.log.error({ event: 'slack_token_refused', code: failure.reason }, 'Slack refused the bot token: check SLACK_BOT_TOKEN and the app installation.');
+      }
+      return failure;
     }
   }
 
@@ -220,15 +230,16 @@ export class SlackChannel implements Channel {
   /** The user's Slack locale (users.info include_locale), fetched once per user; the engine prefers a chosen language. */
   private async localeOf(userId: string): Promise<string | undefined> {
     if (this.locales.has(userId)) return this.locales.get(userId);
-    let locale: string | undefined;
     try {
       const info = await this.withRateLimit(() => this.client.users.info({ user: userId, include_locale: true }));
-      locale = info.user?.locale;
+      const locale = info.user?.locale;
+      this.locales.set(userId, locale);
+      return locale;
     } catch (err) {
+      // Not remembered: a passing failure must not fix the user's language until the next restart.
       this.deps.log.warn({ event: 'slack_locale_unavailable', code: errorCode(err) });
+      return undefined;
     }
-    this.locales.set(userId, locale);
-    return locale;
   }
 
   private botIdentity(): Promise<{ botId: string; botUserId: string }> {

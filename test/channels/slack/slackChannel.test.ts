@@ -169,19 +169,55 @@ describe('Slack channel', () => {
     expect(app.store.data.callbacks[0]!.notifications).toEqual([expect.objectContaining({ result: 'failed' })]);
   });
 
-  it('a permanent error (account_inactive) is recorded on the user and not retried', async () => {
+  it('an error about our own token (account_inactive: a deleted workspace or bot user) marks nobody unreachable', async () => {
+    let inactive = false;
     const api = fakeSlackApi(GOV_API, {
-      override: (call) => (call.method === 'chat.postMessage' ? [200, { ok: false, error: 'account_inactive' }] : undefined),
+      override: (call) => (inactive && call.method === 'chat.postMessage' ? [200, { ok: false, error: 'account_inactive' }] : undefined),
+    });
+    const { app, base } = await slackApp();
+    const liaison = app.directory().liaisonFor('oak-primary')!;
+    await postEvent(base, dm(liaison.slackUserId!, 'menu'));
+    inactive = true;
+    const request = app.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Lee' }, { key: 'web:y', language: 'en' });
+    await app.callbacks.notifyAssignee(request.id);
+    expect(app.store.data.callbacks[0]!.notifications).toEqual([expect.objectContaining({ result: 'failed' })]);
+    expect(app.store.data.users[`slack:${liaison.slackUserId}`]?.unreachable).toBeUndefined();
+    inactive = false; // the operator fixed the token: the next try gets through
+    const before = api.posts().length;
+    await app.callbacks.notifyAssignee(request.id);
+    expect(api.posts().length).toBe(before + 1);
+  });
+
+  it('a permanent error about the recipient (user_disabled) is recorded on the user and not retried', async () => {
+    const api = fakeSlackApi(GOV_API, {
+      override: (call) => (call.method === 'chat.postMessage' ? [200, { ok: false, error: 'user_disabled' }] : undefined),
     });
     const { app, base } = await slackApp();
     const liaison = app.directory().liaisonFor('oak-primary')!;
     await postEvent(base, dm(liaison.slackUserId!, 'menu')); // the officer is known, then leaves
     const request = app.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Lee' }, { key: 'web:y', language: 'en' });
     await app.callbacks.notifyAssignee(request.id);
-    expect(app.store.data.users[`slack:${liaison.slackUserId}`]?.unreachable?.reason).toBe('account_inactive');
+    expect(app.store.data.users[`slack:${liaison.slackUserId}`]?.unreachable?.reason).toBe('user_disabled');
     const before = api.posts().length;
     await app.callbacks.notifyAssignee(request.id);
     expect(api.posts().length).toBe(before); // not tried again while unreachable
+  });
+
+  it('a failed users.info is asked again on the next message: a passing failure does not fix the language', async () => {
+    let failing = true;
+    const api = fakeSlackApi(GOV_API, {
+      locale: () => 'nl-BE',
+      override: (call) => (failing && call.method === 'users.info' ? [200, { ok: false, error: 'internal_error' }] : undefined),
+    });
+    const { base } = await slackApp();
+    await postEvent(base, dm('U-NL', 'menu'));
+    expect(api.posts().at(-1)!.args.text).toContain(await text('en', 'menu:prompt'));
+    failing = false;
+    await postEvent(base, dm('U-NL', 'menu'));
+    expect(api.posts().at(-1)!.args.text).toContain(await text('nl', 'menu:prompt'));
+    expect(api.calls.filter((c) => c.method === 'users.info')).toHaveLength(2);
+    await postEvent(base, dm('U-NL', 'menu'));
+    expect(api.calls.filter((c) => c.method === 'users.info')).toHaveLength(2); // a locale found is remembered
   });
 
   it('with the production setting (ack first), the turn still runs after the 200', async () => {
