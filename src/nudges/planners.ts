@@ -1,5 +1,5 @@
 import { actionChoices } from '../core/callbacks.js';
-import { addDays, formatDate, localDate, type LocalDate } from '../core/dates.js';
+import { addDays, addMonths, daysBetween, formatDate, localDate, type LocalDate } from '../core/dates.js';
 import { Payload } from '../core/engine.js';
 import type { OutboundReply } from '../core/messages.js';
 import { meetingsStatus, protocolStatus } from '../core/protocolStatus.js';
@@ -24,6 +24,18 @@ export const nudgeKey = (n: Pick<PlannedNudge, 'rule' | 'recipientId' | 'period'
 /** Button payload of the keep-in-touch nudge's "Snooze 7 days". */
 export const SNOOZE_PAYLOAD = 'nudge:snooze:keepInTouch';
 export const SNOOZE_DAYS = 7;
+
+/** The keep-in-touch nudge comes at most once in this many days. */
+const KEEP_IN_TOUCH_EVERY_DAYS = 7;
+
+/**
+ * While the protocol evaluation is overdue, the coordinator is reminded again every this many months.
+ * Monthly rather than at the next three-month mark: waiting a whole evaluation cycle would let an
+ * evaluation be skipped with a single reminder, and the next one would look like the regular one.
+ * Monthly is also the rhythm of the other nudge about something still not done, "plan a platform
+ * meeting".
+ */
+const OVERDUE_EVALUATION_EVERY_MONTHS = 1;
 
 type PlannerInput = Pick<Db, 'contacts' | 'callbacks' | 'protocolEvaluations' | 'platformMeetings' | 'snoozes'>;
 
@@ -58,7 +70,7 @@ function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalD
     nudges.push({
       rule: 'keepInTouch',
       recipientId: personId,
-      period: isoWeek(today),
+      period: keepInTouchPeriod(today, until),
       build: (tr) => [
         {
           kind: 'choices',
@@ -80,6 +92,29 @@ function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalD
     });
   }
   return nudges;
+}
+
+/**
+ * The week a keep-in-touch nudge belongs to (its idempotency period), named by an ISO week ("2026-W49").
+ * Without a snooze that is the calendar week: Mondays, or the first working day a school is overdue.
+ * A snooze (until, exclusive) restarts the rhythm: from the day it ends, weeks are counted from that
+ * day, so the first nudge after it comes on the day the officer was told, and the next a full week
+ * later. (Keyed by calendar week, a snooze ending on a Wednesday gave a nudge then and another on the
+ * Monday after.) Each such week is named by the ISO week it starts in: those follow each other, and
+ * all come after the week the snooze was pressed in, so they never reuse a key sent before it.
+ */
+function keepInTouchPeriod(today: LocalDate, snoozedUntil: LocalDate | undefined): string {
+  if (!snoozedUntil || today < snoozedUntil) return isoWeek(today);
+  const weeks = Math.floor(daysBetween(snoozedUntil, today) / KEEP_IN_TOUCH_EVERY_DAYS);
+  return isoWeek(addDays(snoozedUntil, weeks * KEEP_IN_TOUCH_EVERY_DAYS));
+}
+
+/** Whole months from `from` to `to` (≥ 0 when `to` is not earlier), counted like addMonths: 31 Jan to 28 Feb is one. */
+function wholeMonthsBetween(from: LocalDate, to: LocalDate): number {
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  const months = (ty - fy) * 12 + (tm - fm);
+  return addMonths(from, months) > to ? months - 1 : months;
 }
 
 /** Not acknowledged after 1 working day: a reminder to the assignee; after 2: escalation to their backup. */
@@ -126,16 +161,23 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, today: L
   return nudges;
 }
 
-/** When the three-monthly evaluation is due (from the last evaluation, or the signing), the protocol coordinator hears. */
+/**
+ * When the three-monthly evaluation is due (from the last evaluation, or the signing), the protocol
+ * coordinator hears; and again every month while it stays overdue, until an evaluation is recorded.
+ * The period is the due date, then "<due>+1m", "<due>+2m" …: counted from the due date, so each
+ * reminder is a month after the one before it, and a restart or a missed day plans the same key (a
+ * long outage catches up once, with the current month's reminder).
+ */
 function protocolEvaluation(directory: DirectoryView, data: PlannerInput, today: LocalDate): PlannedNudge[] {
   const status = protocolStatus(directory, data.protocolEvaluations, today);
   if (!status.nextEvaluation || today < status.nextEvaluation) return [];
   const due = status.nextEvaluation;
+  const reminder = Math.floor(wholeMonthsBetween(due, today) / OVERDUE_EVALUATION_EVERY_MONTHS);
   return [
     {
       rule: 'protocolEvaluation',
       recipientId: directory.data.protocol.coordinatorId,
-      period: due,
+      period: reminder === 0 ? due : `${due}+${reminder * OVERDUE_EVALUATION_EVERY_MONTHS}m`,
       build: (tr) => [
         {
           kind: 'choices',

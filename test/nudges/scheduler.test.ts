@@ -166,3 +166,138 @@ describe('nudge scheduler', () => {
     expect(h.repos.nudgeLog.all()).toEqual([]);
   });
 });
+
+/** The local dates (YYYY-MM-DD, Brussels) on which a nudge log's records of one rule and recipient were sent, in order. */
+function sentDates(store: Store, rule: string, recipientId: string): string[] {
+  return Object.values(store.data.nudges)
+    .filter((r) => r.rule === rule && r.recipientId === recipientId && r.status === 'sent')
+    .map((r) => r.sentAt!.slice(0, 10))
+    .sort();
+}
+
+const dayMs = 86_400_000;
+const gapDays = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / dayMs);
+
+describe('nudge periods over weeks and months', () => {
+  it('an overdue protocol evaluation is recalled every month until it is recorded, each month once, across restarts', async () => {
+    // Evaluated last on 15 June (directory): due on 15 September. Nobody records an evaluation for a year.
+    let written: unknown = null;
+    const disk = { read: async () => structuredClone(written), write: async (data: unknown) => void (written = structuredClone(data)) };
+    let run = await setup(new Date('2026-09-01T08:00:00Z'), await openStore(disk, 'disk'));
+    for (const id of ['liaison-north', 'liaison-south', 'prevention-coordinator']) await new TestUser(run.h.engine, { id, locale: 'en' }).say('menu');
+    await run.h.store.commit();
+    for (let t = Date.parse('2026-09-01T09:00:00Z'); t < Date.parse('2027-09-01T09:00:00Z'); t += dayMs) {
+      if (new Date(t).getUTCDate() === 20) {
+        // A restart every month, from what is on disk.
+        await run.h.store.commit();
+        run = await setup(new Date(t), await openStore(disk, 'disk'), run.channel);
+      }
+      run.setNow(new Date(t));
+      await run.scheduler().tick(); // a fresh scheduler every day, and two ticks a day
+      run.setNow(new Date(t + 4 * 3_600_000));
+      await run.scheduler().tick();
+    }
+    const store = run.h.store;
+    const keys = Object.keys(store.data.nudges).filter((k) => k.startsWith('protocolEvaluation|prevention-coordinator|'));
+    const dates = sentDates(store, 'protocolEvaluation', 'prevention-coordinator');
+    // 15 September, then the 15th of each month (or the next working day): twelve reminders in the year, each its own key.
+    expect(dates).toEqual(['2026-09-15', '2026-10-15', '2026-11-16', '2026-12-15', '2027-01-15', '2027-02-15', '2027-03-15', '2027-04-15', '2027-05-17', '2027-06-15', '2027-07-15', '2027-08-16']);
+    expect(keys).toHaveLength(dates.length);
+    // Sent exactly once each: as many messages to the coordinator about the evaluation as keys.
+    const messages = run.channel.sent.filter((x) => x.to === 'conv-prevention-coordinator' && JSON.stringify(x.replies).includes('due for its evaluation'));
+    expect(messages).toHaveLength(keys.length);
+    // The first keeps the key it always had (logs written before this change stay valid).
+    expect(store.data.nudges['protocolEvaluation|prevention-coordinator|2026-09-15']?.status).toBe('sent');
+  });
+
+  it('once the overdue evaluation is recorded, the monthly reminders stop until the next one falls due', async () => {
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-09-01T09:00:00Z'));
+    const s = scheduler();
+    const evaluations = () => channel.sent.filter((x) => x.to === 'conv-prevention-coordinator' && JSON.stringify(x.replies).includes('due for its evaluation')).map((x) => x.at.slice(0, 10));
+    for (let t = Date.parse('2026-09-01T09:00:00Z'); t < Date.parse('2027-03-01T09:00:00Z'); t += dayMs) {
+      if (t === Date.parse('2026-10-20T09:00:00Z')) {
+        h.repos.protocolRecords.addEvaluation({ id: 'e', date: '2026-10-20', outcome: 'works', nextDate: '2027-01-20', recordedBy: 'prevention-coordinator', createdAt: '2026-10-20T09:00:00.000Z' });
+      }
+      setNow(new Date(t));
+      await s.tick();
+    }
+    expect(evaluations()).toEqual(['2026-09-15', '2026-10-15', '2027-01-20', '2027-02-22']); // 20 February 2027 is a Saturday
+  });
+
+  /** Daily ticks at 10:00 in Brussels from Monday 23 November to 20 December; the officer presses Snooze at each of `snoozes` ("YYYY-MM-DD before|after" that day's tick). */
+  async function keepInTouchWithSnooze(...snoozes: string[]) {
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-23T07:00:00Z'));
+    const s = scheduler();
+    let confirmation: string | undefined;
+    for (let t = Date.parse('2026-11-23T09:00:00Z'); t < Date.parse('2026-12-21T09:00:00Z'); t += dayMs) {
+      setNow(new Date(t));
+      const day = new Date(t).toISOString().slice(0, 10);
+      if (snoozes.includes(`${day} before`)) confirmation = await snooze(h);
+      await s.tick();
+      if (snoozes.includes(`${day} after`)) confirmation = await snooze(h);
+    }
+    const sends = channel.sent.filter((x) => x.to === 'conv-liaison-north' && JSON.stringify(x.replies).includes('nudge:snooze:keepInTouch')).map((x) => x.at.slice(0, 10));
+    return { sends, confirmation };
+  }
+  async function snooze(h: Awaited<ReturnType<typeof setup>>['h']): Promise<string> {
+    const officer = new TestUser(h.engine, { id: 'liaison-north', locale: 'en' });
+    await officer.press('nudge:snooze:keepInTouch');
+    return officer.transcript();
+  }
+  const neverCloserThanAWeek = (sends: string[]) => sends.slice(1).every((d, i) => gapDays(sends[i]!, d) >= 7);
+
+  it('keep in touch without a snooze: every Monday', async () => {
+    expect((await keepInTouchWithSnooze()).sends).toEqual(['2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14']);
+  });
+
+  it('snoozed on a Wednesday: nothing for 7 days, the next on the day promised, then weekly again, never two within a week', async () => {
+    const { sends, confirmation } = await keepInTouchWithSnooze('2026-11-25 after');
+    expect(confirmation).toContain(await text('en', 'nudges:snoozed', { date: '2 December 2026' }));
+    expect(sends).toEqual(['2026-11-23', '2026-12-02', '2026-12-09', '2026-12-16']);
+    expect(neverCloserThanAWeek(sends)).toBe(true);
+  });
+
+  it('snoozed on a Friday: the next on the Friday promised, then weekly from that day', async () => {
+    // Snoozed until Friday 4 December; the weekly rhythm continues from that day (working days only).
+    const { sends, confirmation } = await keepInTouchWithSnooze('2026-11-27 after');
+    expect(confirmation).toContain(await text('en', 'nudges:snoozed', { date: '4 December 2026' }));
+    expect(sends).toEqual(['2026-11-23', '2026-12-04', '2026-12-11', '2026-12-18']);
+    expect(neverCloserThanAWeek(sends)).toBe(true);
+  });
+
+  it('whichever day it is pressed, before or after that day\'s nudge: nothing until the snooze ends, then never two within a week', async () => {
+    for (let t = Date.parse('2026-11-23'); t <= Date.parse('2026-12-06'); t += dayMs) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      for (const when of ['before', 'after']) {
+        const { sends } = await keepInTouchWithSnooze(`${day} ${when}`);
+        const until = new Date(t + 7 * dayMs).toISOString().slice(0, 10);
+        const during = sends.filter((d) => d >= day && d < until && !(d === day && when === 'after'));
+        expect({ day, when, during }).toEqual({ day, when, during: [] });
+        expect({ day, when, weekly: neverCloserThanAWeek(sends) }).toEqual({ day, when, weekly: true });
+        // And the rhythm does resume: one nudge in each full week counted from the snooze's end (schools stay overdue throughout).
+        for (let week = Date.parse(until); week + 7 * dayMs <= Date.parse('2026-12-21'); week += 7 * dayMs) {
+          const from = new Date(week).toISOString().slice(0, 10);
+          const to = new Date(week + 7 * dayMs).toISOString().slice(0, 10);
+          expect({ day, when, from, sends: sends.filter((d) => d >= from && d < to).length }).toEqual({ day, when, from, sends: 1 });
+        }
+      }
+    }
+  });
+
+  it('snoozed again after the first snooze: the second restarts the rhythm from its own end', async () => {
+    const { sends, confirmation } = await keepInTouchWithSnooze('2026-11-25 after', '2026-12-04 after');
+    expect(confirmation).toContain(await text('en', 'nudges:snoozed', { date: '11 December 2026' }));
+    expect(sends).toEqual(['2026-11-23', '2026-12-02', '2026-12-11', '2026-12-18']);
+  });
+
+  it('snoozed on Monday before that day\'s nudge: none that week, the next a week later', async () => {
+    const { sends } = await keepInTouchWithSnooze('2026-11-23 before');
+    expect(sends).toEqual(['2026-11-30', '2026-12-07', '2026-12-14']);
+  });
+
+  it('snoozed on Monday after that day\'s nudge: the next on the day promised, a week later, not earlier', async () => {
+    const { sends, confirmation } = await keepInTouchWithSnooze('2026-11-23 after');
+    expect(confirmation).toContain(await text('en', 'nudges:snoozed', { date: '30 November 2026' }));
+    expect(sends).toEqual(['2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14']);
+  });
+});
