@@ -103,11 +103,11 @@ export class SlackChannel implements Channel {
       await this.post(channel, replies);
       return { ok: true };
     } catch (err) {
-      const failure = toSendFailure(err);
-      if (TOKEN_ERRORS.has(failure.reason)) {
-        this.deps.log.error({ event: 'slack_token_refused', code: failure.reason }, 'Slack refused the bot token: check SLACK_BOT_TOKEN and the app installation.');
+      const code = errorCode(err);
+      if (TOKEN_ERRORS.has(code)) {
+        this.deps.log.error({ event: 'slack_token_refused', code }, 'Slack refused the bot token: check SLACK_BOT_TOKEN and the app installation.');
       }
-      return failure;
+      return toSendFailure(err);
     }
   }
 
