@@ -65,7 +65,7 @@ const handler: TurnHandler = {
         (context) => bot.run(context),
       );
     }
-    hooks.beforeCommit?.(replies, 'en');
+    hooks.beforeCommit?.(replies, 'en', {});
     await store.commit();
     return { replies, language: 'en', committed: true };
   },

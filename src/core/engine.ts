@@ -48,7 +48,16 @@ export interface EngineDeps {
 
 export interface TurnHooks {
   /** Called with the turn's replies just before the single store write of the turn. */
-  beforeCommit?: (replies: OutboundReply[], language: Language) => void;
+  beforeCommit?: (replies: OutboundReply[], language: Language, facts: TurnFacts) => void;
+}
+
+/** What a channel that keeps a transcript must know about the user's own message. */
+export interface TurnFacts {
+  /**
+   * Set when the user's typed text must not be kept (it seemed to identify a person, or it was
+   * refused): a transcript shows this instead. Unset, the text may be kept.
+   */
+  inboundTextReplacement?: string;
 }
 
 export interface TurnOutcome {
@@ -174,6 +183,7 @@ export class Engine implements TurnHandler {
       users.clearUnreachable(inbound.userKey);
     }
     await turn.process();
+    const facts = this.inboundTextFacts(inbound, turn);
 
     if (turn.forgotten) {
       this.deps.services.privacy.forget(inbound.userKey);
@@ -183,12 +193,30 @@ export class Engine implements TurnHandler {
       if (turn.schoolChanged) users.setSchool(inbound.userKey, turn.user.schoolId);
       dialogStates.save(inbound.conversationKey, turn.stack, now);
     }
-    hooks.beforeCommit?.(turn.replies, turn.lang);
+    hooks.beforeCommit?.(turn.replies, turn.lang, facts);
     // The reply leaves only after the state it reflects is on disk.
     await store.commit();
     for (const task of turn.afterCommit) this.background(task);
     this.deps.log.info({ event: 'turn', channel: inbound.channel, kind: inbound.kind, dialog: turn.stack.at(-1)?.dialogId ?? null, replies: turn.replies.length });
     return { replies: turn.replies, language: turn.lang, committed: true };
+  }
+
+  /**
+   * Typed text the turn did not take as an answer, command or language (it started a dialog by its
+   * words, or was not understood) is checked like a free-text answer: a teacher who writes "I'm worried
+   * about Yusuf from 3B" is told that it was not kept, and channels with a transcript must not keep it.
+   * A refused answer is never kept either. Answers to the assistant's own questions (the teacher's
+   * name or phone number for a call-back) are kept as given.
+   */
+  private inboundTextFacts(inbound: InboundMessage, turn: TurnRunner): TurnFacts {
+    const typed = inbound.kind === 'message' && inbound.choice === undefined ? inbound.text.trim() : '';
+    if (!typed || turn.textTaken) return {};
+    const tr = this.deps.translations.translator(turn.lang);
+    if (!turn.textRefused) {
+      if (!this.deps.textChecks.noPersonalData(typed, turn.lang)) return {};
+      turn.replies.unshift({ kind: 'text', text: tr.t('personalData:notKept') });
+    }
+    return { inboundTextReplacement: tr.t('personalData:echoNotKept') };
   }
 
   /* Shared lookups for the turn runner. */
@@ -312,6 +340,10 @@ class TurnRunner {
   chosenLanguage: Language | undefined;
   schoolChanged = false;
   forgotten = false;
+  /** The typed text was taken as an answer, a command or a language name. */
+  textTaken = false;
+  /** The typed text was refused as an answer (identifying, too long, not a phone number …). */
+  textRefused = false;
   user: DialogUser;
   private steps = 0;
 
@@ -362,6 +394,7 @@ class TurnRunner {
     // The language picker answers its own question; elsewhere a language button or name switches at once.
     const language = focused?.id === CoreDialog.Language ? undefined : engine.detectLanguage(inbound);
     if (language) {
+      this.textTaken = true;
       this.switchLanguage(language);
       this.say({ kind: 'text', text: this.tr.t('common:languageChanged') });
       if (this.top) this.resumeAfterInterrupt();
@@ -370,7 +403,10 @@ class TurnRunner {
     }
 
     const command = engine.detectCommand(inbound);
-    if (command && !(focused?.holdsFocus && command !== 'emergency')) return this.runCommand(command);
+    if (command && !(focused?.holdsFocus && command !== 'emergency')) {
+      this.textTaken = true;
+      return this.runCommand(command);
+    }
 
     if (inbound.choice && !focused?.holdsFocus) {
       if (inbound.choice.startsWith(Payload.startDialog)) {
@@ -385,9 +421,11 @@ class TurnRunner {
     if (top?.waiting === 'prompt' && top.prompt) {
       const answer = this.recognize(top);
       if (answer.kind === 'ok') {
+        this.textTaken = true;
         return this.advance(top, answer.value);
       }
       if (answer.kind === 'refused') {
+        this.textRefused = true;
         this.say({ kind: 'text', text: this.tr.t(answer.reason, answer.params) });
         this.reprompt();
         return;

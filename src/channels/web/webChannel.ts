@@ -230,7 +230,9 @@ export class WebChannel implements Channel {
       const inbound = webToInbound(activity, conversation.id, conversation.userId);
       let delivered: StoredActivity[] = [];
       const outcome = await this.deps.engine.handle(inbound, {
-        beforeCommit: (replies, language) => {
+        beforeCommit: (replies, language, facts) => {
+          // The echo is in the conversation but not yet written: what is refused never reaches the store.
+          if (facts.inboundTextReplacement !== undefined) echo.text = facts.inboundTextReplacement;
           delivered = this.appendBotReplies(conversation.id, replies, language, echo.id);
         },
       });

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { text } from '../../helpers/fixtures.js';
+import { openConversation, startApp, type RunningApp } from '../../helpers/server.js';
+
+let running: RunningApp | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+/** Everything the store holds and would write, as text. */
+const stored = (app: RunningApp['app']) => JSON.stringify(app.store.data);
+
+describe('web chat: text that identifies someone never reaches the transcript or the store', () => {
+  it('a refused call-back note is replaced in the transcript before the turn is written', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const click = (choice: string) => conv.post({ type: 'message', text: choice, value: { choice } });
+    await conv.post({ type: 'message', text: 'menu' });
+    for (const choice of ['dialog:callbackRequest', 'school:oak-primary', 'week', 'phone', 'anytime']) await click(choice);
+    await conv.post({ type: 'message', text: 'Sam Jansen' }); // the teacher's own name, asked for
+    await conv.post({ type: 'message', text: '+32 3 555 01 99' });
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: 'It is about Yusuf from 3B, born 12/03/2012' });
+    const { body } = await conv.activities(mark);
+    expect(body.activities[0]!.from.role).toBe('user');
+    expect(body.activities[0]!.text).toBe(await text('en', 'personalData:echoNotKept'));
+    expect(body.activities.map((a) => a.text)).toContain(await text('en', 'personalData:date'));
+    expect(stored(running.app)).not.toContain('Yusuf');
+    // The teacher's own answers to the assistant's questions are kept as given.
+    expect(stored(running.app)).toContain('Sam Jansen');
+  });
+
+  it('a worry typed with a name starts the dialog, says the text was not kept, and keeps no trace of it', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: "I'm worried about Yusuf El Amrani from class 3B" });
+    const { body } = await conv.activities(mark);
+    const [echo, notice, ...rest] = body.activities;
+    expect(echo!.text).toBe(await text('en', 'personalData:echoNotKept'));
+    expect(notice!.text).toBe(await text('en', 'personalData:notKept'));
+    expect(rest.map((a) => a.text)).toContain(await text('en', 'concern:dangerPrompt'));
+    expect(stored(running.app)).not.toContain('Yusuf');
+  });
+
+  it('an ordinary message is kept as typed', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: "I'm worried about a pupil" });
+    const { body } = await conv.activities(mark);
+    expect(body.activities[0]!.text).toBe("I'm worried about a pupil");
+    expect(body.activities[1]!.text).not.toBe(await text('en', 'personalData:notKept'));
+  });
+});
