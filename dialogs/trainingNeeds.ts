@@ -1,7 +1,7 @@
 import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { localized } from '../src/directory/directory.js';
 import { COMPETENCES, STAFF_ROLES, TRAINING_FORMATS, type TrainingResponse } from '../src/store/schema.js';
-import { rememberSchool, schoolPrompt } from './shared/schools.js';
+import { SCHOOL_NOT_LISTED, SCHOOL_PREFIX, schoolPrompt } from './shared/schools.js';
 
 export const TRAINING_NEEDS = 'trainingNeeds';
 const DONE = 'competences:done';
@@ -18,8 +18,19 @@ function askSchool(turn: DialogTurn) {
   return ask(schoolPrompt(turn));
 }
 
+/**
+ * The school id from the answer (null: not in the directory). Unlike the other dialogs it is not
+ * remembered on the teacher's profile: the profile and the salted hash of who answered would
+ * otherwise say which school's answers a teacher's answer is among.
+ */
+function chosenSchool(turn: DialogTurn): string | null {
+  const answer = String(turn.answer);
+  const schoolId = answer === SCHOOL_NOT_LISTED || !answer.startsWith(SCHOOL_PREFIX) ? null : answer.slice(SCHOOL_PREFIX.length);
+  return schoolId && turn.directory.school(schoolId) ? schoolId : null;
+}
+
 function askRole(turn: DialogTurn) {
-  turn.values.schoolId = rememberSchool(turn);
+  turn.values.schoolId = chosenSchool(turn);
   return ask(choicePrompt(key('training:rolePrompt'), STAFF_ROLES.map((r) => ({ value: r, label: key(`training:role.${r}`) }))));
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { DirectoryView } from '../directory/directory.js';
 import { COMPETENCES, TRAINING_FORMATS, type TrainingResponse } from '../store/schema.js';
 import type { TrainingRepository } from '../store/training.js';
@@ -14,12 +14,25 @@ export function schoolYearOf(date: string): string {
   return `${start}-${start + 1}`;
 }
 
+/**
+ * The only date an answer carries: the month its school year began ("2026-09" for 2026-2027). The
+ * month it was given would let anyone holding the store line answers up with who answered when.
+ */
+export function answerMonth(schoolYear: string): string {
+  return `${schoolYear.slice(0, 4)}-09`;
+}
+
 export type SubmitResult = { ok: true; response: TrainingResponse } | { ok: false; reason: 'already-answered' };
 
 /**
  * Teachers' training needs, stored without identity. One answer per teacher per school year is
  * enforced with a salted hash of the user key, kept apart from the answers; the salt is new every
- * school year and the previous years' hashes are dropped, so answers can never be linked to people.
+ * school year and the previous years' hashes are dropped.
+ *
+ * The hashes are appended in the order teachers answer, and anyone holding the store can recompute
+ * them from the salt and the user keys. So nothing about an answer may follow that order: answers
+ * are kept in a random order (reshuffled with every new answer, which also scrubs stores written
+ * before) and carry no date finer than their school year.
  */
 export class TrainingService {
   constructor(
@@ -50,9 +63,10 @@ export class TrainingService {
       competences: answer.competences,
       format: answer.format,
       ...(answer.comment ? { comment: answer.comment } : {}),
-      month: localDate(this.clock(), this.directory().data.timeZone).slice(0, 7),
+      month: answerMonth(year),
     };
     this.repo.add(response);
+    this.unlinkOrder();
     return { ok: true, response };
   }
 
@@ -70,55 +84,118 @@ export class TrainingService {
     return this.repo.all();
   }
 
+  /**
+   * Puts the stored answers in a new uniformly random order (Fisher-Yates with crypto randomness) and
+   * coarsens the month of answers stored before answers stopped carrying their own, so an answer's
+   * position and date say nothing about when it was given, hence whose submitter hash it goes with.
+   */
+  private unlinkOrder(): void {
+    this.repo.rewriteAll(
+      (answers) => {
+        for (let i = answers.length - 1; i > 0; i--) {
+          const j = randomInt(i + 1);
+          [answers[i], answers[j]] = [answers[j]!, answers[i]!];
+        }
+      },
+      (answer) => {
+        answer.month = answerMonth(answer.schoolYear);
+      },
+    );
+  }
+
   private hash(year: string, userKey: string): string {
     const salt = this.repo.saltFor(year, () => randomBytes(32).toString('hex'));
     return createHash('sha256').update(`${salt}:${userKey}`).digest('hex');
   }
 }
 
-export interface Tally {
+type Competence = (typeof COMPETENCES)[number];
+type Format = (typeof TRAINING_FORMATS)[number];
+
+/** A group's figures, for a group that may be shown. */
+export interface ShownTally {
+  shown: true;
   responses: number;
-  /** False when the group is too small to show (fewer than MIN_GROUP answers). */
-  shown: boolean;
-  competences: Record<(typeof COMPETENCES)[number], number>;
-  formats: Record<(typeof TRAINING_FORMATS)[number], number>;
+  competences: Record<Competence, number>;
+  formats: Record<Format, number>;
 }
 
+/**
+ * Why a group's figures are withheld: it has fewer than MIN_GROUP answers (`smallGroup`), or its
+ * figures minus those shown beside it would give the figures of fewer than MIN_GROUP answers
+ * (`revealsSmallGroup`, complementary suppression of the overall figures).
+ */
+export type SuppressionReason = 'smallGroup' | 'revealsSmallGroup';
+
+/** A group whose figures are withheld carries no count of any kind, not even how many answered. */
+export interface SuppressedTally {
+  shown: false;
+  reason: SuppressionReason;
+}
+
+export type Tally = ShownTally | SuppressedTally;
+
+export type SchoolTally = { schoolId: string | null; schoolName: string | undefined } & Tally;
+
 export interface TrainingReport {
-  schoolYear: string | undefined;
+  schoolYear: string;
+  /** Groups with fewer answers than this are not shown. */
+  minGroup: number;
   overall: Tally;
-  schools: ({ schoolId: string | null; schoolName: string | undefined } & Tally)[];
-  /** The most asked-for competences overall, most first (empty when suppressed). */
-  topNeeds: (typeof COMPETENCES)[number][];
+  schools: SchoolTally[];
+  /** The most asked-for competences overall, most first (empty when the overall figures are withheld). */
+  topNeeds: Competence[];
 }
 
 /** Competences by how often they were asked for, most first (ties in the list's order); `limit` keeps the top. */
-export function rankCompetences(tally: Pick<Tally, 'competences'>, options: { limit?: number; includeZero?: boolean } = {}): (typeof COMPETENCES)[number][] {
+export function rankCompetences(tally: Pick<ShownTally, 'competences'>, options: { limit?: number; includeZero?: boolean } = {}): Competence[] {
   const ranked = [...COMPETENCES]
     .filter((c) => options.includeZero || tally.competences[c] > 0)
     .sort((a, b) => tally.competences[b] - tally.competences[a] || COMPETENCES.indexOf(a) - COMPETENCES.indexOf(b));
   return options.limit === undefined ? ranked : ranked.slice(0, options.limit);
 }
 
-function tally(responses: readonly TrainingResponse[]): Tally {
-  const competences = Object.fromEntries(COMPETENCES.map((c) => [c, 0])) as Tally['competences'];
-  const formats = Object.fromEntries(TRAINING_FORMATS.map((f) => [f, 0])) as Tally['formats'];
+function count(responses: readonly TrainingResponse[]): ShownTally {
+  const competences = Object.fromEntries(COMPETENCES.map((c) => [c, 0])) as ShownTally['competences'];
+  const formats = Object.fromEntries(TRAINING_FORMATS.map((f) => [f, 0])) as ShownTally['formats'];
   for (const r of responses) {
     for (const c of r.competences) competences[c] += 1;
     formats[r.format] += 1;
   }
-  return { responses: responses.length, shown: responses.length >= MIN_GROUP, competences, formats };
+  return { shown: true, responses: responses.length, competences, formats };
 }
 
-/** Counts per school and overall, with groups of fewer than five answers suppressed. Pure. */
-export function trainingReport(responses: readonly TrainingResponse[], directory: DirectoryView, schoolYear?: string): TrainingReport {
-  const selected = schoolYear ? responses.filter((r) => r.schoolYear === schoolYear) : responses;
+/**
+ * The training needs of one school year, per school and overall, such that no figure describes fewer
+ * than MIN_GROUP answers, alone or by subtraction. Pure.
+ *
+ * - A school with fewer than MIN_GROUP answers is listed without any figure.
+ * - The overall figures are the shown schools' figures plus the hidden schools' together. They are
+ *   shown only when the hidden schools hold no answer or at least MIN_GROUP answers together;
+ *   otherwise "overall minus the shown schools" (for the number of answers, each competence and
+ *   each format) would give the figures of fewer than MIN_GROUP people, so they are withheld too.
+ * - The report covers exactly one school year: a report over several years beside a report over
+ *   one of them would give the others by subtraction.
+ */
+export function trainingReport(responses: readonly TrainingResponse[], directory: DirectoryView, schoolYear: string): TrainingReport {
+  const selected = responses.filter((r) => r.schoolYear === schoolYear);
   const bySchool = new Map<string | null, TrainingResponse[]>();
   for (const r of selected) bySchool.set(r.schoolId, [...(bySchool.get(r.schoolId) ?? []), r]);
-  const overall = tally(selected);
+  let hidden = 0;
   const schools = [...bySchool.entries()]
-    .map(([schoolId, list]) => ({ schoolId, schoolName: directory.school(schoolId ?? undefined)?.name, ...tally(list) }))
+    .map(([schoolId, list]): SchoolTally => {
+      const group = { schoolId, schoolName: directory.school(schoolId ?? undefined)?.name };
+      if (list.length >= MIN_GROUP) return { ...group, ...count(list) };
+      hidden += list.length;
+      return { ...group, shown: false, reason: 'smallGroup' };
+    })
     .sort((a, b) => (a.schoolName ?? '~').localeCompare(b.schoolName ?? '~'));
+  const overall: Tally =
+    selected.length < MIN_GROUP
+      ? { shown: false, reason: 'smallGroup' }
+      : hidden > 0 && hidden < MIN_GROUP
+        ? { shown: false, reason: 'revealsSmallGroup' }
+        : count(selected);
   const topNeeds = overall.shown ? rankCompetences(overall, { limit: 3 }) : [];
-  return { schoolYear, overall, schools, topNeeds };
+  return { schoolYear, minGroup: MIN_GROUP, overall, schools, topNeeds };
 }

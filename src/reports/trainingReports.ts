@@ -1,20 +1,24 @@
 import { stringify } from 'csv-stringify/sync';
-import { MIN_GROUP, trainingReport, type Tally } from '../core/training.js';
+import { MIN_GROUP, trainingReport, type Tally, type TrainingReport } from '../core/training.js';
 import type { DirectoryView } from '../directory/directory.js';
 import { COMPETENCES, TRAINING_FORMATS } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { ReportFormat } from './liaisonReports.js';
 
+/** What a withheld group shows instead of its number of answers (CSV) or its counts (text). */
+const WITHHELD_CSV = { smallGroup: `<${MIN_GROUP}`, revealsSmallGroup: 'withheld' } as const;
+
 /**
- * The training-needs report as rows: per school and overall, the count per competence and per format;
- * a group of fewer than five answers is one row saying so, with no counts.
+ * The training-needs report as rows: per school and overall, the count per competence and per format.
+ * A group whose figures are withheld is one row saying so, with no counts: `<5` for a group of fewer
+ * than five answers, `withheld` for overall figures that would reveal such a group by subtraction.
  */
-export function trainingRows(store: Store, directory: DirectoryView, schoolYear: string | undefined) {
+export function trainingRows(store: Store, directory: DirectoryView, schoolYear: string) {
   const report = trainingReport(store.data.trainingResponses, directory, schoolYear);
   const rows: { scope: string; school: string; responses: string; dimension: string; item: string; count: string }[] = [];
   const add = (scope: string, school: string, tally: Tally) => {
     if (!tally.shown) {
-      rows.push({ scope, school, responses: `<${MIN_GROUP}`, dimension: '', item: '', count: '' });
+      rows.push({ scope, school, responses: WITHHELD_CSV[tally.reason], dimension: '', item: '', count: '' });
       return;
     }
     for (const c of COMPETENCES) rows.push({ scope, school, responses: String(tally.responses), dimension: 'competence', item: c, count: String(tally.competences[c]) });
@@ -25,12 +29,37 @@ export function trainingRows(store: Store, directory: DirectoryView, schoolYear:
   return { report, rows };
 }
 
-export function trainingReportText(store: Store, directory: DirectoryView, schoolYear: string | undefined, format: ReportFormat): string {
+/** A tally as exported: a withheld group says only that it is withheld and why, never a count. */
+function tallyJson(tally: Tally) {
+  return tally.shown
+    ? { shown: true, responses: tally.responses, competences: tally.competences, formats: tally.formats }
+    : { shown: false, reason: tally.reason };
+}
+
+/** The report as JSON, built field by field so nothing added to the report later is exported unchecked. */
+function reportJson(report: TrainingReport) {
+  return {
+    schoolYear: report.schoolYear,
+    minGroup: report.minGroup,
+    overall: tallyJson(report.overall),
+    schools: report.schools.map((s) => ({ schoolId: s.schoolId, schoolName: s.schoolName, ...tallyJson(s) })),
+    topNeeds: report.topNeeds,
+  };
+}
+
+export function trainingReportText(store: Store, directory: DirectoryView, schoolYear: string, format: ReportFormat): string {
   const { report, rows } = trainingRows(store, directory, schoolYear);
   if (format === 'csv') return stringify(rows, { header: true, columns: ['scope', 'school', 'responses', 'dimension', 'item', 'count'] });
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  const lines = [`Training needs${schoolYear ? `, school year ${schoolYear}` : ''}: ${report.overall.shown ? report.overall.responses : `fewer than ${MIN_GROUP}`} answers`];
-  if (report.overall.shown) lines.push(`Most asked for: ${report.topNeeds.join(', ')}`);
+  if (format === 'json') return `${JSON.stringify(reportJson(report), null, 2)}\n`;
+  const { overall } = report;
+  const lines = [
+    overall.shown
+      ? `Training needs, school year ${schoolYear}: ${overall.responses} answers`
+      : overall.reason === 'smallGroup'
+        ? `Training needs, school year ${schoolYear}: fewer than ${MIN_GROUP} answers`
+        : `Training needs, school year ${schoolYear}: overall figures withheld, because with the figures per school they would reveal the answers of fewer than ${MIN_GROUP} people`,
+  ];
+  if (overall.shown) lines.push(`Most asked for: ${report.topNeeds.join(', ')}`);
   for (const s of report.schools) {
     lines.push(`${s.schoolName ?? 'not in the directory'}: ${s.shown ? `${s.responses} answers` : `fewer than ${MIN_GROUP} answers`}`);
   }

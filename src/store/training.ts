@@ -14,6 +14,16 @@ export class TrainingRepository {
     return this.store.data.trainingResponses;
   }
 
+  /**
+   * Rewrites every answer in place (`edit`) and puts them in the order `reorder` leaves them in; the
+   * training segment is written with the turn. (Used to keep answers unlinkable, see TrainingService.)
+   */
+  rewriteAll(reorder: (answers: TrainingResponse[]) => void, edit: (answer: TrainingResponse) => void): void {
+    reorder(this.store.data.trainingResponses);
+    for (const answer of this.store.data.trainingResponses) edit(answer);
+    this.store.changed('training');
+  }
+
   saltFor(year: string, create: () => string): string {
     let entry = this.store.data.trainingSubmitters[year];
     if (!entry) {

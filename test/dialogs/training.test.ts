@@ -37,7 +37,7 @@ describe.each(SUPPORTED_LANGUAGES)('training needs (%s)', (lang: Language) => {
     expect(teacher.transcript()).toContain(polarisation.title[lang]);
     expect(teacher.transcript()).not.toContain(directory.data.trainingOffers.find((o) => o.id === 'sharing-and-parents')!.title[lang]);
 
-    // The stored record, dumped: answers only, no user, no channel, only the month.
+    // The stored record, dumped: answers only, no user, no channel, no date finer than the school year.
     const dump = JSON.parse(JSON.stringify(store.data.trainingResponses));
     expect(dump).toEqual([
       {
@@ -48,7 +48,7 @@ describe.each(SUPPORTED_LANGUAGES)('training needs (%s)', (lang: Language) => {
         competences: ['onlineRadicalisation', 'polarisedSubjects'],
         format: 'schoolTeam',
         comment: 'Preferably on Wednesday afternoons',
-        month: '2026-11',
+        month: '2026-09',
       },
     ]);
     expect(JSON.stringify(dump)).not.toMatch(/teacher-77|test:/);
@@ -78,8 +78,11 @@ describe.each(SUPPORTED_LANGUAGES)('training needs (%s)', (lang: Language) => {
   });
 });
 
-/** 40 answers across four schools: 15, 12, 9 and 4 (the last too few to show). */
-async function seed40() {
+/**
+ * 40 answers across four schools: 15, 12, 9 and 4 (the last too few to show); with `more`, two more
+ * at a fifth school, so the hidden schools hold six answers together.
+ */
+async function seed40({ more = false } = {}) {
   const h = await engineHarness({ clock: () => NOW });
   const add = (n: number, schoolId: string, pick: (i: number) => Pick<TrainingResponse, 'competences' | 'format'>) => {
     for (let i = 0; i < n; i++) expect(h.training.submit(`test:${schoolId}-${i}`, { schoolId, role: 'teacher', ...pick(i) }).ok).toBe(true);
@@ -88,12 +91,22 @@ async function seed40() {
   add(12, 'harbour-secondary', (i) => ({ competences: i < 6 ? ['polarisedSubjects', 'geopoliticalTensions'] : ['polarisedSubjects'], format: i < 8 ? 'online' : 'platformMeeting' }));
   add(9, 'canal-secondary', () => ({ competences: ['informationSharing'], format: 'schoolTeam' }));
   add(4, 'meadow-primary', () => ({ competences: ['workingWithParents'], format: 'other' }));
+  if (more) add(2, 'willow-primary', () => ({ competences: ['diversityClassroom'], format: 'online' }));
   return h;
 }
 
+async function csvReport(data: unknown): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'training-'));
+  await writeFile(join(dir, 'db.json'), JSON.stringify(data));
+  const { stdout } = await promisify(execFile)(process.execPath, ['dist/src/reports/cli.js', 'training', '--format', 'csv', '--year', '2026-2027'], {
+    env: { PATH: process.env.PATH, STORE_FILE: join(dir, 'db.json') },
+  });
+  return stdout.trim().split('\n');
+}
+
 describe('training needs report', () => {
-  it('with 40 answers across 4 schools, shows exactly the expected counts and hides the group under five (chat)', async () => {
-    const { engine } = await seed40();
+  it('with 42 answers across 5 schools, shows exactly the expected counts and hides the groups under five (chat)', async () => {
+    const { engine } = await seed40({ more: true });
     const officer = new TestUser(engine, { id: 'prevention-coordinator', locale: 'en' });
     await officer.press('dialog:trainingReport');
     const charts = officer.last.filter((r) => r.kind === 'chart');
@@ -105,36 +118,51 @@ describe('training needs report', () => {
       [await text('en', 'training:competence.informationSharing')]: '9',
       [await text('en', 'training:competence.geopoliticalTensions')]: '6',
       [await text('en', 'training:competence.workingWithParents')]: '4',
+      [await text('en', 'training:competence.diversityClassroom')]: '2',
       [await text('en', 'training:competence.radicalisationProcesses')]: '0',
-      [await text('en', 'training:competence.diversityClassroom')]: '0',
       [await text('en', 'training:competence.religionIdentity')]: '0',
       [await text('en', 'training:competence.whereToGetInfo')]: '0',
     });
     const formats = charts[1]!.kind === 'chart' ? charts[1]!.bars.map((b) => b.display) : [];
-    expect(formats).toEqual(['24', '8', '4', '4']);
+    expect(formats).toEqual(['24', '10', '4', '4']);
     const transcript = officer.transcript();
-    expect(transcript).toContain(await text('en', 'training:report.title', { year: '2026-2027', responses: '40' }));
+    expect(transcript).toContain(await text('en', 'training:report.title', { year: '2026-2027', responses: '42' }));
     expect(transcript).toContain(`Basisschool De Beemd: ${await text('en', 'training:report.fewerThan', { count: 5 })}`);
+    expect(transcript).toContain(`École fondamentale Les Saules: ${await text('en', 'training:report.fewerThan', { count: 5 })}`);
     expect(transcript).toContain('Basisschool De Eik: 15 answers');
     expect(transcript).not.toMatch(/Basisschool De Beemd: 4/);
   });
 
+  it('with one hidden school of 4 beside shown ones, the overall figures are withheld too (chat)', async () => {
+    const { engine } = await seed40();
+    const officer = new TestUser(engine, { id: 'prevention-coordinator', locale: 'en' });
+    await officer.press('dialog:trainingReport');
+    expect(officer.last.filter((r) => r.kind === 'chart')).toEqual([]);
+    const transcript = officer.transcript();
+    expect(transcript).toContain(await text('en', 'training:report.totalsWithheld', { count: 5 }));
+    expect(transcript).not.toContain('40');
+    expect(transcript).toContain('Basisschool De Eik: 15 answers');
+  });
+
   it('the CSV has the same counts and the same suppression', async () => {
-    const { store } = await seed40();
-    const dir = await mkdtemp(join(tmpdir(), 'training-'));
-    await writeFile(join(dir, 'db.json'), JSON.stringify(store.data));
-    const { stdout } = await promisify(execFile)(process.execPath, ['dist/src/reports/cli.js', 'training', '--format', 'csv', '--year', '2026-2027'], {
-      env: { PATH: process.env.PATH, STORE_FILE: join(dir, 'db.json') },
-    });
-    const rows = stdout.trim().split('\n');
+    const rows = await csvReport((await seed40({ more: true })).store.data);
     expect(rows[0]).toBe('scope,school,responses,dimension,item,count');
-    expect(rows).toContain('overall,,40,competence,criticalThinking,15');
-    expect(rows).toContain('overall,,40,format,schoolTeam,24');
+    expect(rows).toContain('overall,,42,competence,criticalThinking,15');
+    expect(rows).toContain('overall,,42,format,schoolTeam,24');
     expect(rows).toContain('oak-primary,Basisschool De Eik,15,competence,onlineRadicalisation,10');
     expect(rows).toContain('harbour-secondary,Atheneum Havenkwartier,12,format,online,8');
     expect(rows).toContain('canal-secondary,Athénée du Canal,9,competence,informationSharing,9');
     expect(rows.filter((r) => r.startsWith('meadow-primary'))).toEqual(['meadow-primary,Basisschool De Beemd,<5,,,']);
-    // 1 header + (10 competences + 4 formats) × (overall + 3 shown schools) + 1 suppressed row
-    expect(rows).toHaveLength(1 + 14 * 4 + 1);
+    expect(rows.filter((r) => r.startsWith('willow-primary'))).toEqual(['willow-primary,École fondamentale Les Saules,<5,,,']);
+    // 1 header + (10 competences + 4 formats) × (overall + 3 shown schools) + 2 suppressed rows
+    expect(rows).toHaveLength(1 + 14 * 4 + 2);
+  });
+
+  it('the CSV withholds the overall counts when the only hidden school has 4 answers (overall minus the rest would give them)', async () => {
+    const rows = await csvReport((await seed40()).store.data);
+    expect(rows.filter((r) => r.startsWith('overall'))).toEqual(['overall,,withheld,,,']);
+    expect(rows.filter((r) => r.startsWith('meadow-primary'))).toEqual(['meadow-primary,Basisschool De Beemd,<5,,,']);
+    expect(rows).toContain('oak-primary,Basisschool De Eik,15,competence,onlineRadicalisation,10');
+    expect(rows).toHaveLength(1 + 1 + 14 * 3 + 1);
   });
 });

@@ -1,0 +1,119 @@
+import { describe, expect, it } from '@jest/globals';
+import { MIN_GROUP, trainingReport } from '../../src/core/training.js';
+import { COMPETENCES, TRAINING_FORMATS, type TrainingResponse } from '../../src/store/schema.js';
+import { realDirectory } from '../helpers/fixtures.js';
+
+const YEAR = '2026-2027';
+let n = 0;
+const answer = (schoolId: string | null, competences: TrainingResponse['competences'], format: TrainingResponse['format'] = 'schoolTeam'): TrainingResponse => ({
+  id: `r${++n}`,
+  schoolYear: YEAR,
+  schoolId,
+  role: 'teacher',
+  competences,
+  format,
+  month: '2026-09',
+});
+const times = (count: number, make: () => TrainingResponse) => Array.from({ length: count }, make);
+
+/** The keys a suppressed group may carry: which group it is and that it is not shown, never a count. */
+const SUPPRESSED_KEYS = ['reason', 'schoolId', 'schoolName', 'shown'];
+
+/** A small deterministic generator (mulberry32), so a failing case can be replayed. */
+function prng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('trainingReport: small groups carry no figures', () => {
+  it('one answer at one school: neither the school nor the overall total carries any count', async () => {
+    const report = trainingReport([answer('oak-primary', ['religionIdentity'], 'online')], await realDirectory(), YEAR);
+    expect(report.overall).toEqual({ shown: false, reason: 'smallGroup' });
+    expect(report.schools).toEqual([{ schoolId: 'oak-primary', schoolName: 'Basisschool De Eik', shown: false, reason: 'smallGroup' }]);
+    expect(report.topNeeds).toEqual([]);
+    expect(JSON.stringify(report)).not.toMatch(/"(responses|competences|formats)"/);
+  });
+
+  it('a group of exactly five is shown with its counts', async () => {
+    const report = trainingReport(times(5, () => answer('oak-primary', ['criticalThinking'])), await realDirectory(), YEAR);
+    expect(report.overall).toMatchObject({ shown: true, responses: 5 });
+    expect(report.schools[0]).toMatchObject({ shown: true, responses: 5, formats: { schoolTeam: 5 } });
+  });
+});
+
+describe('trainingReport: complementary suppression (no group under five by subtraction)', () => {
+  it('school A 5 shown, school B 1 hidden: the overall figures are withheld too, or overall minus A would be B', async () => {
+    const responses = [...times(5, () => answer('oak-primary', ['criticalThinking'])), answer('harbour-secondary', ['religionIdentity', 'workingWithParents'], 'online')];
+    const report = trainingReport(responses, await realDirectory(), YEAR);
+    expect(report.schools.find((s) => s.schoolId === 'oak-primary')).toMatchObject({ shown: true, responses: 5 });
+    expect(report.schools.find((s) => s.schoolId === 'harbour-secondary')).toEqual({ schoolId: 'harbour-secondary', schoolName: 'Atheneum Havenkwartier', shown: false, reason: 'smallGroup' });
+    expect(report.overall).toEqual({ shown: false, reason: 'revealsSmallGroup' });
+    expect(report.topNeeds).toEqual([]);
+  });
+
+  it('hidden schools that together hold at least five answers: the overall figures are shown (what they add is a group of five)', async () => {
+    const responses = [
+      ...times(5, () => answer('oak-primary', ['criticalThinking'])),
+      ...times(3, () => answer('harbour-secondary', ['religionIdentity'], 'online')),
+      ...times(2, () => answer(null, ['workingWithParents'], 'other')),
+    ];
+    const report = trainingReport(responses, await realDirectory(), YEAR);
+    expect(report.overall).toMatchObject({ shown: true, responses: 10, formats: { schoolTeam: 5, online: 3, other: 2, platformMeeting: 0 } });
+    expect(report.schools.filter((s) => !s.shown)).toHaveLength(2);
+  });
+
+  it('every group shown: the overall figures are their sum', async () => {
+    const responses = [...times(5, () => answer('oak-primary', ['criticalThinking'])), ...times(6, () => answer('canal-secondary', ['onlineRadicalisation']))];
+    const report = trainingReport(responses, await realDirectory(), YEAR);
+    expect(report.overall).toMatchObject({ shown: true, responses: 11 });
+    expect(report.topNeeds).toEqual(['onlineRadicalisation', 'criticalThinking']);
+  });
+
+  it('only the chosen school year counts; another year is a separate report', async () => {
+    const other = { ...answer('oak-primary', ['criticalThinking']), schoolYear: '2025-2026' };
+    const report = trainingReport([...times(5, () => answer('oak-primary', ['criticalThinking'])), other], await realDirectory(), YEAR);
+    expect(report.overall).toMatchObject({ shown: true, responses: 5 });
+  });
+
+  it('on 500 random data sets, no printed figure and no difference of printed figures describes fewer than five answers', async () => {
+    const directory = await realDirectory();
+    const schools = [...directory.data.schools.map((s) => s.id), null];
+    const random = prng(20261124);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    for (let run = 0; run < 500; run++) {
+      const responses: TrainingResponse[] = [];
+      for (const school of schools) {
+        const count = random() < 0.3 ? 0 : Math.floor(random() * 9);
+        for (let i = 0; i < count; i++) responses.push(answer(school, [pick(COMPETENCES)], pick(TRAINING_FORMATS)));
+      }
+      const report = trainingReport(responses, directory, YEAR);
+      const truth = new Map<string | null, number>();
+      for (const r of responses) truth.set(r.schoolId, (truth.get(r.schoolId) ?? 0) + 1);
+      let shownSum = 0;
+      for (const s of report.schools) {
+        if (s.shown) {
+          expect(s.responses).toBeGreaterThanOrEqual(MIN_GROUP);
+          expect(s.responses).toBe(truth.get(s.schoolId));
+          shownSum += s.responses;
+        } else {
+          expect(Object.keys(s).sort()).toEqual(SUPPRESSED_KEYS);
+          expect(truth.get(s.schoolId)).toBeLessThan(MIN_GROUP);
+        }
+      }
+      if (report.overall.shown) {
+        expect(report.overall.responses).toBe(responses.length);
+        const hidden = report.overall.responses - shownSum;
+        // What the overall figures add over the shown schools is nothing or a group of at least five.
+        expect(hidden === 0 || hidden >= MIN_GROUP).toBe(true);
+      } else {
+        expect(Object.keys(report.overall).sort()).toEqual(['reason', 'shown']);
+        expect(report.topNeeds).toEqual([]);
+      }
+    }
+  });
+});
