@@ -1,5 +1,5 @@
 import { goto, key, next, textPrompt, type DialogTurn, type Step, type StepResult } from '../../src/core/dialog.js';
-import { addDays, daysBetween, parseUserDate, type LocalDate } from '../../src/core/dates.js';
+import { addDays, daysBetween, parseUserDate, type DateDirection, type LocalDate } from '../../src/core/dates.js';
 import type { PromptSpec } from '../../src/store/schema.js';
 
 export const DateChoice = { Today: 'date:today', Yesterday: 'date:yesterday' } as const;
@@ -21,12 +21,31 @@ export function datePrompt(textKey: string, options: { quickChoices?: boolean } 
 
 export type DateCheck = { ok: true; date: LocalDate } | { ok: false; reason: string };
 
+/**
+ * The days a question accepts around today, and which way it faces: a date typed without a year
+ * ("22/12", "15 March") takes the year in that direction (see parseUserDate).
+ */
+export interface DateRange {
+  readonly pastDays: number;
+  readonly futureDays: number;
+  readonly direction: DateDirection;
+}
+
 /** Turns an answer to datePrompt into a date within the allowed range, or the reason it is not. */
-export function resolveDate(turn: DialogTurn, today: LocalDate, range: { pastDays: number; futureDays: number }): DateCheck {
+export function resolveDate(turn: DialogTurn, today: LocalDate, range: DateRange): DateCheck {
   const answer = String(turn.answer ?? '');
   const date =
-    answer === DateChoice.Today ? today : answer === DateChoice.Yesterday ? addDays(today, -1) : parseUserDate(answer, turn.lang, today);
+    answer === DateChoice.Today
+      ? today
+      : answer === DateChoice.Yesterday
+        ? addDays(today, -1)
+        : parseUserDate(answer, turn.lang, today, range.direction);
   if (!date) return { ok: false, reason: 'liaison:dateNotUnderstood' };
+  return checkRange(date, today, range);
+}
+
+/** A date (typed or proposed) within the range, or the reason it is not. */
+export function checkRange(date: LocalDate, today: LocalDate, range: DateRange): DateCheck {
   const offset = daysBetween(today, date);
   if (offset > range.futureDays) return { ok: false, reason: range.futureDays === 0 ? 'liaison:dateInFuture' : 'liaison:dateTooFar' };
   if (-offset > range.pastDays) return { ok: false, reason: range.pastDays === 0 ? 'liaison:dateInPast' : 'liaison:dateTooOld' };
@@ -34,14 +53,14 @@ export function resolveDate(turn: DialogTurn, today: LocalDate, range: { pastDay
 }
 
 /** Ranges used by the dialogs: a day that has happened (up to a year ago), or one in the coming year. */
-export const PAST_YEAR = { pastDays: 365, futureDays: 0 } as const;
-export const COMING_YEAR = { pastDays: 0, futureDays: 366 } as const;
+export const PAST_YEAR: DateRange = { pastDays: 365, futureDays: 0, direction: 'past' };
+export const COMING_YEAR: DateRange = { pastDays: 0, futureDays: 366, direction: 'future' };
 
 /**
  * The step after a date question: keeps the date in `values[into]` and moves on, or explains what is
  * wrong with it and asks again.
  */
-export function acceptDate(turn: DialogTurn, range: { pastDays: number; futureDays: number }, askAgain: Step, into = 'date'): StepResult {
+export function acceptDate(turn: DialogTurn, range: DateRange, askAgain: Step, into = 'date'): StepResult {
   const checked = resolveDate(turn, turn.services.contacts.today(), range);
   if (!checked.ok) {
     turn.say({ kind: 'text', text: turn.t(checked.reason) });

@@ -50,21 +50,32 @@ const RELATIVE_DAYS: Record<Language, Record<string, number>> = {
 const PARSERS: Record<Language, chrono.Chrono> = { en: chrono.en.GB, nl: chrono.nl.casual, fr: chrono.fr.casual, de: chrono.de.casual };
 
 /**
- * A date typed in the user's language and format: "yesterday", "gisteren", "hier", "22/11",
- * "22.11.2026". Day-first, as written in Europe. Undefined when nothing date-like was found.
+ * Which year a day and month typed without one belong to, as the question means it: `past` for a day
+ * that has happened (a contact, an evaluation held): the most recent such day not after today;
+ * `future` for a day to plan (a meeting, the next evaluation): the next such day not before today;
+ * `nearest` when the question does not say: the closest such day either way (what chrono does).
  */
-export function parseUserDate(text: string, lang: Language, today: LocalDate): LocalDate | undefined {
+export type DateDirection = 'past' | 'future' | 'nearest';
+
+/**
+ * A date typed in the user's language and format: "yesterday", "gisteren", "hier", "22/11",
+ * "22.11.2026", "15 March". Day-first, as written in Europe. A day and month without a year take
+ * the year `direction` asks for, in figures and in words alike ("22/12" and "22 December" on
+ * 5 January are last December's for `past`). Undefined when nothing date-like was found.
+ */
+export function parseUserDate(text: string, lang: Language, today: LocalDate, direction: DateDirection = 'nearest'): LocalDate | undefined {
   const relative = RELATIVE_DAYS[lang][text.trim().toLowerCase()];
   if (relative !== undefined) return addDays(today, relative);
   // Day-first numbers as written in Europe ("22.11.", "22-11", "3/11/26"); chrono misses some per language.
   const numeric = /^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$/.exec(text.trim());
   if (numeric) {
     const [, d, m, y] = numeric;
-    const year = y === undefined ? today.slice(0, 4) : y.length === 2 ? `20${y}` : y;
-    const date = `${year}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+    if (y === undefined) return dayInYearFor(Number(m), Number(d), today, direction);
+    const date = `${y.length === 2 ? `20${y}` : y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
     return isRealDate(date) ? date : undefined;
   }
-  // Reference noon, so "yesterday" cannot slip a day across midnight in any time zone.
+  // Reference noon, so "yesterday" cannot slip a day across midnight in any time zone. Not
+  // forwardDate: it would also turn "last Monday" into next Monday.
   const reference = new Date(`${today}T12:00:00Z`);
   const result = PARSERS[lang].parse(text, reference, { forwardDate: false })[0];
   if (!result) return undefined;
@@ -72,8 +83,36 @@ export function parseUserDate(text: string, lang: Language, today: LocalDate): L
   const m = result.start.get('month');
   const d = result.start.get('day');
   if (!y || !m || !d) return undefined;
+  // "15 March": chrono guesses the closest year; the question's direction decides instead. A weekday
+  // ("Monday") leaves the day implied and relative words ("in 3 days") fix the year: both are kept
+  // as chrono read them.
+  if (!result.start.isCertain('year') && result.start.isCertain('month') && result.start.isCertain('day')) {
+    return dayInYearFor(m, d, today, direction);
+  }
   const date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   return isRealDate(date) ? date : undefined;
+}
+
+/**
+ * The day `day`/`month` in the year `direction` asks for, counted from `today`; undefined when that
+ * day exists in no year (31/04). Eight years either way always hold a 29 February.
+ */
+function dayInYearFor(month: number, day: number, today: LocalDate, direction: DateDirection): LocalDate | undefined {
+  const year = Number(today.slice(0, 4));
+  const candidates: LocalDate[] = [];
+  for (let y = year - 8; y <= year + 8; y++) {
+    const date = `${String(y).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    if (isRealDate(date)) candidates.push(date);
+  }
+  // ISO dates sort as strings; candidates are in ascending order.
+  if (direction === 'past') return candidates.filter((c) => c <= today).at(-1);
+  if (direction === 'future') return candidates.find((c) => c >= today);
+  // Nearest; on a tie, the earlier one.
+  let best: LocalDate | undefined;
+  for (const c of candidates) {
+    if (best === undefined || Math.abs(daysBetween(today, c)) < Math.abs(daysBetween(today, best))) best = c;
+  }
+  return best;
 }
 
 /** Rejects 31/02 and the like, which Date would silently roll over. */

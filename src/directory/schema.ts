@@ -42,7 +42,8 @@ export const Person = z.object({
   languages: z.array(z.enum(SUPPORTED_LANGUAGES)).min(1),
   /** Platform identities that prove the role (Slack user id, Teams AAD object id). */
   slackUserId: z.string().min(1).optional(),
-  teamsUserId: z.string().min(1).optional(),
+  /** An Azure AD object id (a GUID): compared in lower case, however it is written here or sent by Teams. */
+  teamsUserId: z.string().min(1).transform((id) => id.toLowerCase()).optional(),
   /** Who takes over unacknowledged call-back requests. */
   backupId: Id.optional(),
 });
@@ -175,5 +176,47 @@ export const Directory = z
     d.protocol.signatoryPartnerIds.forEach((id, i) =>
       mustBe(partners, id, ['protocol', 'signatoryPartnerIds', i], 'partner'),
     );
+
+    // Escalations and identities must reach the right person.
+    d.people.forEach((p, i) => {
+      if (p.backupId === p.id) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people', i, 'backupId'],
+          message: `"${p.id}" is their own backup: an unacknowledged call-back request would escalate back to them; name a colleague`,
+        });
+      }
+    });
+    // A platform id proves who someone is (and their role); two people with one id means the wrong one
+    // may be recognised and act on requests. Compared without letter case: Teams ids are GUIDs.
+    const uniquePlatformId = (field: 'slackUserId' | 'teamsUserId', platform: string) => {
+      const seen = new Map<string, number>();
+      d.people.forEach((p, i) => {
+        const id = p[field];
+        if (id === undefined) return;
+        const normalised = id.trim().toLowerCase();
+        const first = seen.get(normalised);
+        if (first === undefined) {
+          seen.set(normalised, i);
+          return;
+        }
+        ctx.addIssue({
+          code: 'custom',
+          path: ['people', i, field],
+          message: `${platform} user id "${id}" is also people[${first}]'s ("${d.people[first]!.id}"): each person needs their own`,
+        });
+      });
+    };
+    uniquePlatformId('slackUserId', 'Slack');
+    uniquePlatformId('teamsUserId', 'Teams');
+    // The reminder to the assignee must come before the escalation to their backup.
+    const { callbackAcknowledgeWorkingDays: remind, callbackEscalateWorkingDays: escalate } = d.intervals;
+    if (escalate <= remind) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intervals', 'callbackEscalateWorkingDays'],
+        message: `must be more than callbackAcknowledgeWorkingDays (${remind}), or the escalation to the backup goes out before or with the reminder; ${escalate} given`,
+      });
+    }
   });
 export type Directory = z.infer<typeof Directory>;

@@ -62,7 +62,7 @@ describe('call-back requests', () => {
 
   it('another liaison officer (not the assignee, not the backup) may not act on it', async () => {
     const json = JSON.parse(await realDirectoryJson());
-    json.people.push({ ...json.people[0], id: 'liaison-east', name: 'Third Officer', backupId: undefined });
+    json.people.push({ ...json.people[0], id: 'liaison-east', name: 'Third Officer', backupId: undefined, slackUserId: undefined, teamsUserId: undefined });
     const harness = await engineHarness({ directory: parseDirectory(JSON.stringify(json), 'with-third.json') });
     const request = harness.callbacks.create(
       { schoolId: 'meadow-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'X' },

@@ -7,7 +7,8 @@ import type { JsonValue } from '../../store/schema.js';
  * directory lists as teamsUserId); a card submit's `value.choice` is the answer.
  */
 export function teamsInbound(activity: Partial<Activity>, reference: Partial<ConversationReference>, text: string, kind: InboundMessage['kind'] = 'message'): InboundMessage {
-  const userId = activity.from?.aadObjectId ?? activity.from?.id ?? 'unknown';
+  // AAD object ids are GUIDs, compared in lower case (the directory's are lower-cased when it loads).
+  const userId = activity.from?.aadObjectId?.toLowerCase() ?? activity.from?.id ?? 'unknown';
   const conversationId = activity.conversation?.id ?? 'unknown';
   const value = activity.value as { choice?: unknown } | undefined;
   const choice = typeof value?.choice === 'string' && value.choice.length <= 200 ? value.choice : undefined;
