@@ -39,11 +39,14 @@ const EnvSchema = z.object({
   WEB_CHAT_ENABLED: boolean(true),
   WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   WEB_ALLOWED_ORIGINS: origins,
-  WEB_TOKEN_TTL_SECONDS: int(1800, 60, 86400),
+  /** At least 15 minutes: Microsoft's Web Chat (directlinejs) refreshes its token every 15 minutes, whatever expires_in says. */
+  WEB_TOKEN_TTL_SECONDS: int(1800, 900, 86400),
   WEB_CONVERSATION_IDLE_MINUTES: int(120, 5, 60 * 24 * 30),
   WEB_MAX_MESSAGE_LENGTH: int(2000, 50, 10000),
-  WEB_RATE_LIMIT_PER_MINUTE: int(120, 1, 10_000_000),
+  WEB_RATE_LIMIT_PER_MINUTE: int(600, 1, 10_000_000),
   WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: int(60, 1, 10_000_000),
+  /** Reverse proxies in front of the server whose X-Forwarded-For is trusted for the client address (0: none). */
+  WEB_TRUSTED_PROXY_HOPS: int(0, 0, 5),
   CALLBACK_RETENTION_DAYS: int(90, 1, 3650),
   DIALOG_RETENTION_DAYS: int(30, 1, 3650),
   AUDIT_RETENTION_DAYS: int(365, 30, 3650),
@@ -97,6 +100,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       maxMessageLength: env.WEB_MAX_MESSAGE_LENGTH,
       rateLimitPerMinute: env.WEB_RATE_LIMIT_PER_MINUTE,
       rateLimitPerTokenPerMinute: env.WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE,
+      trustedProxyHops: env.WEB_TRUSTED_PROXY_HOPS,
     },
     nudges: { enabled: env.NUDGES_ENABLED, pattern: env.NUDGES_CRON },
     retention: {

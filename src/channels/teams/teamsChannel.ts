@@ -5,11 +5,12 @@ import {
   type Activity,
   type ConversationReference,
 } from 'botbuilder';
-import restify, { type Request, type Response } from 'restify';
+import type { Request, Response } from 'restify';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Engine } from '../../core/engine.js';
 import type { OutboundReply } from '../../core/messages.js';
+import { jsonBody } from '../../http/jsonBody.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Translations } from '../../i18n/i18n.js';
 import { languageFromLocale, type Language } from '../../i18n/languages.js';
@@ -97,7 +98,7 @@ export class TeamsChannel implements Channel {
     };
     deps.http.server.post(
       TEAMS_MESSAGES_PATH,
-      restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false, mapFiles: false }),
+      ...jsonBody(256 * 1024),
       async (req: Request, res: Response) => {
         // Anything that is not a Bot Framework activity gets a 400 before the SDK sees it.
         const parsed = req.is('json') ? IncomingActivity.safeParse(req.body) : undefined;

@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import restify, { type Request, type Response } from 'restify';
+import type { Request, Response } from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../../config.js';
 import type { TurnHandler } from '../../core/engine.js';
 import { KeyedQueue } from '../../core/keyedQueue.js';
 import type { OutboundReply } from '../../core/messages.js';
 import type { HttpServer } from '../../http/server.js';
+import { jsonBody } from '../../http/jsonBody.js';
 import { RateLimiter } from '../../http/rateLimit.js';
 import type { Language } from '../../i18n/languages.js';
 import type { Log } from '../../log.js';
@@ -21,6 +22,8 @@ import { bearer, conversationIdOf, hashToken, newId, newToken, sameSecret } from
 import { PostedActivity, webToInbound } from './toInbound.js';
 
 const BASE = '/v3/directline';
+/** Streams one conversation may hold at once (a tab or two, a reconnect in flight); the oldest goes first. */
+const MAX_SOCKETS_PER_CONVERSATION = 4;
 const BOT = { id: 'school-liaison-assistant', name: 'School liaison assistant', role: 'bot' } as const;
 
 export interface WebChannelDeps {
@@ -36,7 +39,7 @@ export interface WebChannelDeps {
   clock: () => Date;
 }
 
-type HttpError = { status: number; code: string; message: string };
+type HttpError = { status: number; code: string; message: string; retryAfterSeconds?: number };
 const fail = (status: number, code: string, message: string): HttpError => ({ status, code, message });
 
 /**
@@ -47,6 +50,8 @@ const fail = (status: number, code: string, message: string): HttpError => ({ st
 export class WebChannel implements Channel {
   readonly id = 'web' as const;
   private readonly sockets = new Map<string, Set<WebSocket>>();
+  /** Sockets that have not answered the last ping; still in it at the next sweep, they are dropped. */
+  private readonly silent = new WeakSet<WebSocket>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly queue = new KeyedQueue();
   private readonly limiter: RateLimiter;
@@ -92,20 +97,15 @@ export class WebChannel implements Channel {
 
   private routes(): void {
     const { server } = this.deps.http;
-    const json = restify.plugins.bodyParser({ maxBodySize: 16 * 1024, mapParams: false, mapFiles: false });
+    // Per client address first, before a body is read: 429 with Retry-After. (Per conversation, only
+    // requests that change something count, once their token is known to be valid: see limitChanges.)
+    const byAddress = (req: Request, res: Response, next: (arg?: false) => void) => {
+      if (this.limiter.allow(this.clientAddress(req))) return next();
+      this.reply(res, { ...fail(429, 'TooManyRequests', 'Too many requests; slow down.'), retryAfterSeconds: this.limiter.retryAfterSeconds() });
+      return next(false);
+    };
+    const json = [byAddress, ...jsonBody(16 * 1024)];
     const guard = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
-      // Per client address, and per conversation (a token): 429 with Retry-After.
-      const token = bearer(req.headers.authorization);
-      const conversationKey = token ? conversationIdOf(token) : undefined;
-      const limited = !this.limiter.allow(req.socket.remoteAddress ?? 'unknown')
-        ? this.limiter
-        : conversationKey && !this.tokenLimiter.allow(conversationKey)
-          ? this.tokenLimiter
-          : undefined;
-      if (limited) {
-        res.header('Retry-After', String(limited.retryAfterSeconds()));
-        return this.reply(res, fail(429, 'TooManyRequests', 'Too many requests; slow down.'));
-      }
       try {
         await handler(req, res);
       } catch (err) {
@@ -115,16 +115,17 @@ export class WebChannel implements Channel {
       }
     };
 
-    server.post(`${BASE}/tokens/generate`, json, guard((req, res) => this.generateToken(req, res)));
-    server.post(`${BASE}/tokens/refresh`, json, guard((req, res) => this.refreshToken(req, res)));
-    server.post(`${BASE}/conversations`, json, guard((req, res) => this.startConversation(req, res)));
-    server.get(`${BASE}/conversations/:id`, guard((req, res) => this.reconnect(req, res)));
-    server.del(`${BASE}/conversations/:id`, guard((req, res) => this.endConversation(req, res)));
-    server.get(`${BASE}/conversations/:id/activities`, guard((req, res) => this.getActivities(req, res)));
-    server.post(`${BASE}/conversations/:id/activities`, json, guard((req, res) => this.postActivity(req, res)));
+    server.post(`${BASE}/tokens/generate`, ...json, guard((req, res) => this.generateToken(req, res)));
+    server.post(`${BASE}/tokens/refresh`, ...json, guard((req, res) => this.refreshToken(req, res)));
+    server.post(`${BASE}/conversations`, ...json, guard((req, res) => this.startConversation(req, res)));
+    server.get(`${BASE}/conversations/:id`, byAddress, guard((req, res) => this.reconnect(req, res)));
+    server.del(`${BASE}/conversations/:id`, byAddress, guard((req, res) => this.endConversation(req, res)));
+    server.get(`${BASE}/conversations/:id/activities`, byAddress, guard((req, res) => this.getActivities(req, res)));
+    server.post(`${BASE}/conversations/:id/activities`, ...json, guard((req, res) => this.postActivity(req, res)));
   }
 
   private reply(res: Response, err: HttpError): void {
+    if (err.retryAfterSeconds !== undefined) res.header('Retry-After', String(err.retryAfterSeconds));
     res.json(err.status, { error: { code: err.code, message: err.message } });
   }
 
@@ -144,6 +145,7 @@ export class WebChannel implements Channel {
   }
 
   private async startConversation(req: Request, res: Response): Promise<void> {
+    const streamBase = this.streamBase(req); // before anything is created: a bad Host header changes nothing
     const given = bearer(req.headers.authorization);
     const locale = localeFrom(req.body);
     let conversation: WebConversation | undefined;
@@ -151,6 +153,7 @@ export class WebChannel implements Channel {
     const secret = this.deps.config.secret;
     if (given && !(secret && sameSecret(given, secret)) && conversationIdOf(given)) {
       conversation = this.authenticate(given);
+      this.limitChanges(conversation);
       token = given;
       if (locale && !conversation.started) {
         conversation.locale = locale;
@@ -167,7 +170,7 @@ export class WebChannel implements Channel {
       conversationId: conversation.id,
       token,
       expires_in: this.deps.config.tokenTtlSeconds,
-      streamUrl: this.streamUrl(req, conversation.id, token),
+      streamUrl: this.streamUrl(streamBase, conversation.id, token),
     });
   }
 
@@ -176,13 +179,14 @@ export class WebChannel implements Channel {
     const token = bearer(req.headers.authorization)!;
     // A reconnecting client replays only what it has not seen yet.
     const watermark = parseWatermark((req.query as Record<string, unknown> | undefined)?.watermark);
-    res.json(200, { conversationId: conversation.id, token, streamUrl: this.streamUrl(req, conversation.id, token, watermark) });
+    res.json(200, { conversationId: conversation.id, token, streamUrl: this.streamUrl(this.streamBase(req), conversation.id, token, watermark) });
   }
 
   private async refreshToken(req: Request, res: Response): Promise<void> {
     const given = bearer(req.headers.authorization);
     if (!given) throw fail(403, 'Forbidden', 'A token is required.');
     const conversation = this.authenticate(given);
+    this.limitChanges(conversation);
     const token = this.issueToken(conversation);
     await this.deps.store.commit();
     res.json(200, { conversationId: conversation.id, token, expires_in: this.deps.config.tokenTtlSeconds });
@@ -191,12 +195,11 @@ export class WebChannel implements Channel {
   /** "Clear this conversation": the transcript, dialog state and visitor record go; the token stops working. */
   private async endConversation(req: Request, res: Response): Promise<void> {
     const conversation = this.authorizedConversation(req);
+    this.limitChanges(conversation);
     await this.queue.run(conversation.id, async () => {
       this.forget(conversation);
       await this.deps.store.commit();
     });
-    for (const ws of this.sockets.get(conversation.id) ?? []) ws.close(1000, 'conversation ended');
-    this.sockets.delete(conversation.id);
     res.send(204);
   }
 
@@ -208,6 +211,7 @@ export class WebChannel implements Channel {
 
   private async postActivity(req: Request, res: Response): Promise<void> {
     const conversation = this.authorizedConversation(req);
+    this.limitChanges(conversation);
     const parsed = PostedActivity.safeParse(req.body);
     if (!parsed.success) throw fail(400, 'BadArgument', 'The activity is not valid.');
     const activity = parsed.data;
@@ -215,6 +219,8 @@ export class WebChannel implements Channel {
       throw fail(413, 'MessageTooLong', `Messages are limited to ${this.deps.config.maxMessageLength} characters.`);
     }
     const id = await this.queue.run(conversation.id, async () => {
+      // Cleared ("Clear conversation", or the idle sweep) while this request waited its turn.
+      if (!this.deps.conversations.get(conversation.id)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
       const fields: Record<string, unknown> = { type: activity.type, from: { id: conversation.userId, role: 'user' } };
       if (activity.text !== undefined) fields.text = activity.text;
       if (activity.value !== undefined) fields.value = jsonSafe(activity.value);
@@ -296,6 +302,31 @@ export class WebChannel implements Channel {
     return conversation;
   }
 
+  /**
+   * Messages and other changes per conversation and minute. Reading (polling every second, as
+   * Microsoft's Web Chat does without WebSockets) is not counted, and neither is anything with a token
+   * that does not open the conversation: a forged token cannot use up a visitor's quota.
+   */
+  private limitChanges(conversation: WebConversation): void {
+    if (this.tokenLimiter.allow(conversation.id)) return;
+    throw { ...fail(429, 'TooManyRequests', 'Too many messages; slow down.'), retryAfterSeconds: this.tokenLimiter.retryAfterSeconds() };
+  }
+
+  /**
+   * The client's address for the per-address limit: the connection's, or behind WEB_TRUSTED_PROXY_HOPS
+   * reverse proxies the one the outermost trusted proxy saw (each proxy appends to X-Forwarded-For).
+   */
+  private clientAddress(req: IncomingMessage): string {
+    const hops = this.deps.config.trustedProxyHops;
+    const forwarded = req.headers['x-forwarded-for'];
+    if (hops > 0 && typeof forwarded === 'string') {
+      const chain = forwarded.split(',').map((a) => a.trim()).filter(Boolean);
+      const client = chain[Math.max(0, chain.length - hops)];
+      if (client) return client;
+    }
+    return req.socket.remoteAddress ?? 'unknown';
+  }
+
   private isIdle(conversation: WebConversation, now: Date): boolean {
     return now.getTime() - Date.parse(conversation.lastActiveAt) > this.deps.config.conversationIdleMinutes * 60_000;
   }
@@ -317,6 +348,8 @@ export class WebChannel implements Channel {
   }
 
   private forget(conversation: WebConversation): void {
+    for (const ws of this.sockets.get(conversation.id) ?? []) ws.close(1000, 'conversation ended');
+    this.sockets.delete(conversation.id);
     this.deps.conversations.delete(conversation.id);
     this.deps.dialogStates.delete(`web:${conversation.id}`);
     this.deps.users.delete(`web:${conversation.userId}`);
@@ -324,6 +357,7 @@ export class WebChannel implements Channel {
 
   /** Deletes conversations idle for longer than WEB_CONVERSATION_IDLE_MINUTES, with their state. */
   private async sweep(): Promise<void> {
+    this.heartbeat();
     const cutoff = new Date(this.deps.clock().getTime() - this.deps.config.conversationIdleMinutes * 60_000);
     const idle = this.deps.conversations.idleSince(cutoff);
     if (idle.length === 0) return;
@@ -379,8 +413,17 @@ export class WebChannel implements Channel {
 
   /* ---------------------------------------------------------------- stream */
 
-  private streamUrl(req: Request, conversationId: string, token: string, watermark?: number): string {
+  /** Where clients reach this server: PUBLIC_URL, or the request's own Host (400 when that is not a host). */
+  private streamBase(req: Request): URL {
     const base = this.deps.publicUrl ?? `${isSecure(req) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+    try {
+      return new URL(base);
+    } catch {
+      throw fail(400, 'BadArgument', 'The Host header is not valid.');
+    }
+  }
+
+  private streamUrl(base: URL, conversationId: string, token: string, watermark?: number): string {
     const url = new URL(`${BASE}/conversations/${encodeURIComponent(conversationId)}/stream`, base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('t', token);
@@ -388,32 +431,71 @@ export class WebChannel implements Channel {
     return url.toString();
   }
 
+  /**
+   * Node hands this every request that asks for a protocol upgrade, on any path. Nothing here may
+   * throw (an error in an 'upgrade' listener ends the process), and every socket gets an answer (one
+   * left unanswered is held open forever: the server's request timeouts no longer apply to it).
+   */
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = url.pathname.match(/^\/v3\/directline\/conversations\/([^/]+)\/stream$/);
-    if (!match) return; // Not ours; another channel may handle it.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    let url: URL;
+    let conversationId: string;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+      const match = url.pathname.match(/^\/v3\/directline\/conversations\/([^/]+)\/stream$/);
+      // Only the Direct Line stream upgrades; other requests (an HTTP/2 "h2c" attempt, say) get a plain refusal.
+      if (!match) return refuse(404, 'Not Found');
+      conversationId = decodeURIComponent(match[1]!);
+    } catch {
+      return refuse(400, 'Bad Request');
+    }
+    if (!this.limiter.allow(this.clientAddress(req))) return refuse(429, 'Too Many Requests');
     let conversation: WebConversation;
     try {
       conversation = this.authenticate(url.searchParams.get('t') ?? '');
     } catch (err) {
       return refuse(isHttpError(err) ? err.status : 403, 'Forbidden');
     }
-    if (conversation.id !== decodeURIComponent(match[1]!)) return refuse(403, 'Forbidden');
+    if (conversation.id !== conversationId) return refuse(403, 'Forbidden');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const set = this.sockets.get(conversation.id) ?? new Set<WebSocket>();
       set.add(ws);
       this.sockets.set(conversation.id, set);
-      ws.on('close', () => set.delete(ws));
-      ws.on('error', () => set.delete(ws));
+      const oldest = set.size > MAX_SOCKETS_PER_CONVERSATION ? set.values().next().value : undefined;
+      if (oldest) {
+        set.delete(oldest);
+        oldest.close(1008, 'too many streams');
+      }
+      const drop = () => {
+        set.delete(ws);
+        if (set.size === 0 && this.sockets.get(conversation.id) === set) this.sockets.delete(conversation.id);
+      };
+      ws.on('close', drop);
+      ws.on('error', drop);
+      ws.on('pong', () => this.silent.delete(ws));
       // Clients send empty frames as keep-alive pings; nothing else is expected from them.
       ws.on('message', () => undefined);
       // Replay what was posted before the socket opened (the welcome, the first echo).
       const replay = this.activitiesAfter(conversation, parseWatermark(url.searchParams.get('watermark')));
       if (replay.activities.length > 0) ws.send(JSON.stringify(replay));
     });
+  }
+
+  /** Pings every stream; one that did not answer the previous ping is dead (a closed laptop) and dropped. */
+  private heartbeat(): void {
+    for (const set of this.sockets.values()) {
+      for (const ws of set) {
+        if (this.silent.has(ws)) {
+          ws.terminate();
+          continue;
+        }
+        this.silent.add(ws);
+        ws.ping();
+      }
+    }
   }
 
   private push(conversationId: string, activities: StoredActivity[]): void {

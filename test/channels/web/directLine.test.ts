@@ -112,14 +112,25 @@ describe('Direct Line endpoint (REST contract)', () => {
     expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
   });
 
-  it('limits the request rate per conversation token', async () => {
-    running = await startApp({ WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: '4' });
-    const conv = await openConversation(running.directLine);
+  it('limits messages per conversation; polling and forged tokens do not count against it', async () => {
+    running = await startApp({ WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: '3' });
+    const conv = await openConversation(running.directLine); // opening it with its token is the first change
+    // A client without WebSockets polls every second: more than the limit, and all of it answered.
+    for (let i = 0; i < 70; i++) expect((await conv.activities()).status).toBe(200);
+    // Someone who knows the conversation id but not its token cannot use up the visitor's quota.
+    for (let i = 0; i < 10; i++) {
+      const forged = await json(`${running.directLine}/conversations/${conv.conversationId}/activities`, {
+        method: 'POST',
+        token: `${conv.conversationId}.forged`,
+        body: { type: 'message', text: 'menu' },
+      });
+      expect(forged.status).toBe(403);
+    }
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await conv.activities()).status);
-    expect(statuses).toEqual([200, 200, 200, 429]); // opening the conversation was the first request
+    for (let i = 0; i < 3; i++) statuses.push((await conv.post({ type: 'message', text: 'menu' })).status);
+    expect(statuses).toEqual([200, 200, 429]);
     const other = await openConversation(running.directLine);
-    expect((await other.activities()).status).toBe(200); // another conversation is not affected
+    expect((await other.post({ type: 'message', text: 'menu' })).status).toBe(200); // another conversation is not affected
   });
 
   it('clearing a conversation deletes it on the server; its token stops working', async () => {
