@@ -38,5 +38,10 @@ export async function backupStore(store: Store, dir: string, now: Date, keep: nu
   await rename(tmp, file);
   const all = await listBackups(dir);
   for (const old of all.slice(0, Math.max(0, all.length - keep))) await rm(join(dir, old));
+  // A backup interrupted between write and rename (a kill, a full disk) leaves a whole copy of the
+  // store behind that no rotation would ever delete, erased people included.
+  for (const name of await readdir(dir)) {
+    if (name.endsWith('.json.tmp') && BACKUP_NAME.test(name.slice(0, -'.tmp'.length)) && join(dir, name) !== tmp) await rm(join(dir, name), { force: true });
+  }
   return file;
 }

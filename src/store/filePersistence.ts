@@ -27,9 +27,12 @@ const BASE_KEY = 'base';
  * A core file with an id (this layout: transcripts kept in the journal, deltas) carries the data's
  * schema version plus this in its `version`, so that builds from before the layout refuse to open
  * it ("written by a newer version") instead of ignoring the delta and replaying kept generations
- * whole. Reading subtracts it again.
+ * whole. Reading subtracts it again. Far above any data version, so the two never mix up when the
+ * data version grows. (The layout's first builds added 1, or nothing: their cores, with an id and a
+ * version below this, all hold data version 1, the only one there was.)
  */
-const LAYOUT_VERSION = 1;
+const LAYOUT_OFFSET = 1000;
+const FIRST_LAYOUT_DATA_VERSION = 1;
 
 /**
  * A light snapshot writes a delta instead of the whole core while the records changed since the core
@@ -131,6 +134,8 @@ export class FilePersistence implements Persistence {
    * completes meanwhile (new core, older journal deleted): such a read is detected and done again.
    */
   async read(): Promise<unknown | null> {
+    // A read-only reader (a report) runs beside the assistant, whose writes may be between write and rename.
+    if (!this.options.readOnly) await this.removeTempFiles();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.readOnce();
@@ -149,8 +154,14 @@ export class FilePersistence implements Persistence {
     const deltaIdentity = await fileIdentity(deltaFile(this.file));
     const core = await readJson(this.file);
     if (core === null) {
-      if (generations.length > 0) {
-        throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${this.file} is missing but its journal is there; restore the file or a backup.`);
+      // A new store only if nothing of one is there: opening as new would write empty collections
+      // over the cold files and sweep the transcripts away.
+      const leftovers = [...generations.map((g) => basename(journalFile(this.file, g))), ...(await this.otherFilesOfStore())];
+      if (leftovers.length > 0) {
+        throw new CodedError(
+          ErrorCode.StoreCorrupt,
+          `Store file ${this.file} is missing, but other files of the store are there (${leftovers.join(', ')}). Nothing was changed: restore the file or a backup (npm run store:restore).`,
+        );
       }
       return null;
     }
@@ -159,8 +170,9 @@ export class FilePersistence implements Persistence {
       Object.keys(core).some((key) => !coreKeys.includes(key)) ||
       Object.values((core.webConversations ?? {}) as Record<string, Record<string, unknown>>).some((c) => Array.isArray(c.activities));
     this.baseId = typeof core[BASE_KEY] === 'string' ? core[BASE_KEY] : undefined;
-    // (Cores written the day the layout came in carry the data's version alone.)
-    if (this.baseId !== undefined && typeof core.version === 'number' && core.version > STORE_VERSION) core.version -= LAYOUT_VERSION;
+    if (this.baseId !== undefined && typeof core.version === 'number') {
+      core.version = core.version >= LAYOUT_OFFSET ? core.version - LAYOUT_OFFSET : FIRST_LAYOUT_DATA_VERSION;
+    }
     // The delta of a later light snapshot, if it was written over this very core (a delta left by a
     // crash just after a new core was written names the older one, and is ignored).
     const delta = this.baseId === undefined ? null : await readJson(deltaFile(this.file));
@@ -518,6 +530,26 @@ export class FilePersistence implements Persistence {
   }
 
   /** Ids are base64url (see the web channel), safe as file names; others are encoded. */
+  /**
+   * Temp files of the core, segments and delta left by a crash between write and rename: they may
+   * hold records erased since (a delta holds user records). Removed when the store is opened, before
+   * anything is written (transcript temp files go at every full snapshot, see sweepTranscripts).
+   */
+  private async removeTempFiles(): Promise<void> {
+    const files = [this.file, ...COLD_SEGMENTS.map((segment) => segmentFile(this.file, segment)), deltaFile(this.file)];
+    for (const file of files) await rm(tempPath(file), { force: true });
+  }
+
+  /** Cold segment files, a delta and transcripts that exist beside the core file (names only). */
+  private async otherFilesOfStore(): Promise<string[]> {
+    const candidates = [...COLD_SEGMENTS.map((segment) => segmentFile(this.file, segment)), deltaFile(this.file)];
+    const found: string[] = [];
+    for (const file of candidates) if (await exists(file)) found.push(basename(file));
+    const transcripts = await readdir(conversationsDir(this.file)).catch(() => [] as string[]);
+    if (transcripts.length > 0) found.push(`${basename(conversationsDir(this.file))}/ (${transcripts.length} files)`);
+    return found;
+  }
+
   private transcriptPath(id: string): string {
     return join(conversationsDir(this.file), `${/^[A-Za-z0-9_-]+$/.test(id) ? id : encodeURIComponent(id)}.jsonl`);
   }
@@ -550,7 +582,7 @@ function captureCore(data: Db, covered: number, baseId: string): CoreCapture {
     data,
     baseId,
     delta: false,
-    head: `{"version":${data.version + LAYOUT_VERSION},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)}`,
+    head: `{"version":${data.version + LAYOUT_OFFSET},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)}`,
     keyed: KEYED_COLLECTIONS.map((c) => [c, Object.keys(data[c])]),
   };
 }
@@ -560,7 +592,7 @@ function captureDelta(data: Db, covered: number, baseId: string, changed: Readon
     data,
     baseId,
     delta: true,
-    head: `{"version":${data.version + LAYOUT_VERSION},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)},"records":{`,
+    head: `{"version":${data.version + LAYOUT_OFFSET},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)},"records":{`,
     keyed: [...changed].map(([c, keys]) => [c, [...keys]]),
   };
 }
@@ -761,6 +793,14 @@ async function fileIdentity(file: string): Promise<string | undefined> {
   }
 }
 
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A store file's object, or null when the file does not exist. */
 async function readJson(file: string): Promise<Record<string, unknown> | null> {
   let text: string;
   try {
@@ -769,11 +809,17 @@ async function readJson(file: string): Promise<Record<string, unknown> | null> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    value = JSON.parse(text);
   } catch (err) {
     throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${file} is not valid JSON (${(err as Error).message}). The file was left untouched; fix it or restore a backup.`);
   }
+  // Every store file holds an object; `null` must not read as "no file" (a new, empty store).
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CodedError(ErrorCode.StoreCorrupt, `Store file ${file} does not hold a JSON object. The file was left untouched; fix it or restore a backup.`);
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Where a file is written before it is renamed into place. */

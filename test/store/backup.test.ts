@@ -14,6 +14,16 @@ const run = promisify(execFile);
 const temp = () => mkdtemp(join(tmpdir(), 'backup-'));
 
 describe('backups', () => {
+  it('a backup interrupted between write and rename leaves no copy behind: the next backup removes it', async () => {
+    const dir = await temp();
+    const store = await openMemoryStore();
+    const interrupted = join(dir, 'db-20261101T030000Z.json.tmp');
+    await writeFile(interrupted, JSON.stringify({ users: { 'slack:ERASED': {} } }));
+    await writeFile(join(dir, 'notes.json.tmp'), 'not ours'); // not a backup's temp file: left alone
+    await backupStore(store, dir, new Date(Date.UTC(2026, 10, 2, 3)), 7);
+    expect((await readdir(dir)).sort()).toEqual(['db-20261102T030000Z.json', 'notes.json.tmp']);
+  });
+
   it('keeps the last seven backups, newest by name', async () => {
     const dir = await temp();
     const store = await openMemoryStore();

@@ -37,7 +37,7 @@ describe('store', () => {
     expect(reopened.data.users['web:v1']?.channel).toBe('web');
     // The core file's version counts its layout too: builds from before it refuse the file (see
     // 'refuses a file written by a newer version') rather than misread its delta and journal.
-    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(2);
+    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(1001);
   });
 
   it('when the file is not JSON, stops with a message naming the file and leaves it untouched', async () => {
@@ -558,6 +558,11 @@ describe('store', () => {
       const core = JSON.parse(await readFile(file, 'utf8')) as { version: number };
       await writeFile(file, JSON.stringify({ ...core, version: 1 }));
       expect(Object.keys((await openFileStore(file)).data.users)).toEqual(['web:v']);
+      // Its later builds added 1: still data version 1, also once the data version has grown.
+      await writeFile(file, JSON.stringify({ ...core, version: 2 }));
+      const reopened = await openFileStore(file);
+      expect(reopened.data.version).toBe(1);
+      expect(Object.keys(reopened.data.users)).toEqual(['web:v']);
     });
 
     it('records changed or deleted while the core is written in slices end up as in memory', async () => {
@@ -651,6 +656,42 @@ describe('store', () => {
     await store.commit();
     await rm(file);
     await expect(openFileStore(file)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringMatching(/journal/) });
+  });
+
+  it('a missing or null core file beside the other store files stops the start instead of opening an empty store over them', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    store.data.contacts.push({ id: 'k1', authorId: 'liaison-north', schoolId: 'oak-primary', kind: 'visit', date: '2026-11-20', tags: [], createdAt: '2026-11-20T10:00:00.000Z' });
+    store.changed('contacts');
+    new WebConversationsRepository(store).create(conversation('c1'));
+    new WebConversationsRepository(store).append('c1', [activity('c1', 0)]);
+    await store.close(); // a full snapshot: no journal is left, the transcript is in db.web/
+    const dir = join(file, '..');
+    const contacts = await readFile(join(dir, 'db.contacts.json'), 'utf8');
+    const transcripts = await readdir(join(dir, 'db.web'));
+    expect(transcripts.length).toBeGreaterThan(0);
+
+    await rm(file);
+    await expect(openFileStore(file)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining('db.contacts.json') });
+    await writeFile(file, 'null');
+    await expect(openFileStore(file)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining('JSON object') });
+    // Nothing was written over.
+    expect(await readFile(join(dir, 'db.contacts.json'), 'utf8')).toBe(contacts);
+    expect(await readdir(join(dir, 'db.web'))).toEqual(transcripts);
+    expect(await readFile(file, 'utf8')).toBe('null');
+  });
+
+  it('temp files a crash left between write and rename (a delta holds user records) are removed when the store opens, not by a reader', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    await store.close();
+    const dir = join(file, '..');
+    const leftovers = ['.db.delta.json.tmp', '.db.json.tmp', '.db.callbacks.json.tmp'];
+    for (const name of leftovers) await writeFile(join(dir, name), '{"users":{"slack:ERASED":{}}}');
+    await readStoreSnapshot(file); // a report beside the running assistant: its writes may be in flight
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp')).sort()).toEqual([...leftovers].sort());
+    await (await openFileStore(file)).close();
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('a corrupt segment file stops the start, naming that file, and is left untouched', async () => {
