@@ -6,7 +6,7 @@ import { CodedError, ErrorCode } from '../core/errors.js';
 import { ByteBuilder } from './byteBuilder.js';
 import { applyEntry, applyRecords, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
 import { COLD_SEGMENTS, conversationsDir, deltaFile, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
-import { STORE_VERSION, type Db, type WebConversation } from './schema.js';
+import type { Db, WebConversation } from './schema.js';
 
 /** Below this size the journal is never folded into the snapshot (16 MiB: a fraction of a second to replay). */
 const DEFAULT_SNAPSHOT_AFTER_BYTES = 16 * 2 ** 20;
