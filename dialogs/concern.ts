@@ -28,8 +28,8 @@ export const concernDialog = defineDialog({
     function askDanger(_turn: DialogTurn) {
       return ask(
         choicePrompt(key('concern:dangerPrompt'), [
-          { value: Danger.Yes, label: key('concern:dangerYes') },
-          { value: Danger.No, label: key('concern:dangerNo') },
+          { value: Danger.Yes, label: key('concern:dangerYes'), also: 'common:yesWords' },
+          { value: Danger.No, label: key('concern:dangerNo'), also: 'common:noWords' },
         ]),
       );
     },
@@ -57,8 +57,8 @@ export const concernDialog = defineDialog({
       turn.say(...guidance(turn, turn.values.schoolId as string | null, worry));
       return ask(
         choicePrompt(key('concern:offerCallback'), [
-          { value: Offer.CallMe, label: key('concern:callMe') },
-          { value: Offer.NoThanks, label: key('concern:noThanks') },
+          { value: Offer.CallMe, label: key('concern:callMe'), also: 'common:yesWords' },
+          { value: Offer.NoThanks, label: key('concern:noThanks'), also: 'common:noWords' },
         ]),
       );
     },

@@ -124,7 +124,7 @@ export function keyIn(k: string, lng: Language): TextSpec {
 export function literal(text: string | Record<Language, string>): TextSpec {
   return { literal: text };
 }
-export function choicePrompt(text: TextSpec, choices: { value: string; label: TextSpec }[]): PromptSpec {
+export function choicePrompt(text: TextSpec, choices: { value: string; label: TextSpec; also?: string }[]): PromptSpec {
   return { text, choices };
 }
 export function textPrompt(

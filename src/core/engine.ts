@@ -307,7 +307,7 @@ export class Engine implements TurnHandler {
     if (inbound.choice !== undefined || !inbound.text.trim()) return undefined;
     const emergencyNumber = this.deps.directory().data.emergency.number;
     if (matchesAny(inbound.text, [emergencyNumber])) return 'emergency';
-    return this.commandByPhrase.get(normalize(inbound.text));
+    return this.commandByPhrase.get(phraseKey(inbound.text));
   }
 
   /** A language picked by button (`language:nl`) or by typing its own name ("Nederlands"). */
@@ -653,6 +653,11 @@ class TurnRunner {
 
 /** Indexes a phrase by its normalised form (as `matchesAny` compares), keeping an earlier entry. */
 function addPhrase<T>(index: Map<string, T>, phrase: string, value: T): void {
-  const key = normalize(phrase);
+  const key = phraseKey(phrase);
   if (key !== '' && !index.has(key)) index.set(key, value);
+}
+
+/** The normalised phrase; a phrase of punctuation only ("?" for help) is kept as typed, or it would match nothing. */
+function phraseKey(text: string): string {
+  return normalize(text) || text.trim();
 }

@@ -59,5 +59,10 @@ export function recognizeChoice(
     const hit = choices.find((c) => normalize(renderText(c.label, tr, (l) => translators.find((x) => x.lang === l) ?? tr)) === typed);
     if (hit) return hit.value;
   }
+  // A plain "yes" or "no" answers a yes/no question as its full label would.
+  for (const tr of translators) {
+    const hit = choices.find((c) => c.also !== undefined && tr.list(c.also).some((word) => normalize(word) === typed));
+    if (hit) return hit.value;
+  }
   return choices.find((c) => normalize(c.value) === typed)?.value;
 }

@@ -60,7 +60,8 @@ export type TextCheckName = (typeof TEXT_CHECKS)[number];
 /** A question waiting for its answer, kept language-neutral so a language change can re-ask it. */
 export const PromptSpec = z.object({
   text: TextSpec,
-  choices: z.array(z.object({ value: z.string().min(1), label: TextSpec })).optional(),
+  /** `also`: a catalogue list of words that answer this choice too, in any language ("yes", "ja", "oui"). */
+  choices: z.array(z.object({ value: z.string().min(1), label: TextSpec, also: z.string().max(100).optional() })).optional(),
   /** For free-text questions: the longest answer accepted and the check it must pass. */
   freeText: z
     .object({ maxLength: z.number().int().min(1), check: z.enum(TEXT_CHECKS).default('none') })

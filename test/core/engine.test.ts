@@ -174,4 +174,29 @@ describe('engine', () => {
     expect(officer.lastChoices().map((c) => c.value)).not.toContain('dialog:logContact');
     expect(harness.store.data.contacts).toEqual([]);
   });
+
+  it.each([
+    ['en', 'yes', 'no'],
+    ['nl', 'ja', 'nee'],
+    ['fr', 'oui', 'non'],
+    ['de', 'ja', 'nein'],
+  ] as const)('in %s a plain yes or no answers the danger question (yes: the emergency answer at once)', async (lang, yes, no) => {
+    const { engine } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say(await text(lang, 'menu:concern'));
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:dangerPrompt'));
+    await teacher.say(yes);
+    expect(teacher.transcript()).toContain(await text(lang, 'emergency:call', { number: '112' }));
+    const other = new TestUser(engine, { id: 'teacher-2', conversation: 'conv-teacher-2', locale: lang });
+    await other.say(await text(lang, 'menu:concern'));
+    await other.say(no);
+    expect(other.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
+  });
+
+  it('"?" asks for help, as the catalogues say', async () => {
+    const { engine } = await engineHarness();
+    const user = new TestUser(engine);
+    await user.say('?');
+    expect(user.transcript()).toContain((await text('en', 'common:help', { number: '112' })).slice(0, 40));
+  });
 });
