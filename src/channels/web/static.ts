@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request, Response } from 'restify';
 import type { HttpServer } from '../../http/server.js';
+import type { Translations } from '../../i18n/i18n.js';
+import { SUPPORTED_LANGUAGES } from '../../i18n/languages.js';
 
 /** The page's policy; the widget needs nothing beyond its own origin and its WebSocket. */
 export const CONTENT_SECURITY_POLICY =
@@ -13,10 +15,42 @@ const FILES = {
   '/widget.css': { file: 'widget.css', type: 'text/css; charset=utf-8' },
 } as const;
 
+/** The widget's own texts (buttons, labels, status lines), in locales/<language>/widget.json. */
+export const WIDGET_TEXT_KEYS = ['title', 'open', 'close', 'send', 'label', 'placeholder', 'language', 'clear', 'exit', 'log', 'lost', 'failed', 'tooLong', 'youSaid', 'botSaid', 'replies'] as const;
+
+export interface WidgetTexts {
+  translations: Translations;
+  maxMessageLength: number;
+}
+
+/**
+ * Fills the widget's texts in where widget.js marks them, so that they come from the catalogues like
+ * everything else the assistant says (and the input's limit from WEB_MAX_MESSAGE_LENGTH).
+ */
+export function fillWidget(source: string, { translations, maxMessageLength }: WidgetTexts): string {
+  const strings = Object.fromEntries(
+    SUPPORTED_LANGUAGES.map((lang) => {
+      const tr = translations.translator(lang);
+      return [lang, Object.fromEntries(WIDGET_TEXT_KEYS.map((key) => [key, tr.t(`widget:${key}`, { max: maxMessageLength })]))];
+    }),
+  );
+  const names = Object.fromEntries(SUPPORTED_LANGUAGES.map((lang) => [lang, translations.translator(lang).t('common:languageName')]));
+  const fill = (text: string, marker: string, value: string) => {
+    const pattern = new RegExp(`/\\*server:${marker}\\*/ [^;]*;`);
+    if (!pattern.test(text)) throw new Error(`widget.js has no /*server:${marker}*/ marker`);
+    // A function, so that "$" in a translation is not read as a replacement pattern.
+    return text.replace(pattern, () => `/*server:${marker}*/ ${value};`);
+  };
+  let out = fill(source, 'languageNames', JSON.stringify(names));
+  out = fill(out, 'strings', JSON.stringify(strings));
+  return fill(out, 'maxLength', String(maxMessageLength));
+}
+
 /** Serves the widget and its demo page from memory (read once at start; no framework download at run time). */
-export async function mountStaticWidget(http: HttpServer, publicDir: string): Promise<void> {
+export async function mountStaticWidget(http: HttpServer, publicDir: string, texts: WidgetTexts): Promise<void> {
   for (const [path, { file, type }] of Object.entries(FILES)) {
-    const body = await readFile(join(publicDir, file));
+    const raw = await readFile(join(publicDir, file));
+    const body = file === 'widget.js' ? Buffer.from(fillWidget(raw.toString('utf8'), texts)) : raw;
     http.server.get(path, async (_req: Request, res: Response) => {
       res.writeHead(200, {
         'Content-Type': type,

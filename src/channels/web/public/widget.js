@@ -21,37 +21,11 @@
 
   const STORAGE_KEY = 'slw:conversation';
   const POLL_MS = 1000;
-  const LANGUAGE_NAMES = { en: 'English', nl: 'Nederlands', fr: 'Français', de: 'Deutsch' };
-  const STRINGS = {
-    en: {
-      title: 'School liaison assistant', open: 'Chat with the assistant', close: 'Close chat',
-      send: 'Send', label: 'Your message', placeholder: 'Type your message…', language: 'Language',
-      clear: 'Clear conversation', exit: 'Quick exit', log: 'Conversation',
-      lost: 'Connection lost. Reconnecting…', failed: 'Your message could not be sent. Please try again.',
-      youSaid: 'You said:', botSaid: 'Assistant said:', replies: 'Suggested replies',
-    },
-    nl: {
-      title: 'Assistent schoolcontacten', open: 'Chat met de assistent', close: 'Chat sluiten',
-      send: 'Versturen', label: 'Uw bericht', placeholder: 'Typ uw bericht…', language: 'Taal',
-      clear: 'Gesprek wissen', exit: 'Snel verlaten', log: 'Gesprek',
-      lost: 'Verbinding verbroken. Opnieuw verbinden…', failed: 'Uw bericht is niet verstuurd. Probeer het opnieuw.',
-      youSaid: 'U zei:', botSaid: 'De assistent zei:', replies: 'Voorgestelde antwoorden',
-    },
-    fr: {
-      title: 'Assistant de liaison scolaire', open: 'Discuter avec l’assistant', close: 'Fermer la discussion',
-      send: 'Envoyer', label: 'Votre message', placeholder: 'Écrivez votre message…', language: 'Langue',
-      clear: 'Effacer la conversation', exit: 'Sortie rapide', log: 'Conversation',
-      lost: 'Connexion perdue. Reconnexion en cours…', failed: 'Votre message n’a pas pu être envoyé. Veuillez réessayer.',
-      youSaid: 'Vous avez dit :', botSaid: 'L’assistant a dit :', replies: 'Réponses suggérées',
-    },
-    de: {
-      title: 'Assistent für Schulkontakte', open: 'Mit dem Assistenten chatten', close: 'Chat schließen',
-      send: 'Senden', label: 'Ihre Nachricht', placeholder: 'Nachricht eingeben…', language: 'Sprache',
-      clear: 'Unterhaltung löschen', exit: 'Schnell verlassen', log: 'Unterhaltung',
-      lost: 'Verbindung unterbrochen. Neuer Verbindungsversuch…', failed: 'Ihre Nachricht konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
-      youSaid: 'Sie sagten:', botSaid: 'Der Assistent sagte:', replies: 'Antwortvorschläge',
-    },
-  };
+  // Filled in by the server when it serves this file (src/channels/web/static.ts), from the
+  // catalogues in locales/*/widget.json and common.json and from WEB_MAX_MESSAGE_LENGTH.
+  const LANGUAGE_NAMES = /*server:languageNames*/ {};
+  const STRINGS = /*server:strings*/ {};
+  const MAX_LENGTH = /*server:maxLength*/ 2000;
 
   // document.currentScript is null when executed from some loaders, hence the fallback.
   const script = document.currentScript || document.querySelector('script[src$="widget.js"]');
@@ -107,7 +81,7 @@
   const status = el('div', { id: 'slw-status', class: 'slw-status', role: 'status' });
   const log = el('div', { id: 'slw-log', class: 'slw-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: '0' });
   const inputLabel = el('label', { for: 'slw-input', class: 'slw-sr-only' });
-  const input = el('input', { id: 'slw-input', class: 'slw-input', type: 'text', autocomplete: 'off', enterkeyhint: 'send', maxlength: '2000' });
+  const input = el('input', { id: 'slw-input', class: 'slw-input', type: 'text', autocomplete: 'off', enterkeyhint: 'send', maxlength: String(MAX_LENGTH) });
   const sendBtn = el('button', { type: 'submit', id: 'slw-send', class: 'slw-btn slw-btn--primary' });
   const form = el('form', { id: 'slw-form', class: 'slw-form' }, [inputLabel, input, sendBtn]);
   const panel = el('section', { id: 'slw-panel', class: 'slw-panel', role: 'region', hidden: '' }, [
@@ -460,10 +434,10 @@
     if (value !== undefined) activity.value = value;
     try {
       await postActivity(activity);
-      if (statusKey === 'failed') setStatus('');
-    } catch {
+      if (statusKey === 'failed' || statusKey === 'tooLong') setStatus('');
+    } catch (err) {
       node.classList.add('slw-msg--failed');
-      setStatus('failed');
+      setStatus(err && err.status === 413 ? 'tooLong' : 'failed');
     }
   }
 
