@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
 import { ByteBuilder } from './byteBuilder.js';
 import { applyEntry, applyRecords, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
-import { COLD_SEGMENTS, conversationsDir, deltaFile, journalFile, journalGeneration, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
+import { COLD_SEGMENTS, conversationsDir, deltaFile, journalFile, journalGeneration, restoreMarkerFile, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import type { Db, WebConversation } from './schema.js';
 
 /** Below this size the journal is never folded into the snapshot (16 MiB: a fraction of a second to replay). */
@@ -147,6 +147,13 @@ export class FilePersistence implements Persistence {
   }
 
   private async readOnce(): Promise<unknown | null> {
+    const restoring = await readFile(restoreMarkerFile(this.file), 'utf8').catch(() => undefined);
+    if (restoring !== undefined) {
+      throw new CodedError(
+        ErrorCode.StoreCorrupt,
+        `A restore of ${this.file} did not finish (${restoring.trim()}); its files are partly from the backup. Run the same npm run store:restore command again.`,
+      );
+    }
     this.unsnapshotted.clear();
     this.needsSnapshot = false;
     const generations = await journalGenerations(this.file);

@@ -52,6 +52,14 @@ export function deltaFile(file: string): string {
   return join(dirname(file), `${stem(file)}.delta${extname(file) || '.json'}`);
 }
 
+/**
+ * Present while `store:restore` replaces the store's files (data/db.restoring): a restore cut short
+ * leaves files from both stores, so the store does not open until a restore finishes.
+ */
+export function restoreMarkerFile(file: string): string {
+  return join(dirname(file), `${stem(file)}.restoring`);
+}
+
 /** Web transcripts live one file each in data/db.web/, written when the journal is folded in. */
 export function conversationsDir(file: string): string {
   return join(dirname(file), `${stem(file)}.web`);

@@ -1,22 +1,29 @@
-import { copyFile, rename, stat } from 'node:fs/promises';
+import { copyFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { isCodedError } from '../core/errors.js';
 import { backupName } from './backup.js';
+import { restoreMarkerFile } from './persistence.js';
 import { conversationsDir, deltaFile, journalFiles, readStoreSnapshot, SEGMENTS, segmentFile, writeStoreFiles, type Segment } from './store.js';
 
 /**
  * `npm run store:restore -- <backup file>`: validates a backup like the store is validated at start,
  * keeps the current store files beside them (`….before-restore-<time>`), then writes the backup
  * in their place. Stop the assistant first: a running one would overwrite the restored files.
+ * Until it has finished, a marker file keeps the store from opening (a restore cut short by a kill or
+ * a full disk leaves files of both stores); running the command again completes it.
  */
+const kept: string[] = [];
+let suffix = '';
+
 async function main(): Promise<void> {
   const backup = process.argv[2];
   if (!backup) throw new Error('Usage: npm run store:restore -- <backup file> (see BACKUP_DIR, default data/backups)');
   const config = loadConfig();
   if ((await stat(backup)).size === 0) throw new Error(`${backup} is empty`);
   const snapshot = await readStoreSnapshot(backup); // throws, listing the problems, when invalid
-  const suffix = `.before-restore-${backupName(new Date()).slice(3, -5)}`;
-  const kept: string[] = [];
+  suffix = `.before-restore-${backupName(new Date()).slice(3, -5)}`;
+  const marker = restoreMarkerFile(config.storeFile);
+  await writeFile(marker, `from ${backup}, started ${new Date().toISOString()}; the previous files are kept with the suffix ${suffix}\n`);
   for (const segment of Object.keys(SEGMENTS) as Segment[]) {
     const file = segmentFile(config.storeFile, segment);
     try {
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
   await moveAside(deltaFile(config.storeFile));
   await moveAside(conversationsDir(config.storeFile));
   await writeStoreFiles(config.storeFile, snapshot.data);
+  await rm(marker);
   const d = snapshot.data;
   process.stdout.write(
     `Restored ${backup} to ${config.storeFile} (${Object.keys(d.users).length} users, ${d.callbacks.length} call-back requests, ${d.contacts.length} contacts).` +
@@ -49,5 +57,10 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`Not restored: ${isCodedError(err) || err instanceof Error ? err.message : String(err)}\n`);
+  if (kept.length > 0) {
+    process.stderr.write(
+      `The previous store files were kept with the suffix ${suffix}. The store will not open until a restore finishes: fix the cause and run the same command again.\n`,
+    );
+  }
   process.exitCode = 1;
 });

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { backupStore, lastBackupAt } from '../../src/store/backup.js';
 import { emptyDb } from '../../src/store/schema.js';
-import { openMemoryStore } from '../../src/store/store.js';
+import { openFileStore, openMemoryStore } from '../../src/store/store.js';
+import { ErrorCode } from '../../src/core/errors.js';
 import { UsersRepository } from '../../src/store/users.js';
 import { killed, spawnServer } from '../helpers/process.js';
 
@@ -65,5 +66,20 @@ describe('backups', () => {
     expect((await readdir(dir)).some((f) => f.startsWith('db.json.before-restore-'))).toBe(true);
     expect((await readdir(dir)).filter((f) => /^db\.[a-z]+\.json$/.test(f)).length).toBe(6); // the cold segment files, no delta
     expect((await readdir(dir)).some((f) => f.startsWith('db.delta.json.before-restore-'))).toBe(true);
+    expect((await readdir(dir)).includes('db.restoring')).toBe(false);
+  });
+
+  it('a restore cut short keeps the store from opening with files of both stores, until the command is run again', async () => {
+    const dir = await temp();
+    const storeFile = join(dir, 'db.json');
+    const store = await openMemoryStore();
+    new UsersRepository(store).touch('web:restored', 'web', new Date());
+    const backup = await backupStore(store, join(dir, 'backups'), new Date('2026-11-20T03:00:00Z'), 7);
+    // What a kill between moving the old files aside and writing the new ones leaves.
+    await writeFile(storeFile, JSON.stringify(emptyDb()));
+    await writeFile(join(dir, 'db.restoring'), `from ${backup}, started 2026-11-24T10:00:00.000Z\n`);
+    await expect(openFileStore(storeFile)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining('store:restore') });
+    await run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env: { PATH: process.env.PATH, STORE_FILE: storeFile } });
+    expect(Object.keys((await openFileStore(storeFile)).data.users)).toEqual(['web:restored']);
   });
 });
