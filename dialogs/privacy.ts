@@ -1,4 +1,7 @@
+import { formatDate, localDate } from '../src/core/dates.js';
 import { ask, choicePrompt, defineDialog, end, key, type DialogTurn } from '../src/core/dialog.js';
+import type { OutboundReply } from '../src/core/messages.js';
+import type { StoredCallbackRequest } from '../src/core/privacy.js';
 
 export const PRIVACY = 'privacy';
 const Choice = { Delete: 'delete', Keep: 'keep', Confirm: 'confirm' } as const;
@@ -9,7 +12,7 @@ export const privacyDialog = defineDialog({
   intent: 'commands:intents.privacy',
   menu: { label: 'menu:privacy', order: 70 },
   steps: [
-    /** Lists what is stored, fact by fact, then offers deletion. */
+    /** Lists what is stored, fact by fact (each call-back request in full), then offers deletion. */
     function describeStored(turn: DialogTurn) {
       const stored = turn.services.privacy.describe(turn.user.key);
       const school = turn.directory.school(stored.schoolId);
@@ -21,7 +24,10 @@ export const privacyDialog = defineDialog({
       ];
       if (stored.hasProactiveAddress) lines.push(turn.t('privacy:address'));
       if (stored.webConversations > 0) lines.push(turn.t('privacy:transcript'));
+      if (stored.callbacks.length > 0) lines.push(turn.t('privacy:callbacks'));
       turn.say({ kind: 'text', text: [turn.t('privacy:intro'), ...lines.map((l) => `• ${l}`)].join('\n') });
+      // The teacher's own name, contact and note, shown back only to them, as they gave them.
+      turn.say(...stored.callbacks.map((r) => callbackCard(turn, r)));
       return ask(
         choicePrompt(key('privacy:offerDelete'), [
           { value: Choice.Delete, label: key('privacy:delete') },
@@ -29,21 +35,31 @@ export const privacyDialog = defineDialog({
         ]),
       );
     },
-    /** Asks for confirmation before deleting. */
+    /** Asks for confirmation before deleting, saying what goes: an unfinished call-back request is withdrawn. */
     function confirmDelete(turn: DialogTurn) {
       if (turn.answer !== Choice.Delete) return keep(turn);
+      const { callbacks } = turn.services.privacy.describe(turn.user.key);
+      const prompt =
+        callbacks.length === 0
+          ? key('privacy:confirmPrompt')
+          : key(callbacks.some(unfinished) ? 'privacy:confirmPromptWithdraw' : 'privacy:confirmPromptDone', { count: callbacks.length });
       return ask(
-        choicePrompt(key('privacy:confirmPrompt'), [
+        choicePrompt(prompt, [
           { value: Choice.Confirm, label: key('privacy:confirm') },
           { value: Choice.Keep, label: key('privacy:keep') },
         ]),
       );
     },
-    /** Deletes everything about the user once the turn ends. */
+    /** Deletes everything about the user once the turn ends; a withdrawn request leaves a direct route to its handler. */
     function deleteData(turn: DialogTurn) {
       if (turn.answer !== Choice.Confirm) return keep(turn);
+      const withdrawnFrom = new Set(turn.services.privacy.describe(turn.user.key).callbacks.filter(unfinished).map((r) => r.assigneeId));
       turn.forgetMe();
       turn.say({ kind: 'text', text: turn.t('privacy:deleted') });
+      for (const id of withdrawnFrom) {
+        const person = turn.directory.person(id);
+        if (person) turn.say({ kind: 'text', text: turn.t('privacy:stillReachable', { name: person.name, phone: person.phone, email: person.email }) });
+      }
       return end(null, { showMenu: false });
     },
   ],
@@ -52,4 +68,29 @@ export const privacyDialog = defineDialog({
 function keep(turn: DialogTurn) {
   turn.say({ kind: 'text', text: turn.t('privacy:kept') });
   return end();
+}
+
+/** Not yet done: the liaison officer may still act on it, so deleting it withdraws it. */
+const unfinished = (r: StoredCallbackRequest) => r.status !== 'done';
+
+/** One call-back request as its requester gave it, in the user's language, dated in the municipality's time zone. */
+function callbackCard(turn: DialogTurn, r: StoredCallbackRequest): OutboundReply {
+  const { t } = turn;
+  const date = formatDate(localDate(new Date(r.createdAt), turn.directory.data.timeZone), turn.lang);
+  const school = turn.directory.school(r.schoolId ?? undefined)?.name ?? t('callback:unlistedSchool');
+  const handler = turn.directory.person(r.assigneeId)?.name;
+  return {
+    kind: 'card',
+    title: t('privacy:callback.title', { date }),
+    fields: [
+      { label: t('common:field.school'), value: school },
+      ...(handler ? [{ label: t('privacy:callback.handledBy'), value: handler }] : []),
+      { label: t('privacy:callback.status'), value: t(`callback:status.${r.status}`) },
+      { label: t('privacy:callback.yourName'), value: r.requesterName },
+      { label: t('callback:summaryWay'), value: `${t(`callback:way.${r.way}`)}${r.requesterContact ? ` (${r.requesterContact})` : ''}` },
+      { label: t('callback:summaryWindow'), value: t(`callback:window.${r.window}`) },
+      { label: t('callback:summaryUrgency'), value: t(`callback:urgency.${r.urgency}`) },
+      ...(r.note ? [{ label: t('callback:summaryNote'), value: r.note }] : []),
+    ],
+  };
 }

@@ -1,8 +1,18 @@
 import type { CallbacksRepository } from '../store/callbacks.js';
 import type { DialogStatesRepository } from '../store/dialogStates.js';
+import type { CallbackRequest } from '../store/schema.js';
 import type { UsersRepository } from '../store/users.js';
 import type { WebConversationsRepository } from '../store/webConversations.js';
 import type { PrivacyService, StoredAboutUser } from './services.js';
+
+/**
+ * One call-back request as the teacher who made it may see it: what they gave (their own name,
+ * contact, note), for which school, who handles it, where it stands and when it was made. A copy:
+ * changing it changes nothing in the store.
+ */
+export type StoredCallbackRequest = Readonly<
+  Pick<CallbackRequest, 'status' | 'schoolId' | 'assigneeId' | 'urgency' | 'way' | 'window' | 'requesterName' | 'requesterContact' | 'note' | 'createdAt'>
+>;
 
 /**
  * Answers "what do you store about me" and "delete my data" across every collection that can hold
@@ -19,6 +29,10 @@ export class StorePrivacyService implements PrivacyService {
   describe(userKey: string): StoredAboutUser {
     const user = this.users.get(userKey);
     const webConversations = userKey.startsWith('web:') ? this.web.idsOfUser(userKey.slice(4)) : [];
+    const callbacks = this.callbacks
+      .byRequester(userKey)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map(ownView);
     return {
       hasRecord: user !== undefined,
       language: user?.language,
@@ -26,7 +40,8 @@ export class StorePrivacyService implements PrivacyService {
       channel: user?.channel,
       hasProactiveAddress: user?.address !== undefined,
       webConversations: webConversations.length,
-      callbackRequests: this.callbacks.byRequester(userKey).length,
+      callbackRequests: callbacks.length,
+      callbacks,
     };
   }
 
@@ -42,4 +57,20 @@ export class StorePrivacyService implements PrivacyService {
       for (const id of this.web.idsOfUser(userKey.slice(4))) this.web.clearHistory(id);
     }
   }
+}
+
+/** What the requester gave and where the request stands; not the ids, addresses or notification log. */
+function ownView(r: CallbackRequest): StoredCallbackRequest {
+  return {
+    status: r.status,
+    schoolId: r.schoolId,
+    assigneeId: r.assigneeId,
+    urgency: r.urgency,
+    way: r.way,
+    window: r.window,
+    requesterName: r.requesterName,
+    ...(r.requesterContact !== undefined ? { requesterContact: r.requesterContact } : {}),
+    ...(r.note !== undefined ? { note: r.note } : {}),
+    createdAt: r.createdAt,
+  };
 }

@@ -2,6 +2,7 @@ import type { AuditEntry } from '../store/schema.js';
 import type { CallbackService } from './callbacks.js';
 import type { ContactService } from './contacts.js';
 import type { NudgePreferences } from './nudgePreferences.js';
+import type { StoredCallbackRequest } from './privacy.js';
 import type { ProtocolService } from './protocol.js';
 import type { TrainingService } from './training.js';
 
@@ -10,7 +11,7 @@ import type { TrainingService } from './training.js';
  * directly), so dialogs stay testable and never touch the store.
  */
 export interface PrivacyService {
-  /** What the store holds about this user, as counts and plain facts (never content). */
+  /** What the store holds about this user: counts and plain facts, and the user's own call-back requests as they gave them (shown only to that user). */
   describe(userKey: string): StoredAboutUser;
   /** Deletes everything stored about this user. */
   forget(userKey: string): void;
@@ -24,6 +25,8 @@ export interface StoredAboutUser {
   hasProactiveAddress: boolean;
   webConversations: number;
   callbackRequests: number;
+  /** The user's own call-back requests, oldest first (all statuses): "delete my data" removes them all. */
+  callbacks: readonly StoredCallbackRequest[];
 }
 
 export interface Services {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
-import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
+import type { NewCallback } from '../../src/core/callbacks.js';
+import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
+import { engineHarness, TestUser, text, type EngineHarness } from '../helpers/fixtures.js';
 
 describe('privacy dialog', () => {
   it.each(SUPPORTED_LANGUAGES)('(%s) lists what is stored and deletes it on confirmation', async (lang) => {
@@ -30,5 +31,174 @@ describe('privacy dialog', () => {
     await user.click('keep');
     expect(user.transcript()).toContain(await text('en', 'privacy:kept'));
     expect(store.data.users['test:teacher-1']).toBeDefined();
+  });
+});
+
+/** The creation day as each language writes it (FIXED_NOW is 24 November 2026, 11:00 in Brussels). */
+const CREATED: Record<Language, string> = { en: '24 November 2026', nl: '24 november 2026', fr: '24 novembre 2026', de: '24. November 2026' };
+
+/** A teacher asks, in their own language, to be called back by e-mail (through the dialog). */
+async function askToBeCalledBack(user: TestUser): Promise<void> {
+  await user.say('menu');
+  await user.click('dialog:callbackRequest');
+  await user.click('school:oak-primary');
+  await user.click('week');
+  await user.click('email');
+  await user.click('morning');
+  await user.say('Robin Example');
+  await user.say('robin@school.example');
+  await user.say('Tuesdays are best');
+  await user.click('send');
+}
+
+/** A stored request made outside the dialog, for statuses and schools the dialog cannot reach quickly. */
+function storedRequest(harness: EngineHarness, requesterKey: string, input: Partial<NewCallback> = {}) {
+  return harness.callbacks.create(
+    { schoolId: 'oak-primary', urgency: 'today', way: 'phone', window: 'afternoon', requesterName: 'Robin Example', requesterContact: '+32 3 123 45 67', ...input },
+    { key: requesterKey, language: 'en' },
+  );
+}
+
+describe('privacy dialog: call-back requests', () => {
+  it.each(SUPPORTED_LANGUAGES)('(%s) lists each call-back request with what the teacher gave, where it stands and when it was made', async (lang) => {
+    const harness = await engineHarness();
+    const user = new TestUser(harness.engine, { locale: lang });
+    await askToBeCalledBack(user);
+    await harness.engine.idle();
+    const liaison = harness.directory.liaisonFor('oak-primary')!;
+
+    await user.say('menu');
+    await user.click('dialog:privacy');
+    const listed = user.transcript();
+    const t = (k: string, params?: Record<string, unknown>) => text(lang, k, params);
+    expect(listed).toContain(await t('privacy:callbacks'));
+    expect(listed).toContain(await t('privacy:callback.title', { date: CREATED[lang] }));
+    expect(listed).toContain(CREATED[lang]);
+    expect(listed).toContain(`${await t('common:field.school')}: Basisschool De Eik`);
+    expect(listed).toContain(`${await t('privacy:callback.handledBy')}: ${liaison.name}`);
+    expect(listed).toContain(`${await t('privacy:callback.status')}: ${await t('callback:status.open')}`);
+    expect(listed).toContain(`${await t('privacy:callback.yourName')}: Robin Example`);
+    expect(listed).toContain(`${await t('callback:summaryWay')}: ${await t('callback:way.email')} (robin@school.example)`);
+    expect(listed).toContain(`${await t('callback:summaryWindow')}: ${await t('callback:window.morning')}`);
+    expect(listed).toContain(`${await t('callback:summaryUrgency')}: ${await t('callback:urgency.week')}`);
+    expect(listed).toContain(`${await t('callback:summaryNote')}: Tuesdays are best`);
+    // The request is listed before the offer to delete, which is still the question asked.
+    expect(user.lastChoices().map((c) => c.value)).toEqual(['delete', 'keep']);
+  });
+
+  it.each(SUPPORTED_LANGUAGES)('(%s) the delete confirmation says an open request is withdrawn; afterwards it is gone and the liaison officer is named', async (lang) => {
+    const harness = await engineHarness();
+    const user = new TestUser(harness.engine, { locale: lang });
+    await askToBeCalledBack(user);
+    await harness.engine.idle();
+    const liaison = harness.directory.liaisonFor('oak-primary')!;
+
+    await user.say('menu');
+    await user.click('dialog:privacy');
+    await user.click('delete');
+    const prompt = user.transcript();
+    expect(prompt).toContain(await text(lang, 'privacy:confirmPromptWithdraw', { count: 1 }));
+    expect(prompt).not.toContain(await text(lang, 'privacy:confirmPrompt'));
+
+    await user.click('confirm');
+    expect(harness.store.data.callbacks).toEqual([]);
+    const done = user.transcript();
+    expect(done).toContain(await text(lang, 'privacy:deleted'));
+    expect(done).toContain(await text(lang, 'privacy:stillReachable', { name: liaison.name, phone: liaison.phone, email: liaison.email }));
+
+    // The liaison officer's list no longer holds it.
+    const officer = new TestUser(harness.engine, { id: liaison.id });
+    await officer.press('dialog:callbackList');
+    expect(officer.transcript()).toContain(await text('en', 'callback:noneOpen'));
+  });
+
+  it('without call-back requests nothing about them is listed and the confirmation stays as it was', async () => {
+    const { engine } = await engineHarness();
+    const user = new TestUser(engine);
+    await user.say('what do you store about me?');
+    expect(user.transcript()).not.toContain(await text('en', 'privacy:callbacks'));
+    await user.click('delete');
+    expect(user.transcript()).toContain(await text('en', 'privacy:confirmPrompt'));
+    await user.click('confirm');
+    expect(user.transcript()).toBe(await text('en', 'privacy:deleted'));
+  });
+
+  it("lists only the user's own requests, never another teacher's", async () => {
+    const harness = await engineHarness();
+    storedRequest(harness, 'test:teacher-2', { requesterName: 'Someone Else', requesterContact: '+32 3 999 99 99', note: 'Not yours' });
+    storedRequest(harness, 'test:teacher-1');
+    const user = new TestUser(harness.engine);
+    await user.say('what do you store about me?');
+    const listed = user.transcript();
+    expect(listed).toContain('Robin Example');
+    expect(listed).toContain('+32 3 123 45 67');
+    expect(listed).not.toMatch(/Someone Else|\+32 3 999 99 99|Not yours/);
+    expect(listed.split(await text('en', 'privacy:callback.title', { date: CREATED.en })).length).toBe(2);
+
+    await user.click('delete');
+    await user.click('confirm');
+    expect(harness.store.data.callbacks.map((c) => c.requesterKey)).toEqual(['test:teacher-2']);
+  });
+
+  it.each(SUPPORTED_LANGUAGES)('(%s) shows acknowledged and done requests and an unlisted school; only done ones are deleted, not "withdrawn"', async (lang) => {
+    const harness = await engineHarness();
+    const liaison = harness.directory.liaisonFor('oak-primary')!;
+    const acknowledged = storedRequest(harness, 'test:teacher-1', { schoolId: null, way: 'chat', requesterContact: undefined });
+    const done = storedRequest(harness, 'test:teacher-1');
+    const coordinator = harness.directory.person(acknowledged.assigneeId)!;
+    expect(harness.callbacks.change(acknowledged.id, 'ack', coordinator.id, 'coordinator').result).toBe('ok');
+    expect(harness.callbacks.change(done.id, 'done', liaison.id, 'liaison').result).toBe('ok');
+
+    const user = new TestUser(harness.engine, { locale: lang });
+    await user.say('menu');
+    await user.click('dialog:privacy');
+    const listed = user.transcript();
+    const t = (k: string, params?: Record<string, unknown>) => text(lang, k, params);
+    expect(listed).toContain(`${await t('privacy:callback.status')}: ${await t('callback:status.acknowledged')}`);
+    expect(listed).toContain(`${await t('privacy:callback.status')}: ${await t('callback:status.done')}`);
+    expect(listed).toContain(`${await t('common:field.school')}: ${await t('callback:unlistedSchool')}`);
+    expect(listed).toContain(`${await t('privacy:callback.handledBy')}: ${coordinator.name}`);
+    expect(listed).toContain(`${await t('callback:summaryWay')}: ${await t('callback:way.chat')}\n`);
+    expect(listed).toContain(`${await t('callback:summaryWay')}: ${await t('callback:way.phone')} (+32 3 123 45 67)`);
+    expect(listed).not.toContain(`${await t('callback:summaryNote')}:`);
+
+    // Acknowledged is not done yet: it is withdrawn.
+    await user.click('delete');
+    expect(user.transcript()).toContain(await t('privacy:confirmPromptWithdraw', { count: 2 }));
+    await user.click('keep');
+    expect(harness.store.data.callbacks).toHaveLength(2);
+
+    // Once both are done, there is nothing to withdraw: the requests are only deleted.
+    expect(harness.callbacks.change(acknowledged.id, 'done', coordinator.id, 'coordinator').result).toBe('ok');
+    await user.say('menu');
+    await user.click('dialog:privacy');
+    await user.click('delete');
+    expect(user.transcript()).toContain(await t('privacy:confirmPromptDone', { count: 2 }));
+    expect(user.transcript()).not.toContain(await t('privacy:confirmPromptWithdraw', { count: 2 }));
+    await user.click('confirm');
+    expect(harness.store.data.callbacks).toEqual([]);
+    expect(user.transcript()).toBe(await t('privacy:deleted'));
+  });
+
+  it('one done request: the confirmation speaks of it in the singular', async () => {
+    const harness = await engineHarness();
+    const liaison = harness.directory.liaisonFor('oak-primary')!;
+    const request = storedRequest(harness, 'test:teacher-1');
+    harness.callbacks.change(request.id, 'done', liaison.id, 'liaison');
+    const user = new TestUser(harness.engine);
+    await user.say('what do you store about me?');
+    await user.click('delete');
+    expect(user.transcript()).toContain(await text('en', 'privacy:confirmPromptDone', { count: 1 }));
+    expect(user.transcript()).toContain('delete your past call-back request with');
+  });
+
+  it("dates a request by the day in the directory's time zone, not in UTC", async () => {
+    const lateEvening = new Date('2026-11-24T23:30:00.000Z'); // 00:30 on 25 November in Brussels
+    const harness = await engineHarness({ clock: () => lateEvening });
+    storedRequest(harness, 'test:teacher-1');
+    const user = new TestUser(harness.engine);
+    await user.say('what do you store about me?');
+    expect(user.transcript()).toContain(await text('en', 'privacy:callback.title', { date: '25 November 2026' }));
+    expect(user.transcript()).toContain('25 November 2026');
   });
 });
