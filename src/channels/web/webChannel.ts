@@ -226,28 +226,32 @@ export class WebChannel implements Channel {
       if (activity.value !== undefined) fields.value = jsonSafe(activity.value);
       if (activity.locale) fields.locale = activity.locale;
       if (activity.channelData?.clientActivityID) fields.channelData = { clientActivityID: activity.channelData.clientActivityID };
-      const echo = this.appendActivity(conversation.id, fields);
       conversation.lastActiveAt = this.deps.clock().toISOString();
       if (activity.type !== 'message') {
+        const echo = this.appendActivity(conversation.id, fields);
         await this.deps.store.commit();
         this.push(conversation.id, [echo]);
         return echo.id;
       }
       const inbound = webToInbound(activity, conversation.id, conversation.userId);
+      let echo: StoredActivity | undefined;
       let delivered: StoredActivity[] = [];
       const outcome = await this.deps.engine.handle(inbound, {
         beforeCommit: (replies, language, facts) => {
-          // The echo is in the conversation but not yet written: what is refused never reaches the store.
-          if (facts.inboundTextReplacement !== undefined) echo.text = facts.inboundTextReplacement;
+          // The echo joins the transcript only now, with the turn's replies in the same write, so text
+          // that must not be kept never reaches the conversation (nor a write of another turn).
+          if (facts.inboundTextReplacement !== undefined) fields.text = facts.inboundTextReplacement;
+          echo = this.appendActivity(conversation.id, fields);
           delivered = this.appendBotReplies(conversation.id, replies, language, echo.id);
         },
       });
       if (!outcome.committed) {
         // The turn failed (e.g. the store could not be written): still show the safety answer.
-        delivered = this.appendBotReplies(conversation.id, outcome.replies, outcome.language, echo.id);
+        echo ??= this.appendActivity(conversation.id, fields);
+        delivered = [...delivered, ...this.appendBotReplies(conversation.id, outcome.replies, outcome.language, echo.id)];
       }
-      this.push(conversation.id, [echo, ...delivered]);
-      return echo.id;
+      this.push(conversation.id, [echo!, ...delivered]);
+      return echo!.id;
     });
     res.json(200, { id });
   }
