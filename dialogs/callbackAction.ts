@@ -1,5 +1,6 @@
-import { CALLBACK_PAYLOAD, type CallbackAction } from '../src/core/callbacks.js';
+import { CALLBACK_PAYLOAD, isLastingAddress, type CallbackAction } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, literal, key, type DialogTurn } from '../src/core/dialog.js';
+import type { ConversationAddress } from '../src/store/schema.js';
 
 export const CALLBACK_ACTION = 'callbackAction';
 const TO = 'to:';
@@ -37,11 +38,20 @@ function applyAction(turn: DialogTurn) {
   if (result === 'ok') {
     if (firstResponse) turn.afterCommit(() => callbacks.notifyRequesterAcknowledged(request.id));
     const school = callbacks.schoolName(request.schoolId, turn.t);
-    turn.say({ kind: 'text', text: turn.t(action === 'ack' ? 'callback:ackConfirmed' : 'callback:doneConfirmed', { name: request.requesterName, school }) });
+    turn.say({ kind: 'text', text: turn.t(confirmation(action, request.requesterAddress), { name: request.requesterName, school }) });
   } else {
     turn.say({ kind: 'text', text: turn.t(refusals[result]) });
   }
   return end(null, { showMenu: false });
+}
+
+/**
+ * What the officer is told: that the teacher will hear of the acknowledgement only when that can be
+ * kept; a teacher who asked in the web chat hears of it only if that chat is still open.
+ */
+function confirmation(action: 'ack' | 'done', requesterAddress: ConversationAddress | undefined): string {
+  if (action === 'done') return 'callback:doneConfirmed';
+  return isLastingAddress(requesterAddress) ? 'callback:ackConfirmed' : 'callback:ackConfirmedWeb';
 }
 
 function reassignTo(turn: DialogTurn) {

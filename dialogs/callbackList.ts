@@ -1,4 +1,5 @@
 import { actionChoices } from '../src/core/callbacks.js';
+import { formatDate, localDate } from '../src/core/dates.js';
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
 
 export const CALLBACK_LIST = 'callbackList';
@@ -23,7 +24,8 @@ export const callbackListDialog = defineDialog({
           callbacks.headline(r, turn.t),
           `${turn.t('callback:summaryWay')}: ${turn.t(`callback:way.${r.way}`)}${r.requesterContact ? ` (${r.requesterContact})` : ''}, ${turn.t(`callback:window.${r.window}`)}`,
           ...(r.note ? [`${turn.t('callback:summaryNote')}: ${r.note}`] : []),
-          turn.t('callback:requestedOn', { date: r.createdAt.slice(0, 10) }),
+          // The day as people in the municipality saw it (00:30 in Brussels is the day before in UTC).
+          turn.t('callback:requestedOn', { date: formatDate(localDate(new Date(r.createdAt), turn.directory.data.timeZone), turn.lang) }),
         ];
         turn.say({ kind: 'choices', text: lines.join('\n'), choices: actionChoices(r, turn.t) });
       }

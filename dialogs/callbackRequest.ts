@@ -1,5 +1,6 @@
-import { ask, choicePrompt, defineDialog, end, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
-import { CALLBACK_URGENCIES, CALLBACK_WAYS, CALLBACK_WINDOWS } from '../src/store/schema.js';
+import { isLastingAddress } from '../src/core/callbacks.js';
+import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
+import { CALLBACK_URGENCIES, CALLBACK_WINDOWS } from '../src/store/schema.js';
 import { rememberSchool, schoolPrompt } from './shared/schools.js';
 
 export const CALLBACK_REQUEST = 'callbackRequest';
@@ -8,9 +9,39 @@ const Confirm = { Send: 'send', Cancel: 'cancel' } as const;
 export const NOTE_MAX_LENGTH = 280;
 
 /**
- * "Ask the liaison officer to contact me": how urgent, how and when, the teacher's own name and
- * contact, an optional short note (checked for identifying text), a summary, then the request.
- * Nothing about the pupil is asked or stored.
+ * How a teacher may ask to be contacted: by phone or by e-mail, on every channel. Not "here in the
+ * chat" (the store's 'chat', kept for requests made before): nothing lets a liaison officer write to
+ * a teacher through the assistant; a web chat is deleted after WEB_CONVERSATION_IDLE_MINUTES idle;
+ * and on Slack or Teams the officer's notification has no identity they could use to find the teacher
+ * (a Slack `<@U…>` mention is escaped as text by the renderer; Teams gives an Entra object id, not an
+ * address a person can write to).
+ */
+export const OFFERED_WAYS = ['phone', 'email'] as const;
+type OfferedWay = (typeof OFFERED_WAYS)[number];
+const isOfferedWay = (answer: unknown): answer is OfferedWay => OFFERED_WAYS.includes(answer as OfferedWay);
+
+/** How: phone or e-mail. */
+function askWay(turn: DialogTurn) {
+  // Also reached again from askWindow, without an answer: the urgency is kept then.
+  if (turn.answer !== undefined) turn.values.urgency = turn.answer;
+  return ask(choicePrompt(key('callback:wayPrompt'), OFFERED_WAYS.map((w) => ({ value: w, label: key(`callback:way.${w}`) }))));
+}
+
+/** When; a way that is no longer offered is asked again. */
+function askWindow(turn: DialogTurn) {
+  // A question stored before "here in the chat" was withdrawn may still have offered it.
+  if (!isOfferedWay(turn.answer)) {
+    turn.say({ kind: 'text', text: turn.t('callback:wayWithdrawn') });
+    return goto(askWay);
+  }
+  turn.values.way = turn.answer;
+  return ask(choicePrompt(key('callback:windowPrompt'), CALLBACK_WINDOWS.map((w) => ({ value: w, label: key(`callback:window.${w}`) }))));
+}
+
+/**
+ * "Ask the liaison officer to contact me": how urgent, how (phone or e-mail) and when, the teacher's
+ * own name and contact, an optional short note (checked for identifying text), a summary, then the
+ * request. Nothing about the pupil is asked or stored.
  */
 export const callbackRequestDialog = defineDialog({
   id: CALLBACK_REQUEST,
@@ -28,29 +59,22 @@ export const callbackRequestDialog = defineDialog({
       if (!('schoolId' in turn.values)) turn.values.schoolId = rememberSchool(turn);
       return ask(choicePrompt(key('callback:urgencyPrompt'), CALLBACK_URGENCIES.map((u) => ({ value: u, label: key(`callback:urgency.${u}`) }))));
     },
-    function askWay(turn: DialogTurn) {
-      turn.values.urgency = turn.answer ?? null;
-      return ask(choicePrompt(key('callback:wayPrompt'), CALLBACK_WAYS.map((w) => ({ value: w, label: key(`callback:way.${w}`) }))));
-    },
-    function askWindow(turn: DialogTurn) {
-      turn.values.way = turn.answer ?? null;
-      return ask(choicePrompt(key('callback:windowPrompt'), CALLBACK_WINDOWS.map((w) => ({ value: w, label: key(`callback:window.${w}`) }))));
-    },
+    askWay,
+    askWindow,
     /** The teacher's own name: the liaison officer must know whom to call. */
     function askName(turn: DialogTurn) {
       turn.values.window = turn.answer ?? null;
       return ask(textPrompt(key('callback:namePrompt'), 80));
     },
-    /** A phone number or e-mail address, only when the teacher wants to be reached that way. */
+    /** The phone number or e-mail address the teacher wants to be reached at. */
     function askContact(turn: DialogTurn) {
       turn.values.name = turn.answer ?? null;
       if (turn.values.way === 'phone') return ask(textPrompt(key('callback:phonePrompt'), 40, 'phone'));
-      if (turn.values.way === 'email') return ask(textPrompt(key('callback:emailPrompt'), 120, 'email'));
-      return next();
+      return ask(textPrompt(key('callback:emailPrompt'), 120, 'email'));
     },
     /** Optional, short, warned about, and refused when it looks like it identifies someone. */
     function askNote(turn: DialogTurn) {
-      if (turn.values.way !== 'chat') turn.values.contact = turn.answer ?? null;
+      turn.values.contact = turn.answer ?? null;
       return ask(
         textPrompt(key('callback:notePrompt', { max: NOTE_MAX_LENGTH }), NOTE_MAX_LENGTH, 'noPersonalData', [
           { value: SKIP, label: key('callback:skipNote') },
@@ -89,7 +113,7 @@ export const callbackRequestDialog = defineDialog({
         {
           schoolId: typeof v.schoolId === 'string' ? v.schoolId : null,
           urgency: v.urgency as (typeof CALLBACK_URGENCIES)[number],
-          way: v.way as (typeof CALLBACK_WAYS)[number],
+          way: v.way as OfferedWay,
           window: v.window as (typeof CALLBACK_WINDOWS)[number],
           requesterName: String(v.name),
           ...(typeof v.contact === 'string' ? { requesterContact: v.contact } : {}),
@@ -99,7 +123,10 @@ export const callbackRequestDialog = defineDialog({
       );
       turn.afterCommit(() => turn.services.callbacks.notifyAssignee(request.id));
       const assignee = turn.directory.person(request.assigneeId);
-      turn.say({ kind: 'text', text: turn.t('callback:sent', { name: assignee?.name ?? '' }) });
+      // The teacher hears of the acknowledgement where they are now: on Slack or Teams that lasts; a
+      // web chat may be gone by then, so it is promised only "if this chat is still open".
+      const sent = isLastingAddress(turn.address) ? 'callback:sent' : 'callback:sentWeb';
+      turn.say({ kind: 'text', text: turn.t(sent, { name: assignee?.name ?? '' }) });
       return end(request.id);
     },
   ],

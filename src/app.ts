@@ -112,8 +112,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const scheduler = new NudgeScheduler({ store, nudgeLog: repos.nudgeLog, notifier, directory, log, clock, pattern: config.nudges.pattern });
   http.setHealth(() => ({ channels: channels.map((c) => c.id), store: store.name === 'memory' ? 'memory' : 'file' }));
 
-  // Retention: done call-back requests are deleted after CALLBACK_RETENTION_DAYS (checked hourly),
-  // and expired event-idempotency records are dropped.
+  // Retention (checked hourly): done call-back requests are deleted CALLBACK_RETENTION_DAYS after they
+  // were done, unfinished ones twice that long after they were made (an open one only after its
+  // escalation), and expired event-idempotency records are dropped.
   const purge = async () => {
     try {
       const now = clock();
@@ -121,7 +122,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       training.rotate(); // a new school year: last year's submitter hashes go
       repos.dialogStates.deleteIdleSince(new Date(now.getTime() - config.retention.dialogDays * 86_400_000));
       repos.audit.deleteBefore(new Date(now.getTime() - config.retention.auditDays * 86_400_000));
-      await callbacks.purgeDone(config.retention.callbackDays);
+      await callbacks.purgeExpired(config.retention.callbackDays);
       await store.commit();
     } catch (err) {
       log.error({ event: 'purge_failed', err: String(err) });

@@ -3,6 +3,7 @@ import type { DirectoryView, Role } from '../directory/directory.js';
 import type { Translator } from '../i18n/i18n.js';
 import type { Language } from '../i18n/languages.js';
 import type { CallbacksRepository } from '../store/callbacks.js';
+import { NudgeLogRepository } from '../store/nudgeLog.js';
 import type { CallbackRequest, ConversationAddress } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { OutboundReply } from './messages.js';
@@ -15,6 +16,29 @@ export type CallbackAction = 'ack' | 'done' | 'reassign';
 export type NewCallback = Pick<CallbackRequest, 'schoolId' | 'urgency' | 'way' | 'window' | 'requesterName' | 'requesterContact' | 'note'>;
 
 export type ChangeResult = 'ok' | 'already' | 'not-found' | 'not-allowed';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * How long a request nobody finished (still open, or acknowledged and never marked done) is kept, as
+ * a multiple of CALLBACK_RETENTION_DAYS counted from when it was made: 180 days with the default 90.
+ * It holds the same personal data as a done request (the teacher's own name and contact), so it must
+ * not stay for ever just because nobody pressed Done. Twice the done retention: a request done on
+ * the last day of the first period is kept to the end of the second, so an unfinished one never goes
+ * sooner than one finished within the retention would; and by then the request is stale (a teacher
+ * asking for a call-back this week is not waiting for it half a year later). An open request also
+ * waits for its reminder and escalation to have gone out (`nudgesHad`), however short the retention.
+ */
+export const UNFINISHED_RETENTION_FACTOR = 2;
+
+/**
+ * Whether a message to this address can still arrive days later. Slack and Teams keep the direct
+ * conversation; a web chat is deleted after WEB_CONVERSATION_IDLE_MINUTES idle, or cleared by the
+ * visitor, so a notice for it arrives only if the visitor still has it open.
+ */
+export function isLastingAddress(address: ConversationAddress | undefined): boolean {
+  return address !== undefined && address.channel !== 'web';
+}
 
 /**
  * The call-back loop: a teacher asks, the school's liaison officer is notified with minimal text
@@ -141,11 +165,43 @@ export class CallbackService {
     await this.store.commit();
   }
 
-  /** Retention: done requests older than `days` are deleted. */
-  async purgeDone(days: number): Promise<number> {
-    const removed = this.repo.deleteDoneBefore(new Date(this.clock().getTime() - days * 86_400_000));
+  /**
+   * Retention (`days` is CALLBACK_RETENTION_DAYS): done requests go `days` after they were done;
+   * requests nobody finished go UNFINISHED_RETENTION_FACTOR × `days` after they were made, an open one
+   * only once its reminder and escalation were had. Returns how many were deleted.
+   */
+  async purgeExpired(days: number): Promise<number> {
+    const now = this.clock().getTime();
+    const done = this.repo.deleteDoneBefore(new Date(now - days * DAY_MS));
+    const had = this.settledNudges();
+    const unfinished = this.repo.deleteUnfinishedMadeBefore(new Date(now - UNFINISHED_RETENTION_FACTOR * days * DAY_MS), (r) => this.nudgesHad(r, had));
+    const removed = done + unfinished;
     if (removed > 0) await this.store.commit();
     return removed;
+  }
+
+  /**
+   * Nudges the scheduler will not send again, as `rule|recipient|period`: sent, given up on as
+   * undeliverable ('permanent'), or claimed by a send that may have happened. A failed one is retried.
+   */
+  private settledNudges(): Set<string> {
+    const settled = new Set<string>();
+    for (const [, r] of new NudgeLogRepository(this.store).all()) if (r.status !== 'failed') settled.add(`${r.rule}|${r.recipientId}|${r.period}`);
+    return settled;
+  }
+
+  /**
+   * Whether the nudges about a request have been had, so it may go: for an open request, the reminder
+   * to its assignee and, when there is someone to escalate to, the escalation to the backup. The
+   * recipients are chosen as in src/nudges/planners.ts (callbacksWaiting); keep the two in step. An
+   * acknowledged request was picked up: nothing more is sent about it.
+   */
+  private nudgesHad(request: CallbackRequest, settled: Set<string>): boolean {
+    if (request.status !== 'open') return true;
+    const dir = this.directory();
+    const assignee = dir.person(request.assigneeId);
+    const backup = dir.person(assignee?.backupId) ?? dir.data.people.find((p) => p.role === 'coordinator' && p.id !== request.assigneeId);
+    return settled.has(`callbackReminder|${request.assigneeId}|${request.id}`) && (!backup || settled.has(`callbackEscalation|${backup.id}|${request.id}`));
   }
 
   /** Minimal by design: who asks, which school, how urgent. Details are in the list, inside the chat. */

@@ -36,6 +36,19 @@ export class CallbacksRepository {
     return before - this.store.data.callbacks.length;
   }
 
+  /**
+   * Retention of requests nobody finished: deletes open and acknowledged requests made before
+   * `cutoff` for which `mayGo` agrees; returns how many.
+   */
+  deleteUnfinishedMadeBefore(cutoff: Date, mayGo: (request: CallbackRequest) => boolean): number {
+    const limit = cutoff.toISOString();
+    const before = this.store.data.callbacks.length;
+    this.store.data.callbacks = this.store.data.callbacks.filter((c) => !(c.status !== 'done' && c.createdAt < limit && mayGo(c)));
+    const removed = before - this.store.data.callbacks.length;
+    if (removed > 0) this.changed();
+    return removed;
+  }
+
   /** Retention: deletes requests done before `cutoff`; returns how many. */
   deleteDoneBefore(cutoff: Date): number {
     const limit = cutoff.toISOString();

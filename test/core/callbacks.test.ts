@@ -85,9 +85,9 @@ describe('call-back requests', () => {
       { key: 'test:t3', language: 'en' },
     );
     now = new Date(FIXED_NOW.getTime() + 89 * 86_400_000);
-    expect(await callbacks.purgeDone(90)).toBe(0);
+    expect(await callbacks.purgeExpired(90)).toBe(0);
     now = new Date(FIXED_NOW.getTime() + 91 * 86_400_000);
-    expect(await callbacks.purgeDone(90)).toBe(1);
+    expect(await callbacks.purgeExpired(90)).toBe(1);
     expect(store.data.callbacks.map((c) => c.requesterName)).toEqual(['Still Open']);
   });
 

@@ -155,9 +155,10 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     await teacher.click('dialog:callbackRequest');
     await teacher.click('school:oak-primary');
     await teacher.click('week');
-    await teacher.click('chat');
+    await teacher.click('email');
     await teacher.click('anytime');
     await teacher.say('Sam Jansen');
+    await teacher.say('sam@school.example');
     const identifying = 'It is about Mohamed, born 12/03/2012';
     await teacher.say(identifying);
     expect(teacher.transcript()).toContain(await text(lang, 'personalData:date'));

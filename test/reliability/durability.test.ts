@@ -27,9 +27,10 @@ async function requestCallback(directLine: string, name: string, sentText: strin
     { value: { choice: 'dialog:callbackRequest' } },
     { value: { choice: 'school:oak-primary' } },
     { value: { choice: 'today' } },
-    { value: { choice: 'chat' } },
+    { value: { choice: 'email' } },
     { value: { choice: 'anytime' } },
     { text: name },
+    { text: 'teacher@school.example' },
     { value: { choice: 'skip' } },
     { value: { choice: 'send' } },
   ];
@@ -48,7 +49,7 @@ describe('durability under SIGKILL', () => {
     const random = prng(20261124);
     const confirmed = new Set<string>();
     let started = 0;
-    const sentText = await text('en', 'callback:sent', { name: 'Sanne Peeters' });
+    const sentText = await text('en', 'callback:sentWeb', { name: 'Sanne Peeters' });
     for (let round = 0; round < ROUNDS; round++) {
       const server = await spawnServer({ STORE_FILE: storeFile, WEB_RATE_LIMIT_PER_MINUTE: '100000' });
       const directLine = `${server.base}/v3/directline`;

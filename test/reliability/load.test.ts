@@ -25,9 +25,10 @@ describe('load', () => {
       { value: { choice: 'views' } },
       { value: { choice: Offer.CallMe } },
       { value: { choice: 'week' } },
-      { value: { choice: 'chat' } },
+      { value: { choice: 'phone' } },
       { value: { choice: 'afternoon' } },
       { text: `Load Teacher ${i}` },
+      { text: '+32 3 555 77 88' },
       { value: { choice: 'skip' } },
       { value: { choice: 'send' } },
     ];

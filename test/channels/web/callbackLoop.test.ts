@@ -30,16 +30,19 @@ describe('call-back loop across channels', () => {
       { value: { choice: 'behaviour' } },
       { value: { choice: Offer.CallMe } },
       { value: { choice: 'today' } },
-      { value: { choice: 'chat' } },
+      { value: { choice: 'email' } },
       { value: { choice: 'afterSchool' } },
       { text: 'Camille Prof' },
+      { text: 'camille@ecole.example' },
       { value: { choice: 'skip' } },
       { value: { choice: 'send' } },
     ]) {
       expect((await web.post({ type: 'message', locale: 'fr-BE', ...step })).status).toBe(200);
     }
     const { body } = await web.activities();
-    expect(body.activities.map((a) => a.text)).toContain(await text('fr', 'callback:sent', { name: liaison.name }));
+    // Honest about the web chat: it is deleted after a while idle, so the notice comes only if it is still open.
+    expect(body.activities.map((a) => a.text)).toContain(await text('fr', 'callback:sentWeb', { name: liaison.name }));
+    expect(body.activities.some((a) => a.suggestedActions?.actions.some((x) => x.value.choice === 'chat'))).toBe(false);
     await app.engine.idle();
 
     const [request] = app.store.data.callbacks;
@@ -55,5 +58,44 @@ describe('call-back loop across channels', () => {
     expect(after.body.activities.map((a) => a.text)).toEqual([
       await text('fr', 'callback:acknowledgedNotice', { name: liaison.name, school: app.directory().school('willow-primary')!.name }),
     ]);
+  });
+
+  it('when the web chat is gone by the time the request is acknowledged, the attempt is recorded and nobody was promised otherwise', async () => {
+    running = await startApp();
+    const { app } = running;
+    app.notifier.register(new RecordingChannel());
+    const liaison = app.directory().liaisonFor('oak-primary')!;
+    const web = await openConversation(running.directLine, 'nl-BE');
+    for (const step of [
+      { value: { choice: 'dialog:callbackRequest' } },
+      { value: { choice: 'school:oak-primary' } },
+      { value: { choice: 'whenever' } },
+      { value: { choice: 'phone' } },
+      { value: { choice: 'anytime' } },
+      { text: 'Jef Leraar' },
+      { text: '+32 3 555 77 88' },
+      { value: { choice: 'skip' } },
+      { value: { choice: 'send' } },
+    ]) {
+      expect((await web.post({ type: 'message', locale: 'nl-BE', ...step })).status).toBe(200);
+    }
+    const { body } = await web.activities();
+    expect(body.activities.map((a) => a.text)).toContain(await text('nl', 'callback:sentWeb', { name: liaison.name }));
+    await app.engine.idle();
+    // The teacher clears the chat (or it expires after WEB_CONVERSATION_IDLE_MINUTES idle).
+    const del = await fetch(`${running.directLine}/conversations/${web.conversationId}`, { method: 'DELETE', headers: { authorization: `Bearer ${web.token}` } });
+    expect(del.status).toBe(204);
+
+    const [request] = app.store.data.callbacks;
+    expect(request).toMatchObject({ way: 'phone', requesterContact: '+32 3 555 77 88' });
+    const reply = await app.engine.handle({
+      kind: 'message', channel: 'test', userKey: `test:${liaison.id}`, conversationKey: `test:${liaison.id}`,
+      platformUserId: liaison.id, text: '', choice: `callback:ack:${request!.id}`, localeHint: 'en',
+      address: { channel: 'test', conversationId: liaison.id, data: {} },
+    });
+    // The officer knows the teacher may not hear of it in the chat, and has their phone number.
+    expect(reply.replies).toEqual([{ kind: 'text', text: await text('en', 'callback:ackConfirmedWeb', { name: 'Jef Leraar', school: app.directory().school('oak-primary')!.name }) }]);
+    await app.engine.idle();
+    expect(app.store.data.callbacks[0]!.notifications.find((n) => n.kind === 'acknowledged')).toMatchObject({ result: 'unreachable' });
   });
 });

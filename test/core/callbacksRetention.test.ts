@@ -1,0 +1,108 @@
+import { describe, expect, it } from '@jest/globals';
+import { UNFINISHED_RETENTION_FACTOR } from '../../src/core/callbacks.js';
+import { Notifier } from '../../src/core/notifier.js';
+import { silentLogger } from '../../src/log.js';
+import { NudgeScheduler } from '../../src/nudges/scheduler.js';
+import { engineHarness, RecordingChannel, TestUser, translations } from '../helpers/fixtures.js';
+
+const DAY = 86_400_000;
+/** Monday 2 November 2026, 10:00 in Brussels. */
+const MONDAY = new Date('2026-11-02T09:00:00.000Z');
+
+/** A harness whose clock a test moves, with a scheduler that sends nudges through a recording channel. */
+async function setup() {
+  let now = MONDAY;
+  const clock = () => now;
+  const h = await engineHarness({ clock });
+  const notifier = new Notifier(h.repos.users, () => h.directory, await translations(), silentLogger(), clock);
+  notifier.register(new RecordingChannel());
+  for (const id of ['liaison-north', 'liaison-south', 'prevention-coordinator']) await new TestUser(h.engine, { id, locale: 'en' }).say('menu');
+  const scheduler = new NudgeScheduler({ store: h.store, nudgeLog: h.repos.nudgeLog, notifier, directory: () => h.directory, log: silentLogger(), clock });
+  const create = (name: string) =>
+    h.callbacks.create(
+      { schoolId: 'oak-primary', urgency: 'week', way: 'phone', window: 'anytime', requesterName: name, requesterContact: '+32 3 555 77 88' },
+      { key: `test:${name}`, language: 'en' },
+    );
+  return { h, scheduler, create, setNow: (d: Date) => (now = d) };
+}
+
+const names = (h: Awaited<ReturnType<typeof setup>>['h']) => h.store.data.callbacks.map((c) => c.requesterName).sort();
+
+describe('retention of call-back requests nobody finished', () => {
+  it('open and acknowledged requests go after the unfinished retention, counted from when they were made', async () => {
+    const { h, scheduler, create, setNow } = await setup();
+    create('Open Teacher');
+    const acknowledged = create('Acknowledged Teacher');
+    expect(h.callbacks.change(acknowledged.id, 'ack', 'liaison-north', 'liaison').result).toBe('ok');
+    // The reminder (Tuesday) and the escalation (Wednesday) of the open one go out.
+    for (const at of ['2026-11-03T09:00:00Z', '2026-11-04T09:00:00Z']) await scheduler.tick(new Date(at));
+    expect(h.repos.nudgeLog.all().filter(([, r]) => r.rule.startsWith('callback')).map(([, r]) => `${r.rule}:${r.recipientId}:${r.status}`).sort()).toEqual([
+      'callbackEscalation:liaison-south:sent',
+      'callbackReminder:liaison-north:sent',
+    ]);
+
+    const days = 90;
+    const limit = UNFINISHED_RETENTION_FACTOR * days;
+    setNow(new Date(MONDAY.getTime() + (limit - 1) * DAY));
+    expect(await h.callbacks.purgeExpired(days)).toBe(0);
+    expect(names(h)).toEqual(['Acknowledged Teacher', 'Open Teacher']);
+    setNow(new Date(MONDAY.getTime() + (limit + 1) * DAY));
+    expect(await h.callbacks.purgeExpired(days)).toBe(2);
+    expect(h.store.data.callbacks).toEqual([]);
+  });
+
+  it('the retention called from the app covers unfinished requests too', async () => {
+    const { h, create, setNow } = await setup();
+    const acknowledged = create('Acknowledged Teacher');
+    h.callbacks.change(acknowledged.id, 'ack', 'liaison-north', 'liaison');
+    setNow(new Date(MONDAY.getTime() + (UNFINISHED_RETENTION_FACTOR * 90 + 1) * DAY));
+    expect(await h.callbacks.purgeExpired(90)).toBe(1);
+    expect(h.store.data.callbacks).toEqual([]);
+  });
+
+  it('an open request is never dropped before its assignee had the reminder and the backup the escalation, however short the retention', async () => {
+    const { h, scheduler, create, setNow } = await setup();
+    create('Friday Teacher');
+    // Made on a Friday afternoon, with a retention of a single day.
+    h.store.data.callbacks[0]!.createdAt = '2026-11-06T15:00:00.000Z';
+    const after = async (at: string) => {
+      setNow(new Date(at));
+      await scheduler.tick(new Date(at));
+      return h.callbacks.purgeExpired(1);
+    };
+    expect(await after('2026-11-09T09:00:00Z')).toBe(0); // Monday: the reminder goes out
+    expect(h.repos.nudgeLog.all().map(([, r]) => r.rule).filter((r) => r.startsWith('callback'))).toEqual(['callbackReminder']);
+    expect(await after('2026-11-09T15:00:00Z')).toBe(0); // no escalation yet: kept
+    expect(await after('2026-11-10T07:00:00Z')).toBe(0); // Tuesday before working hours: escalation due, not yet sent
+    expect(names(h)).toEqual(['Friday Teacher']);
+    expect(await after('2026-11-10T09:00:00Z')).toBe(1); // sent to the backup: now it may go
+  });
+
+  it('an escalation that could not be delivered for good counts as had; one still being retried does not', async () => {
+    const { h, create, setNow } = await setup();
+    const request = create('Waiting Teacher');
+    const record = (rule: 'callbackReminder' | 'callbackEscalation', recipientId: string, status: 'sent' | 'failed' | 'permanent') =>
+      h.repos.nudgeLog.set(`${rule}|${recipientId}|${request.id}`, { rule, recipientId, period: request.id, status, claimedAt: MONDAY.toISOString(), attempts: 1 });
+    setNow(new Date(MONDAY.getTime() + 400 * DAY));
+    record('callbackReminder', 'liaison-north', 'sent');
+    record('callbackEscalation', 'liaison-south', 'failed');
+    expect(await h.callbacks.purgeExpired(90)).toBe(0);
+    // A reminder sent to someone else (before a reassignment) is not the assignee's.
+    record('callbackEscalation', 'liaison-south', 'permanent');
+    h.store.data.callbacks[0]!.assigneeId = 'liaison-south';
+    expect(await h.callbacks.purgeExpired(90)).toBe(0);
+    h.store.data.callbacks[0]!.assigneeId = 'liaison-north';
+    expect(await h.callbacks.purgeExpired(90)).toBe(1);
+  });
+
+  it('done requests keep their own retention, counted from when they were done', async () => {
+    const { h, create, setNow } = await setup();
+    const request = create('Done Teacher');
+    setNow(new Date(MONDAY.getTime() + 10 * DAY));
+    h.callbacks.change(request.id, 'done', 'liaison-north', 'liaison');
+    setNow(new Date(MONDAY.getTime() + 99 * DAY));
+    expect(await h.callbacks.purgeExpired(90)).toBe(0);
+    setNow(new Date(MONDAY.getTime() + 101 * DAY));
+    expect(await h.callbacks.purgeExpired(90)).toBe(1);
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from '@jest/globals';
+import { formatDate } from '../../src/core/dates.js';
+import type { ChannelId } from '../../src/core/messages.js';
+import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
+import { engineHarness, TestUser, text, type EngineHarness } from '../helpers/fixtures.js';
+
+/** A teacher on `channel` asks for a call-back from the menu, up to the "how" question. */
+async function upToWay(h: EngineHarness, channel: ChannelId, lang: (typeof SUPPORTED_LANGUAGES)[number] = 'en') {
+  const teacher = new TestUser(h.engine, { channel, id: `teacher-${channel}`, locale: lang });
+  await teacher.say('menu');
+  await teacher.click('dialog:callbackRequest');
+  await teacher.click('school:oak-primary');
+  await teacher.click('week');
+  return teacher;
+}
+
+describe.each(SUPPORTED_LANGUAGES)('call-back requests: only promises that can be kept (%s)', (lang) => {
+  it.each(['web', 'test'] as const)('on %s, "here in the chat" is not offered: nobody could answer there', async (channel) => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, channel, lang);
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:wayPrompt'));
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['phone', 'email']);
+  });
+
+  it('a web visitor is not promised the acknowledgement after their chat may be gone; the officer is told so too', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'web', lang);
+    await teacher.click('email');
+    await teacher.click('morning');
+    await teacher.say('Robin Example');
+    await teacher.say('robin@school.example');
+    await teacher.click('skip');
+    await teacher.click('send');
+    const officerName = h.directory.person('liaison-north')!.name;
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:sentWeb', { name: officerName }));
+    expect(teacher.transcript()).not.toContain(await text(lang, 'callback:sent', { name: officerName }));
+    const [request] = h.store.data.callbacks;
+    expect(request).toMatchObject({ way: 'email', requesterContact: 'robin@school.example' });
+
+    const officer = new TestUser(h.engine, { id: 'liaison-north', locale: lang });
+    await officer.press(`callback:ack:${request!.id}`);
+    const school = h.directory.school('oak-primary')!.name;
+    expect(officer.transcript()).toBe(await text(lang, 'callback:ackConfirmedWeb', { name: 'Robin Example', school }));
+  });
+
+  it('a teacher on a lasting channel (Slack, Teams; here the test channel) is promised to hear of it here, and does', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await teacher.click('phone');
+    await teacher.click('afternoon');
+    await teacher.say('Alex Teacher');
+    await teacher.say('+32 3 555 77 88');
+    await teacher.click('skip');
+    await teacher.click('send');
+    const officerName = h.directory.person('liaison-north')!.name;
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:sent', { name: officerName }));
+    const [request] = h.store.data.callbacks;
+    const officer = new TestUser(h.engine, { id: 'liaison-north', locale: lang });
+    await officer.press(`callback:ack:${request!.id}`);
+    const school = h.directory.school('oak-primary')!.name;
+    expect(officer.transcript()).toBe(await text(lang, 'callback:ackConfirmed', { name: 'Alex Teacher', school }));
+    await h.engine.idle();
+    expect(h.sent.some((s) => s.address.conversationId === 'conv-teacher-test')).toBe(true);
+  });
+});
+
+describe('call-back requests made before "here in the chat" was withdrawn', () => {
+  it('a conversation waiting at the old question with the chat button answered is asked the way again, keeping its urgency', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'web');
+    // The question as it was stored before the change still offered "chat".
+    const frame = h.store.data.dialogs['web:conv-teacher-web']!.stack.at(-1)!;
+    expect(frame.prompt?.text).toEqual({ key: 'callback:wayPrompt' });
+    frame.prompt!.choices!.unshift({ value: 'chat', label: { key: 'callback:way.chat' } });
+    await teacher.press('chat');
+    expect(teacher.transcript()).toContain(await text('en', 'callback:wayWithdrawn'));
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['phone', 'email']);
+    await teacher.click('phone');
+    await teacher.click('anytime');
+    await teacher.say('Kim Teacher');
+    await teacher.say('+32 3 555 77 88');
+    await teacher.click('skip');
+    await teacher.click('send');
+    expect(h.store.data.callbacks[0]).toMatchObject({ urgency: 'week', way: 'phone', requesterContact: '+32 3 555 77 88' });
+  });
+});
+
+describe.each(SUPPORTED_LANGUAGES)('open call-back requests list (%s)', (lang) => {
+  it('shows the day a request was made in the directory\'s time zone and the reader\'s language', async () => {
+    // 00:30 on 24 November in Brussels is still 23 November in UTC.
+    const madeAt = new Date('2026-11-23T23:30:00.000Z');
+    const h = await engineHarness({ clock: () => madeAt });
+    h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'phone', window: 'anytime', requesterName: 'Night Owl', requesterContact: '+32 3 555 77 88' }, { key: 'test:t1', language: 'en' });
+    const officer = new TestUser(h.engine, { id: 'liaison-north', locale: lang });
+    await officer.say('menu');
+    await officer.click('dialog:callbackList');
+    expect(officer.transcript()).toContain(await text(lang, 'callback:requestedOn', { date: formatDate('2026-11-24', lang) }));
+    expect(officer.transcript()).not.toContain('2026-11-23');
+  });
+});
+
+describe.each(SUPPORTED_LANGUAGES)('delivery problems (%s)', (lang) => {
+  it('explains why a message could not be delivered in the reader\'s language, with local dates, not raw codes', async () => {
+    const h = await engineHarness();
+    h.repos.nudgeLog.set('keepInTouch|liaison-north|2026-W48', {
+      rule: 'keepInTouch', recipientId: 'liaison-north', period: '2026-W48', status: 'permanent',
+      claimedAt: '2026-11-23T23:30:00.000Z', attempts: 1, lastError: 'no-address',
+    });
+    const teacher = new TestUser(h.engine, { channel: 'web', id: 'gone' });
+    await teacher.say('menu');
+    h.repos.users.markUnreachable('web:gone', 'conversation_gone', new Date('2026-11-23T23:30:00.000Z'));
+    const slack = new TestUser(h.engine, { channel: 'slack', id: 'UGONE' });
+    await slack.say('menu');
+    h.repos.users.markUnreachable('slack:UGONE', 'some_new_error', new Date('2026-11-20T10:00:00.000Z'));
+
+    const coordinator = new TestUser(h.engine, { id: 'prevention-coordinator', locale: lang });
+    await coordinator.say('menu');
+    await coordinator.click('dialog:deliveryProblems');
+    const shown = coordinator.transcript();
+    expect(shown).toContain(
+      await text(lang, 'nudges:problems.nudge', {
+        rule: await text(lang, 'nudges:rule.keepInTouch'),
+        name: 'Sanne Peeters',
+        date: formatDate('2026-11-24', lang),
+        reason: await text(lang, 'liaison:deliveryProblems.reason.no-address'),
+      }),
+    );
+    expect(shown).toContain(
+      await text(lang, 'nudges:problems.user', {
+        channel: await text(lang, 'liaison:deliveryProblems.channel.web'),
+        date: formatDate('2026-11-24', lang),
+        reason: await text(lang, 'liaison:deliveryProblems.reason.conversation_gone'),
+      }),
+    );
+    // An unknown platform code is explained in words, and kept for whoever looks into it.
+    expect(shown).toContain(await text(lang, 'liaison:deliveryProblems.reason.other', { code: 'some_new_error' }));
+    expect(shown).not.toMatch(/: (no-address|conversation_gone)\b/);
+    expect(shown).not.toContain('2026-11-23');
+  });
+});
