@@ -13,14 +13,14 @@ const DEFAULT_SNAPSHOT_AFTER_BYTES = 16 * 2 ** 20;
 
 /**
  * A light snapshot keeps the covered generations that still hold live transcript activities; when
- * more than this many would be kept, the snapshot is a full one instead (see startSnapshot).
+ * more than this many would be kept, the snapshot is a full one instead (see capture).
  */
 const MAX_KEPT_GENERATIONS = 4;
 
 /** The core file's field naming the last journal generation whose records it holds. */
 const COVERED_KEY = 'coveredGeneration';
 
-/** The core file's random id, which its delta file repeats (see startSnapshot). */
+/** The core file's random id, which its delta file repeats (see capture). */
 const BASE_KEY = 'base';
 
 /**
@@ -65,7 +65,7 @@ export interface FilePersistenceOptions {
  * pool that left the event loop idle between batches (a quarter of the time under load). Once the
  * journal has grown to twice the last snapshot (and at least 16 MiB), a new generation starts and
  * the core (or its delta) is written in the background. Covered generations are then deleted,
- * except those still holding transcript activities a conversation keeps (see startSnapshot: light
+ * except those still holding transcript activities a conversation keeps (see capture: light
  * and full snapshots). Reading replays every generation in order: those the core covers for their
  * transcript activities only, the newer ones whole. Entries are idempotent, so a crash at any
  * point, even during a snapshot, loses nothing that was written. Like before, writes are not
@@ -102,7 +102,7 @@ export class FilePersistence implements Persistence {
    * one. With 100 000 records, encoding them all cost a fifth of the turns per second.
    */
   private readonly recordTexts = new Map<KeyedCollection, Map<string, string>>(KEYED_COLLECTIONS.map((c) => [c, new Map()]));
-  /** The id of the core file on disk, which a delta file must name to count (see startSnapshot). */
+  /** The id of the core file on disk, which a delta file must name to count (see capture). */
   private baseId: string | undefined;
   /** Keys of the records changed since the core file was written: what a delta holds. */
   private changedSinceBase = new Map<KeyedCollection, Set<string>>();
@@ -116,8 +116,12 @@ export class FilePersistence implements Persistence {
   /** A full snapshot failed (an erasure's, say): the next snapshot is a full one as well. */
   private fullPending = false;
   private snapshotting: Promise<void> | undefined;
-  /** A deletion arrived while a snapshot was running: another one follows it. */
-  private eraseAfterSnapshot: Db | undefined;
+  /**
+   * A deletion arrived while a snapshot was running: the full snapshot that follows it, captured
+   * with the deletion's batch and launched once that batch is on disk (`ready`) and the running one
+   * has ended.
+   */
+  private queuedSnapshot: { capture: SnapshotCapture; ready: boolean } | undefined;
   private readonly snapshotAfterBytes: number;
 
   constructor(
@@ -273,23 +277,47 @@ export class FilePersistence implements Persistence {
     const marks = line === undefined ? [] : transcriptMarks(data, batch);
     const erasing = erases(data, batch);
     const cold = [...batch.segments].map((segment) => ({ path: segmentFile(this.file, segment), text: segmentText(data, segment) }));
-    // Cold collections first, the journal (dialog state) last: a crash in between never advances a
-    // dialog past a record that was not written.
-    for (const c of cold) await writeAtomic(c.path, c.text);
-    if (line !== undefined) {
-      this.append(line);
-      this.recordJournaled(marks);
-    }
-    // A deleted user or web conversation ("delete my data", "clear this conversation", retention)
-    // must not stay readable in older journal lines until the journal happens to grow: the next
-    // snapshot starts now (or right after the running one) and removes the generations holding it.
-    // Any snapshot starts only now, after this batch's cold collections are written: the core it
-    // writes may hold this batch's records.
-    if (erasing) {
-      if (this.snapshotting) this.eraseAfterSnapshot = data;
-      else this.startSnapshot(data, { full: true });
+    // A snapshot this batch starts is captured now, while memory holds exactly what this batch
+    // commits. Turns that run during the awaits below change memory before their own commit; a
+    // snapshot taken later could hold a dialog step or a reply whose cold record (a call-back
+    // request) a crash then never lets reach the disk. A deleted user or web conversation ("delete
+    // my data", "clear this conversation", retention) must not stay readable in older journal lines
+    // until the journal happens to grow: its full snapshot follows now, or right after the running one.
+    let capture: SnapshotCapture | undefined;
+    let queued: { capture: SnapshotCapture; ready: boolean } | undefined;
+    if (erasing && this.snapshotting) {
+      if (this.queuedSnapshot) this.discard(this.queuedSnapshot.capture);
+      queued = this.queuedSnapshot = { capture: this.capture(data, { full: true }), ready: false };
+    } else if (erasing) {
+      capture = this.capture(data, { full: true });
     } else if (!this.snapshotting && this.size >= Math.max(this.snapshotAfterBytes, 2 * this.snapshotBytes)) {
-      this.startSnapshot(data);
+      capture = this.capture(data);
+    }
+    try {
+      // Cold collections first, the journal (dialog state) last: a crash in between never advances a
+      // dialog past a record that was not written.
+      for (const c of cold) await writeAtomic(c.path, c.text);
+      if (line !== undefined) {
+        this.append(line);
+        this.recordJournaled(marks);
+      }
+    } catch (err) {
+      // Not on disk, so the snapshot must not put it there either; the batch is written again.
+      if (capture) this.discard(capture);
+      if (queued && this.queuedSnapshot === queued) {
+        this.discard(queued.capture);
+        this.queuedSnapshot = undefined;
+      }
+      throw err;
+    }
+    // The captured moment ends with this batch's line: later lines go to a new generation, which the
+    // snapshot keeps. Any snapshot starts writing only now, after this batch's cold collections: its
+    // core holds this batch's records.
+    if (capture || queued) this.nextGeneration();
+    if (capture) this.launch(capture);
+    if (queued) {
+      queued.ready = true;
+      this.launchQueued();
     }
   }
 
@@ -314,7 +342,9 @@ export class FilePersistence implements Persistence {
       for (const id of Object.keys(data.webConversations)) this.unsnapshotted.add(id);
       for (const segment of COLD_SEGMENTS) await writeAtomic(segmentFile(this.file, segment), segmentText(data, segment));
     }
-    this.startSnapshot(data, { full: true });
+    const capture = this.capture(data, { full: true });
+    this.nextGeneration();
+    this.launch(capture);
     await this.idle();
     if (this.lastSnapshotError) throw this.lastSnapshotError;
   }
@@ -351,7 +381,8 @@ export class FilePersistence implements Persistence {
   }
 
   /**
-   * Starts a new journal generation and writes the snapshot of this moment in the background.
+   * Captures the snapshot of this moment, covering the current journal generation, for `launch` to
+   * write in the background once the generation is closed (`nextGeneration`).
    *
    * A light snapshot (the journal outgrew the last one) writes the core only. Web transcripts stay
    * in the journal: the covered generations that still hold activities a conversation keeps are
@@ -368,52 +399,76 @@ export class FilePersistence implements Persistence {
    * since then, with the web conversations' metadata, as a delta (`db.delta.json`) that names the
    * core's id: with 100 000 mostly idle records, rewriting them all made each turn a fifth slower.
    */
-  private startSnapshot(data: Db, { full = false } = {}): void {
+  private capture(data: Db, { full = false } = {}): SnapshotCapture {
     const covered = this.generation;
     full ||= this.fullPending || this.liveGenerations(covered).length > MAX_KEPT_GENERATIONS;
     const baseId = full || this.baseId === undefined || !this.deltaIsSmall(data) ? undefined : this.baseId;
     // A new core holds every record: changes from now on are what its first delta will hold.
     const changedBefore = this.changedSinceBase;
     if (baseId === undefined) this.changedSinceBase = new Map();
-    this.closeJournal();
-    this.generation += 1;
-    this.size = 0;
     const ids = full ? [...this.unsnapshotted] : [];
     if (full) this.unsnapshotted.clear();
-    // Transcripts only hold activities, which are never changed once appended: a copy of each list
-    // is enough, serialised in the background one conversation per turn of the event loop. The core
-    // is captured as it is now for web conversations' metadata, and as lists of keys for the keyed
-    // collections, whose records are serialised in slices while the loop goes on (see writeCore).
+    // Everything is taken now, synchronously: transcripts as copies of their lists (activities are
+    // never changed once appended), the core as text, each record's reused from the last snapshot
+    // unless a batch changed it since. Only writing the files is left for later.
     const transcripts = ids.map((id) => {
       const conversation = data.webConversations[id];
       return { path: this.transcriptPath(id), firstWatermark: conversation?.firstWatermark ?? 0, activities: conversation?.activities.slice() };
     });
-    const core = baseId === undefined ? captureCore(data, covered, randomUUID()) : captureDelta(data, covered, baseId, changedBefore);
+    const core = baseId === undefined ? captureCore(data, covered, randomUUID(), this.recordTexts) : captureDelta(data, covered, baseId, changedBefore, this.recordTexts);
     const conversationIds = full ? new Set(Object.keys(data.webConversations)) : undefined;
+    return { full, covered, ids, transcripts, core, conversationIds, changedBefore };
+  }
+
+  /**
+   * Closes the journal generation a capture covers (the capturing batch's line is its last one):
+   * what is appended from now on goes to the next, which the snapshot keeps.
+   */
+  private nextGeneration(): void {
+    this.closeJournal();
+    this.generation += 1;
+    this.size = 0;
+  }
+
+  /** Writes a captured snapshot in the background (one at a time). */
+  private launch(capture: SnapshotCapture): void {
     this.lastSnapshotError = undefined;
-    this.snapshotting = this.writeSnapshot(core, transcripts, covered, conversationIds)
+    this.snapshotting = this.writeSnapshot(capture.core, capture.transcripts, capture.covered, capture.conversationIds)
       .then((bytes) => {
         this.snapshotBytes = bytes;
-        if (full) this.fullPending = false;
+        if (capture.full) this.fullPending = false;
       })
       .catch((err: unknown) => {
-        if (full) this.fullPending = true;
-        for (const id of ids) this.unsnapshotted.add(id);
-        if (!core.delta) {
-          for (const [collection, keys] of changedBefore) {
-            const changed = this.changedSinceBase.get(collection);
-            if (changed) for (const key of keys) changed.add(key);
-            else this.changedSinceBase.set(collection, keys);
-          }
-        }
+        this.discard(capture);
         this.lastSnapshotError = err;
       })
       .finally(() => {
         this.snapshotting = undefined;
-        const pending = this.eraseAfterSnapshot;
-        this.eraseAfterSnapshot = undefined;
-        if (pending) this.startSnapshot(pending, { full: true });
+        this.launchQueued();
       });
+  }
+
+  private launchQueued(): void {
+    const queued = this.queuedSnapshot;
+    if (this.snapshotting || !queued?.ready) return;
+    this.queuedSnapshot = undefined;
+    this.launch(queued.capture);
+  }
+
+  /**
+   * A capture that will not be written (it failed, or its batch did, or a later one replaces it):
+   * what it took over goes back, so that the next snapshot writes it.
+   */
+  private discard(capture: SnapshotCapture): void {
+    if (capture.full) this.fullPending = true;
+    for (const id of capture.ids) this.unsnapshotted.add(id);
+    if (!capture.core.delta) {
+      for (const [collection, keys] of capture.changedBefore) {
+        const changed = this.changedSinceBase.get(collection);
+        if (changed) for (const key of keys) changed.add(key);
+        else this.changedSinceBase.set(collection, keys);
+      }
+    }
   }
 
   /**
@@ -441,9 +496,9 @@ export class FilePersistence implements Persistence {
       await writeAtomic(t.path, encoded);
     }
     if (core.delta) {
-      bytes += await writeCore(deltaFile(this.file), core, this.recordTexts);
+      bytes += await writeCore(deltaFile(this.file), core);
     } else {
-      bytes += await writeCore(this.file, core, this.recordTexts);
+      bytes += await writeCore(this.file, core);
       // The delta on disk names the previous core: it is ignored from now on, and goes.
       this.baseId = core.baseId;
       await rm(deltaFile(this.file), { force: true });
@@ -567,14 +622,55 @@ const CORE_SLICE = 2_000;
 
 /** The core at a snapshot's start: the small parts as text, the keyed collections as their keys. */
 interface CoreCapture {
-  data: Db;
   /** The core file's id: a new one for a core, the core's for its delta. */
   baseId: string;
   /** A delta: the keyed collections go under "records", and a record deleted since the core is null. */
   delta: boolean;
   /** The text before the keyed collections (version, ids, web conversations' metadata). */
   head: string;
+  /** Each keyed collection's records as text (`"key":{…}`, or `"key":null` in a delta). */
   keyed: [KeyedCollection, string[]][];
+}
+
+/** A snapshot as captured at one moment, waiting to be written (see FilePersistence.capture). */
+interface SnapshotCapture {
+  full: boolean;
+  covered: number;
+  /** The web conversations whose transcripts it writes (taken from `unsnapshotted`). */
+  ids: string[];
+  transcripts: { path: string; firstWatermark: number; activities: unknown[] | undefined }[];
+  core: CoreCapture;
+  /** For a full snapshot: the web conversations at its moment, whose transcript files may stay. */
+  conversationIds: ReadonlySet<string> | undefined;
+  /** The records changed since the previous core, for a capture that starts a new core. */
+  changedBefore: Map<KeyedCollection, Set<string>>;
+}
+
+/**
+ * Records as text, each reused from the last snapshot unless a batch reported it changed since
+ * (with 100 000 records, encoding them all cost a fifth of the turns per second).
+ */
+function recordTextsOf(
+  data: Db,
+  collection: KeyedCollection,
+  keys: Iterable<string>,
+  recordTexts: Map<KeyedCollection, Map<string, string>>,
+  delta: boolean,
+): string[] {
+  const texts = recordTexts.get(collection)!;
+  const records = data[collection] as Record<string, unknown>;
+  const out: string[] = [];
+  for (const key of keys) {
+    const record = records[key];
+    if (record === undefined) {
+      if (delta) out.push(`${JSON.stringify(key)}:null`); // deleted since the core was written
+      continue;
+    }
+    let text = texts.get(key);
+    if (text === undefined) texts.set(key, (text = `${JSON.stringify(key)}:${JSON.stringify(record)}`));
+    out.push(text);
+  }
+  return out;
 }
 
 /** Web conversations' metadata as it is now (their transcripts are kept apart). */
@@ -584,35 +680,35 @@ function conversationsMeta(data: Db): string {
   );
 }
 
-function captureCore(data: Db, covered: number, baseId: string): CoreCapture {
+function captureCore(data: Db, covered: number, baseId: string, recordTexts: Map<KeyedCollection, Map<string, string>>): CoreCapture {
   return {
-    data,
     baseId,
     delta: false,
     head: `{"version":${data.version + LAYOUT_OFFSET},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)}`,
-    keyed: KEYED_COLLECTIONS.map((c) => [c, Object.keys(data[c])]),
+    keyed: KEYED_COLLECTIONS.map((c) => [c, recordTextsOf(data, c, Object.keys(data[c]), recordTexts, false)]),
   };
 }
 
-function captureDelta(data: Db, covered: number, baseId: string, changed: ReadonlyMap<KeyedCollection, ReadonlySet<string>>): CoreCapture {
+function captureDelta(
+  data: Db,
+  covered: number,
+  baseId: string,
+  changed: ReadonlyMap<KeyedCollection, ReadonlySet<string>>,
+  recordTexts: Map<KeyedCollection, Map<string, string>>,
+): CoreCapture {
   return {
-    data,
     baseId,
     delta: true,
     head: `{"version":${data.version + LAYOUT_OFFSET},"${COVERED_KEY}":${covered},"${BASE_KEY}":${JSON.stringify(baseId)},"webConversations":${conversationsMeta(data)},"records":{`,
-    keyed: [...changed].map(([c, keys]) => [c, [...keys]]),
+    keyed: [...changed].map(([c, keys]) => [c, recordTextsOf(data, c, keys, recordTexts, true)]),
   };
 }
 
 /**
- * Writes the core file (temp file, then rename) with the keyed collections serialised in slices, so
- * a store with many users never blocks the event loop for long. A record is written as it is when
- * its slice is serialised, which may be later than the snapshot's start; that is safe because every
- * change since the start is in the new journal generation, whose replay writes each changed record
- * whole (a record deleted meanwhile is left out; its deletion is in the journal too). A record's
- * text is reused from the last core snapshot unless a batch has reported it changed since.
+ * Writes a captured core (temp file, then rename), a slice of records at a time so that the event
+ * loop goes on between writes.
  */
-async function writeCore(file: string, core: CoreCapture, recordTexts: Map<KeyedCollection, Map<string, string>>): Promise<number> {
+async function writeCore(file: string, core: CoreCapture): Promise<number> {
   const tmp = tempPath(file);
   const handle = await openFile(tmp, 'w');
   const out = new ByteBuilder();
@@ -625,26 +721,13 @@ async function writeCore(file: string, core: CoreCapture, recordTexts: Map<Keyed
   try {
     out.add(core.head);
     let firstCollection = true;
-    for (const [collection, keys] of core.keyed) {
+    for (const [collection, texts] of core.keyed) {
       out.add(`${firstCollection && core.delta ? '' : ','}${JSON.stringify(collection)}:{`);
       firstCollection = false;
-      const texts = recordTexts.get(collection)!;
-      let first = true;
-      for (let i = 0; i < keys.length; i += CORE_SLICE) {
-        const records = core.data[collection] as Record<string, unknown>;
-        for (const key of keys.slice(i, i + CORE_SLICE)) {
-          const record = records[key];
-          let text: string | undefined;
-          if (record === undefined) {
-            if (!core.delta) continue;
-            text = `${JSON.stringify(key)}:null`; // deleted since the core was written
-          } else {
-            text = texts.get(key);
-            if (text === undefined) texts.set(key, (text = `${JSON.stringify(key)}:${JSON.stringify(record)}`));
-          }
-          if (!first) out.add(',');
-          out.add(text);
-          first = false;
+      for (let i = 0; i < texts.length; i += CORE_SLICE) {
+        for (let j = i; j < Math.min(i + CORE_SLICE, texts.length); j++) {
+          if (j > 0) out.add(',');
+          out.add(texts[j]!);
         }
         await flush();
       }

@@ -6,6 +6,8 @@ import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { journalFile, journalFiles, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
 import { AuditRepository } from '../../src/store/audit.js';
+import { ContactsRepository } from '../../src/store/contacts.js';
+import { DialogStatesRepository } from '../../src/store/dialogStates.js';
 import { UsersRepository } from '../../src/store/users.js';
 import { WebConversationsRepository } from '../../src/store/webConversations.js';
 
@@ -692,6 +694,39 @@ describe('store', () => {
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp')).sort()).toEqual([...leftovers].sort());
     await (await openFileStore(file)).close();
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a snapshot holds only committed state: a turn caught mid-way (dialog advanced, contact not yet written) is not half in it', async () => {
+    // Found in review: a snapshot wrote records as they were when it serialised them, after the batch
+    // that started it, so a kill could leave a dialog past a contact (or a call-back) never written.
+    const file = await tempFile();
+    const store = await openFileStore(file, { snapshotAfterBytes: 2048 });
+    const dialogs = new DialogStatesRepository(store);
+    const contacts = new ContactsRepository(store);
+    const frame = (step: number, pad = '') => [{ dialogId: 'menu', step: 'choose', values: { step, pad }, args: {}, waiting: 'prompt' as const }];
+    let checks = 0;
+    for (let step = 0; step < 400 && checks < 6; step++) {
+      dialogs.save(`web:f${step % 50}`, frame(step, 'x'.repeat(100)), new Date()); // grows the journal
+      await store.commit();
+      if (!(store as unknown as { persistence: { snapshotting?: Promise<void> } }).persistence.snapshotting) continue;
+      // A turn in progress while the snapshot is written: its dialog advances, its contact is added,
+      // and its commit (which writes db.contacts.json, then the journal) has not happened.
+      dialogs.save('web:hot', frame(step), new Date());
+      contacts.add({ id: `k${step}`, authorId: 'liaison-north', schoolId: 'oak-primary', kind: 'visit', date: '2026-11-20', tags: [], createdAt: new Date().toISOString() });
+      await store.idle();
+      // kill -9 now: the copy is what the disk holds.
+      const copy = join(await mkdtemp(join(tmpdir(), 'store-crash-')), 'db.json');
+      await cp(join(file, '..'), join(copy, '..'), { recursive: true });
+      const reopened = await openFileStore(copy);
+      const advanced = reopened.data.dialogs['web:hot']?.stack[0]?.values.step === step;
+      const logged = reopened.data.contacts.some((c) => c.id === `k${step}`);
+      expect({ step, advanced, logged }).toEqual({ step, advanced: false, logged: false });
+      await reopened.close();
+      await store.commit();
+      checks += 1;
+    }
+    expect(checks).toBe(6);
+    await store.close();
   });
 
   it('a corrupt segment file stops the start, naming that file, and is left untouched', async () => {
