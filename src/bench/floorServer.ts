@@ -1,4 +1,4 @@
-import restify from 'restify';
+import { jsonBody } from '../http/jsonBody.js';
 import { createHttpServer } from '../http/server.js';
 import { silentLogger } from '../log.js';
 
@@ -11,17 +11,17 @@ import { silentLogger } from '../log.js';
  */
 const BASE = '/v3/directline';
 const http = createHttpServer(silentLogger(), []);
-const json = restify.plugins.bodyParser({ maxBodySize: 16 * 1024, mapParams: false, mapFiles: false });
+const json = jsonBody(16 * 1024);
 let next = 0;
 
-http.server.post(`${BASE}/tokens/generate`, json, async (_req, res) => {
+http.server.post(`${BASE}/tokens/generate`, ...json, async (_req, res) => {
   res.json(200, { token: `floor-${next++}` });
 });
-http.server.post(`${BASE}/conversations`, json, async (_req, res) => {
+http.server.post(`${BASE}/conversations`, ...json, async (_req, res) => {
   const id = `floor-${next++}`;
   res.json(201, { conversationId: id, token: `${id}.token` });
 });
-http.server.post(`${BASE}/conversations/:id/activities`, json, async (req, res) => {
+http.server.post(`${BASE}/conversations/:id/activities`, ...json, async (req, res) => {
   res.json(200, { id: `${req.params.id}|0000001` });
 });
 
