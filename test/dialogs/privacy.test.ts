@@ -59,16 +59,20 @@ function storedRequest(harness: EngineHarness, requesterKey: string, input: Part
   );
 }
 
+/** A teacher who asked to be called back, then opened "what do you store about me". */
+async function privacyAfterRequest(lang: Language) {
+  const harness = await engineHarness();
+  const user = new TestUser(harness.engine, { locale: lang });
+  await askToBeCalledBack(user);
+  await harness.engine.idle();
+  await user.say('menu');
+  await user.click('dialog:privacy');
+  return { harness, user, liaison: harness.directory.liaisonFor('oak-primary')! };
+}
+
 describe('privacy dialog: call-back requests', () => {
   it.each(SUPPORTED_LANGUAGES)('(%s) lists each call-back request with what the teacher gave, where it stands and when it was made', async (lang) => {
-    const harness = await engineHarness();
-    const user = new TestUser(harness.engine, { locale: lang });
-    await askToBeCalledBack(user);
-    await harness.engine.idle();
-    const liaison = harness.directory.liaisonFor('oak-primary')!;
-
-    await user.say('menu');
-    await user.click('dialog:privacy');
+    const { user, liaison } = await privacyAfterRequest(lang);
     const listed = user.transcript();
     const t = (k: string, params?: Record<string, unknown>) => text(lang, k, params);
     expect(listed).toContain(await t('privacy:callbacks'));
@@ -87,14 +91,7 @@ describe('privacy dialog: call-back requests', () => {
   });
 
   it.each(SUPPORTED_LANGUAGES)('(%s) the delete confirmation says an open request is withdrawn; afterwards it is gone and the liaison officer is named', async (lang) => {
-    const harness = await engineHarness();
-    const user = new TestUser(harness.engine, { locale: lang });
-    await askToBeCalledBack(user);
-    await harness.engine.idle();
-    const liaison = harness.directory.liaisonFor('oak-primary')!;
-
-    await user.say('menu');
-    await user.click('dialog:privacy');
+    const { user, liaison, harness } = await privacyAfterRequest(lang);
     await user.click('delete');
     const prompt = user.transcript();
     expect(prompt).toContain(await text(lang, 'privacy:confirmPromptWithdraw', { count: 1 }));
