@@ -6,6 +6,7 @@ import type { CallbacksRepository } from '../store/callbacks.js';
 import { NudgeLogRepository } from '../store/nudgeLog.js';
 import type { CallbackRequest, ConversationAddress } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { formatDate, localDate } from './dates.js';
 import type { OutboundReply } from './messages.js';
 import type { Notifier } from './notifier.js';
 
@@ -44,6 +45,15 @@ export function isLastingAddress(address: ConversationAddress | undefined): bool
  * The call-back loop: a teacher asks, the school's liaison officer is notified with minimal text
  * (who asks, which school, how urgent) and buttons, acknowledges, and the teacher hears about it.
  */
+/** A request withdrawn by "delete my data", as its officers may still hear of it. */
+export interface WithdrawnRequest {
+  schoolId: string | null;
+  urgency: CallbackRequest['urgency'];
+  createdAt: string;
+  /** Directory ids of the people who were told of it. */
+  told: string[];
+}
+
 export class CallbackService {
   constructor(
     private readonly repo: CallbacksRepository,
@@ -147,6 +157,45 @@ export class CallbackService {
     request.notifications.push({ to: request.assigneeId, kind: 'new', at: this.clock().toISOString(), result });
     this.repo.changed();
     await this.store.commit();
+  }
+
+  /**
+   * The requests of this teacher that are still being dealt with, and who was told of each (its
+   * assignee, and the backup an escalation went to): what "delete my data" withdraws, taken before
+   * the requests are deleted.
+   */
+  withdrawable(requesterKey: string): WithdrawnRequest[] {
+    const unfinished = this.repo.byRequester(requesterKey).filter((r) => r.status !== 'done');
+    if (unfinished.length === 0) return [];
+    const settled = this.settledNudges();
+    return unfinished.map((r) => {
+      const told = new Set([r.assigneeId]);
+      for (const key of settled) {
+        const [rule, recipient, period] = key.split('|');
+        if (rule === 'callbackEscalation' && period === r.id && recipient) told.add(recipient);
+      }
+      return { schoolId: r.schoolId, urgency: r.urgency, createdAt: r.createdAt, told: [...told] };
+    });
+  }
+
+  /**
+   * Tells whoever was told of a request that its teacher withdrew it: school, date and urgency, enough
+   * to match the earlier message, and not the teacher's name (which they asked to be erased).
+   */
+  async notifyWithdrawn(withdrawn: WithdrawnRequest): Promise<void> {
+    const date = localDate(new Date(withdrawn.createdAt), this.directory().data.timeZone);
+    for (const personId of withdrawn.told) {
+      await this.notifier.toPerson(personId, (tr) => [
+        {
+          kind: 'text',
+          text: tr.t('callback:withdrawnNotice', {
+            school: this.schoolName(withdrawn.schoolId, tr.t),
+            date: formatDate(date, tr.lang),
+            urgency: tr.t(`callback:urgency.${withdrawn.urgency}`),
+          }),
+        },
+      ]);
+    }
   }
 
   /** Tells the teacher their request was acknowledged, and by whom, on their own channel. */

@@ -186,6 +186,10 @@ export class Engine implements TurnHandler {
     const facts = this.inboundTextFacts(inbound, turn);
 
     if (turn.forgotten) {
+      // Officers who were told of a request still being dealt with hear that it was withdrawn.
+      for (const withdrawn of this.deps.services.callbacks.withdrawable(inbound.userKey)) {
+        turn.afterCommit.push(() => this.deps.services.callbacks.notifyWithdrawn(withdrawn));
+      }
       this.deps.services.privacy.forget(inbound.userKey);
       dialogStates.delete(inbound.conversationKey);
     } else {

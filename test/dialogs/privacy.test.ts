@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NewCallback } from '../../src/core/callbacks.js';
+import { formatDate } from '../../src/core/dates.js';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
 import { engineHarness, TestUser, text, type EngineHarness } from '../helpers/fixtures.js';
 
@@ -92,19 +93,32 @@ describe('privacy dialog: call-back requests', () => {
 
   it.each(SUPPORTED_LANGUAGES)('(%s) the delete confirmation says an open request is withdrawn; afterwards it is gone and the liaison officer is named', async (lang) => {
     const { user, liaison, harness } = await privacyAfterRequest(lang);
+    const officer = new TestUser(harness.engine, { id: liaison.id });
+    await officer.say('menu'); // the officer is reachable in the chat
     await user.click('delete');
     const prompt = user.transcript();
     expect(prompt).toContain(await text(lang, 'privacy:confirmPromptWithdraw', { count: 1 }));
     expect(prompt).not.toContain(await text(lang, 'privacy:confirmPrompt'));
 
+    const before = harness.sent.length;
     await user.click('confirm');
     expect(harness.store.data.callbacks).toEqual([]);
+    // The officer hears that it was withdrawn: school, date and how soon, never the teacher's name.
+    await harness.engine.idle();
+    const told = harness.sent.slice(before).filter((s) => s.address.conversationId.includes(liaison.id));
+    const officerLang = told[0]!.language; // the officer's own language, whatever the teacher's
+    const notice = await text(officerLang, 'callback:withdrawnNotice', {
+      school: 'Basisschool De Eik',
+      date: formatDate('2026-11-24', officerLang),
+      urgency: await text(officerLang, 'callback:urgency.week'),
+    });
+    expect(told.flatMap((s) => s.replies.map((r) => ('text' in r ? r.text : '')))).toEqual([notice]);
+    expect(JSON.stringify(told)).not.toContain('Robin');
     const done = user.transcript();
     expect(done).toContain(await text(lang, 'privacy:deleted'));
     expect(done).toContain(await text(lang, 'privacy:stillReachable', { name: liaison.name, phone: liaison.phone, email: liaison.email }));
 
     // The liaison officer's list no longer holds it.
-    const officer = new TestUser(harness.engine, { id: liaison.id });
     await officer.press('dialog:callbackList');
     expect(officer.transcript()).toContain(await text('en', 'callback:noneOpen'));
   });
