@@ -41,6 +41,8 @@ describe('npm run teams:package', () => {
     expect(manifest.id).toBe('00000000-0000-0000-0000-0000000000aa');
     expect(manifest.bots[0].botId).toBe('00000000-0000-0000-0000-0000000000aa');
     expect(manifest.validDomains).toEqual(['assistant.riverside.example']);
+    // Personal chats only: in a team the assistant would only point to a personal chat.
+    expect(manifest.bots[0].scopes).toEqual(['personal']);
     expect(files.get('color.png')!.subarray(1, 4).toString()).toBe('PNG');
     expect(files.get('color.png')!.readUInt32BE(16)).toBe(192); // Teams wants a 192×192 colour icon
     expect(files.get('outline.png')!.readUInt32BE(16)).toBe(32); // and a 32×32 outline
