@@ -4,10 +4,45 @@ import { TRAINING_FORMATS } from '../src/store/schema.js';
 
 export const TRAINING_REPORT = 'trainingReport';
 
+/** The chat shows the first this many comments of the report's alphabetical list; the exported report has them all. */
+export const CHAT_COMMENTS_MAX = 20;
+
+/**
+ * Comments are sent as a few messages of at most this many characters (a comment has at most 500):
+ * each is one whole section in Slack (3000 characters at most; the margin is for the & < > that Slack
+ * escapes) and a readable message in Teams and the web chat, where every reply is a message of its own.
+ */
+const COMMENTS_MESSAGE_CHARS = 2000;
+
+/**
+ * The teachers' comments under a heading, one per line and quoted (they are the teachers' words,
+ * not the assistant's), at most CHAT_COMMENTS_MAX of them, then how many more the export holds.
+ * Nothing at all when there is no comment.
+ */
+function sayComments(turn: DialogTurn, comments: readonly string[]): void {
+  if (comments.length === 0) return;
+  const { t } = turn;
+  const lines = [t('training:report.comments'), ...comments.slice(0, CHAT_COMMENTS_MAX).map((comment) => `• ${t('training:report.comment', { comment })}`)];
+  if (comments.length > CHAT_COMMENTS_MAX) lines.push(t('training:report.moreComments', { count: comments.length - CHAT_COMMENTS_MAX }));
+  let message: string[] = [];
+  let length = 0;
+  for (const line of lines) {
+    if (message.length > 0 && length + 1 + line.length > COMMENTS_MESSAGE_CHARS) {
+      turn.say({ kind: 'text', text: message.join('\n') });
+      message = [];
+      length = 0;
+    }
+    length += (message.length > 0 ? 1 : 0) + line.length;
+    message.push(line);
+  }
+  turn.say({ kind: 'text', text: message.join('\n') });
+}
+
 /**
  * Aggregated training needs for liaison officers and coordinators: this school year, overall and per
  * school, as bar charts with the numbers written out; groups under five answers are not shown, and
  * neither are the overall figures when, with the schools' figures, they would reveal such a group.
+ * The teachers' comments follow the overall figures, and are shown only with them.
  */
 export const trainingReportDialog = defineDialog({
   id: TRAINING_REPORT,
@@ -38,6 +73,7 @@ export const trainingReportDialog = defineDialog({
           bars: TRAINING_FORMATS.map((f) => ({ label: t(`training:format.${f}`), value: overall.formats[f], display: String(overall.formats[f]) })),
         });
         turn.say({ kind: 'text', text: t('training:report.topNeeds', { needs: report.topNeeds.map((c) => t(`training:competence.${c}`)).join(', ') }) });
+        sayComments(turn, overall.comments);
       } else if (overall.reason === 'smallGroup') {
         turn.say({ kind: 'text', text: t('training:report.title', { year, responses: fewer }) });
       } else {

@@ -137,11 +137,17 @@ export type Tally = ShownTally | SuppressedTally;
 
 export type SchoolTally = { schoolId: string | null; schoolName: string | undefined } & Tally;
 
+/**
+ * The overall figures and, only with them, the teachers' comments (see trainingReport). A school's
+ * figures never carry comments: a comment beside its school would narrow its writer down to that school's few teachers.
+ */
+export type OverallTally = (ShownTally & { comments: string[] }) | SuppressedTally;
+
 export interface TrainingReport {
   schoolYear: string;
   /** Groups with fewer answers than this are not shown. */
   minGroup: number;
-  overall: Tally;
+  overall: OverallTally;
   schools: SchoolTally[];
   /** The most asked-for competences overall, most first (empty when the overall figures are withheld). */
   topNeeds: Competence[];
@@ -166,6 +172,37 @@ function count(responses: readonly TrainingResponse[]): ShownTally {
 }
 
 /**
+ * A comment as reported: on one line (runs of white space and control characters become one space)
+ * and without the characters that reverse the direction of text, since it is shown in chats, in a
+ * terminal and in spreadsheets, and a line break or an escape sequence would let one comment pose
+ * as several, or as the report's own text. Empty when nothing is left.
+ */
+export function reportedComment(comment: string): string {
+  return comment
+    .replace(/[\u202A-\u202E\u2066-\u2069]/g, '')
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim();
+}
+
+/** One fixed collation for every report and every reader's language, so the chat and the CLI list the comments alike. */
+const COMMENT_COLLATOR = new Intl.Collator('en', { numeric: true });
+
+/**
+ * The comments of the given answers, in alphabetical order. Not in the stored order: it is random
+ * only since answers are reshuffled on every new answer, and a store written before that keeps the
+ * order teachers answered in until its next answer, so a comment's position could tell who wrote it.
+ * Alphabetical order depends only on the texts themselves, is the same on every reading (the chat
+ * shows the beginning of the list the operator's report shows in full), and keeps identical
+ * comments together. Ties in the collation fall back to code units, so the order is total.
+ */
+function comments(responses: readonly TrainingResponse[]): string[] {
+  return responses
+    .map((r) => reportedComment(r.comment ?? ''))
+    .filter((c) => c !== '')
+    .sort((a, b) => COMMENT_COLLATOR.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
  * The training needs of one school year, per school and overall, such that no figure describes fewer
  * than MIN_GROUP answers, alone or by subtraction. Pure.
  *
@@ -174,6 +211,11 @@ function count(responses: readonly TrainingResponse[]): ShownTally {
  *   shown only when the hidden schools hold no answer or at least MIN_GROUP answers together;
  *   otherwise "overall minus the shown schools" (for the number of answers, each competence and
  *   each format) would give the figures of fewer than MIN_GROUP people, so they are withheld too.
+ * - The teachers' comments are given with the overall figures and only there, all schools' together
+ *   without school, date or order of answering (see `comments`). When the overall figures are
+ *   withheld, so are the comments: they would then be the words of fewer than MIN_GROUP people in
+ *   all, or mix those of a hidden group of fewer than MIN_GROUP into a list whose other writers'
+ *   schools are known, and what a comment says could tell which one is theirs.
  * - The report covers exactly one school year: a report over several years beside a report over
  *   one of them would give the others by subtraction.
  */
@@ -190,12 +232,12 @@ export function trainingReport(responses: readonly TrainingResponse[], directory
       return { ...group, shown: false, reason: 'smallGroup' };
     })
     .sort((a, b) => (a.schoolName ?? '~').localeCompare(b.schoolName ?? '~'));
-  const overall: Tally =
+  const overall: OverallTally =
     selected.length < MIN_GROUP
       ? { shown: false, reason: 'smallGroup' }
       : hidden > 0 && hidden < MIN_GROUP
         ? { shown: false, reason: 'revealsSmallGroup' }
-        : count(selected);
+        : { ...count(selected), comments: comments(selected) };
   const topNeeds = overall.shown ? rankCompetences(overall, { limit: 3 }) : [];
   return { schoolYear, minGroup: MIN_GROUP, overall, schools, topNeeds };
 }

@@ -12,6 +12,10 @@ const WITHHELD_CSV = { smallGroup: `<${MIN_GROUP}`, revealsSmallGroup: 'withheld
  * The training-needs report as rows: per school and overall, the count per competence and per format.
  * A group whose figures are withheld is one row saying so, with no counts: `<5` for a group of fewer
  * than five answers, `withheld` for overall figures that would reveal such a group by subtraction.
+ *
+ * When the overall figures are shown, each teacher's comment follows them as a row of its own:
+ * scope `overall`, dimension `comment`, the comment in `item`, `count` empty; alphabetical, without
+ * school (see trainingReport). Withheld overall figures have no comment rows.
  */
 export function trainingRows(store: Store, directory: DirectoryView, schoolYear: string) {
   const report = trainingReport(store.data.trainingResponses, directory, schoolYear);
@@ -25,6 +29,10 @@ export function trainingRows(store: Store, directory: DirectoryView, schoolYear:
     for (const f of TRAINING_FORMATS) rows.push({ scope, school, responses: String(tally.responses), dimension: 'format', item: f, count: String(tally.formats[f]) });
   };
   add('overall', '', report.overall);
+  if (report.overall.shown) {
+    const responses = String(report.overall.responses);
+    for (const comment of report.overall.comments) rows.push({ scope: 'overall', school: '', responses, dimension: 'comment', item: comment, count: '' });
+  }
   for (const s of report.schools) add(s.schoolId ?? 'not-listed', s.schoolName ?? '', s);
   return { report, rows };
 }
@@ -36,12 +44,16 @@ function tallyJson(tally: Tally) {
     : { shown: false, reason: tally.reason };
 }
 
-/** The report as JSON, built field by field so nothing added to the report later is exported unchecked. */
+/**
+ * The report as JSON, built field by field so nothing added to the report later is exported unchecked.
+ * The comments are an array in the overall figures, present only when those are shown.
+ */
 function reportJson(report: TrainingReport) {
+  const { overall } = report;
   return {
     schoolYear: report.schoolYear,
     minGroup: report.minGroup,
-    overall: tallyJson(report.overall),
+    overall: overall.shown ? { ...tallyJson(overall), comments: overall.comments } : tallyJson(overall),
     schools: report.schools.map((s) => ({ schoolId: s.schoolId, schoolName: s.schoolName, ...tallyJson(s) })),
     topNeeds: report.topNeeds,
   };
@@ -49,7 +61,9 @@ function reportJson(report: TrainingReport) {
 
 export function trainingReportText(store: Store, directory: DirectoryView, schoolYear: string, format: ReportFormat): string {
   const { report, rows } = trainingRows(store, directory, schoolYear);
-  if (format === 'csv') return stringify(rows, { header: true, columns: ['scope', 'school', 'responses', 'dimension', 'item', 'count'] });
+  // A comment is a teacher's own text: one starting with = + - @ would run as a formula in a
+  // spreadsheet, so such a cell gets a leading apostrophe.
+  if (format === 'csv') return stringify(rows, { header: true, columns: ['scope', 'school', 'responses', 'dimension', 'item', 'count'], escape_formulas: true });
   if (format === 'json') return `${JSON.stringify(reportJson(report), null, 2)}\n`;
   const { overall } = report;
   const lines = [
@@ -62,6 +76,11 @@ export function trainingReportText(store: Store, directory: DirectoryView, schoo
   if (overall.shown) lines.push(`Most asked for: ${report.topNeeds.join(', ')}`);
   for (const s of report.schools) {
     lines.push(`${s.schoolName ?? 'not in the directory'}: ${s.shown ? `${s.responses} answers` : `fewer than ${MIN_GROUP} answers`}`);
+  }
+  if (overall.shown) {
+    // All of them, one per line (the chat shows only the first ones); alphabetical, without school.
+    lines.push('', overall.comments.length ? `Comments (${overall.comments.length}, in alphabetical order, without school):` : 'Comments: none');
+    for (const comment of overall.comments) lines.push(`- ${comment}`);
   }
   return `${lines.join('\n')}\n`;
 }

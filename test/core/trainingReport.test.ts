@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MIN_GROUP, trainingReport } from '../../src/core/training.js';
+import { MIN_GROUP, reportedComment, trainingReport } from '../../src/core/training.js';
 import { COMPETENCES, TRAINING_FORMATS, type TrainingResponse } from '../../src/store/schema.js';
 import { realDirectory } from '../helpers/fixtures.js';
 
@@ -115,5 +115,74 @@ describe('trainingReport: complementary suppression (no group under five by subt
         expect(report.topNeeds).toEqual([]);
       }
     }
+  });
+});
+
+describe('trainingReport: teachers\' comments go with the overall figures, and only there', () => {
+  const said = (schoolId: string | null, comment: string, format: TrainingResponse['format'] = 'schoolTeam'): TrainingResponse => ({ ...answer(schoolId, ['criticalThinking'], format), comment });
+
+  it('overall shown: every school\'s comments, hidden schools\' too, in alphabetical order, without anything else', async () => {
+    const responses = [
+      said('oak-primary', 'zebra crossings are no topic'),
+      said('oak-primary', 'More time, please'),
+      ...times(3, () => answer('oak-primary', ['criticalThinking'])),
+      said('harbour-secondary', 'Évaluation en ligne', 'online'),
+      ...times(2, () => answer('harbour-secondary', ['religionIdentity'], 'online')),
+      said(null, 'a session for parents would help', 'other'),
+      answer(null, ['workingWithParents'], 'other'),
+    ];
+    const report = trainingReport(responses, await realDirectory(), YEAR);
+    expect(report.overall).toMatchObject({ shown: true, responses: 10 });
+    expect(report.overall.shown && report.overall.comments).toEqual(['a session for parents would help', 'Évaluation en ligne', 'More time, please', 'zebra crossings are no topic']);
+    // No school's figures carry a comment: a comment beside its school would narrow down who wrote it.
+    for (const s of report.schools) expect(s).not.toHaveProperty('comments');
+  });
+
+  it('the order depends only on the texts, never on the order the answers are stored in', async () => {
+    const directory = await realDirectory();
+    const responses = ['b', 'a 10', 'c', 'a 9', 'B', 'ä'].map((c) => said('oak-primary', c));
+    const expected = ['ä', 'a 9', 'a 10', 'b', 'B', 'c']; // a collation, not code units: ä goes with a, b before B, 9 before 10
+    for (const order of [responses, [...responses].reverse(), [...responses.slice(3), ...responses.slice(0, 3)]]) {
+      const report = trainingReport(order, directory, YEAR);
+      expect(report.overall.shown && report.overall.comments).toEqual(expected);
+    }
+  });
+
+  it('each comment is one line: line breaks, tabs and control characters become a space, direction overrides go, empty ones are left out', async () => {
+    const responses = [
+      said('oak-primary', '  first line\nsecond line\r\n\tthird  '),
+      said('oak-primary', 'bell\u0007 and \u001b[31mred\u001b[0m'),
+      said('oak-primary', 'abc \u202Eevil\u202C'),
+      said('oak-primary', ' \n\t '),
+      answer('oak-primary', ['criticalThinking']),
+      said('oak-primary', 'no comment from someone else', 'online'),
+    ];
+    const report = trainingReport(responses, await realDirectory(), YEAR);
+    expect(report.overall.shown && report.overall.comments).toEqual(['abc evil', 'bell and [31mred [0m', 'first line second line third', 'no comment from someone else']);
+    expect(reportedComment('one\u2028two\u2029three\u00a0four')).toBe('one two three four');
+  });
+
+  it('only the chosen school year\'s comments', async () => {
+    const responses = [...times(5, () => said('oak-primary', 'this year')), { ...said('oak-primary', 'last year'), schoolYear: '2025-2026' }];
+    const report = trainingReport(responses, await realDirectory(), YEAR);
+    expect(report.overall.shown && report.overall.comments).toEqual(Array(5).fill('this year'));
+  });
+
+  it('overall shown but nobody commented: an empty list', async () => {
+    const report = trainingReport(times(5, () => answer('oak-primary', ['criticalThinking'])), await realDirectory(), YEAR);
+    expect(report.overall).toMatchObject({ shown: true, comments: [] });
+  });
+
+  it('fewer than five answers in all: no comment at all, not even that there are some', async () => {
+    const report = trainingReport(times(4, () => said('oak-primary', 'please more on online groups')), await realDirectory(), YEAR);
+    expect(report.overall).toEqual({ shown: false, reason: 'smallGroup' });
+    expect(JSON.stringify(report)).not.toMatch(/comment|online groups/i);
+  });
+
+  it('overall figures withheld (they would reveal a group under five): its comments are withheld with them', async () => {
+    const responses = [...times(5, () => said('oak-primary', 'from the big school')), said('harbour-secondary', 'the only one at the Atheneum', 'online')];
+    const report = trainingReport(responses, await realDirectory(), YEAR);
+    expect(report.overall).toEqual({ shown: false, reason: 'revealsSmallGroup' });
+    expect(JSON.stringify(report)).not.toMatch(/comment|big school|the only one/i);
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { renderForSlack } from '../../src/channels/slack/render.js';
+import type { OutboundReply } from '../../src/core/messages.js';
+import { CHAT_COMMENTS_MAX } from '../../dialogs/trainingReport.js';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
 import type { TrainingResponse } from '../../src/store/schema.js';
-import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
+import { engineHarness, realDirectory, TestUser, text } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
 
@@ -54,5 +57,113 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat (%s)', (la
     expect(officer.last.filter((r) => r.kind === 'chart')).toHaveLength(2);
     expect(officer.transcript()).toContain(await text(lang, 'training:report.title', { year: '2026-2027', responses: '10' }));
     expect(officer.transcript()).not.toContain(await text(lang, 'training:report.totalsWithheld', { count: 5 }));
+  });
+});
+
+type Group = [schoolId: string | null, count: number, pick: Pick<TrainingResponse, 'competences' | 'format'>, comments?: readonly string[]];
+
+/** Answers per school; the first answers of a group carry its comments, one each. */
+async function seededWithComments(groups: Group[]) {
+  const h = await engineHarness({ clock: () => NOW });
+  for (const [schoolId, count, pick, comments = []] of groups) {
+    for (let i = 0; i < count; i++) {
+      const comment = comments[i];
+      expect(h.training.submit(`test:${schoolId}-${i}`, { schoolId, role: 'teacher', ...pick, ...(comment === undefined ? {} : { comment }) }).ok).toBe(true);
+    }
+  }
+  return h;
+}
+
+async function readReport(groups: Group[], lang: Language): Promise<OutboundReply[]> {
+  const { engine } = await seededWithComments(groups);
+  const officer = new TestUser(engine, { id: 'prevention-coordinator', locale: lang });
+  return officer.press('dialog:trainingReport');
+}
+
+const textOf = (r: OutboundReply) => (r.kind === 'text' || r.kind === 'choices' ? r.text : '');
+
+describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: teachers\' comments (%s)', (lang: Language) => {
+  it('overall figures shown: the comments, quoted, alphabetical and without school, under a heading after the charts and before the schools', async () => {
+    const replies = await readReport(
+      [
+        ['oak-primary', 5, { competences: ['criticalThinking'], format: 'schoolTeam' }, ['More examples for the classroom', 'evening sessions suit us better']],
+        ['harbour-secondary', 3, { competences: ['religionIdentity'], format: 'online' }, ['Short online modules']],
+        ['canal-secondary', 2, { competences: ['workingWithParents'], format: 'online' }, ['a guide for talking with parents']],
+      ],
+      lang,
+    );
+    const heading = await text(lang, 'training:report.comments');
+    const perSchool = await text(lang, 'training:report.perSchool');
+    const at = replies.findIndex((r) => textOf(r).startsWith(heading));
+    expect(at).toBeGreaterThan(replies.findLastIndex((r) => r.kind === 'chart'));
+    expect(at).toBeLessThan(replies.findIndex((r) => textOf(r).startsWith(perSchool)));
+    const quoted = async (comment: string) => `• ${await text(lang, 'training:report.comment', { comment })}`;
+    expect(replies[at]).toEqual({
+      kind: 'text',
+      text: [
+        heading,
+        await quoted('a guide for talking with parents'),
+        await quoted('evening sessions suit us better'),
+        await quoted('More examples for the classroom'),
+        await quoted('Short online modules'),
+      ].join('\n'),
+    });
+    for (const school of (await realDirectory()).data.schools) {
+      expect(textOf(replies[at]!)).not.toContain(school.id);
+      expect(textOf(replies[at]!)).not.toContain(school.name);
+    }
+  });
+
+  it('overall figures withheld (they would reveal the one answer at the Atheneum): word for word the report without comments', async () => {
+    const groups = (comments: boolean): Group[] => [
+      ['oak-primary', 5, { competences: ['criticalThinking'], format: 'schoolTeam' }, comments ? ['More examples for the classroom', 'evening sessions'] : []],
+      ['harbour-secondary', 1, { competences: ['religionIdentity'], format: 'online' }, comments ? ['the only one who answered here'] : []],
+    ];
+    const withComments = await readReport(groups(true), lang);
+    expect(withComments).toEqual(await readReport(groups(false), lang));
+    const all = withComments.map(textOf).join('\n');
+    expect(all).toContain(await text(lang, 'training:report.totalsWithheld', { count: 5 }));
+    expect(all).not.toContain(await text(lang, 'training:report.comments'));
+    expect(all).not.toMatch(/examples|evening|only one/);
+  });
+
+  it('fewer than five answers in all: no comment, and nothing said about comments', async () => {
+    const withComment = await readReport([['oak-primary', 2, { competences: ['criticalThinking'], format: 'online' }, ['please come to our school']]], lang);
+    expect(withComment).toEqual(await readReport([['oak-primary', 2, { competences: ['criticalThinking'], format: 'online' }]], lang));
+    expect(withComment.map(textOf).join('\n')).not.toContain('please come');
+  });
+
+  it('no comments: no heading either', async () => {
+    const replies = await readReport([['oak-primary', 5, { competences: ['criticalThinking'], format: 'online' }]], lang);
+    expect(replies.filter((r) => r.kind === 'chart')).toHaveLength(2);
+    expect(replies.map(textOf).join('\n')).not.toContain(await text(lang, 'training:report.comments'));
+  });
+
+  it(`more than ${CHAT_COMMENTS_MAX} long comments: the first ${CHAT_COMMENTS_MAX} in a few messages that Slack shows whole, then how many more the export has`, async () => {
+    const comments = Array.from({ length: CHAT_COMMENTS_MAX + 7 }, (_, i) => `Wish ${String(i + 1).padStart(2, '0')}: ${'more practical examples for the classroom & <the team> '.repeat(8).trim()}`);
+    expect(comments[0]!.length).toBeLessThanOrEqual(500);
+    const replies = await readReport([['oak-primary', comments.length, { competences: ['criticalThinking'], format: 'online' }, [...comments].reverse()]], lang);
+    const heading = await text(lang, 'training:report.comments');
+    const perSchool = await text(lang, 'training:report.perSchool');
+    const from = replies.findIndex((r) => textOf(r).startsWith(heading));
+    const to = replies.findIndex((r) => textOf(r).startsWith(perSchool));
+    const messages = replies.slice(from, to).map(textOf);
+    const lines = messages.join('\n').split('\n');
+    const quoted = await Promise.all(comments.slice(0, CHAT_COMMENTS_MAX).map(async (comment) => `• ${await text(lang, 'training:report.comment', { comment })}`));
+    expect(lines).toEqual([heading, ...quoted, await text(lang, 'training:report.moreComments', { count: 7 })]);
+    // Readable everywhere: a handful of messages (each is its own bubble in Teams and the web chat)…
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.length).toBeLessThanOrEqual(6);
+    // …and each one Slack section, shown whole (not cut at 3000 characters, even with & < > escaped).
+    const slackText = renderForSlack(replies.slice(from, to)).flatMap((m) => m.blocks.map((b) => (b.text as { text: string }).text));
+    expect(slackText).toHaveLength(messages.length);
+    for (const comment of comments.slice(0, CHAT_COMMENTS_MAX)) expect(slackText.some((t) => t.includes(comment.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))).toBe(true);
+    for (const t of slackText) expect(t.length).toBeLessThanOrEqual(3000);
+  });
+
+  it('a comment is shown as written, never read as a template or a key', async () => {
+    const comment = '{{year}} $t(training:done) <b>{{count}}</b>';
+    const replies = await readReport([['oak-primary', 5, { competences: ['criticalThinking'], format: 'online' }, [comment]]], lang);
+    expect(replies.map(textOf).join('\n')).toContain(`• ${await text(lang, 'training:report.comment', { comment: 'X' })}`.replace('X', () => comment));
   });
 });

@@ -83,3 +83,78 @@ describe('npm run report -- training: a group under five is never shown, not eve
     expect(text).toMatch(/overall.*withheld/i);
   });
 });
+
+/** Ten answers (De Eik five, the Atheneum three, not listed two, so the overall figures are shown), with comments. */
+const withComments = (comments: readonly string[]) => {
+  const list = [
+    ...Array.from({ length: 5 }, () => answer('oak-primary', ['criticalThinking'], 'schoolTeam')),
+    ...Array.from({ length: 3 }, () => answer('harbour-secondary', ['religionIdentity'], 'online')),
+    ...Array.from({ length: 2 }, () => answer(null, ['workingWithParents'], 'other')),
+  ];
+  comments.forEach((comment, i) => (list[i]!.comment = comment));
+  return list;
+};
+
+describe('npm run report -- training: the teachers\' comments, with the overall figures only', () => {
+  const COMMENTS = ['More on online groups, please', 'a whole-team session in spring', 'Zoom is fine', 'Brochures for parents'];
+  const ALPHABETICAL = ['a whole-team session in spring', 'Brochures for parents', 'More on online groups, please', 'Zoom is fine'];
+
+  it('JSON: a `comments` array in the overall figures, alphabetical, and none beside any school', async () => {
+    const json = JSON.parse(await report(await storeWith(withComments(COMMENTS)), 'json'));
+    expect(json.overall).toMatchObject({ shown: true, responses: 10, comments: ALPHABETICAL });
+    expect(Object.keys(json.overall).sort()).toEqual(['comments', 'competences', 'formats', 'responses', 'shown']);
+    for (const school of json.schools) expect(school).not.toHaveProperty('comments');
+  });
+
+  it('JSON: overall figures withheld, so no comments either, not even an empty array', async () => {
+    const answers = fiveAndOne().map((a, i) => ({ ...a, comment: `comment number ${i}` }));
+    const out = await report(await storeWith(answers), 'json');
+    expect(JSON.parse(out).overall).toEqual({ shown: false, reason: 'revealsSmallGroup' });
+    expect(out).not.toMatch(/comment/i);
+    const single = await report(await storeWith([{ ...answer('oak-primary', ['religionIdentity'], 'online'), comment: 'only me' }]), 'json');
+    expect(JSON.parse(single).overall).toEqual({ shown: false, reason: 'smallGroup' });
+    expect(single).not.toMatch(/comment|only me/i);
+  });
+
+  it('CSV: one `comment` row per comment after the overall counts, the text in `item`, quoted where needed, formulas defused', async () => {
+    const rows = (await report(await storeWith(withComments([...COMMENTS, 'Say "no", then, stop', '=HYPERLINK("https://example.org","click")', '-1+1'])), 'csv')).trim().split('\n');
+    const comments = rows.filter((r) => r.startsWith('overall,,10,comment,'));
+    expect(comments).toEqual([
+      `overall,,10,comment,'-1+1,`,
+      `overall,,10,comment,"'=HYPERLINK(""https://example.org"",""click"")",`,
+      'overall,,10,comment,a whole-team session in spring,',
+      'overall,,10,comment,Brochures for parents,',
+      'overall,,10,comment,"More on online groups, please",',
+      'overall,,10,comment,"Say ""no"", then, stop",',
+      'overall,,10,comment,Zoom is fine,',
+    ]);
+    // Under the overall figures, before the first school.
+    const lastOverall = rows.findLastIndex((r) => r.startsWith('overall,'));
+    expect(rows.findIndex((r) => r.startsWith('overall,,10,comment,'))).toBe(lastOverall - comments.length + 1);
+    expect(rows.slice(lastOverall + 1).every((r) => !r.startsWith('overall,') && !r.includes(',comment,'))).toBe(true);
+    expect(rows).toHaveLength(1 + 14 + 7 + 14 + 1 + 1);
+  });
+
+  it('CSV: overall figures withheld, so no comment rows and no comment text', async () => {
+    const out = await report(await storeWith(fiveAndOne().map((a) => ({ ...a, comment: 'please no lectures' }))), 'csv');
+    expect(out).not.toMatch(/comment|lectures/);
+    expect(out.trim().split('\n')).toHaveLength(1 + 1 + 14 + 1);
+  });
+
+  it('text: a section with every comment, one per line, even when the chat would show only the first twenty', async () => {
+    const many = Array.from({ length: 25 }, (_, i) => `wish ${String(i + 1).padStart(2, '0')}`);
+    const answers = [...many, 'two\nlines'].map((comment) => ({ ...answer('oak-primary', ['criticalThinking'], 'online'), comment }));
+    const text = await report(await storeWith(answers), 'text');
+    const lines = text.split('\n');
+    const heading = lines.indexOf('Comments (26, in alphabetical order, without school):');
+    expect(heading).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Basisschool De Eik')));
+    expect(lines.slice(heading + 1, heading + 27)).toEqual(['- two lines', ...many.map((w) => `- ${w}`)]);
+  });
+
+  it('text: overall shown without comments says so; withheld says nothing about comments', async () => {
+    expect(await report(await storeWith(withComments([])), 'text')).toContain('Comments: none');
+    const withheld = await report(await storeWith(fiveAndOne().map((a) => ({ ...a, comment: 'please no lectures' }))), 'text');
+    expect(withheld).not.toMatch(/comment|lectures/i);
+    expect(withheld).toBe(await report(await storeWith(fiveAndOne()), 'text'));
+  });
+});
