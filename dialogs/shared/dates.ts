@@ -23,7 +23,9 @@ export type DateCheck = { ok: true; date: LocalDate } | { ok: false; reason: str
 
 /**
  * The days a question accepts around today, and which way it faces: a date typed without a year
- * ("22/12", "15 March") takes the year in that direction (see parseUserDate).
+ * ("22/12", "15 March", "March 15") takes the year in that direction, and a weekday on its own
+ * ("Friday", "vrijdag") is the most recent such day looking back, the next one looking ahead, today
+ * included (see parseUserDate). "last Friday" and "next Friday" mean the same whichever way it faces.
  */
 export interface DateRange {
   readonly pastDays: number;

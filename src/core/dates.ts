@@ -47,7 +47,83 @@ const RELATIVE_DAYS: Record<Language, Record<string, number>> = {
   de: { vorgestern: -2 },
 };
 
-const PARSERS: Record<Language, chrono.Chrono> = { en: chrono.en.GB, nl: chrono.nl.casual, fr: chrono.fr.casual, de: chrono.de.casual };
+/**
+ * English as written in Britain (day first in figures), except that figures after a month name are
+ * a day: chrono's British parser takes the two figures of "March 15" for a year (1 March 2015; only
+ * its American one reads the 15th). A year is then four figures or follows the day ("March 15, 2015");
+ * "March 2015" is a month. A fresh configuration, so chrono's shared `en.GB` is left as it is.
+ */
+function englishParser(): chrono.Chrono {
+  const configuration = chrono.en.configuration.createCasualConfiguration(true);
+  for (const parser of configuration.parsers) {
+    if ('shouldSkipYearLikeDate' in parser) parser.shouldSkipYearLikeDate = false;
+  }
+  return new chrono.Chrono(configuration);
+}
+
+const PARSERS: Record<Language, chrono.Chrono> = { en: englishParser(), nl: chrono.nl.casual, fr: chrono.fr.casual, de: chrono.de.casual };
+
+/**
+ * A day after a month name ("maart 15", "mars 15", "März 15") and, in German, a day without its dot
+ * ("15 März"): chrono reads neither in these languages, so they are handed to it as it writes them
+ * ("15 maart", "15. März"). Undefined for anything else.
+ */
+function dayBeforeMonth(text: string, lang: Language): string | undefined {
+  const trimmed = text.trim();
+  const monthFirst = /^(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th|e|er|de|ste|\.)?$/iu.exec(trimmed);
+  const withoutDot = lang === 'de' ? /^(\d{1,2})\s+(\p{L}+)\.?$/u.exec(trimmed) : null;
+  const [month, day] = monthFirst ? [monthFirst[1], monthFirst[2]] : withoutDot ? [withoutDot[2], withoutDot[1]] : [];
+  if (month === undefined || day === undefined) return undefined;
+  return lang === 'de' ? `${day}. ${month}` : `${day} ${month}`;
+}
+
+/**
+ * Words that say which weekday is meant ("last Friday", "vrijdag a.s."), looked for among the words of
+ * the answer. `last`, `next` and `this` mean what chrono's English "last Friday" (the most recent
+ * Friday before today), "next Friday" (the Friday of next week) and "this Friday" (the coming one,
+ * today included) mean, also in the forms chrono's own language packs miss ("afgelopen vrijdag",
+ * "vendredi passé", "vergangenen Freitag", "nächster Freitag"); `coming` is the first such day after
+ * today ("komende vrijdag", "vendredi qui vient", "kommenden Freitag"). A weekday with none of them is
+ * a bare weekday; so is French "ce vendredi", as chrono too gives "ce" no meaning.
+ */
+type WeekdayWord = 'last' | 'coming' | 'next' | 'this';
+const WEEKDAY_WORDS: Record<Language, Record<WeekdayWord, readonly string[]>> = {
+  en: { last: ['last', 'past', 'previous'], coming: ['coming', 'upcoming'], next: ['next'], this: ['this'] },
+  nl: { last: ['vorige', 'afgelopen', 'jl', 'jongstleden'], coming: ['komende', 'aanstaande', 'a.s'], next: ['volgende'], this: ['deze'] },
+  fr: { last: ['dernier', 'passé', 'passe', 'précédent', 'precedent'], coming: ['vient'], next: ['prochain'], this: [] },
+  de: {
+    last: ['letzte', 'letzten', 'letzter', 'letztes', 'letztem', 'vergangene', 'vergangenen', 'vergangener', 'vergangenes', 'vorige', 'vorigen', 'voriger', 'voriges'],
+    coming: ['kommende', 'kommenden', 'kommender', 'kommendes'],
+    next: ['nächste', 'nächsten', 'nächster', 'nächstes', 'nächstem', 'naechste', 'naechsten', 'naechster', 'naechstes', 'naechstem'],
+    this: ['diese', 'diesen', 'dieser', 'dieses', 'diesem'],
+  },
+};
+/** In this order: "this coming Friday" is a coming one, "this past Friday" a last one. */
+const WEEKDAY_WORD_ORDER: readonly WeekdayWord[] = ['last', 'coming', 'next', 'this'];
+const ENGLISH_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+/**
+ * The day a weekday (0 = Sunday) typed without a date stands for. With a word that says which one,
+ * that one (see WEEKDAY_WORDS). A bare weekday looking back is the most recent such day, looking ahead
+ * the next one, today counting both ways as it does for a day and month without a year ("Friday" typed
+ * on a Friday for a meeting is today; "next Friday" is a week on); undefined when the question has no
+ * direction, to keep chrono's reading (the closest such day).
+ */
+function weekdayFor(weekday: number, text: string, lang: Language, today: LocalDate, direction: DateDirection): LocalDate | undefined {
+  const words = new Set(text.toLowerCase().match(/\p{L}+(?:\.\p{L}+)*/gu) ?? []);
+  const which = WEEKDAY_WORD_ORDER.find((w) => WEEKDAY_WORDS[lang][w].some((word) => words.has(word)));
+  const todayWeekday = new Date(toUtc(today)).getUTCDay();
+  const back = (todayWeekday - weekday + 7) % 7;
+  const ahead = (weekday - todayWeekday + 7) % 7;
+  if (which === 'coming') return addDays(today, ahead || 7);
+  if (which !== undefined) {
+    // As chrono reads the English words, whatever the language's pack makes of them.
+    const reading = PARSERS.en.parse(`${which} ${ENGLISH_WEEKDAYS[weekday]!}`, noon(today), { forwardDate: false })[0];
+    return reading && dateOf(reading.start);
+  }
+  if (direction === 'nearest') return undefined;
+  return addDays(today, direction === 'past' ? -back : ahead);
+}
 
 /**
  * Which year a day and month typed without one belong to, as the question means it: `past` for a day
@@ -59,9 +135,11 @@ export type DateDirection = 'past' | 'future' | 'nearest';
 
 /**
  * A date typed in the user's language and format: "yesterday", "gisteren", "hier", "22/11",
- * "22.11.2026", "15 March". Day-first, as written in Europe. A day and month without a year take
- * the year `direction` asks for, in figures and in words alike ("22/12" and "22 December" on
- * 5 January are last December's for `past`). Undefined when nothing date-like was found.
+ * "22.11.2026", "15 March", "March 15", "Friday". Day-first, as written in Europe. A day and month
+ * without a year take the year `direction` asks for, in figures and in words alike ("22/12",
+ * "22 December" and "December 22" on 5 January are last December's for `past`). A weekday on its own
+ * is the most recent such day for `past`, the next for `future` (see weekdayFor). Undefined when
+ * nothing date-like was found, or no day was given ("March 2015" is a month).
  */
 export function parseUserDate(text: string, lang: Language, today: LocalDate, direction: DateDirection = 'nearest'): LocalDate | undefined {
   const relative = RELATIVE_DAYS[lang][text.trim().toLowerCase()];
@@ -74,21 +152,40 @@ export function parseUserDate(text: string, lang: Language, today: LocalDate, di
     const date = `${y.length === 2 ? `20${y}` : y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
     return isRealDate(date) ? date : undefined;
   }
-  // Reference noon, so "yesterday" cannot slip a day across midnight in any time zone. Not
-  // forwardDate: it would also turn "last Monday" into next Monday.
-  const reference = new Date(`${today}T12:00:00Z`);
-  const result = PARSERS[lang].parse(text, reference, { forwardDate: false })[0];
+  // Not forwardDate: it would also turn "last Monday" into next Monday.
+  const reference = noon(today);
+  const parse = (typed: string) => PARSERS[lang].parse(typed, reference, { forwardDate: false })[0];
+  const rewritten = dayBeforeMonth(text, lang);
+  const result = parse(text) ?? (rewritten === undefined ? undefined : parse(rewritten));
   if (!result) return undefined;
-  const y = result.start.get('year');
-  const m = result.start.get('month');
-  const d = result.start.get('day');
-  if (!y || !m || !d) return undefined;
-  // "15 March": chrono guesses the closest year; the question's direction decides instead. A weekday
-  // ("Monday") leaves the day implied and relative words ("in 3 days") fix the year: both are kept
-  // as chrono read them.
-  if (!result.start.isCertain('year') && result.start.isCertain('month') && result.start.isCertain('day')) {
-    return dayInYearFor(m, d, today, direction);
+  const weekday = result.start.get('weekday');
+  // A weekday ("Friday") leaves the day implied; chrono takes the closest such day, the question's
+  // direction decides instead, and words chrono misses ("afgelopen vrijdag") are read here.
+  if (!result.start.isCertain('day') && result.start.isCertain('weekday') && weekday !== null) {
+    return weekdayFor(weekday, text, lang, today, direction) ?? dateOf(result.start);
   }
+  // A month without a day ("March 2015", "in March", "next month"): chrono implies a day (the 1st,
+  // or today's), which nobody said. Not a day.
+  if (!result.start.isCertain('day')) return undefined;
+  // "15 March": chrono guesses the closest year; the question's direction decides instead. Relative
+  // words ("in 3 days") fix the year and are kept as chrono read them.
+  const month = result.start.get('month');
+  const day = result.start.get('day');
+  if (!result.start.isCertain('year') && result.start.isCertain('month') && month && day) {
+    return dayInYearFor(month, day, today, direction);
+  }
+  return dateOf(result.start);
+}
+
+/** Noon on `today`, chrono's reference: "yesterday" cannot slip a day across midnight in any time zone. */
+function noon(today: LocalDate): Date {
+  return new Date(`${today}T12:00:00Z`);
+}
+
+/** The day chrono read, if there is such a day. */
+function dateOf(components: chrono.ParsedComponents): LocalDate | undefined {
+  const [y, m, d] = [components.get('year'), components.get('month'), components.get('day')];
+  if (!y || !m || !d) return undefined;
   const date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   return isRealDate(date) ? date : undefined;
 }

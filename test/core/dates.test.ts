@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import * as chrono from 'chrono-node';
 import { addMonths, daysBetween, formatDate, localDate, parseUserDate } from '../../src/core/dates.js';
 
 describe('dates', () => {
@@ -43,5 +44,162 @@ describe('dates', () => {
     expect(formatDate('2026-11-24', 'nl')).toBe('24 november 2026');
     expect(formatDate('2026-11-24', 'fr')).toBe('24 novembre 2026');
     expect(formatDate('2026-11-24', 'de')).toBe('24. November 2026');
+  });
+});
+
+/**
+ * A weekday on its own ("Friday") is the most recent such day for a question about what happened,
+ * the next such day for a question about what is planned; today counts either way. Words that say
+ * which one ("last Friday", "next Friday") keep their meaning. 24 November 2026 is a Tuesday.
+ */
+describe('parseUserDate: a weekday', () => {
+  const TUESDAY = '2026-11-24';
+  const FRIDAY = '2026-11-27';
+
+  it.each([
+    ['en', 'Friday'],
+    ['en', 'friday'],
+    ['en', 'on Friday'],
+    ['en', 'Friday morning'],
+    ['nl', 'vrijdag'],
+    ['nl', 'op vrijdag'],
+    ['fr', 'vendredi'],
+    ['fr', 'le vendredi'],
+    ['fr', 'vendredi matin'],
+    ['de', 'Freitag'],
+    ['de', 'am Freitag'],
+  ] as const)('(%s) "%s" typed on a Tuesday: last Friday looking back, this Friday looking ahead', (lang, typed) => {
+    expect(parseUserDate(typed, lang, TUESDAY, 'past')).toBe('2026-11-20');
+    expect(parseUserDate(typed, lang, TUESDAY, 'future')).toBe('2026-11-27');
+  });
+
+  it.each([
+    ['en', 'Monday', 'Tuesday'],
+    ['nl', 'maandag', 'dinsdag'],
+    ['fr', 'lundi', 'mardi'],
+    ['de', 'Montag', 'Dienstag'],
+  ] as const)('(%s) "%s" typed on a Tuesday: yesterday looking back, next week looking ahead; "%s" is today', (lang, monday, tuesday) => {
+    expect(parseUserDate(monday, lang, TUESDAY, 'past')).toBe('2026-11-23');
+    expect(parseUserDate(monday, lang, TUESDAY, 'future')).toBe('2026-11-30');
+    expect(parseUserDate(tuesday, lang, TUESDAY, 'past')).toBe(TUESDAY);
+    expect(parseUserDate(tuesday, lang, TUESDAY, 'future')).toBe(TUESDAY);
+  });
+
+  it('without a direction, the nearest such day, as chrono reads it', () => {
+    expect(parseUserDate('Friday', 'en', TUESDAY)).toBe('2026-11-27');
+    expect(parseUserDate('Monday', 'en', TUESDAY)).toBe('2026-11-23');
+  });
+
+  it.each([
+    ['en', 'last Friday', 'next Friday'],
+    ['nl', 'vorige vrijdag', 'volgende vrijdag'],
+    ['fr', 'vendredi dernier', 'vendredi prochain'],
+    ['de', 'letzten Freitag', 'nächsten Freitag'],
+  ] as const)('(%s) "%s" and "%s" keep their meaning whatever the direction', (lang, last, next) => {
+    for (const direction of ['past', 'future', undefined] as const) {
+      expect(parseUserDate(last, lang, TUESDAY, direction)).toBe('2026-11-20');
+      expect(parseUserDate(next, lang, TUESDAY, direction)).toBe('2026-12-04');
+    }
+  });
+
+  it.each([
+    ['en', 'previous Friday'],
+    ['en', 'past Friday'],
+    ['nl', 'afgelopen vrijdag'],
+    ['nl', 'vrijdag jl.'],
+    ['fr', 'vendredi passé'],
+    ['de', 'vergangenen Freitag'],
+    ['de', 'vorigen Freitag'],
+  ] as const)('(%s) "%s" is the Friday before today, never today nor a coming one', (lang, typed) => {
+    for (const direction of ['past', 'future', undefined] as const) {
+      expect(parseUserDate(typed, lang, TUESDAY, direction)).toBe('2026-11-20');
+      expect(parseUserDate(typed, lang, FRIDAY, direction)).toBe('2026-11-20');
+    }
+  });
+
+  it.each([
+    ['en', 'coming Friday'],
+    ['en', 'this coming Friday'],
+    ['nl', 'komende vrijdag'],
+    ['nl', 'aanstaande vrijdag'],
+    ['nl', 'vrijdag a.s.'],
+    ['fr', 'vendredi qui vient'],
+    ['de', 'kommenden Freitag'],
+  ] as const)('(%s) "%s" is the Friday after today, never today nor a past one', (lang, typed) => {
+    for (const direction of ['past', 'future', undefined] as const) {
+      expect(parseUserDate(typed, lang, TUESDAY, direction)).toBe('2026-11-27');
+      expect(parseUserDate(typed, lang, FRIDAY, direction)).toBe('2026-12-04');
+    }
+  });
+
+  it('German forms chrono misses mean what the forms it reads mean', () => {
+    for (const direction of ['past', 'future', undefined] as const) {
+      expect(parseUserDate('nächster Freitag', 'de', TUESDAY, direction)).toBe('2026-12-04');
+      expect(parseUserDate('letzter Freitag', 'de', TUESDAY, direction)).toBe('2026-11-20');
+      expect(parseUserDate('dieser Freitag', 'de', TUESDAY, direction)).toBe('2026-11-27');
+    }
+  });
+
+  it('a weekday with a date is that date', () => {
+    expect(parseUserDate('Friday 15 March', 'en', TUESDAY, 'past')).toBe('2026-03-15');
+    expect(parseUserDate('Friday, March 15', 'en', TUESDAY, 'future')).toBe('2027-03-15');
+  });
+});
+
+/** "last", "next" and "this" with a weekday, as chrono reads them in English, typed on each day of a week. */
+describe('parseUserDate: explicit weekdays mean what chrono\'s English says, in every language and direction', () => {
+  const names: Record<'en' | 'nl' | 'fr' | 'de', readonly string[]> = {
+    en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+    nl: ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'],
+    fr: ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'],
+    de: ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag'],
+  };
+  const forms = {
+    last: { en: (d: string) => `last ${d}`, nl: (d: string) => `vorige ${d}`, fr: (d: string) => `${d} dernier`, de: (d: string) => `letzten ${d}` },
+    next: { en: (d: string) => `next ${d}`, nl: (d: string) => `volgende ${d}`, fr: (d: string) => `${d} prochain`, de: (d: string) => `nächsten ${d}` },
+  } as const;
+  const week = ['2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28'];
+  const chronoReads = (typed: string, today: string) => chrono.en.GB.parseDate(typed, new Date(`${today}T12:00:00Z`))!.toISOString().slice(0, 10);
+
+  it.each(['last', 'next'] as const)('"%s <weekday>"', (which) => {
+    for (const today of week) {
+      for (let weekday = 0; weekday < 7; weekday++) {
+        const expected = chronoReads(`${which} ${names.en[weekday]!}`, today);
+        for (const lang of ['en', 'nl', 'fr', 'de'] as const) {
+          const typed = forms[which][lang](names[lang][weekday]!);
+          for (const direction of ['past', 'future', undefined] as const) {
+            expect([typed, today, direction, parseUserDate(typed, lang, today, direction)]).toEqual([typed, today, direction, expected]);
+          }
+        }
+      }
+    }
+  });
+
+  it('"this <weekday>" (en, nl, de) is the coming one, today included', () => {
+    for (const today of week) {
+      for (let weekday = 0; weekday < 7; weekday++) {
+        const expected = chronoReads(`this ${names.en[weekday]!}`, today);
+        for (const [lang, typed] of [['en', `this ${names.en[weekday]!}`], ['nl', `deze ${names.nl[weekday]!}`], ['de', `diesen ${names.de[weekday]!}`]] as const) {
+          expect([typed, today, parseUserDate(typed, lang, today, 'past')]).toEqual([typed, today, expected]);
+        }
+      }
+    }
+  });
+
+  it('a bare weekday, typed on each day of a week, is within the six days before or after today', () => {
+    for (const today of week) {
+      for (let weekday = 0; weekday < 7; weekday++) {
+        for (const lang of ['en', 'nl', 'fr', 'de'] as const) {
+          const past = parseUserDate(names[lang][weekday]!, lang, today, 'past')!;
+          const future = parseUserDate(names[lang][weekday]!, lang, today, 'future')!;
+          expect(new Date(`${past}T00:00:00Z`).getUTCDay()).toBe(weekday);
+          expect(new Date(`${future}T00:00:00Z`).getUTCDay()).toBe(weekday);
+          expect(daysBetween(today, past)).toBeGreaterThanOrEqual(-6);
+          expect(daysBetween(today, past)).toBeLessThanOrEqual(0);
+          expect(daysBetween(today, future)).toBeGreaterThanOrEqual(0);
+          expect(daysBetween(today, future)).toBeLessThanOrEqual(6);
+        }
+      }
+    }
   });
 });

@@ -45,3 +45,64 @@ describe('parseUserDate: the year of a date typed without one', () => {
     expect(parseUserDate('31/04', 'en', '2026-11-24', 'future')).toBeUndefined();
   });
 });
+
+/**
+ * A month name before the day ("March 15", usual in English): chrono's British parser reads the two
+ * figures as a year (1 March 2015). The day is the 15th, and the year follows the direction.
+ */
+describe('parseUserDate: a day written after the month name', () => {
+  it.each([
+    ['en', 'March 15'],
+    ['en', 'Mar 15'],
+    ['en', 'March 15th'],
+    ['en', 'on March 15'],
+    ['en', '15 March'],
+    ['en', '15th March'],
+    ['en', 'the 15th of March'],
+    ['nl', 'maart 15'],
+    ['nl', '15 maart'],
+    ['fr', 'mars 15'],
+    ['fr', '15 mars'],
+    ['fr', 'le 15 mars'],
+    ['de', 'März 15'],
+    ['de', '15. März'],
+    ['de', '15 März'],
+  ] as const)('(%s) "%s" is 15 March: this year\'s looking back, next year\'s looking ahead, from 24 November 2026', (lang, typed) => {
+    expect(parseUserDate(typed, lang, '2026-11-24', 'past')).toBe('2026-03-15');
+    expect(parseUserDate(typed, lang, '2026-11-24', 'future')).toBe('2027-03-15');
+  });
+
+  it('two figures that could be a year are a day after a month name ("March 26" is not March 2026)', () => {
+    expect(parseUserDate('March 26', 'en', '2026-11-24', 'past')).toBe('2026-03-26');
+    expect(parseUserDate('March 31', 'en', '2026-11-24', 'future')).toBe('2027-03-31');
+    expect(parseUserDate('March 5', 'en', '2026-11-24', 'future')).toBe('2027-03-05');
+    expect(parseUserDate('April 31', 'en', '2026-11-24', 'future')).toBeUndefined();
+  });
+
+  it.each([
+    ['en', 'March 15, 2015', '2015-03-15'],
+    ['en', 'March 15 2026', '2026-03-15'],
+    ['en', '15 March 2015', '2015-03-15'],
+    ['nl', '15 maart 2015', '2015-03-15'],
+    ['fr', '15 mars 2015', '2015-03-15'],
+    ['de', '15. März 2015', '2015-03-15'],
+  ] as const)('(%s) a year written out is kept: "%s"', (lang, typed, expected) => {
+    expect(parseUserDate(typed, lang, '2026-11-24', 'past')).toBe(expected);
+    expect(parseUserDate(typed, lang, '2026-11-24', 'future')).toBe(expected);
+  });
+
+  it.each([
+    ['en', 'March 2015'],
+    ['en', 'March'],
+    ['en', 'in March'],
+    ['en', 'next month'],
+    ['nl', 'maart 2015'],
+    ['nl', 'maart'],
+    ['fr', 'mars 2015'],
+    ['de', 'März 2015'],
+  ] as const)('(%s) a month without a day is not a day: "%s"', (lang, typed) => {
+    expect(parseUserDate(typed, lang, '2026-11-24', 'past')).toBeUndefined();
+    expect(parseUserDate(typed, lang, '2026-11-24', 'future')).toBeUndefined();
+    expect(parseUserDate(typed, lang, '2026-11-24')).toBeUndefined();
+  });
+});

@@ -104,3 +104,64 @@ describe('the default next evaluation is never in the past', () => {
     expect(store.data.protocolEvaluations).toEqual([expect.objectContaining({ date: '2026-08-23', nextDate: '2027-02-23' })]);
   });
 });
+
+/** A month name before the day, and a weekday on its own, as each language may type them. */
+const MONTH_FIRST: Record<Language, string> = { en: 'March 15', nl: 'maart 15', fr: 'mars 15', de: 'März 15' };
+const MONTH_ONLY: Record<Language, string> = { en: 'March 2015', nl: 'maart 2015', fr: 'mars 2015', de: 'März 2015' };
+const WEEKDAY: Record<Language, { friday: string; monday: string; lastFriday: string; nextFriday: string }> = {
+  en: { friday: 'Friday', monday: 'Monday', lastFriday: 'last Friday', nextFriday: 'next Friday' },
+  nl: { friday: 'vrijdag', monday: 'maandag', lastFriday: 'vorige vrijdag', nextFriday: 'volgende vrijdag' },
+  fr: { friday: 'vendredi', monday: 'lundi', lastFriday: 'vendredi dernier', nextFriday: 'vendredi prochain' },
+  de: { friday: 'Freitag', monday: 'Montag', lastFriday: 'letzten Freitag', nextFriday: 'nächsten Freitag' },
+};
+/** 24 November 2026, a Tuesday, mid-morning in Brussels. */
+const TUESDAY = at('2026-11-24T10:00:00Z');
+
+describe.each(['en', 'nl', 'fr', 'de'] as const)('a month name before the day, and a weekday on its own (%s)', (lang) => {
+  it(`a contact logged as "${MONTH_FIRST[lang]}" happened on 15 March this year`, async () => {
+    const { officer, store } = await logContact(TUESDAY, lang, MONTH_FIRST[lang]);
+    expect(officer.transcript()).not.toContain(await text(lang, 'liaison:dateTooOld'));
+    expect(officer.transcript()).not.toContain(await text(lang, 'liaison:dateNotUnderstood'));
+    await officer.click('tags:done');
+    expect(store.data.contacts).toEqual([expect.objectContaining({ date: '2026-03-15' })]);
+  });
+
+  it(`a meeting planned for "${MONTH_FIRST[lang]}" is on 15 March next year`, async () => {
+    const { officer, store } = await planMeeting(TUESDAY, lang, MONTH_FIRST[lang]);
+    expect(officer.transcript()).not.toContain(await text(lang, 'liaison:dateInPast'));
+    await officer.say('Town hall');
+    expect(store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2027-03-15' })]);
+  });
+
+  it(`"${MONTH_ONLY[lang]}" is a month, not a day: the officer is asked again`, async () => {
+    const { officer, store } = await logContact(TUESDAY, lang, MONTH_ONLY[lang]);
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:dateNotUnderstood'));
+    expect(store.data.contacts).toEqual([]);
+  });
+
+  it(`a contact logged on a Tuesday as "${WEEKDAY[lang].friday}" happened last Friday`, async () => {
+    const { officer, store } = await logContact(TUESDAY, lang, WEEKDAY[lang].friday);
+    expect(officer.transcript()).not.toContain(await text(lang, 'liaison:dateInFuture'));
+    await officer.click('tags:done');
+    expect(store.data.contacts).toEqual([expect.objectContaining({ date: '2026-11-20' })]);
+  });
+
+  it(`a meeting planned on a Tuesday for "${WEEKDAY[lang].monday}" is next Monday`, async () => {
+    const { officer, store } = await planMeeting(TUESDAY, lang, WEEKDAY[lang].monday);
+    expect(officer.transcript()).not.toContain(await text(lang, 'liaison:dateInPast'));
+    await officer.say('Town hall');
+    expect(store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2026-11-30' })]);
+  });
+
+  it(`"${WEEKDAY[lang].lastFriday}" and "${WEEKDAY[lang].nextFriday}" keep their meaning`, async () => {
+    const logged = await logContact(TUESDAY, lang, WEEKDAY[lang].lastFriday);
+    await logged.officer.click('tags:done');
+    expect(logged.store.data.contacts).toEqual([expect.objectContaining({ date: '2026-11-20' })]);
+    const refused = await logContact(TUESDAY, lang, WEEKDAY[lang].nextFriday);
+    expect(refused.officer.transcript()).toContain(await text(lang, 'liaison:dateInFuture'));
+    expect(refused.store.data.contacts).toEqual([]);
+    const planned = await planMeeting(TUESDAY, lang, WEEKDAY[lang].nextFriday);
+    await planned.officer.say('Town hall');
+    expect(planned.store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2026-12-04' })]);
+  });
+});
