@@ -1,5 +1,5 @@
 import { goto, key, next, textPrompt, type DialogTurn, type Step, type StepResult } from '../../src/core/dialog.js';
-import { addDays, daysBetween, parseUserDate, type DateDirection, type LocalDate } from '../../src/core/dates.js';
+import { addDays, daysBetween, readUserDate, type DateDirection, type LocalDate } from '../../src/core/dates.js';
 import type { PromptSpec } from '../../src/store/schema.js';
 
 export const DateChoice = { Today: 'date:today', Yesterday: 'date:yesterday' } as const;
@@ -25,7 +25,7 @@ export type DateCheck = { ok: true; date: LocalDate } | { ok: false; reason: str
  * The days a question accepts around today, and which way it faces: a date typed without a year
  * ("22/12", "15 March", "March 15") takes the year in that direction, and a weekday on its own
  * ("Friday", "vrijdag") is the most recent such day looking back, the next one looking ahead, today
- * included (see parseUserDate). "last Friday" and "next Friday" mean the same whichever way it faces.
+ * included (see readUserDate). "last Friday" and "next Friday" mean the same whichever way it faces.
  */
 export interface DateRange {
   readonly pastDays: number;
@@ -41,8 +41,8 @@ export function resolveDate(turn: DialogTurn, today: LocalDate, range: DateRange
       ? today
       : answer === DateChoice.Yesterday
         ? addDays(today, -1)
-        : parseUserDate(answer, turn.lang, today, range.direction);
-  if (!date) return { ok: false, reason: 'liaison:dateNotUnderstood' };
+        : readUserDate(answer, turn.lang, today, range.direction);
+  if (typeof date !== 'string') return { ok: false, reason: date.missing === 'day' ? 'liaison:dateNoDay' : 'liaison:dateNotUnderstood' };
   return checkRange(date, today, range);
 }
 

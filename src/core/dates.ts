@@ -142,6 +142,19 @@ export type DateDirection = 'past' | 'future' | 'nearest';
  * nothing date-like was found, or no day was given ("March 2015" is a month).
  */
 export function parseUserDate(text: string, lang: Language, today: LocalDate, direction: DateDirection = 'nearest'): LocalDate | undefined {
+  const parsed = parseDate(text, lang, today, direction);
+  return parsed === NO_DAY ? undefined : parsed;
+}
+
+/** Like parseUserDate, but says why there is no date: nothing date-like, or a month without a day. */
+export function readUserDate(text: string, lang: Language, today: LocalDate, direction: DateDirection = 'nearest'): LocalDate | { missing: 'date' | 'day' } {
+  const parsed = parseDate(text, lang, today, direction);
+  return parsed === NO_DAY ? { missing: 'day' } : (parsed ?? { missing: 'date' });
+}
+
+const NO_DAY = Symbol('a month without a day');
+
+function parseDate(text: string, lang: Language, today: LocalDate, direction: DateDirection): LocalDate | undefined | typeof NO_DAY {
   const relative = RELATIVE_DAYS[lang][text.trim().toLowerCase()];
   if (relative !== undefined) return addDays(today, relative);
   // Day-first numbers as written in Europe ("22.11.", "22-11", "3/11/26"); chrono misses some per language.
@@ -166,7 +179,7 @@ export function parseUserDate(text: string, lang: Language, today: LocalDate, di
   }
   // A month without a day ("March 2015", "in March", "next month"): chrono implies a day (the 1st,
   // or today's), which nobody said. Not a day.
-  if (!result.start.isCertain('day')) return undefined;
+  if (!result.start.isCertain('day')) return NO_DAY;
   // "15 March": chrono guesses the closest year; the question's direction decides instead. Relative
   // words ("in 3 days") fix the year and are kept as chrono read them.
   const month = result.start.get('month');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseUserDate } from '../../src/core/dates.js';
+import { parseUserDate, readUserDate } from '../../src/core/dates.js';
 
 /** A day and month without a year: the year follows the question's direction, in figures and in words alike. */
 describe('parseUserDate: the year of a date typed without one', () => {
@@ -104,5 +104,12 @@ describe('parseUserDate: a day written after the month name', () => {
     expect(parseUserDate(typed, lang, '2026-11-24', 'past')).toBeUndefined();
     expect(parseUserDate(typed, lang, '2026-11-24', 'future')).toBeUndefined();
     expect(parseUserDate(typed, lang, '2026-11-24')).toBeUndefined();
+  });
+
+  it('says why there is no date: a month without a day, or nothing date-like', () => {
+    expect(readUserDate('March 2015', 'en', '2026-11-24', 'past')).toEqual({ missing: 'day' });
+    expect(readUserDate('next month', 'en', '2026-11-24', 'future')).toEqual({ missing: 'day' });
+    expect(readUserDate('whenever suits', 'en', '2026-11-24', 'past')).toEqual({ missing: 'date' });
+    expect(readUserDate('15 March', 'en', '2026-11-24', 'past')).toBe('2026-03-15');
   });
 });

@@ -135,7 +135,11 @@ describe.each(['en', 'nl', 'fr', 'de'] as const)('a month name before the day, a
 
   it(`"${MONTH_ONLY[lang]}" is a month, not a day: the officer is asked again`, async () => {
     const { officer, store } = await logContact(TUESDAY, lang, MONTH_ONLY[lang]);
-    expect(officer.transcript()).toContain(await text(lang, 'liaison:dateNotUnderstood'));
+    // Told it is a month where the parser sees one (English, Dutch); not understood otherwise.
+    const told = officer.transcript();
+    const reasons = [await text(lang, 'liaison:dateNoDay'), await text(lang, 'liaison:dateNotUnderstood')];
+    expect(reasons.some((r) => told.includes(r))).toBe(true);
+    if (lang === 'en' || lang === 'nl') expect(told).toContain(reasons[0]);
     expect(store.data.contacts).toEqual([]);
   });
 
