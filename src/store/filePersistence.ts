@@ -439,6 +439,18 @@ export class FilePersistence implements Persistence {
         if (capture.full) this.fullPending = false;
       })
       .catch((err: unknown) => {
+        // A full snapshot queued meanwhile was captured without the transcripts this one should have
+        // written, and will delete the journal generations that are now their only copy: it takes
+        // them over (a conversation changed since is in its own list already, newer).
+        const queued = this.queuedSnapshot?.capture;
+        if (queued?.full) {
+          const taken = new Set(queued.ids);
+          capture.ids.forEach((id, i) => {
+            if (taken.has(id)) return;
+            queued.ids.push(id);
+            queued.transcripts.push(capture.transcripts[i]!);
+          });
+        }
         this.discard(capture);
         this.lastSnapshotError = err;
       })
