@@ -121,7 +121,7 @@ export class FilePersistence implements Persistence {
    * with the deletion's batch and launched once that batch is on disk (`ready`) and the running one
    * has ended.
    */
-  private queuedSnapshot: { capture: SnapshotCapture; ready: boolean } | undefined;
+  private queuedSnapshot: QueuedSnapshot | undefined;
   private readonly snapshotAfterBytes: number;
 
   constructor(
@@ -284,10 +284,13 @@ export class FilePersistence implements Persistence {
     // my data", "clear this conversation", retention) must not stay readable in older journal lines
     // until the journal happens to grow: its full snapshot follows now, or right after the running one.
     let capture: SnapshotCapture | undefined;
-    let queued: { capture: SnapshotCapture; ready: boolean } | undefined;
+    let queued: QueuedSnapshot | undefined;
     if (erasing && this.snapshotting) {
-      if (this.queuedSnapshot) this.discard(this.queuedSnapshot.capture);
-      queued = this.queuedSnapshot = { capture: this.capture(data, { full: true }), ready: false };
+      // A later capture covers an earlier queued one: it takes over what that one took (and the
+      // earlier one comes back if this batch fails, its deletion still owed a snapshot).
+      const replaced = this.queuedSnapshot;
+      if (replaced) this.discard(replaced.capture);
+      queued = this.queuedSnapshot = { capture: this.capture(data, { full: true }), ready: false, replaced };
     } else if (erasing) {
       capture = this.capture(data, { full: true });
     } else if (!this.snapshotting && this.size >= Math.max(this.snapshotAfterBytes, 2 * this.snapshotBytes)) {
@@ -306,7 +309,8 @@ export class FilePersistence implements Persistence {
       if (capture) this.discard(capture);
       if (queued && this.queuedSnapshot === queued) {
         this.discard(queued.capture);
-        this.queuedSnapshot = undefined;
+        this.queuedSnapshot = queued.replaced;
+        this.launchQueued();
       }
       throw err;
     }
@@ -642,6 +646,14 @@ interface CoreCapture {
   head: string;
   /** Each keyed collection's records as text (`"key":{…}`, or `"key":null` in a delta). */
   keyed: [KeyedCollection, string[]][];
+}
+
+/** A deletion's full snapshot waiting for the running one, and for its own batch to be on disk. */
+interface QueuedSnapshot {
+  capture: SnapshotCapture;
+  ready: boolean;
+  /** The queued snapshot this one replaced, restored if this one's batch fails. */
+  replaced: QueuedSnapshot | undefined;
 }
 
 /** A snapshot as captured at one moment, waiting to be written (see FilePersistence.capture). */
