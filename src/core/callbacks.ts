@@ -41,10 +41,6 @@ export function isLastingAddress(address: ConversationAddress | undefined): bool
   return address !== undefined && address.channel !== 'web';
 }
 
-/**
- * The call-back loop: a teacher asks, the school's liaison officer is notified with minimal text
- * (who asks, which school, how urgent) and buttons, acknowledges, and the teacher hears about it.
- */
 /** A request withdrawn by "delete my data", as its officers may still hear of it. */
 export interface WithdrawnRequest {
   schoolId: string | null;
@@ -54,6 +50,10 @@ export interface WithdrawnRequest {
   told: string[];
 }
 
+/**
+ * The call-back loop: a teacher asks, the school's liaison officer is notified with minimal text
+ * (who asks, which school, how urgent) and buttons, acknowledges, and the teacher hears about it.
+ */
 export class CallbackService {
   constructor(
     private readonly repo: CallbacksRepository,
@@ -169,12 +169,9 @@ export class CallbackService {
     if (unfinished.length === 0) return [];
     const settled = this.settledNudges();
     return unfinished.map((r) => {
-      const told = new Set([r.assigneeId]);
-      for (const key of settled) {
-        const [rule, recipient, period] = key.split('|');
-        if (rule === 'callbackEscalation' && period === r.id && recipient) told.add(recipient);
-      }
-      return { schoolId: r.schoolId, urgency: r.urgency, createdAt: r.createdAt, told: [...told] };
+      const backup = this.backupFor(r);
+      const escalated = backup !== undefined && settled.has(`callbackEscalation|${backup.id}|${r.id}`);
+      return { schoolId: r.schoolId, urgency: r.urgency, createdAt: r.createdAt, told: escalated ? [r.assigneeId, backup.id] : [r.assigneeId] };
     });
   }
 
@@ -247,10 +244,15 @@ export class CallbackService {
    */
   private nudgesHad(request: CallbackRequest, settled: Set<string>): boolean {
     if (request.status !== 'open') return true;
+    const backup = this.backupFor(request);
+    return settled.has(`callbackReminder|${request.assigneeId}|${request.id}`) && (!backup || settled.has(`callbackEscalation|${backup.id}|${request.id}`));
+  }
+
+  /** Whom an unacknowledged request escalates to: the assignee's backup, else a coordinator (as in planners.ts). */
+  private backupFor(request: CallbackRequest) {
     const dir = this.directory();
     const assignee = dir.person(request.assigneeId);
-    const backup = dir.person(assignee?.backupId) ?? dir.data.people.find((p) => p.role === 'coordinator' && p.id !== request.assigneeId);
-    return settled.has(`callbackReminder|${request.assigneeId}|${request.id}`) && (!backup || settled.has(`callbackEscalation|${backup.id}|${request.id}`));
+    return dir.person(assignee?.backupId) ?? dir.data.people.find((p) => p.role === 'coordinator' && p.id !== request.assigneeId);
   }
 
   /** Minimal by design: who asks, which school, how urgent. Details are in the list, inside the chat. */

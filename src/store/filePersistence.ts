@@ -607,27 +607,30 @@ export class FilePersistence implements Persistence {
     return builder.bytes();
   }
 
-  /** Ids are base64url (see the web channel), safe as file names; others are encoded. */
   /**
    * Temp files of the core, segments and delta left by a crash between write and rename: they may
    * hold records erased since (a delta holds user records). Removed when the store is opened, before
    * anything is written (transcript temp files go at every full snapshot, see sweepTranscripts).
    */
   private async removeTempFiles(): Promise<void> {
-    const files = [this.file, ...COLD_SEGMENTS.map((segment) => segmentFile(this.file, segment)), deltaFile(this.file)];
-    for (const file of files) await rm(tempPath(file), { force: true });
+    for (const file of [this.file, ...this.filesBesideCore()]) await rm(tempPath(file), { force: true });
+  }
+
+  /** The files written beside the core file: the cold segments and the delta. */
+  private filesBesideCore(): string[] {
+    return [...COLD_SEGMENTS.map((segment) => segmentFile(this.file, segment)), deltaFile(this.file)];
   }
 
   /** Cold segment files, a delta and transcripts that exist beside the core file (names only). */
   private async otherFilesOfStore(): Promise<string[]> {
-    const candidates = [...COLD_SEGMENTS.map((segment) => segmentFile(this.file, segment)), deltaFile(this.file)];
     const found: string[] = [];
-    for (const file of candidates) if (await exists(file)) found.push(basename(file));
+    for (const file of this.filesBesideCore()) if (await exists(file)) found.push(basename(file));
     const transcripts = await readdir(conversationsDir(this.file)).catch(() => [] as string[]);
     if (transcripts.length > 0) found.push(`${basename(conversationsDir(this.file))}/ (${transcripts.length} files)`);
     return found;
   }
 
+  /** Ids are base64url (see the web channel), safe as file names; others are encoded. */
   private transcriptPath(id: string): string {
     return join(conversationsDir(this.file), `${/^[A-Za-z0-9_-]+$/.test(id) ? id : encodeURIComponent(id)}.jsonl`);
   }
@@ -636,7 +639,7 @@ export class FilePersistence implements Persistence {
 /** How many records of a keyed collection are serialised between two writes of the core (about 1 ms). */
 const CORE_SLICE = 2_000;
 
-/** The core at a snapshot's start: the small parts as text, the keyed collections as their keys. */
+/** The core at a snapshot's moment, as text: the small parts, then each keyed collection's records. */
 interface CoreCapture {
   /** The core file's id: a new one for a core, the core's for its delta. */
   baseId: string;

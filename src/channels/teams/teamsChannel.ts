@@ -13,7 +13,7 @@ import type { OutboundReply } from '../../core/messages.js';
 import { jsonBody } from '../../http/jsonBody.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Translations } from '../../i18n/i18n.js';
-import { languageFromLocale, type Language } from '../../i18n/languages.js';
+import { resolveLanguage, type Language } from '../../i18n/languages.js';
 import type { Log } from '../../log.js';
 import type { ProcessedEventsRepository } from '../../store/processedEvents.js';
 import type { ConversationAddress } from '../../store/schema.js';
@@ -201,7 +201,7 @@ export class TeamsChannel implements Channel {
   }
 
   private personalChatOnly(locale: string | undefined): string {
-    const language = languageFromLocale(locale) ?? this.deps.defaultLanguage;
+    const language = resolveLanguage(undefined, locale, this.deps.defaultLanguage);
     return this.deps.translations.translator(language).t('channels:teams.personalChatOnly');
   }
 }
