@@ -7,5 +7,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   setupFilesAfterEnv: ['<rootDir>/test/helpers/setupNetwork.ts'],
+  globalSetup: '<rootDir>/test/helpers/tempDirSetup.mjs',
+  globalTeardown: '<rootDir>/test/helpers/tempDirTeardown.mjs',
   testTimeout: 20000,
 };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, totalmem, tmpdir, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -32,12 +32,16 @@ interface Server {
   base: string;
 }
 
+/** Servers still running, killed if the run fails halfway, so that none outlives the bench. */
+const running = new Set<ChildProcess>();
+
 function start(script: string, env: Record<string, string>): Promise<Server> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--no-deprecation', script], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(child);
     let out = '';
     // A server that never says where it listens must fail the run, not hang it.
     const timer = setTimeout(() => {
@@ -53,6 +57,7 @@ function start(script: string, env: Record<string, string>): Promise<Server> {
       }
     });
     child.on('exit', (code) => {
+      running.delete(child);
       clearTimeout(timer);
       reject(new Error(`${script} exited with ${code}`));
     });
@@ -282,8 +287,7 @@ function summary(runs: LoadResult[]): LoadResult {
   };
 }
 
-async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+async function main(dir: string): Promise<void> {
   const commonEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BACKUP_INTERVAL_HOURS: '0', NUDGES_ENABLED: 'false', WEB_RATE_LIMIT_PER_MINUTE: '10000000', WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000' };
   process.stdout.write(`Benchmark: ${CONNECTIONS} concurrent connections, ${DURATION} s per load run\n`);
 
@@ -460,4 +464,11 @@ async function main(): Promise<void> {
   process.stdout.write('Written to docs/benchmarks.md\n');
 }
 
-await main();
+// The stores (up to 100 k records each) live in a temporary directory that goes with the run.
+const benchDir = await mkdtemp(join(tmpdir(), 'bench-'));
+try {
+  await main(benchDir);
+} finally {
+  for (const child of running) child.kill('SIGKILL');
+  await rm(benchDir, { recursive: true, force: true });
+}
