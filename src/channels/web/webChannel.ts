@@ -359,8 +359,13 @@ export class WebChannel implements Channel {
     this.deps.users.delete(`web:${conversation.userId}`);
   }
 
-  /** Deletes conversations idle for longer than WEB_CONVERSATION_IDLE_MINUTES, with their state. */
-  private async sweep(): Promise<void> {
+  /**
+   * The minute's upkeep (public so that tests need not wait for the timer): streams whose tokens
+   * have all expired are closed, dead streams dropped, and conversations idle for longer than
+   * WEB_CONVERSATION_IDLE_MINUTES deleted with their state.
+   */
+  async sweep(): Promise<void> {
+    this.closeUnauthorisedStreams();
     this.heartbeat();
     const cutoff = new Date(this.deps.clock().getTime() - this.deps.config.conversationIdleMinutes * 60_000);
     const idle = this.deps.conversations.idleSince(cutoff);
@@ -486,6 +491,22 @@ export class WebChannel implements Channel {
       const replay = this.activitiesAfter(conversation, parseWatermark(url.searchParams.get('watermark')));
       if (replay.activities.length > 0) ws.send(JSON.stringify(replay));
     });
+  }
+
+  /**
+   * A stream is opened with a token and lasts only while its conversation still has a live one: the
+   * widget and Web Chat refresh theirs every 15 minutes, so a client that stopped refreshing (or
+   * whoever holds a copied stream URL) stops hearing the conversation once the last token expires.
+   * A real client then reconnects with its current token or learns that it expired.
+   */
+  private closeUnauthorisedStreams(): void {
+    const now = this.deps.clock().toISOString();
+    for (const [conversationId, set] of this.sockets) {
+      const conversation = this.deps.conversations.get(conversationId);
+      if (conversation?.tokens.some((t) => t.expiresAt > now)) continue;
+      for (const ws of set) ws.close(1008, 'token expired');
+      this.sockets.delete(conversationId);
+    }
   }
 
   /** Pings every stream; one that did not answer the previous ping is dead (a closed laptop) and dropped. */

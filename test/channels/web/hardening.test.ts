@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { WebSocket } from 'ws';
+import type { WebChannel } from '../../../src/channels/web/webChannel.js';
 import { json, openConversation, startApp, type RunningApp } from '../../helpers/server.js';
 
 let running: RunningApp | undefined;
@@ -121,5 +122,28 @@ describe('web chat endpoint: hostile requests get an answer, never a crash or a 
     await fetch(`${running.directLine}/conversations/${conv.conversationId}`, { method: 'DELETE', headers: { authorization: `Bearer ${conv.token}` } });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sockets.every((ws) => ws.readyState === ws.CLOSED)).toBe(true);
+  });
+
+  it('a stream lasts while its conversation has a live token: refreshing keeps it, the last token expiring closes it', async () => {
+    let now = new Date('2026-11-24T10:00:00Z');
+    running = await startApp({ WEB_TOKEN_TTL_SECONDS: '900', WEB_CONVERSATION_IDLE_MINUTES: '120' }, { clock: () => now });
+    const web = running.app.channels.find((c) => c.id === 'web') as WebChannel;
+    const conv = await openConversation(running.directLine);
+    const ws = new WebSocket(conv.streamUrl);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await new Promise((resolve) => ws.once('open', resolve));
+
+    now = new Date('2026-11-24T10:10:00Z'); // the client refreshes before its token expires at 10:15
+    const refreshed = await json<{ token: string }>(`${running.directLine}/tokens/refresh`, { method: 'POST', token: conv.token });
+    expect(refreshed.status).toBe(200);
+    now = new Date('2026-11-24T10:20:00Z'); // the first token has expired, the refreshed one lives until 10:25
+    await web.sweep();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ws.readyState).toBe(ws.OPEN);
+
+    now = new Date('2026-11-24T10:26:00Z'); // nobody refreshed again
+    await web.sweep();
+    expect(await closed).toBe(1008);
+    expect((await json(`${running.directLine}/conversations/${conv.conversationId}?watermark=0`, { token: refreshed.body.token })).status).toBe(403);
   });
 });
