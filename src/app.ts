@@ -69,7 +69,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const http = createHttpServer(log, config.web.allowedOrigins, { https: config.publicUrl?.startsWith('https://') ?? false });
   const channels: Channel[] = [];
   if (config.web.enabled) {
-    await mountStaticWidget(http, options.publicDir ?? resolve('src/channels/web/public'), { translations, maxMessageLength: config.web.maxMessageLength });
+    await mountStaticWidget(http, options.publicDir ?? resolve('src/channels/web/public'), { translations, maxMessageLength: config.web.maxMessageLength, defaultLanguage: config.defaultLanguage });
     channels.push(
       new WebChannel({
         config: config.web,

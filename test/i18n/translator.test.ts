@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import i18next from 'i18next';
 import { fillTemplate, loadTranslations, readCatalogues } from '../../src/i18n/i18n.js';
-import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
+import { languageFromAcceptLanguage, SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 
 /** Every string in a catalogue, by its key path ("advice.views"). */
 function strings(value: unknown, prefix = ''): [string, string][] {
@@ -40,5 +40,23 @@ describe('translator', () => {
     expect(fillTemplate('Hello {{name}} from {{school}}', { name: 'Ann' })).toBeUndefined();
     expect(fillTemplate('Hello {{name}}', { name: { first: 'Ann' } })).toBeUndefined();
     expect(fillTemplate('Hello {{name}}, {{n}}', { name: 'Ann', n: 3 })).toBe('Hello Ann, 3');
+  });
+});
+
+describe('languageFromAcceptLanguage', () => {
+  it('takes the supported language the browser prefers most', () => {
+    expect(languageFromAcceptLanguage('nl-BE,nl;q=0.9,en;q=0.8')).toBe('nl');
+    expect(languageFromAcceptLanguage('es-ES,es;q=0.9,fr;q=0.7,de;q=0.8')).toBe('de'); // by q-value, not by order
+    expect(languageFromAcceptLanguage('en;q=0.5, fr')).toBe('fr'); // no q means 1
+    expect(languageFromAcceptLanguage('de;q=0.8,fr;q=0.8')).toBe('de'); // ties keep the browser's order
+  });
+
+  it('never chooses from "*", q=0, unsupported or malformed entries', () => {
+    expect(languageFromAcceptLanguage(undefined)).toBeUndefined();
+    expect(languageFromAcceptLanguage('')).toBeUndefined();
+    expect(languageFromAcceptLanguage('*')).toBeUndefined();
+    expect(languageFromAcceptLanguage('es,it;q=0.9')).toBeUndefined();
+    expect(languageFromAcceptLanguage('nl;q=0,es')).toBeUndefined();
+    expect(languageFromAcceptLanguage(';;;,,,=q')).toBeUndefined();
   });
 });

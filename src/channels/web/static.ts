@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Request, Response } from 'restify';
 import type { HttpServer } from '../../http/server.js';
 import type { Translations } from '../../i18n/i18n.js';
-import { SUPPORTED_LANGUAGES } from '../../i18n/languages.js';
+import { languageFromAcceptLanguage, isLanguage, SUPPORTED_LANGUAGES, type Language } from '../../i18n/languages.js';
 
 /** The page's policy; the widget needs nothing beyond its own origin and its WebSocket. */
 export const CONTENT_SECURITY_POLICY =
@@ -21,6 +21,8 @@ export const WIDGET_TEXT_KEYS = ['title', 'open', 'close', 'send', 'label', 'pla
 export interface WidgetTexts {
   translations: Translations;
   maxMessageLength: number;
+  /** The page's language when neither `?lang=` nor the browser's Accept-Language names a supported one. */
+  defaultLanguage: Language;
 }
 
 /**
@@ -46,20 +48,74 @@ export function fillWidget(source: string, { translations, maxMessageLength }: W
   return fill(out, 'maxLength', String(maxMessageLength));
 }
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The page at / in one language: index.html's {{markers}} filled with the catalogues' texts (escaped),
+ * `<html lang>` set so that the widget opens in the same language, and links to the page in the others.
+ */
+export function fillPage(template: string, lang: Language, translations: Translations): string {
+  const tr = translations.translator(lang);
+  const links = SUPPORTED_LANGUAGES.map((other) => {
+    const name = escapeHtml(translations.translator(other).t('common:languageName'));
+    const current = other === lang ? ' aria-current="page"' : '';
+    return `<li><a href="/?lang=${other}" lang="${other}" hreflang="${other}"${current}>${name}</a></li>`;
+  }).join('');
+  // The button's name is bold within the sentence, so the sentence is escaped around it.
+  const exitMark = '\u0000exit\u0000';
+  const quickExit = escapeHtml(tr.t('page:quickExit', { exit: exitMark })).replace(exitMark, `<strong>${escapeHtml(tr.t('widget:exit'))}</strong>`);
+  const values: Record<string, string> = {
+    lang,
+    title: escapeHtml(tr.t('widget:title')),
+    intro: escapeHtml(tr.t('page:intro')),
+    embed: escapeHtml(tr.t('page:embed')),
+    quickExit,
+    languages: escapeHtml(tr.t('page:languages')),
+    languageLinks: links,
+  };
+  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`index.html has an unknown marker {{${key}}}`);
+    return value;
+  });
+}
+
+/** `?lang=` (the page's own language links), else the browser's preference, else the deployment's default. */
+function pageLanguage(req: Request, fallback: Language): Language {
+  const asked = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang');
+  if (isLanguage(asked)) return asked;
+  return languageFromAcceptLanguage(req.headers['accept-language']) ?? fallback;
+}
+
 /** Serves the widget and its demo page from memory (read once at start; no framework download at run time). */
 export async function mountStaticWidget(http: HttpServer, publicDir: string, texts: WidgetTexts): Promise<void> {
   for (const [path, { file, type }] of Object.entries(FILES)) {
     const raw = await readFile(join(publicDir, file));
+    const headers = {
+      'Content-Type': type,
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    };
+    if (file === 'index.html') {
+      const pages = new Map(SUPPORTED_LANGUAGES.map((lang) => [lang, Buffer.from(fillPage(raw.toString('utf8'), lang, texts.translations))]));
+      http.server.get(path, async (req: Request, res: Response) => {
+        const lang = pageLanguage(req, texts.defaultLanguage);
+        const body = pages.get(lang)!;
+        res.writeHead(200, {
+          ...headers,
+          'Content-Length': body.length,
+          'Content-Language': lang,
+          Vary: 'Accept-Language',
+          'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        });
+        res.end(body);
+      });
+      continue;
+    }
     const body = file === 'widget.js' ? Buffer.from(fillWidget(raw.toString('utf8'), texts)) : raw;
     http.server.get(path, async (_req: Request, res: Response) => {
-      res.writeHead(200, {
-        'Content-Type': type,
-        'Content-Length': body.length,
-        'Cache-Control': 'no-cache',
-        'X-Content-Type-Options': 'nosniff',
-        'Referrer-Policy': 'no-referrer',
-        ...(file === 'index.html' ? { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } : {}),
-      });
+      res.writeHead(200, { ...headers, 'Content-Length': body.length });
       res.end(body);
     });
   }

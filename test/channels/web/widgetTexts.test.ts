@@ -32,4 +32,33 @@ describe('the widget\'s own texts come from the catalogues', () => {
     expect(source).not.toContain('Snel verlaten');
     expect(source).not.toContain('Sortie rapide');
   });
+
+  it('the page at / is in the browser\'s language, or the one its links ask for, or the default; its source holds only markers', async () => {
+    running = await startApp({ DEFAULT_LANGUAGE: 'fr' });
+    const page = async (query: string, acceptLanguage?: string) => {
+      const res = await fetch(`${running!.base}/${query}`, { headers: acceptLanguage ? { 'accept-language': acceptLanguage } : {} });
+      const body = await res.text();
+      return { lang: /<html lang="(\w+)">/.exec(body)?.[1], body, headers: res.headers };
+    };
+    const dutch = await page('', 'nl-BE,nl;q=0.9,en;q=0.8');
+    expect(dutch.lang).toBe('nl');
+    expect(dutch.headers.get('content-language')).toBe('nl');
+    expect(dutch.headers.get('vary')).toContain('Accept-Language');
+    expect(dutch.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(dutch.body).toContain(`<h1>${await text('nl', 'widget:title')}</h1>`);
+    expect(dutch.body).toContain(`<strong>${await text('nl', 'widget:exit')}</strong>`);
+    expect(dutch.body).toContain('<a href="/?lang=de" lang="de" hreflang="de">Deutsch</a>');
+    expect(dutch.body).toContain('aria-current="page">Nederlands</a>');
+    expect(dutch.body).not.toMatch(/\{\{\w+\}\}/);
+    expect((await page('?lang=de', 'nl')).lang).toBe('de'); // the page's own links win over the browser
+    expect((await page('?lang=xx', 'es,en;q=0.5')).lang).toBe('en');
+    expect((await page('', 'es')).lang).toBe('fr'); // nothing supported: DEFAULT_LANGUAGE
+    const french = await page('');
+    expect(french.lang).toBe('fr');
+    expect(french.body).toContain((await text('fr', 'page:intro')).replace(/'/g, '&#39;'));
+
+    const source = await readFile('src/channels/web/public/index.html', 'utf8');
+    expect(source).toContain('{{intro}}');
+    expect(source).not.toMatch(/worried|liaison officer/i);
+  });
 });
