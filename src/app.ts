@@ -64,6 +64,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     clock,
     log,
     dialogs: options.dialogs,
+    trainingSubmitterKey: config.trainingSubmitterKey,
   });
 
   const http = createHttpServer(log, config.web.allowedOrigins, { https: config.publicUrl?.startsWith('https://') ?? false });

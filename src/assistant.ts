@@ -33,6 +33,8 @@ export interface AssistantDeps {
   clock: () => Date;
   log: Log;
   dialogs?: readonly Dialog[];
+  /** TRAINING_SUBMITTER_KEY: keys the training survey's submitter hashes (see TrainingService). */
+  trainingSubmitterKey?: string;
 }
 
 /** The channel-neutral assistant: repositories, domain services and the engine over one store. */
@@ -55,7 +57,7 @@ export function createAssistant(deps: AssistantDeps) {
   const contacts = new ContactService(repos.contacts, directory, deps.clock);
   const protocol = new ProtocolService(repos.protocolRecords, directory, deps.clock);
   const nudges = new NudgePreferences(repos.nudgeLog, repos.users, directory, deps.clock);
-  const training = new TrainingService(repos.training, directory, deps.clock);
+  const training = new TrainingService(repos.training, directory, deps.clock, deps.trainingSubmitterKey);
   const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks);
   const engine = new Engine({
     store,

@@ -47,6 +47,11 @@ const EnvSchema = z.object({
   WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: int(60, 1, 10_000_000),
   /** Reverse proxies in front of the server whose X-Forwarded-For is trusted for the client address (0: none). */
   WEB_TRUSTED_PROXY_HOPS: int(0, 0, 5),
+  /**
+   * A secret that keys the training survey's submitter hashes (HMAC), so that whoever holds the store
+   * or a backup without it cannot recompute who answered. Without it the hashes are salted only.
+   */
+  TRAINING_SUBMITTER_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   CALLBACK_RETENTION_DAYS: int(90, 1, 3650),
   DIALOG_RETENTION_DAYS: int(30, 1, 3650),
   AUDIT_RETENTION_DAYS: int(365, 30, 3650),
@@ -103,6 +108,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       trustedProxyHops: env.WEB_TRUSTED_PROXY_HOPS,
     },
     nudges: { enabled: env.NUDGES_ENABLED, pattern: env.NUDGES_CRON },
+    trainingSubmitterKey: env.TRAINING_SUBMITTER_KEY,
     retention: {
       callbackDays: env.CALLBACK_RETENTION_DAYS,
       dialogDays: env.DIALOG_RETENTION_DAYS,

@@ -40,6 +40,12 @@ describe('loadConfig', () => {
     expect(message).toMatch(/WEB_CHAT_SECRET/);
   });
 
+  it('takes a training submitter key of at least 32 characters, and none by default', () => {
+    expect(loadConfig({}).trainingSubmitterKey).toBeUndefined();
+    expect(loadConfig({ TRAINING_SUBMITTER_KEY: ` ${'s'.repeat(32)} ` }).trainingSubmitterKey).toBe('s'.repeat(32));
+    expect(() => loadConfig({ TRAINING_SUBMITTER_KEY: 'short' })).toThrow(/TRAINING_SUBMITTER_KEY.*at least 32 characters/);
+  });
+
   it('parses origins and booleans', () => {
     const config = loadConfig({ WEB_ALLOWED_ORIGINS: 'https://school.example, http://localhost:8080', WEB_CHAT_ENABLED: 'false' });
     expect(config.web.allowedOrigins).toEqual(['https://school.example', 'http://localhost:8080']);

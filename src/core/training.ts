@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { DirectoryView } from '../directory/directory.js';
 import { COMPETENCES, TRAINING_FORMATS, type TrainingResponse } from '../store/schema.js';
 import type { TrainingRepository } from '../store/training.js';
@@ -29,16 +29,20 @@ export type SubmitResult = { ok: true; response: TrainingResponse } | { ok: fals
  * enforced with a salted hash of the user key, kept apart from the answers; the salt is new every
  * school year and the previous years' hashes are dropped.
  *
- * The hashes are appended in the order teachers answer, and anyone holding the store can recompute
- * them from the salt and the user keys. So nothing about an answer may follow that order: answers
- * are kept in a random order (reshuffled with every new answer, which also scrubs stores written
- * before) and carry no date finer than their school year.
+ * The hashes are appended in the order teachers answer. Without a key, anyone holding the store can
+ * recompute them from the salt and the user keys; with TRAINING_SUBMITTER_KEY they are keyed
+ * (HMAC-SHA256) by a secret kept outside the store, and the store alone no longer tells who answered.
+ * Either way nothing about an answer may follow that order: answers are kept in a random order
+ * (reshuffled with every new answer, which also scrubs stores written before) and carry no date
+ * finer than their school year.
  */
 export class TrainingService {
   constructor(
     private readonly repo: TrainingRepository,
     private readonly directory: () => DirectoryView,
     private readonly clock: () => Date,
+    /** A new or changed key does not recognise the hashes made before it: a teacher may answer once more that school year. */
+    private readonly submitterKey?: string,
   ) {}
 
   currentYear(): string {
@@ -105,7 +109,8 @@ export class TrainingService {
 
   private hash(year: string, userKey: string): string {
     const salt = this.repo.saltFor(year, () => randomBytes(32).toString('hex'));
-    return createHash('sha256').update(`${salt}:${userKey}`).digest('hex');
+    const hash = this.submitterKey ? createHmac('sha256', this.submitterKey) : createHash('sha256');
+    return hash.update(`${salt}:${userKey}`).digest('hex');
   }
 }
 

@@ -8,9 +8,9 @@ import { engineHarness, realDirectory, TestUser } from '../helpers/fixtures.js';
 
 const YEAR = '2026-2027';
 
-async function service(store: Store, clock: () => Date) {
+async function service(store: Store, clock: () => Date, key?: string) {
   const directory = await realDirectory();
-  return new TrainingService(new TrainingRepository(store), () => directory, clock);
+  return new TrainingService(new TrainingRepository(store), () => directory, clock, key);
 }
 
 /** What someone holding only the store's data can compute: each known user key's hash, and where it is stored. */
@@ -102,5 +102,31 @@ describe('training answers cannot be linked to the teachers who gave them', () =
     const user = Object.values(store.data.users).find((u) => u.key.includes('teacher-90'));
     expect(user).toBeDefined();
     expect(user!.schoolId).toBeUndefined();
+  });
+
+  it('with TRAINING_SUBMITTER_KEY, the store alone no longer tells who answered; the one-answer rule still holds', async () => {
+    const key = 'k'.repeat(40);
+    const keys = ['slack:T1:U1', 'slack:T1:U2', 'slack:T1:U3'];
+    const answer = { schoolId: 'oak-primary', role: 'teacher', competences: ['criticalThinking'], format: 'online' } as const;
+    const now = () => new Date('2026-10-01T10:00:00Z');
+
+    const unkeyed = await openMemoryStore(undefined, { checkChanges: true });
+    const plain = await service(unkeyed, now);
+    for (const k of keys.slice(0, 2)) plain.submit(k, answer);
+    // Without a key, the salt and the user keys are enough to find who answered (the limit this closes).
+    const plainData = JSON.parse(JSON.stringify(unkeyed.data)) as Db;
+    expect([...attackerLinks(plainData, keys)].filter(([, a]) => a).map(([k]) => k)).toEqual(keys.slice(0, 2));
+
+    const keyedStore = await openMemoryStore(undefined, { checkChanges: true });
+    const keyed = await service(keyedStore, now, key);
+    for (const k of keys.slice(0, 2)) expect(keyed.submit(k, answer).ok).toBe(true);
+    const keyedData = JSON.parse(JSON.stringify(keyedStore.data)) as Db;
+    expect(keyedData.trainingSubmitters[YEAR]!.hashes).toHaveLength(2);
+    expect([...attackerLinks(keyedData, keys)].filter(([, a]) => a)).toEqual([]);
+    expect(JSON.stringify(keyedData)).not.toContain(key);
+    expect(keyed.submit('slack:T1:U2', answer)).toEqual({ ok: false, reason: 'already-answered' });
+    expect(keyed.hasAnswered('slack:T1:U3')).toBe(false);
+    // The same store under another key does not recognise the answers made before (documented).
+    expect((await service(keyedStore, now, 'z'.repeat(40))).hasAnswered('slack:T1:U1')).toBe(false);
   });
 });
