@@ -107,7 +107,7 @@ describe('training answers cannot be linked to the teachers who gave them', () =
   it('with TRAINING_SUBMITTER_KEY, the store alone no longer tells who answered; the one-answer rule still holds', async () => {
     const key = 'k'.repeat(40);
     const keys = ['slack:T1:U1', 'slack:T1:U2', 'slack:T1:U3'];
-    const answer = { schoolId: 'oak-primary', role: 'teacher', competences: ['criticalThinking'], format: 'online' } as const;
+    const answer: Parameters<TrainingService['submit']>[1] = { schoolId: 'oak-primary', role: 'teacher', competences: ['criticalThinking'], format: 'online' };
     const now = () => new Date('2026-10-01T10:00:00Z');
 
     const unkeyed = await openMemoryStore(undefined, { checkChanges: true });
