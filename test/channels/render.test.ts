@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderForSlack, renderHome } from '../../src/channels/slack/render.js';
+import { renderForSlack, renderHome, sections } from '../../src/channels/slack/render.js';
+import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
+import { realDirectory } from '../helpers/fixtures.js';
 import { renderForTeams } from '../../src/channels/teams/render.js';
 import { renderForWeb } from '../../src/channels/web/render.js';
 import type { OutboundReply } from '../../src/core/messages.js';
@@ -25,6 +27,33 @@ describe('channel renderers', () => {
     expect(json).toContain('████████████` *15*  Critical thinking');
     expect(json).toContain('Online &lt;radicalisation&gt;');
     expect(renderHome([choices]).type).toBe('home');
+  });
+
+  it('Slack: the what-happens-next steps arrive whole in every language (a section per step, none over 3000 characters)', async () => {
+    const dir = (await realDirectory()).data;
+    for (const lang of SUPPORTED_LANGUAGES) {
+      const steps = dir.nextSteps.map((s) => ({ title: `${s.title[lang]} (${s.timeFrame[lang]})`, detail: s.description[lang] }));
+      const [message] = renderForSlack([{ kind: 'steps', title: 'Next', steps }]);
+      const texts = message!.blocks.map((b) => (b.text as { text: string }).text);
+      expect(texts.every((t) => t.length <= 3000)).toBe(true);
+      expect(texts.join('\n').length).toBeGreaterThan(2500); // long enough that one section used to cut it short in fr and de
+      for (const step of steps) expect(texts.some((t) => t.includes(step.detail.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))).toBe(true);
+    }
+  });
+
+  it('Slack: a text longer than a section is split at line breaks, or at spaces, never inside an escaped character, and nothing is lost', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i} ${'word '.repeat(20)}`.trim());
+    const split = sections(lines.join('\n')).map((b) => (b.text as { text: string }).text);
+    expect(split.length).toBeGreaterThan(1);
+    expect(split.every((t) => t.length <= 3000)).toBe(true);
+    expect(split.join('\n')).toBe(lines.join('\n'));
+    const oneLine = `${'a'.repeat(2997)}&amp;${'b'.repeat(10)}`; // no space to cut at; the cut must not fall inside &amp;
+    const hard = sections(oneLine).map((b) => (b.text as { text: string }).text);
+    expect(hard).toEqual(['a'.repeat(2997), `&amp;${'b'.repeat(10)}`]);
+    const spaced = sections(`${'x '.repeat(1600)}end`).map((b) => (b.text as { text: string }).text);
+    expect(spaced.every((t) => t.length <= 3000 && !t.startsWith(' '))).toBe(true);
+    expect(spaced.join(' ').replace(/\s+/g, ' ')).toBe(`${'x '.repeat(1600)}end`);
+    expect(sections('')).toEqual([]);
   });
 
   it('Slack: more than 50 blocks are split over several messages', () => {

@@ -13,7 +13,7 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-/** Slack's limits: 3000 characters per section text, 10 fields, 25 buttons per actions block, 50 blocks per message. */
+/** Slack's limits: 3000 characters per section text, 10 fields, 25 buttons per actions block, 50 blocks per message. Long texts take several sections. */
 const SECTION_MAX = 3000;
 const FIELDS_MAX = 10;
 const BUTTONS_MAX = 25;
@@ -29,8 +29,37 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function section(text: string): Block {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(escapeMrkdwn(text), SECTION_MAX) } };
+/**
+ * Sections holding the whole of a mrkdwn text: one per 3000 characters, cut at line breaks (or, in a
+ * line longer than a section, at a space, never inside an escaped character), so nothing is lost:
+ * the what-happens-next steps run past 3000 characters in French and German.
+ */
+export function sections(mrkdwn: string): Block[] {
+  const pieces: string[] = [];
+  let current = '';
+  const flush = () => {
+    if (current.trim()) pieces.push(current);
+    current = '';
+  };
+  for (const line of mrkdwn.split('\n')) {
+    let rest = line;
+    while (rest.length > SECTION_MAX) {
+      flush();
+      const space = rest.lastIndexOf(' ', SECTION_MAX);
+      let cut = space > SECTION_MAX / 2 ? space : SECTION_MAX;
+      const entity = rest.lastIndexOf('&', cut);
+      if (entity > cut - 5 && rest.indexOf(';', entity) >= cut) cut = entity;
+      pieces.push(rest.slice(0, cut));
+      rest = rest.slice(cut).trimStart();
+    }
+    const joined = current ? `${current}\n${rest}` : rest;
+    if (joined.length > SECTION_MAX) {
+      flush();
+      current = rest;
+    } else current = joined;
+  }
+  flush();
+  return pieces.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
 }
 
 export const CHOICE_ACTION_PREFIX = 'choice_';
@@ -38,10 +67,10 @@ export const CHOICE_ACTION_PREFIX = 'choice_';
 function blocksFor(reply: OutboundReply, index: number): Block[] {
   switch (reply.kind) {
     case 'text':
-      return [section(reply.text)];
+      return sections(escapeMrkdwn(reply.text));
     case 'choices':
       return [
-        section(reply.text),
+        ...sections(escapeMrkdwn(reply.text)),
         {
           type: 'actions',
           block_id: `choices_${index}`,
@@ -68,20 +97,13 @@ function blocksFor(reply: OutboundReply, index: number): Block[] {
       // A Block Kit bar rendering: block characters in code style, the number written beside each bar.
       const max = Math.max(0, ...reply.bars.map((b) => b.value));
       const lines = reply.bars.map((b) => `\`${textBar(b.value, max)}\` *${escapeMrkdwn(b.display)}*  ${escapeMrkdwn(b.label)}`);
-      return [{ type: 'section', text: { type: 'mrkdwn', text: truncate([`*${escapeMrkdwn(reply.title)}*`, ...lines].join('\n'), SECTION_MAX) } }];
+      return sections([`*${escapeMrkdwn(reply.title)}*`, ...lines].join('\n'));
     }
     case 'steps':
+      // A section per step, so that a step's bold title never spans two sections.
       return [
-        {
-          type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: truncate(
-              [`*${escapeMrkdwn(reply.title)}*`, ...reply.steps.map((s, i) => `${i + 1}. *${escapeMrkdwn(s.title)}*\n${escapeMrkdwn(s.detail)}`)].join('\n'),
-              SECTION_MAX,
-            ),
-          },
-        },
+        ...sections(`*${escapeMrkdwn(reply.title)}*`),
+        ...reply.steps.flatMap((s, i) => sections(`${i + 1}. *${escapeMrkdwn(s.title)}*\n${escapeMrkdwn(s.detail)}`)),
       ];
   }
 }
