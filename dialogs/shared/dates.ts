@@ -1,5 +1,5 @@
 import { goto, key, next, textPrompt, type DialogTurn, type Step, type StepResult } from '../../src/core/dialog.js';
-import { addDays, daysBetween, readUserDate, type DateDirection, type LocalDate } from '../../src/core/dates.js';
+import { addDays, daysBetween, formatDate, readUserDate, weekdayName, weekdayOf, type DateDirection, type LocalDate } from '../../src/core/dates.js';
 import type { PromptSpec } from '../../src/store/schema.js';
 
 export const DateChoice = { Today: 'date:today', Yesterday: 'date:yesterday' } as const;
@@ -19,7 +19,7 @@ export function datePrompt(textKey: string, options: { quickChoices?: boolean } 
   );
 }
 
-export type DateCheck = { ok: true; date: LocalDate } | { ok: false; reason: string };
+export type DateCheck = { ok: true; date: LocalDate } | { ok: false; reason: string; params?: Record<string, string> };
 
 /**
  * The days a question accepts around today, and which way it faces: a date typed without a year
@@ -42,7 +42,14 @@ export function resolveDate(turn: DialogTurn, today: LocalDate, range: DateRange
       : answer === DateChoice.Yesterday
         ? addDays(today, -1)
         : readUserDate(answer, turn.lang, today, range.direction);
-  if (typeof date !== 'string') return { ok: false, reason: date.missing === 'day' ? 'liaison:dateNoDay' : 'liaison:dateNotUnderstood' };
+  if (typeof date !== 'string') {
+    if (date.missing === 'weekday') {
+      // "Friday 16/11" when the 16th is a Monday: which one was meant is for the user to say.
+      const params = { date: formatDate(date.date, turn.lang), weekday: weekdayName(weekdayOf(date.date), turn.lang), typed: weekdayName(date.typedWeekday, turn.lang) };
+      return { ok: false, reason: 'liaison:dateWeekdayMismatch', params };
+    }
+    return { ok: false, reason: date.missing === 'day' ? 'liaison:dateNoDay' : 'liaison:dateNotUnderstood' };
+  }
   return checkRange(date, today, range);
 }
 
@@ -65,7 +72,7 @@ export const COMING_YEAR: DateRange = { pastDays: 0, futureDays: 366, direction:
 export function acceptDate(turn: DialogTurn, range: DateRange, askAgain: Step, into = 'date'): StepResult {
   const checked = resolveDate(turn, turn.services.contacts.today(), range);
   if (!checked.ok) {
-    turn.say({ kind: 'text', text: turn.t(checked.reason) });
+    turn.say({ kind: 'text', text: turn.t(checked.reason, checked.params) });
     return goto(askAgain);
   }
   turn.values[into] = checked.date;

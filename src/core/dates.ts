@@ -143,18 +143,118 @@ export type DateDirection = 'past' | 'future' | 'nearest';
  */
 export function parseUserDate(text: string, lang: Language, today: LocalDate, direction: DateDirection = 'nearest'): LocalDate | undefined {
   const parsed = parseDate(text, lang, today, direction);
-  return parsed === NO_DAY ? undefined : parsed;
+  return typeof parsed === 'string' ? parsed : undefined;
 }
 
-/** Like parseUserDate, but says why there is no date: nothing date-like, or a month without a day. */
-export function readUserDate(text: string, lang: Language, today: LocalDate, direction: DateDirection = 'nearest'): LocalDate | { missing: 'date' | 'day' } {
+/**
+ * Like parseUserDate, but says why there is no date: nothing date-like, a month without a day, or a
+ * weekday that the date typed with it does not fall on ("Friday 16/11" when the 16th is a Monday:
+ * `typedWeekday` 5 and the `date`, whose own weekday the user should be told).
+ */
+export function readUserDate(
+  text: string,
+  lang: Language,
+  today: LocalDate,
+  direction: DateDirection = 'nearest',
+): LocalDate | { missing: 'date' | 'day' } | { missing: 'weekday'; date: LocalDate; typedWeekday: number } {
   const parsed = parseDate(text, lang, today, direction);
-  return parsed === NO_DAY ? { missing: 'day' } : (parsed ?? { missing: 'date' });
+  if (parsed === NO_DAY) return { missing: 'day' };
+  if (typeof parsed === 'object') return { missing: 'weekday', ...parsed };
+  return parsed ?? { missing: 'date' };
 }
 
 const NO_DAY = Symbol('a month without a day');
+type WeekdayConflict = { date: LocalDate; typedWeekday: number };
 
-function parseDate(text: string, lang: Language, today: LocalDate, direction: DateDirection): LocalDate | undefined | typeof NO_DAY {
+/** 0 = Sunday, as chrono and Date count. */
+export function weekdayOf(date: LocalDate): number {
+  return new Date(toUtc(date)).getUTCDay();
+}
+
+/** The weekday's name in the language ("maandag", "Montag"), for people to read. */
+export function weekdayName(weekday: number, lang: Language): string {
+  const locale = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' }[lang];
+  // 2026-11-22 is a Sunday.
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long' }).format(new Date(toUtc(addDays('2026-11-22', weekday))));
+}
+
+/** Weekday names and their usual abbreviations per language, lower case and without a final dot ("mon", "ma", "lun", "mo"). */
+const WEEKDAY_NAMES: Record<Language, Map<string, number>> = (() => {
+  const extra: Record<Language, Record<string, number>> = {
+    en: { tues: 2, weds: 3, thur: 4, thurs: 4 },
+    nl: { woe: 3, don: 4, vrij: 5, zat: 6, zon: 0 },
+    fr: {},
+    de: { die: 2, mit: 3, don: 4, fre: 5, sam: 6, son: 0 },
+  };
+  const names = {} as Record<Language, Map<string, number>>;
+  for (const lang of ['en', 'nl', 'fr', 'de'] as const) {
+    const map = new Map<string, number>(Object.entries(extra[lang]));
+    const locale = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' }[lang];
+    for (let weekday = 0; weekday < 7; weekday++) {
+      const day = new Date(toUtc(addDays('2026-11-22', weekday)));
+      for (const width of ['long', 'short'] as const) {
+        const name = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: width }).format(day).toLowerCase().replace(/\.$/, '');
+        map.set(name, weekday);
+      }
+      map.set(weekdayName(weekday, lang).toLowerCase().slice(0, 3), weekday);
+    }
+    names[lang] = map;
+  }
+  return names;
+})();
+
+/**
+ * "Friday 16/11", "Mi 10.2.", "lun. 16/11", "Monday 16th": a weekday in front of a date. The date
+ * decides, and it must fall on that weekday: chrono reads the weekday alone and would drop the date
+ * (the most recent Friday, whatever the 16th is). Undefined when the answer does not start with a
+ * weekday followed by figures; NO_DATE when the figures are not a date.
+ */
+function weekdayThenDate(text: string, lang: Language, today: LocalDate, direction: DateDirection): LocalDate | WeekdayConflict | typeof NO_DATE | undefined {
+  const match = /^(\p{L}+)\.?,?\s+(.*\d.*)$/u.exec(text.trim());
+  const typedWeekday = match && WEEKDAY_NAMES[lang].get(match[1]!.toLowerCase());
+  if (typedWeekday === undefined || typedWeekday === null) return undefined;
+  const rest = match![2]!;
+  // After a weekday, a day on its own ("Monday 16th", "Mo 16.") is that day of a month.
+  const bareDay = /^(?:the\s+|le\s+|den\s+|de\s+)?(\d{1,2})(?:st|nd|rd|th|e|de|ste|er|\.)?$/iu.exec(rest.trim());
+  const date = bareDay ? dayOfMonthFor(Number(bareDay[1]), today, direction) : parseDate(rest, lang, today, direction);
+  // "Friday 10am" is a weekday and a time, read as the weekday further on.
+  if (date === NO_DAY && PARSERS[lang].parse(rest, noon(today))[0]?.start.isCertain('hour')) return undefined;
+  if (typeof date !== 'string') return NO_DATE;
+  return weekdayOf(date) === typedWeekday ? date : { date, typedWeekday };
+}
+const NO_DATE = Symbol('figures that are not a date');
+
+/**
+ * "vorige week maandag", "Montag letzte Woche", "lundi de la semaine dernière", "Monday last week":
+ * that weekday in the calendar week (Monday to Sunday) before or after this one, which is not always
+ * what "last Monday" means (on a Tuesday, last Monday is yesterday).
+ */
+const WEEK_WORDS: Record<Language, readonly string[]> = { en: ['week'], nl: ['week'], fr: ['semaine'], de: ['woche'] };
+const LAST_WEEK_WORDS: Record<Language, readonly string[]> = { en: ['last', 'previous', 'past'], nl: ['vorige', 'afgelopen'], fr: ['dernière', 'derniere', 'passée', 'passee', 'précédente', 'precedente'], de: ['letzte', 'letzten', 'vorige', 'vorigen', 'vergangene', 'vergangenen'] };
+const NEXT_WEEK_WORDS: Record<Language, readonly string[]> = { en: ['next', 'coming'], nl: ['volgende', 'komende'], fr: ['prochaine'], de: ['nächste', 'nächsten', 'naechste', 'naechsten', 'kommende', 'kommenden'] };
+
+function weekdayOfOtherWeek(text: string, lang: Language, today: LocalDate): LocalDate | undefined {
+  const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
+  if (!words.some((w) => WEEK_WORDS[lang].includes(w))) return undefined;
+  const weekdays = words.map((w) => WEEKDAY_NAMES[lang].get(w)).filter((d): d is number => d !== undefined);
+  const shift = words.some((w) => LAST_WEEK_WORDS[lang].includes(w)) ? -7 : words.some((w) => NEXT_WEEK_WORDS[lang].includes(w)) ? 7 : 0;
+  if (weekdays.length !== 1 || shift === 0) return undefined;
+  const mondayThisWeek = addDays(today, -((weekdayOf(today) + 6) % 7));
+  return addDays(mondayThisWeek, shift + ((weekdays[0]! + 6) % 7));
+}
+
+/** "2e november", "3de maart", "1er mars", "2ème mars", "16th March": the day without its ordinal ending, which chrono misses in some languages. */
+function withoutOrdinal(text: string): string {
+  return text.replace(/^(\d{1,2})(?:st|nd|rd|th|e|de|ste|er|re|ème|eme)\.?(?=\s+\p{L})/iu, '$1');
+}
+
+function parseDate(text: string, lang: Language, today: LocalDate, direction: DateDirection): LocalDate | undefined | typeof NO_DAY | WeekdayConflict {
+  const leading = weekdayThenDate(text, lang, today, direction);
+  if (leading === NO_DATE) return undefined;
+  if (leading !== undefined) return leading;
+  const otherWeek = weekdayOfOtherWeek(text, lang, today);
+  if (otherWeek !== undefined) return otherWeek;
+  text = withoutOrdinal(text.trim());
   const relative = RELATIVE_DAYS[lang][text.trim().toLowerCase()];
   if (relative !== undefined) return addDays(today, relative);
   // Day-first numbers as written in Europe ("22.11.", "22-11", "3/11/26"); chrono misses some per language.
@@ -223,6 +323,24 @@ function dayInYearFor(month: number, day: number, today: LocalDate, direction: D
     if (best === undefined || Math.abs(daysBetween(today, c)) < Math.abs(daysBetween(today, best))) best = c;
   }
   return best;
+}
+
+/** The day `day` of a month, in the direction asked (nearest: the closer of the two), counted from `today`. */
+function dayOfMonthFor(day: number, today: LocalDate, direction: DateDirection): LocalDate | undefined {
+  if (day < 1 || day > 31) return undefined;
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  const candidates: LocalDate[] = [];
+  for (let offset = -12; offset <= 12; offset++) {
+    const d = new Date(Date.UTC(year, month - 1 + offset, 1));
+    const date = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    if (isRealDate(date)) candidates.push(date);
+  }
+  const before = candidates.filter((c) => c <= today).at(-1);
+  const after = candidates.find((c) => c >= today);
+  if (direction === 'past') return before;
+  if (direction === 'future') return after;
+  if (!before || !after) return before ?? after;
+  return daysBetween(before, today) <= daysBetween(today, after) ? before : after;
 }
 
 /** Rejects 31/02 and the like, which Date would silently roll over. */

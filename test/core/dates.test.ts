@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as chrono from 'chrono-node';
-import { addMonths, daysBetween, formatDate, localDate, parseUserDate } from '../../src/core/dates.js';
+import { addMonths, daysBetween, formatDate, localDate, parseUserDate, readUserDate } from '../../src/core/dates.js';
 
 describe('dates', () => {
   it('today is the calendar day in the municipality\'s time zone', () => {
@@ -140,9 +140,43 @@ describe('parseUserDate: a weekday', () => {
     }
   });
 
-  it('a weekday with a date is that date', () => {
-    expect(parseUserDate('Friday 15 March', 'en', TUESDAY, 'past')).toBe('2026-03-15');
-    expect(parseUserDate('Friday, March 15', 'en', TUESDAY, 'future')).toBe('2027-03-15');
+  it('a weekday with a date is that date, when the date falls on it; otherwise the user is told which weekday the date is', () => {
+    expect(parseUserDate('Sunday 15 March', 'en', TUESDAY, 'past')).toBe('2026-03-15');
+    expect(parseUserDate('Monday, March 15', 'en', TUESDAY, 'future')).toBe('2027-03-15');
+    // chrono reads only the weekday in these, and used to give the most recent Monday or Wednesday instead.
+    expect(parseUserDate('Mi 10.2.', 'de', TUESDAY, 'future')).toBe('2027-02-10');
+    expect(parseUserDate('lun. 16/11', 'fr', TUESDAY, 'past')).toBe('2026-11-16');
+    expect(parseUserDate('Montag 16.11.', 'de', TUESDAY, 'past')).toBe('2026-11-16');
+    expect(parseUserDate('maandag 16-11', 'nl', TUESDAY, 'past')).toBe('2026-11-16');
+    expect(parseUserDate('Monday 16th', 'en', TUESDAY, 'past')).toBe('2026-11-16');
+    expect(parseUserDate('Mo 16.', 'de', TUESDAY, 'past')).toBe('2026-11-16');
+    expect(readUserDate('Friday 16/11', 'en', TUESDAY, 'past')).toEqual({ missing: 'weekday', date: '2026-11-16', typedWeekday: 5 });
+    expect(readUserDate('Friday, March 15', 'en', TUESDAY, 'future')).toEqual({ missing: 'weekday', date: '2027-03-15', typedWeekday: 5 });
+    expect(parseUserDate('Friday 16/11', 'en', TUESDAY, 'past')).toBeUndefined();
+    // Figures that are no date after a weekday are not understood, rather than read as the weekday alone.
+    expect(readUserDate('Friday 45/13', 'en', TUESDAY, 'past')).toEqual({ missing: 'date' });
+    // A weekday with a time is still the weekday.
+    expect(parseUserDate('Friday 10am', 'en', TUESDAY, 'past')).toBe('2026-11-20');
+  });
+
+  it('a weekday of last or next week is that day of the calendar week before or after this one', () => {
+    // TUESDAY is 24 November: "last Monday" is yesterday, "Monday last week" the 16th.
+    expect(parseUserDate('last Monday', 'en', TUESDAY, 'past')).toBe('2026-11-23');
+    expect(parseUserDate('Monday last week', 'en', TUESDAY, 'past')).toBe('2026-11-16');
+    expect(parseUserDate('vorige week maandag', 'nl', TUESDAY, 'past')).toBe('2026-11-16');
+    expect(parseUserDate('Montag letzte Woche', 'de', TUESDAY, 'past')).toBe('2026-11-16');
+    expect(parseUserDate('lundi de la semaine dernière', 'fr', TUESDAY, 'past')).toBe('2026-11-16');
+    expect(parseUserDate('vrijdag vorige week', 'nl', TUESDAY, 'past')).toBe('2026-11-20');
+    expect(parseUserDate('volgende week woensdag', 'nl', TUESDAY, 'future')).toBe('2026-12-02');
+    expect(parseUserDate('Mittwoch nächste Woche', 'de', TUESDAY, 'future')).toBe('2026-12-02');
+  });
+
+  it('a day with an ordinal ending is that day ("2e november", "1er novembre", "16th March")', () => {
+    expect(parseUserDate('2e november', 'nl', TUESDAY, 'past')).toBe('2026-11-02');
+    expect(parseUserDate('3de november', 'nl', TUESDAY, 'past')).toBe('2026-11-03');
+    expect(parseUserDate('2e novembre', 'fr', TUESDAY, 'past')).toBe('2026-11-02');
+    expect(parseUserDate('1er novembre', 'fr', TUESDAY, 'past')).toBe('2026-11-01');
+    expect(parseUserDate('16th March', 'en', TUESDAY, 'past')).toBe('2026-03-16');
   });
 });
 

@@ -168,4 +168,27 @@ describe.each(['en', 'nl', 'fr', 'de'] as const)('a month name before the day, a
     await planned.officer.say('Town hall');
     expect(planned.store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2026-12-04' })]);
   });
+
+  it('a weekday with a date: the date when it falls on that weekday, else the user is told which weekday the date is', async () => {
+    const typed: Record<Language, { right: string; wrong: string; lastWeek: string }> = {
+      en: { right: 'Monday 16/11', wrong: 'Friday 16/11', lastWeek: 'Monday last week' },
+      nl: { right: 'maandag 16-11', wrong: 'vrijdag 16-11', lastWeek: 'vorige week maandag' },
+      fr: { right: 'lun. 16/11', wrong: 'ven. 16/11', lastWeek: 'lundi de la semaine dernière' },
+      de: { right: 'Mo 16.11.', wrong: 'Fr 16.11.', lastWeek: 'Montag letzte Woche' },
+    };
+    for (const answer of [typed[lang].right, typed[lang].lastWeek]) {
+      const logged = await logContact(TUESDAY, lang, answer);
+      await logged.officer.click('tags:done');
+      expect(logged.store.data.contacts).toEqual([expect.objectContaining({ date: '2026-11-16' })]);
+    }
+    const wrong = await logContact(TUESDAY, lang, typed[lang].wrong);
+    const weekdayName = (d: string) => new Intl.DateTimeFormat({ en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' }[lang], { timeZone: 'UTC', weekday: 'long' }).format(new Date(`${d}T00:00:00Z`));
+    expect(wrong.officer.transcript()).toContain(
+      await text(lang, 'liaison:dateWeekdayMismatch', { date: formatDate('2026-11-16', lang), weekday: weekdayName('2026-11-16'), typed: weekdayName('2026-11-20') }),
+    );
+    expect(wrong.store.data.contacts).toEqual([]);
+    const planned = await planMeeting(TUESDAY, lang, { en: 'Wed 10/2', nl: 'wo 10/2', fr: 'mer. 10/2', de: 'Mi 10.2.' }[lang]);
+    await planned.officer.say('Town hall');
+    expect(planned.store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2027-02-10' })]);
+  });
 });
