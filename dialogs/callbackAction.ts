@@ -5,7 +5,8 @@ import type { ConversationAddress } from '../src/store/schema.js';
 export const CALLBACK_ACTION = 'callbackAction';
 const TO = 'to:';
 
-const refusals = { 'not-found': 'callback:notFound', 'not-allowed': 'common:notAllowed', already: 'callback:alreadyHandled', ok: 'callback:notFound' } as const;
+// Only officers get here (a personId): a refusal means the request is someone else's, not that officers may not.
+const refusals = { 'not-found': 'callback:notFound', 'not-allowed': 'callback:notYours', already: 'callback:alreadyHandled', ok: 'callback:notFound' } as const;
 
 /**
  * The Acknowledge / Done / Reassign buttons on call-back notifications and lists. Acknowledging (or
@@ -24,7 +25,7 @@ function applyAction(turn: DialogTurn) {
   turn.values.id = request.id;
   if (action === 'reassign') {
     if (!callbacks.mayAct(request, turn.user.personId, turn.user.role)) {
-      turn.say({ kind: 'text', text: turn.t('common:notAllowed') });
+      turn.say({ kind: 'text', text: turn.t('callback:notYours') });
       return end(null, { showMenu: false });
     }
     return ask(

@@ -47,6 +47,8 @@ function sayComments(turn: DialogTurn, comments: readonly string[]): void {
 export const trainingReportDialog = defineDialog({
   id: TRAINING_REPORT,
   roles: ['liaison', 'coordinator'],
+  // The teachers' survey has the same words; officers who say "training" mean its report (see detectIntent).
+  intent: 'commands:intents.training',
   menu: { label: 'menu:trainingReport', order: 55 },
   steps: [
     function showReport(turn: DialogTurn) {

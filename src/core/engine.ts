@@ -179,7 +179,8 @@ export class Engine implements TurnHandler {
     if (record.unreachable) {
       // A message could not be delivered while the platform refused us; say so now that they are back
       // (by writing, or by installing the app again: either way the address just taken is fresh).
-      turn.notice(this.deps.translations.translator(turn.lang).t('common:missedMessages'));
+      const tr = this.deps.translations.translator(turn.lang);
+      turn.notice(person ? tr.t('common:missedMessagesOfficer', { item: tr.t('menu:callbackList') }) : tr.t('common:missedMessages'));
       users.clearUnreachable(inbound.userKey);
     }
     await turn.process();
@@ -324,13 +325,17 @@ export class Engine implements TurnHandler {
     return this.languageByName.get(normalize(inbound.text));
   }
 
-  /** A dialog whose intent phrases the text contains, and the language those phrases are in. */
-  detectIntent(text: string, preferred: Language): { dialog: Dialog; lang: Language } | undefined {
+  /**
+   * A dialog whose intent phrases the text contains, and the language those phrases are in. Dialogs
+   * may share an intent ("training": the survey for teachers, the report for officers): the one the
+   * user's role may run is taken, else the first, whose refusal then says who it is for.
+   */
+  detectIntent(text: string, preferred: Language, role: Role): { dialog: Dialog; lang: Language } | undefined {
     const ordered = [this.deps.translations.translator(preferred), ...this.allTranslators.filter((t) => t.lang !== preferred)];
     for (const tr of ordered) {
-      for (const dialog of this.dialogs.values()) {
-        if (dialog.intent && containsAny(text, tr.list(dialog.intent))) return { dialog, lang: tr.lang };
-      }
+      const matching = [...this.dialogs.values()].filter((d) => d.intent && containsAny(text, tr.list(d.intent)));
+      const dialog = matching.find((d) => !d.roles || d.roles.includes(role)) ?? matching[0];
+      if (dialog) return { dialog, lang: tr.lang };
     }
     return undefined;
   }
@@ -436,7 +441,7 @@ class TurnRunner {
       }
     }
 
-    const intent = inbound.text && !focused?.holdsFocus ? engine.detectIntent(inbound.text, this.lang) : undefined;
+    const intent = inbound.text && !focused?.holdsFocus ? engine.detectIntent(inbound.text, this.lang, this.user.role) : undefined;
     if (intent) {
       if (!this.user.language && intent.lang !== this.lang) this.switchLanguage(intent.lang);
       return this.startFromUser(intent.dialog.id);
@@ -483,7 +488,9 @@ class TurnRunner {
   private async startFromUser(id: string, args: Record<string, JsonValue> = {}): Promise<void> {
     const dialog = this.engine.dialog(id);
     if (dialog.roles && !dialog.roles.includes(this.user.role)) {
-      this.say({ kind: 'text', text: this.tr.t('common:notAllowed') });
+      // Said to whoever may not: officers' parts to teachers, coordinators' parts to liaison officers, teachers' parts to officers.
+      const refusal = dialog.roles.includes('liaison') ? 'common:notAllowed' : dialog.roles.includes('coordinator') ? 'common:notAllowedCoordinator' : 'common:notAllowedTeacher';
+      this.say({ kind: 'text', text: this.tr.t(refusal) });
       if (this.top) this.reprompt();
       else await this.start(CoreDialog.Menu);
       return;

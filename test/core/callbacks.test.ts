@@ -70,7 +70,7 @@ describe('call-back requests', () => {
     );
     const officer = new TestUser(harness.engine, { id: 'liaison-east' });
     await officer.press(`callback:ack:${request.id}`);
-    expect(officer.transcript()).toBe(await text('en', 'common:notAllowed'));
+    expect(officer.transcript()).toBe(await text('en', 'callback:notYours'));
     expect(harness.store.data.callbacks[0]!.status).toBe('open');
   });
 

@@ -199,4 +199,49 @@ describe('engine', () => {
     await user.say('?');
     expect(user.transcript()).toContain((await text('en', 'common:help', { number: '112' })).slice(0, 40));
   });
+
+  describe('who may run what, and what a refusal says', () => {
+    const trainingWords = { en: 'training', nl: 'vorming', fr: 'formation', de: 'Fortbildung' } as const;
+
+    it.each(SUPPORTED_LANGUAGES)('"training" (%s) starts the survey for a teacher and the report for an officer', async (lang) => {
+      const harness = await engineHarness();
+      const teacher = new TestUser(harness.engine, { id: 'teacher-1', locale: lang });
+      await teacher.say(trainingWords[lang]);
+      expect(teacher.transcript()).not.toContain(await text(lang, 'common:notAllowed'));
+      expect(Object.values(harness.store.data.dialogs).map((d) => d.stack[0]?.dialogId)).toEqual(['trainingNeeds']);
+      for (const id of ['liaison-north', 'prevention-coordinator']) {
+        const officer = new TestUser(harness.engine, { id, locale: lang });
+        await officer.say(trainingWords[lang]);
+        const said = officer.transcript();
+        expect(said).not.toContain(await text(lang, 'common:notAllowedTeacher'));
+        expect(said).toContain(await text(lang, 'training:report.none', { year: harness.training.currentYear() }));
+      }
+    });
+
+    it('each refusal says who the part is for: officers\' parts to teachers, coordinators\' to liaison officers, teachers\' to officers', async () => {
+      const harness = await engineHarness();
+      const teacher = new TestUser(harness.engine, { id: 'teacher-1' });
+      await teacher.press('dialog:logContact');
+      expect(teacher.transcript()).toContain(await text('en', 'common:notAllowed'));
+      const liaison = new TestUser(harness.engine, { id: 'liaison-north' });
+      await liaison.press('dialog:deliveryProblems');
+      expect(liaison.transcript()).toContain(await text('en', 'common:notAllowedCoordinator'));
+      expect(liaison.transcript()).not.toContain(await text('en', 'common:notAllowed'));
+      await liaison.press('dialog:trainingNeeds');
+      expect(liaison.transcript()).toContain(await text('en', 'common:notAllowedTeacher'));
+      expect(harness.store.data.trainingResponses).toEqual([]);
+    });
+
+    it('an officer back after a message could not reach them is pointed to their call-back requests, not to "your liaison officer"', async () => {
+      const harness = await engineHarness();
+      const officer = new TestUser(harness.engine, { id: 'liaison-north' });
+      await officer.say('menu');
+      const userKey = Object.keys(harness.store.data.users).find((k) => k.endsWith('liaison-north'))!;
+      harness.store.data.users[userKey]!.unreachable = { reason: 'gone', at: '2026-11-20T10:00:00.000Z' };
+      await officer.say('menu');
+      expect(officer.transcript()).toContain(await text('en', 'common:missedMessagesOfficer', { item: await text('en', 'menu:callbackList') }));
+      expect(officer.transcript()).not.toContain(await text('en', 'common:missedMessages'));
+      expect(harness.store.data.users[userKey]!.unreachable).toBeUndefined();
+    });
+  });
 });
