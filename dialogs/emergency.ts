@@ -20,8 +20,8 @@ export const emergencyDialog = defineDialog({
       turn.say({ kind: 'text', text: turn.t('emergency:tellInPerson') });
       return ask(
         choicePrompt(key('emergency:confirm'), [
-          { value: EmergencyChoice.Called, label: key('emergency:called') },
-          { value: EmergencyChoice.NotImmediate, label: key('emergency:notImmediate') },
+          { value: EmergencyChoice.Called, label: key('emergency:called'), also: 'emergency:calledWords' },
+          { value: EmergencyChoice.NotImmediate, label: key('emergency:notImmediate'), also: 'emergency:notImmediateWords' },
         ]),
       );
     },

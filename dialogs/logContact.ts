@@ -6,13 +6,31 @@ import { acceptDate, datePrompt, PAST_YEAR } from './shared/dates.js';
 export const LOG_CONTACT = 'logContact';
 const SCHOOL = 'school:';
 const TAGS_DONE = 'tags:done';
+const TAGS_CLEAR = 'tags:clear';
+/** When correcting an entry: leave this answer as it was. */
+const KEEP = 'keep';
 
-/** Their own schools first. When editing, the school stays. */
+const editing = (turn: DialogTurn) => typeof turn.args.editId === 'string';
+const keepChoice = (turn: DialogTurn) => (editing(turn) ? [{ value: KEEP, label: key('liaison:keepAsIs') }] : []);
+
+/**
+ * Their own schools first. When correcting an entry the school stays, the entry is shown, and its
+ * kind, date and topics are the answers until changed.
+ */
 function askSchool(turn: DialogTurn) {
-  if (typeof turn.args.editId === 'string') {
-    const existing = turn.services.contacts.get(turn.args.editId);
+  if (editing(turn)) {
+    const existing = turn.services.contacts.get(String(turn.args.editId));
     if (!existing) return end();
-    turn.values.schoolId = existing.schoolId;
+    Object.assign(turn.values, { schoolId: existing.schoolId, kind: existing.kind, date: existing.date, tags: [...existing.tags] });
+    turn.say({
+      kind: 'text',
+      text: turn.t('liaison:editing', {
+        kind: turn.t(`liaison:kind.${existing.kind}`),
+        school: turn.directory.school(existing.schoolId)?.name ?? existing.schoolId,
+        date: formatDate(existing.date, turn.lang),
+        tags: existing.tags.length ? existing.tags.map((t) => turn.t(`liaison:tag.${t}`)).join(', ') : turn.t('liaison:tagsNone'),
+      }),
+    });
     return next();
   }
   const own = (id: string) => Number(turn.directory.school(id)?.liaisonId === turn.user.personId);
@@ -22,17 +40,19 @@ function askSchool(turn: DialogTurn) {
 
 function askKind(turn: DialogTurn) {
   if (typeof turn.answer === 'string' && turn.answer.startsWith(SCHOOL)) turn.values.schoolId = turn.answer.slice(SCHOOL.length);
-  return ask(choicePrompt(key('liaison:kindPrompt'), CONTACT_KINDS.map((k) => ({ value: k, label: key(`liaison:kind.${k}`) }))));
+  return ask(choicePrompt(key('liaison:kindPrompt'), [...keepChoice(turn), ...CONTACT_KINDS.map((k) => ({ value: k, label: key(`liaison:kind.${k}`) }))]));
 }
 
 function askDate(turn: DialogTurn) {
-  if (turn.answer !== undefined) turn.values.kind = turn.answer;
-  return ask(datePrompt('liaison:datePrompt'));
+  if (turn.answer !== undefined && turn.answer !== KEEP && (CONTACT_KINDS as readonly string[]).includes(String(turn.answer))) turn.values.kind = turn.answer;
+  const prompt = datePrompt('liaison:datePrompt');
+  return ask(editing(turn) ? { ...prompt, choices: [...keepChoice(turn), ...(prompt.choices ?? [])] } : prompt);
 }
 
 /** Not in the future, not more than a year ago; otherwise explain and ask again. */
 function checkDate(turn: DialogTurn) {
-  turn.values.tags = [];
+  if (!editing(turn)) turn.values.tags = [];
+  if (turn.answer === KEEP) return next();
   return acceptDate(turn, PAST_YEAR, askDate);
 }
 
@@ -40,18 +60,21 @@ function checkDate(turn: DialogTurn) {
 function askTags(turn: DialogTurn) {
   const chosen = turn.values.tags as string[];
   const remaining = CONTACT_TAGS.filter((t) => !chosen.includes(t));
-  const chosenText = chosen.map((t) => turn.t(`liaison:tag.${t}`)).join(', ');
+  const chosenText = turn.inEveryLanguage((t) => chosen.map((tag) => t(`liaison:tag.${tag}`)).join(', '));
   return ask(
     choicePrompt(chosen.length ? key('liaison:tagsMore', { chosen: chosenText }) : key('liaison:tagsPrompt'), [
       ...remaining.map((t) => ({ value: t, label: key(`liaison:tag.${t}`) })),
       { value: TAGS_DONE, label: key(chosen.length ? 'liaison:tagsDone' : 'liaison:noTags') },
+      // A correction starts from the entry's topics; this is the way to drop them.
+      ...(editing(turn) && chosen.length ? [{ value: TAGS_CLEAR, label: key('liaison:tagsClear') }] : []),
     ]),
   );
 }
 
 function collectTag(turn: DialogTurn) {
   if (turn.answer === TAGS_DONE) return next();
-  (turn.values.tags as string[]).push(String(turn.answer));
+  if (turn.answer === TAGS_CLEAR) turn.values.tags = [];
+  else (turn.values.tags as string[]).push(String(turn.answer));
   return goto(askTags);
 }
 

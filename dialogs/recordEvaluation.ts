@@ -42,7 +42,7 @@ function askNextDate(turn: DialogTurn) {
   turn.values.proposed = proposed ?? null;
   const prompt = datePrompt('liaison:evaluation.nextPrompt', { quickChoices: false });
   if (proposed === undefined) return ask(prompt);
-  return ask({ ...prompt, choices: [{ value: DEFAULT_NEXT, label: key('liaison:evaluation.nextDefault', { date: formatDate(proposed, turn.lang) }) }] });
+  return ask({ ...prompt, choices: [{ value: DEFAULT_NEXT, label: key('liaison:evaluation.nextDefault', { date: turn.inEveryLanguage((_, lang) => formatDate(proposed, lang)) }) }] });
 }
 
 function checkNextDate(turn: DialogTurn) {

@@ -45,7 +45,7 @@ function askCompetences(turn: DialogTurn) {
   const chosen = turn.values.competences as string[];
   const remaining = COMPETENCES.filter((c) => !chosen.includes(c));
   const text = chosen.length
-    ? key('training:competencesMore', { chosen: chosen.map((c) => turn.t(`training:competence.${c}`)).join(', ') })
+    ? key('training:competencesMore', { chosen: turn.inEveryLanguage((t) => chosen.map((c) => t(`training:competence.${c}`)).join(', ')) })
     : key('training:competencesPrompt');
   return ask(
     choicePrompt(text, [

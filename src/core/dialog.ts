@@ -31,6 +31,11 @@ export interface DialogTurn {
   readonly args: Record<string, JsonValue>;
   readonly lang: Language;
   readonly t: (key: string, params?: Record<string, unknown>) => string;
+  /**
+   * A text rendered in every language, for a question's parameters: a prompt is stored and shown again
+   * after a language change, so what it says must not be fixed in the language it was asked in.
+   */
+  readonly inEveryLanguage: (render: (t: (key: string, params?: Record<string, unknown>) => string, lang: Language) => string) => Record<Language, string>;
   readonly user: DialogUser;
   readonly directory: DirectoryView;
   readonly services: Services;
@@ -77,7 +82,10 @@ export interface Dialog {
   readonly intent?: string;
   /** Started on top of the current dialog, which resumes (re-asks its question) afterwards. */
   readonly interrupts?: boolean;
-  /** While it waits, only its own answers, a language change and the emergency command are accepted. */
+  /**
+   * While it waits, only its own answers, a language change and the emergency command are accepted;
+   * other commands ("menu", "cancel") are told to answer first. (Only the emergency answer: safety first.)
+   */
   readonly holdsFocus?: boolean;
   /** Button payloads with this prefix start this dialog from anywhere, with `args.payload` set. */
   readonly payloadPrefix?: string;

@@ -412,7 +412,13 @@ class TurnRunner {
     }
 
     const command = engine.detectCommand(inbound);
-    if (command && !(focused?.holdsFocus && command !== 'emergency')) {
+    if (command && focused?.holdsFocus && command !== 'emergency') {
+      // "menu" or "cancel" while the emergency answer waits: not misunderstood, but not yet (see holdsFocus).
+      this.textTaken = true;
+      this.say({ kind: 'text', text: this.tr.t('emergency:confirmFirst') });
+      return this.reprompt();
+    }
+    if (command) {
       this.textTaken = true;
       return this.runCommand(command);
     }
@@ -639,6 +645,7 @@ class TurnRunner {
       },
       // Looked up at call time, so a step that changes the language speaks the new one at once.
       t: (key, params) => this.tr.t(key, params),
+      inEveryLanguage: (render) => Object.fromEntries(this.engine.translators.map((tr) => [tr.lang, render((key, params) => tr.t(key, params), tr.lang)])) as Record<Language, string>,
       user: this.user,
       directory: deps.directory(),
       services: deps.services,

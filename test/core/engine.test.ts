@@ -33,15 +33,36 @@ describe('engine', () => {
       expect(user.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number }) });
       expect(user.transcript()).toContain(await text(lang, 'emergency:tellInPerson'));
 
-      // "menu" is ignored while the emergency answer waits for a confirmation.
-      await user.say('menu');
-      expect(user.transcript()).toContain(await text(lang, 'emergency:confirm'));
-      expect(user.transcript()).not.toContain(await text(lang, 'menu:prompt'));
+      // "menu" and "cancel" wait until the emergency answer is confirmed, and the user is told so.
+      for (const command of ['menu', 'cancel']) {
+        await user.say((await keyword()).translator(lang).list(`commands:${command}`)[0]!);
+        expect(user.transcript()).toContain(await text(lang, 'emergency:confirmFirst'));
+        expect(user.transcript()).toContain(await text(lang, 'emergency:confirm'));
+        expect(user.transcript()).not.toContain(await text(lang, 'common:notUnderstood'));
+        expect(user.transcript()).not.toContain(await text(lang, 'menu:prompt'));
+      }
 
       await user.click(EmergencyChoice.Called);
       expect(user.transcript()).toContain(await text(lang, 'emergency:afterCall'));
       expect(user.transcript()).toContain(await text(lang, 'menu:prompt'));
     });
+  });
+
+  it.each(SUPPORTED_LANGUAGES)('the emergency confirmation takes yes/no and words like "called" (%s)', async (lang) => {
+    const words = (await (await import('../helpers/fixtures.js')).translations()).translator(lang);
+    for (const [typed, expected] of [
+      [words.list('emergency:calledWords').at(-1)!, 'emergency:afterCall'],
+      [words.list('common:yesWords')[0]!, 'emergency:afterCall'],
+      [words.list('emergency:notImmediateWords').at(-1)!, 'emergency:afterNotImmediate'],
+    ] as const) {
+      const { engine } = await engineHarness();
+      const user = new TestUser(engine, { locale: lang });
+      await user.start();
+      await user.say('112');
+      await user.say(typed);
+      expect(user.transcript()).toContain(await text(lang, expected));
+      expect(user.transcript()).not.toContain(await text(lang, 'common:notUnderstood'));
+    }
   });
 
   it('the emergency number itself is a keyword', async () => {

@@ -132,6 +132,56 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     expect(store.data.contacts).toHaveLength(1);
   });
 
+  it('correcting a contact shows it and keeps each answer unless changed: its topics are not lost', async () => {
+    let now = NOW;
+    const { engine, store } = await harness(() => now);
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:logContact');
+    await officer.click('school:oak-primary');
+    await officer.click('visit');
+    await officer.click('date:yesterday');
+    await officer.click('training');
+    await officer.click('protocol');
+    await officer.click('tags:done');
+    const id = store.data.contacts[0]!.id;
+    const logged = { ...store.data.contacts[0]! };
+
+    now = new Date('2026-11-25T10:00:00Z');
+    await officer.press(`contact:edit:${id}`);
+    const tags = [await text(lang, 'liaison:tag.training'), await text(lang, 'liaison:tag.protocol')].join(', ');
+    expect(officer.transcript()).toContain(
+      await text(lang, 'liaison:editing', { kind: await text(lang, 'liaison:kind.visit'), school: 'Basisschool De Eik', date: formatDate(logged.date, lang), tags }),
+    );
+    expect(officer.lastChoices()[0]!.value).toBe('keep');
+    await officer.click('keep');
+    expect(officer.lastChoices()[0]!.value).toBe('keep');
+    await officer.click('keep');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:tagsMore', { chosen: tags }));
+    await officer.click('tags:done');
+    expect(store.data.contacts).toEqual([expect.objectContaining({ kind: 'visit', date: logged.date, tags: ['training', 'protocol'] })]);
+
+    // Dropping the topics is a choice of its own.
+    await officer.press(`contact:edit:${id}`);
+    await officer.click('keep');
+    await officer.click('keep');
+    await officer.click('tags:clear');
+    await officer.click('tags:done');
+    expect(store.data.contacts).toEqual([expect.objectContaining({ kind: 'visit', date: logged.date, tags: [] })]);
+  });
+
+  it('a question re-asked after a language change is wholly in the new language (the topics chosen so far too)', async () => {
+    const { engine } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:logContact');
+    await officer.click('school:oak-primary');
+    await officer.click('visit');
+    await officer.click('date:today');
+    await officer.click('training');
+    const other = lang === 'de' ? 'fr' : 'de';
+    await officer.say({ fr: 'Français', de: 'Deutsch' }[other]);
+    expect(officer.transcript()).toContain(await text(other, 'liaison:tagsMore', { chosen: await text(other, 'liaison:tag.training') }));
+  });
+
   it('protocol status: signatures, the evaluation due every three months, missing elements; record an evaluation', async () => {
     const { engine, store, directory } = await harness();
     const coordinator = new TestUser(engine, { id: 'prevention-coordinator', locale: lang });
