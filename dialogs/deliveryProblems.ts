@@ -12,6 +12,7 @@ const REASONS: Record<string, string> = {
   'no-address': 'no-address',
   unreachable: 'unreachable',
   failed: 'failed',
+  interrupted: 'interrupted',
   // Web chat.
   conversation_gone: 'conversation_gone',
   // Slack.

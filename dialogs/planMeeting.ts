@@ -1,4 +1,4 @@
-import { ask, defineDialog, end, key, textPrompt, type DialogTurn } from '../src/core/dialog.js';
+import { ask, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate } from '../src/core/dates.js';
 import { acceptDate, COMING_YEAR, datePrompt } from './shared/dates.js';
 
@@ -8,9 +8,16 @@ function askDate(_turn: DialogTurn) {
   return ask(datePrompt('liaison:meetings.datePrompt', { quickChoices: false }));
 }
 
-/** A date within the coming year. */
+/** A date within the coming year, with no platform meeting on it yet. */
 function checkDate(turn: DialogTurn) {
-  return acceptDate(turn, COMING_YEAR, askDate);
+  const accepted = acceptDate(turn, COMING_YEAR, askDate);
+  if (accepted.type !== 'next') return accepted;
+  const date = String(turn.values.date);
+  const existing = turn.services.protocol.meetings().upcoming.find((m) => m.date === date);
+  if (!existing) return next();
+  const place = typeof existing.place === 'string' ? existing.place : (existing.place[turn.lang] ?? '');
+  turn.say({ kind: 'text', text: turn.t('liaison:meetings.alreadyPlanned', { date: formatDate(date, turn.lang), place }) });
+  return goto(askDate);
 }
 
 function askPlace(_turn: DialogTurn) {

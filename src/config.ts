@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { SUPPORTED_LANGUAGES } from './i18n/languages.js';
 import { CodedError, ErrorCode } from './core/errors.js';
@@ -64,7 +65,17 @@ const EnvSchema = z.object({
   SLACK_BOT_ID: optionalString,
   SLACK_BOT_USER_ID: optionalString,
   NUDGES_ENABLED: boolean(true),
-  NUDGES_CRON: z.string().min(9).default('*/5 * * * *'),
+  NUDGES_CRON: z
+    .string()
+    .default('*/5 * * * *')
+    .refine((pattern) => {
+      try {
+        new Cron(pattern, { paused: true }).stop();
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a cron pattern such as */5 * * * * (minute hour day month weekday)'),
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppTenantId: optionalString,

@@ -52,3 +52,11 @@ describe('loadConfig', () => {
     expect(config.web.enabled).toBe(false);
   });
 });
+
+describe('NUDGES_CRON', () => {
+  it('is checked at start: a pattern croner cannot read stops it with a message naming the variable', () => {
+    expect(loadConfig({ NUDGES_CRON: '0 8 * * 1-5' }).nudges.pattern).toBe('0 8 * * 1-5');
+    expect(() => loadConfig({ NUDGES_CRON: 'every five minutes' })).toThrow(/NUDGES_CRON.*cron pattern/);
+    expect(() => loadConfig({ NUDGES_CRON: '* * *' })).toThrow(/NUDGES_CRON/);
+  });
+});

@@ -137,6 +137,8 @@ export class CallbackService {
     if (request.status === 'done') return 'already';
     const colleague = this.directory().person(toPersonId);
     if (!colleague || colleague.id === request.assigneeId) return 'not-allowed';
+    request.reassignedFrom = request.assigneeId;
+    request.reassignedAt = this.clock().toISOString();
     request.assigneeId = colleague.id;
     this.repo.changed();
     return 'ok';

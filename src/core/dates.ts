@@ -343,6 +343,29 @@ function dayOfMonthFor(day: number, today: LocalDate, direction: DateDirection):
   return daysBetween(before, today) <= daysBetween(today, after) ? before : after;
 }
 
+/** A YYYY-MM-DD that is a day of the calendar (not 2026-02-30 or 2026-13-45). */
+export function isLocalDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && isRealDate(text);
+}
+
+/**
+ * The instant of a wall-clock time in a time zone ("2026-11-24T09:00" in Europe/Brussels is 08:00 UTC),
+ * or undefined for a time that is not a date-time. Around a DST change, a time that does not exist is
+ * taken an hour later and one that exists twice is the first.
+ */
+export function instantInZone(local: string, timeZone: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!m || !isRealDate(`${m[1]}-${m[2]}-${m[3]}`) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) return undefined;
+  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  const offsetAt = (ms: number) => {
+    const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(ms));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - ms;
+  };
+  const first = asUtc - offsetAt(asUtc);
+  return new Date(asUtc - offsetAt(first));
+}
+
 /** Rejects 31/02 and the like, which Date would silently roll over. */
 function isRealDate(date: LocalDate): boolean {
   const ms = toUtc(date);

@@ -7,6 +7,7 @@ export const ErrorCode = {
   DirectoryInvalid: 'directory_invalid',
   StoreCorrupt: 'store_corrupt',
   StoreInvalid: 'store_invalid',
+  StoreMissing: 'store_missing',
   RecordInvalid: 'record_invalid',
   LocalesInvalid: 'locales_invalid',
   UnknownDialog: 'unknown_dialog',

@@ -65,6 +65,8 @@ export function meetingsStatus(directory: DirectoryView, planned: readonly Plann
     ...planned.map((m) => ({ date: m.date, place: m.place })),
   ]
     .filter((m) => m.date >= today && m.date <= horizon)
+    // One meeting per day: the same meeting in the directory and planned in the chat counts once.
+    .filter((m, i, all) => all.findIndex((other) => other.date === m.date) === i)
     .sort((a, b) => a.date.localeCompare(b.date));
   return { upcoming, needsPlanning: upcoming.length < perYear, perYear };
 }

@@ -117,6 +117,8 @@ export const Directory = z
         days: z.array(z.number().int().min(1).max(7)).min(1),
         start: Time,
         end: Time,
+        /** Public and school holidays (YYYY-MM-DD): no nudges, and not counted as working days. */
+        closedDays: z.array(IsoDate).default([]),
       })
       .refine((w) => w.start < w.end, { message: 'start must be before end', path: ['end'] }),
     intervals: z.object({

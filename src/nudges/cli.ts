@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
+import { instantInZone } from '../core/dates.js';
 import { isCodedError } from '../core/errors.js';
+import { loadDirectory } from '../directory/directory.js';
 import { createLogger } from '../log.js';
-import { readStoreSnapshot } from '../store/store.js';
+import { assertStoreExists, readStoreSnapshot } from '../store/store.js';
 
 /**
  * `npm run nudges -- --once [--at <ISO date-time>] [--dry-run]`: one scheduler tick now (or as if at
@@ -11,15 +13,30 @@ import { readStoreSnapshot } from '../store/store.js';
  * recorded then). Run it while the assistant is stopped, or with --dry-run: two processes must not
  * write the same store file.
  */
-const USAGE = 'Usage: npm run nudges -- --once [--at <ISO date-time>] [--dry-run]';
+const USAGE = 'Usage: npm run nudges -- --once [--at <date-time, such as 2026-11-24T09:00 (directory time zone) or 2026-11-24T09:00:00+01:00>] [--dry-run]';
+
+/** An ISO 8601 date-time: with an offset or Z as given; without one, in the directory's time zone (not the server's). */
+function parseAt(text: string, timeZone: string): Date | undefined {
+  const withZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/.test(text);
+  if (withZone) {
+    const at = new Date(text);
+    return Number.isNaN(at.getTime()) ? undefined : at;
+  }
+  return instantInZone(text, timeZone);
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { once: { type: 'boolean' }, at: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
   if (!values.once) throw new Error(USAGE);
-  const at = values.at ? new Date(values.at) : new Date();
-  if (Number.isNaN(at.getTime())) throw new Error(`--at takes an ISO date-time such as 2026-11-24T09:00:00+01:00\n${USAGE}`);
   const dryRun = values['dry-run'] ?? false;
   const config = loadConfig();
+  assertStoreExists(config.storeFile);
+  const { timeZone } = (await loadDirectory(config.directoryFile)).data;
+  const now = new Date();
+  const at = values.at === undefined ? now : parseAt(values.at, timeZone);
+  if (!at) throw new Error(`--at takes an ISO date-time such as 2026-11-24T09:00 (in ${timeZone}) or 2026-11-24T09:00:00+01:00\n${USAGE}`);
+  // A real tick in the future would claim nudges before their time, and they would not go out when it came.
+  if (!dryRun && at.getTime() > now.getTime() + 60_000) throw new Error(`--at ${values.at} is in the future: use it with --dry-run to see what will be due then.`);
   const store = dryRun ? await readStoreSnapshot(config.storeFile) : undefined;
   const app = await createApp(config, { log: createLogger('warn'), clock: () => at, store });
   const report = await app.scheduler.tick(at, { dryRun });

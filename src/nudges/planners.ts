@@ -7,7 +7,7 @@ import { lastContactBySchool, schoolsOverview } from '../core/schoolsOverview.js
 import type { DirectoryView } from '../directory/directory.js';
 import type { Translator } from '../i18n/i18n.js';
 import type { Db, NUDGE_RULES } from '../store/schema.js';
-import { isoWeek, workingDaysBetween } from './workingTime.js';
+import { countingFrom, isoWeek, workingDaysBetween } from './workingTime.js';
 
 export type NudgeRule = (typeof NUDGE_RULES)[number];
 
@@ -37,7 +37,7 @@ const KEEP_IN_TOUCH_EVERY_DAYS = 7;
  */
 const OVERDUE_EVALUATION_EVERY_MONTHS = 1;
 
-type PlannerInput = Pick<Db, 'contacts' | 'callbacks' | 'protocolEvaluations' | 'platformMeetings' | 'snoozes'>;
+type PlannerInput = Pick<Db, 'contacts' | 'callbacks' | 'protocolEvaluations' | 'platformMeetings' | 'snoozes' | 'nudges'>;
 
 /**
  * Every nudge due at `now`: pure over the directory and the store, so a restart, a missed day or a
@@ -47,7 +47,7 @@ export function planNudges(directory: DirectoryView, data: PlannerInput, now: Da
   const today = localDate(now, directory.data.timeZone);
   return [
     ...keepInTouch(directory, data, today),
-    ...callbacksWaiting(directory, data, today),
+    ...callbacksWaiting(directory, data, now, today),
     ...protocolEvaluation(directory, data, today),
     ...platformMeetings(directory, data, today),
   ];
@@ -63,10 +63,20 @@ function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalD
     rows.push(row);
     overdueByOfficer.set(row.liaisonId, rows);
   }
+  // When each officer last heard: a week is counted from then, so a school first overdue on a Friday
+  // does not bring a nudge that Friday and another on Monday, the start of the next calendar week.
+  const lastSent = new Map<string, LocalDate>();
+  for (const record of Object.values(data.nudges)) {
+    if (record.rule !== 'keepInTouch' || record.status === 'failed' || record.status === 'permanent') continue;
+    const day = localDate(new Date(record.sentAt ?? record.claimedAt), directory.data.timeZone);
+    if (day > (lastSent.get(record.recipientId) ?? '')) lastSent.set(record.recipientId, day);
+  }
   const nudges: PlannedNudge[] = [];
   for (const [personId, rows] of overdueByOfficer) {
     const until = data.snoozes[personId]?.keepInTouch;
     if (until && today < until) continue;
+    const last = lastSent.get(personId);
+    if (last && daysBetween(last, today) < KEEP_IN_TOUCH_EVERY_DAYS && !(until && last < until)) continue;
     nudges.push({
       rule: 'keepInTouch',
       recipientId: personId,
@@ -117,19 +127,30 @@ function wholeMonthsBetween(from: LocalDate, to: LocalDate): number {
   return addMonths(from, months) > to ? months - 1 : months;
 }
 
-/** Not acknowledged after 1 working day: a reminder to the assignee; after 2: escalation to their backup. */
-function callbacksWaiting(directory: DirectoryView, data: PlannerInput, today: LocalDate): PlannedNudge[] {
-  const { intervals, workingHours, timeZone } = directory.data;
+/**
+ * Not acknowledged after 1 working day: a reminder to the assignee; after 2: escalation to their
+ * backup (or a coordinator). Working days count from when the request reached its assignee (made,
+ * or handed over), from the next working day when that was outside working time. An assignee no
+ * longer in the directory is replaced by the school's liaison officer, else a coordinator; whoever
+ * handed the request over is not the one it escalates to.
+ */
+function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Date, today: LocalDate): PlannedNudge[] {
+  const { intervals, workingHours } = directory.data;
   const nudges: PlannedNudge[] = [];
+  const coordinatorBut = (...ids: (string | undefined)[]) => directory.data.people.find((p) => p.role === 'coordinator' && !ids.includes(p.id));
   for (const request of data.callbacks) {
     if (request.status !== 'open') continue;
-    const waited = workingDaysBetween(localDate(new Date(request.createdAt), timeZone), today, workingHours.days);
+    const since = new Date(request.reassignedAt ?? request.createdAt);
+    if (since > now) continue;
+    const waited = workingDaysBetween(countingFrom(since, directory.data), today, workingHours);
     const school = (tr: Translator) => directory.school(request.schoolId ?? undefined)?.name ?? tr.t('callback:unlistedSchool');
-    const assignee = directory.person(request.assigneeId);
+    const listed = directory.person(request.assigneeId);
+    const handler = listed ?? directory.person(directory.school(request.schoolId ?? undefined)?.liaisonId) ?? coordinatorBut();
+    if (!handler) continue;
     if (waited >= intervals.callbackAcknowledgeWorkingDays) {
       nudges.push({
         rule: 'callbackReminder',
-        recipientId: request.assigneeId,
+        recipientId: handler.id,
         period: request.id,
         build: (tr) => [
           {
@@ -141,7 +162,8 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, today: L
       });
     }
     if (waited >= intervals.callbackEscalateWorkingDays) {
-      const backup = directory.person(assignee?.backupId) ?? directory.data.people.find((p) => p.role === 'coordinator' && p.id !== request.assigneeId);
+      const named = directory.person(handler.backupId);
+      const backup = named && named.id !== request.reassignedFrom ? named : coordinatorBut(handler.id, request.reassignedFrom);
       if (backup) {
         nudges.push({
           rule: 'callbackEscalation',
@@ -150,7 +172,7 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, today: L
           build: (tr) => [
             {
               kind: 'choices',
-              text: tr.t('nudges:callbackEscalation', { name: request.requesterName, school: school(tr), assignee: assignee?.name ?? request.assigneeId, count: waited }),
+              text: tr.t('nudges:callbackEscalation', { name: request.requesterName, school: school(tr), assignee: handler.name, count: waited }),
               choices: actionChoices(request, tr.t),
             },
           ],

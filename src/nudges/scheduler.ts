@@ -72,7 +72,14 @@ export class NudgeScheduler {
   /** What would be sent at `now`, without claiming or sending anything. */
   due(now: Date): PlannedNudge[] {
     const planned = planNudges(this.deps.directory(), this.deps.store.data, now);
-    return planned.filter((n) => this.isDue(this.deps.nudgeLog.get(nudgeKey(n)), now));
+    // One send per key, even if two planners' entries share it (a meeting in the directory and the same one planned in the chat).
+    const seen = new Set<string>();
+    return planned.filter((n) => {
+      const key = nudgeKey(n);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return this.isDue(this.deps.nudgeLog.get(key), now);
+    });
   }
 
   private isDue(record: NudgeRecord | undefined, now: Date): boolean {

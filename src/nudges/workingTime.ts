@@ -1,5 +1,7 @@
 import type { Directory } from '../directory/schema.js';
-import { addDays, type LocalDate } from '../core/dates.js';
+import { addDays, localDate, type LocalDate } from '../core/dates.js';
+
+type WorkingHours = Directory['workingHours'];
 
 /** The local weekday (1 = Monday … 7 = Sunday) and HH:MM of an instant in a time zone. */
 export function localClock(now: Date, timeZone: string): { weekday: number; time: string } {
@@ -9,11 +11,32 @@ export function localClock(now: Date, timeZone: string): { weekday: number; time
   return { weekday, time: `${get('hour')}:${get('minute')}` };
 }
 
-/** Nudges go out only on the directory's working days, inside its working hours, in its time zone. */
+/** Nudges go out only on the directory's working days (not its closed days), inside its working hours, in its time zone. */
 export function isWorkingTime(now: Date, directory: Pick<Directory, 'timeZone' | 'workingHours'>): boolean {
   const { weekday, time } = localClock(now, directory.timeZone);
-  const { days, start, end } = directory.workingHours;
-  return days.includes(weekday) && time >= start && time < end;
+  const { start, end } = directory.workingHours;
+  return isWorkingDay(localDate(now, directory.timeZone), directory.workingHours) && directory.workingHours.days.includes(weekday) && time >= start && time < end;
+}
+
+/** A working weekday that is not a closed day (a holiday). */
+export function isWorkingDay(date: LocalDate, hours: Pick<WorkingHours, 'days' | 'closedDays'>): boolean {
+  return hours.days.includes(weekdayOf(date)) && !hours.closedDays.includes(date);
+}
+
+/**
+ * The day from which a request's working days are counted: the day it was made, when made in
+ * working time or before it on a working day; otherwise (an evening, a weekend, a holiday) the next
+ * working day, as if made at its start. So Saturday's request, like Monday's, is one working day old
+ * on Tuesday, and Monday evening's only on Wednesday.
+ */
+export function countingFrom(madeAt: Date, directory: Pick<Directory, 'timeZone' | 'workingHours'>): LocalDate {
+  const day = localDate(madeAt, directory.timeZone);
+  const { time } = localClock(madeAt, directory.timeZone);
+  if (isWorkingDay(day, directory.workingHours) && time < directory.workingHours.end) return day;
+  let next = addDays(day, 1);
+  // A year without a working day is refused by the directory schema's days (min 1) unless every day is closed.
+  for (let i = 0; i < 366 && !isWorkingDay(next, directory.workingHours); i++) next = addDays(next, 1);
+  return next;
 }
 
 function weekdayOf(date: LocalDate): number {
@@ -21,10 +44,10 @@ function weekdayOf(date: LocalDate): number {
   return day === 0 ? 7 : day;
 }
 
-/** Working days after `from` up to and including `to` (Monday's request is 1 working day old on Tuesday). */
-export function workingDaysBetween(from: LocalDate, to: LocalDate, workingDays: readonly number[]): number {
+/** Working days after `from` up to and including `to`, closed days left out (Monday's request is 1 working day old on Tuesday). */
+export function workingDaysBetween(from: LocalDate, to: LocalDate, hours: Pick<WorkingHours, 'days' | 'closedDays'>): number {
   let count = 0;
-  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (workingDays.includes(weekdayOf(d))) count++;
+  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d, hours)) count++;
   return count;
 }
 

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { localDate } from '../core/dates.js';
+import { isLocalDate, localDate } from '../core/dates.js';
 import { isCodedError } from '../core/errors.js';
 import { loadDirectory } from '../directory/directory.js';
-import { readStoreSnapshot } from '../store/store.js';
+import { loadTranslations } from '../i18n/i18n.js';
+import { assertStoreExists, readStoreSnapshot } from '../store/store.js';
 import { schoolYearOf } from '../core/training.js';
 import { contactsReport, schoolsReport, type ReportFormat } from './liaisonReports.js';
 import { trainingReportText } from './trainingReports.js';
@@ -14,6 +15,12 @@ import { trainingReportText } from './trainingReports.js';
  */
 const REPORTS = ['contacts', 'schools', 'training'] as const;
 
+/** The competences' names as the catalogue words them (in English, the language of these exports' text form). */
+async function competenceLabels(localesDir: string): Promise<(competence: string) => string> {
+  const tr = (await loadTranslations(localesDir)).translator('en');
+  return (competence) => tr.t(`training:competence.${competence}`);
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -21,12 +28,14 @@ async function main(): Promise<void> {
   });
   const report = positionals[0];
   const format = (values.format ?? (report === 'contacts' ? 'csv' : 'text')) as ReportFormat;
-  if (values.year !== undefined && !/^\d{4}-\d{4}$/.test(values.year)) throw new Error('--year takes a school year such as 2026-2027');
+  const years = values.year === undefined ? undefined : /^(\d{4})-(\d{4})$/.exec(values.year);
+  if (years === null || (years && Number(years[2]) !== Number(years[1]) + 1)) throw new Error('--year takes a school year such as 2026-2027 (two years that follow each other)');
   if (!REPORTS.includes(report as (typeof REPORTS)[number]) || !['csv', 'json', 'text'].includes(format)) {
     throw new Error(`Usage: npm run report -- <${REPORTS.join('|')}> [--format csv|json|text] [--today YYYY-MM-DD] [--year 2026-2027]`);
   }
-  if (values.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.today)) throw new Error('--today takes a date as YYYY-MM-DD');
+  if (values.today !== undefined && !isLocalDate(values.today)) throw new Error('--today takes a date of the calendar as YYYY-MM-DD, such as 2026-11-24');
   const config = loadConfig();
+  assertStoreExists(config.storeFile);
   const directory = await loadDirectory(config.directoryFile);
   const store = await readStoreSnapshot(config.storeFile);
   const today = values.today ?? localDate(new Date(), directory.data.timeZone);
@@ -35,7 +44,7 @@ async function main(): Promise<void> {
       ? contactsReport(store, directory, format)
       : report === 'schools'
         ? schoolsReport(store, directory, today, format)
-        : trainingReportText(store, directory, values.year ?? schoolYearOf(today), format);
+        : trainingReportText(store, directory, values.year ?? schoolYearOf(today), format, await competenceLabels(config.localesDir));
   process.stdout.write(output);
 }
 

@@ -40,7 +40,7 @@ export function schoolsReport(store: Store, directory: DirectoryView, today: Loc
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (format === 'csv') return stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { liaison: '' }) });
   return (
-    [`Schools on ${today}, most overdue first:`, ...rows.map((r) => `${r.overdue === 'yes' ? 'OVERDUE' : 'ok     '}  ${r.school} (${r.liaison})  last contact: ${r.last_contact || 'never'}${r.days_since !== '' ? `, ${r.days_since} days ago` : ''}; every ${r.interval_days} days`)].join('\n') + '\n'
+    [`Schools on ${today}, most overdue first:`, ...rows.map((r) => `${r.overdue === 'yes' ? 'OVERDUE' : 'ok     '}  ${r.school} (${r.liaison})  last contact: ${r.last_contact || 'never'}${r.days_since !== '' ? `, ${r.days_since === 0 ? 'today' : r.days_since === 1 ? '1 day ago' : `${r.days_since} days ago`}` : ''}; every ${r.interval_days} days`)].join('\n') + '\n'
   );
 }
 

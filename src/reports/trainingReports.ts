@@ -59,7 +59,8 @@ function reportJson(report: TrainingReport) {
   };
 }
 
-export function trainingReportText(store: Store, directory: DirectoryView, schoolYear: string, format: ReportFormat): string {
+/** `label` names a competence in the text report (the catalogue's English label; CSV and JSON keep the ids). */
+export function trainingReportText(store: Store, directory: DirectoryView, schoolYear: string, format: ReportFormat, label: (competence: string) => string = (c) => c): string {
   const { report, rows } = trainingRows(store, directory, schoolYear);
   // A comment is a teacher's own text: one starting with = + - @ would run as a formula in a
   // spreadsheet, so such a cell gets a leading apostrophe.
@@ -73,7 +74,7 @@ export function trainingReportText(store: Store, directory: DirectoryView, schoo
         ? `Training needs, school year ${schoolYear}: fewer than ${MIN_GROUP} answers`
         : `Training needs, school year ${schoolYear}: overall figures withheld, because with the figures per school they would reveal the answers of fewer than ${MIN_GROUP} people`,
   ];
-  if (overall.shown) lines.push(`Most asked for: ${report.topNeeds.join(', ')}`);
+  if (overall.shown) lines.push(`Most asked for: ${report.topNeeds.map(label).join(', ')}`);
   for (const s of report.schools) {
     lines.push(`${s.schoolName ?? 'not in the directory'}: ${s.shown ? `${s.responses} answers` : `fewer than ${MIN_GROUP} answers`}`);
   }

@@ -135,6 +135,9 @@ export const CallbackRequest = z.object({
   requesterAddress: ConversationAddress.optional(),
   requesterLanguage: Lang,
   createdAt: Timestamp,
+  /** When it was last handed to a colleague, and by whom: the new assignee's wait counts from then. */
+  reassignedAt: Timestamp.optional(),
+  reassignedFrom: z.string().optional(),
   acknowledgedAt: Timestamp.optional(),
   acknowledgedBy: z.string().optional(),
   doneAt: Timestamp.optional(),

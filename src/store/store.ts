@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -174,6 +175,17 @@ export async function openFileStore(file: string, options: Omit<FilePersistenceO
  * A read-only snapshot of a store for reports and operator commands: validated like at start
  * (journal included), never written (a missing store reads as empty).
  */
+/**
+ * For the command-line tools: a store file that is not there is a mistake (a typo in STORE_FILE, the
+ * wrong directory), not an empty store. Reports on nothing, or nudges planned from nothing and sent
+ * for real, would look like an answer.
+ */
+export function assertStoreExists(file: string): void {
+  if (!existsSync(file)) {
+    throw new CodedError(ErrorCode.StoreMissing, `No store at ${file}. Check STORE_FILE (and the directory you run this from); the assistant creates the store when it first starts.`);
+  }
+}
+
 export async function readStoreSnapshot(file: string): Promise<Store> {
   const persistence = new FilePersistence(file, { readOnly: true });
   const raw = await persistence.read();

@@ -187,8 +187,8 @@ describe.each(['en', 'nl', 'fr', 'de'] as const)('a month name before the day, a
       await text(lang, 'liaison:dateWeekdayMismatch', { date: formatDate('2026-11-16', lang), weekday: weekdayName('2026-11-16'), typed: weekdayName('2026-11-20') }),
     );
     expect(wrong.store.data.contacts).toEqual([]);
-    const planned = await planMeeting(TUESDAY, lang, { en: 'Wed 10/2', nl: 'wo 10/2', fr: 'mer. 10/2', de: 'Mi 10.2.' }[lang]);
+    const planned = await planMeeting(TUESDAY, lang, { en: 'Wed 17/2', nl: 'wo 17/2', fr: 'mer. 17/2', de: 'Mi 17.2.' }[lang]);
     await planned.officer.say('Town hall');
-    expect(planned.store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2027-02-10' })]);
+    expect(planned.store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2027-02-17' })]);
   });
 });

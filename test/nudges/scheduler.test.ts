@@ -2,13 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { Notifier } from '../../src/core/notifier.js';
 import type { OutboundReply } from '../../src/core/messages.js';
 import { silentLogger } from '../../src/log.js';
-import { nudgeKey } from '../../src/nudges/planners.js';
+import { nudgeKey, planNudges } from '../../src/nudges/planners.js';
+import { parseDirectory } from '../../src/directory/directory.js';
 import { NudgeScheduler } from '../../src/nudges/scheduler.js';
 import { isWorkingTime } from '../../src/nudges/workingTime.js';
 import type { ConversationAddress } from '../../src/store/schema.js';
 import type { SendResult } from '../../src/channels/channel.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { engineHarness, TestUser, text, translations } from '../helpers/fixtures.js';
+import { engineHarness, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
 
 
 /** A channel whose answers a test controls, recording the clock time of each send. */
@@ -200,8 +201,9 @@ describe('nudge periods over weeks and months', () => {
     const store = run.h.store;
     const keys = Object.keys(store.data.nudges).filter((k) => k.startsWith('protocolEvaluation|prevention-coordinator|'));
     const dates = sentDates(store, 'protocolEvaluation', 'prevention-coordinator');
-    // 15 September, then the 15th of each month (or the next working day): twelve reminders in the year, each its own key.
-    expect(dates).toEqual(['2026-09-15', '2026-10-15', '2026-11-16', '2026-12-15', '2027-01-15', '2027-02-15', '2027-03-15', '2027-04-15', '2027-05-17', '2027-06-15', '2027-07-15', '2027-08-16']);
+    // 15 September, then the 15th of each month (or the next working day; 17 May 2027, Whit Monday, is one
+    // of the directory's closed days): twelve reminders in the year, each its own key.
+    expect(dates).toEqual(['2026-09-15', '2026-10-15', '2026-11-16', '2026-12-15', '2027-01-15', '2027-02-15', '2027-03-15', '2027-04-15', '2027-05-18', '2027-06-15', '2027-07-15', '2027-08-16']);
     expect(keys).toHaveLength(dates.length);
     // Sent exactly once each: as many messages to the coordinator about the evaluation as keys.
     const messages = run.channel.sent.filter((x) => x.to === 'conv-prevention-coordinator' && JSON.stringify(x.replies).includes('due for its evaluation'));
@@ -299,5 +301,119 @@ describe('nudge periods over weeks and months', () => {
     const { sends, confirmation } = await keepInTouchWithSnooze('2026-11-23 after');
     expect(confirmation).toContain(await text('en', 'nudges:snoozed', { date: '30 November 2026' }));
     expect(sends).toEqual(['2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14']);
+  });
+});
+
+describe('call-back reminders count working time from when the request reached its handler', () => {
+  const remindersAndEscalations = (channel: ScriptedChannel) =>
+    channel.sent
+      .filter((x) => x.replies[0]?.kind === 'choices' && /^(Reminder|Escalation|Not acknowledged)/.test(x.replies[0].text))
+      .map((x) => `${x.at.slice(0, 10)} ${x.to}`);
+  const request = (h: Awaited<ReturnType<typeof setup>>['h']) =>
+    h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+
+  it('a request made on Saturday, or on Monday evening, is reminded a whole working day later', async () => {
+    for (const [madeAt, notBefore, on] of [
+      ['2026-11-21T10:00:00Z', '2026-11-23T09:00:00Z', '2026-11-24T09:00:00Z'], // Saturday: not Monday, Tuesday
+      ['2026-11-23T21:00:00Z', '2026-11-24T09:00:00Z', '2026-11-25T09:00:00Z'], // Monday 22:00 in Brussels: not Tuesday, Wednesday
+    ] as const) {
+      const { h, channel, scheduler, setNow } = await setup(new Date(madeAt));
+      setNow(new Date(madeAt));
+      const { id } = request(h);
+      await scheduler().tick(new Date(notBefore));
+      expect(h.store.data.nudges[`callbackReminder|liaison-north|${id}`]).toBeUndefined();
+      await scheduler().tick(new Date(on));
+      expect(h.store.data.nudges[`callbackReminder|liaison-north|${id}`]?.status).toBe('sent');
+      expect(remindersAndEscalations(channel)).toHaveLength(1);
+    }
+  });
+
+  it('handed to a colleague: the colleague\'s wait starts then, and it never escalates to the one who handed it over', async () => {
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-23T09:00:00Z'));
+    const { id } = request(h); // Monday, to liaison-north (whose backup is liaison-south, and south's is north)
+    await scheduler().tick(new Date('2026-11-24T09:00:00Z')); // Tuesday: north is reminded
+    setNow(new Date('2026-11-25T08:30:00Z'));
+    expect(h.callbacks.reassign(id, 'liaison-south', 'liaison-north', 'liaison')).toBe('ok');
+    await scheduler().tick(new Date('2026-11-25T09:00:00Z')); // Wednesday: nothing yet for south, no escalation
+    expect(Object.keys(h.store.data.nudges).filter((k) => k.endsWith(id)).sort()).toEqual([`callbackReminder|liaison-north|${id}`]);
+    await scheduler().tick(new Date('2026-11-26T09:00:00Z')); // Thursday: south is reminded
+    await scheduler().tick(new Date('2026-11-27T09:00:00Z')); // Friday: escalated, to a coordinator rather than back to north
+    expect(Object.keys(h.store.data.nudges).filter((k) => k.endsWith(id)).sort()).toEqual([
+      `callbackEscalation|prevention-coordinator|${id}`,
+      `callbackReminder|liaison-north|${id}`,
+      `callbackReminder|liaison-south|${id}`,
+    ]);
+    const claimed = Object.values(h.store.data.nudges).filter((r) => r.period === id && r.status === 'sent');
+    expect(claimed.map((r) => r.claimedAt.slice(0, 10)).sort()).toEqual(['2026-11-24', '2026-11-26', '2026-11-27']);
+    expect(channel.sent.filter((x) => x.to === 'conv-liaison-north' && JSON.stringify(x.replies).includes('Sam'))).toHaveLength(1); // its own reminder only
+  });
+
+  it('an assignee who left the directory is replaced by the school\'s liaison officer, named in the escalation', async () => {
+    const { h, channel, scheduler } = await setup(new Date('2026-11-23T09:00:00Z'));
+    const { id } = request(h);
+    const json = JSON.parse(await realDirectoryJson());
+    json.people = json.people
+      .filter((p: { id: string }) => p.id !== 'liaison-north')
+      .map((p: { backupId?: string }) => ({ ...p, backupId: p.backupId === 'liaison-north' ? undefined : p.backupId }));
+    json.schools = json.schools.map((s: { liaisonId: string }) => ({ ...s, liaisonId: s.liaisonId === 'liaison-north' ? 'liaison-south' : s.liaisonId }));
+    h.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    await scheduler().tick(new Date('2026-11-24T09:00:00Z'));
+    expect(h.store.data.nudges[`callbackReminder|liaison-south|${id}`]?.status).toBe('sent');
+    expect(h.store.data.nudges[`callbackReminder|liaison-north|${id}`]).toBeUndefined();
+    await scheduler().tick(new Date('2026-11-25T09:00:00Z'));
+    const escalation = channel.sent.find((x) => x.to === 'conv-prevention-coordinator' && JSON.stringify(x.replies).includes('Sam'))!;
+    expect(JSON.stringify(escalation.replies)).toContain('Jonas Dubois');
+    expect(JSON.stringify(escalation.replies)).not.toContain('liaison-north');
+  });
+});
+
+describe('closed days, meetings planned twice, and sends cut short', () => {
+  it('no nudges on a closed day (Christmas), and a closed day is not a working day for call-back reminders', async () => {
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-12-24T09:00:00Z'));
+    setNow(new Date('2026-12-24T09:00:00Z'));
+    const { id } = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    const before = channel.sent.length;
+    const christmas = await scheduler().tick(new Date('2026-12-25T09:00:00Z'));
+    expect(christmas.workingTime).toBe(false);
+    expect(channel.sent.length).toBe(before);
+    await scheduler().tick(new Date('2026-12-28T09:00:00Z')); // Monday: the first working day after Thursday's request
+    expect(h.store.data.nudges[`callbackReminder|liaison-north|${id}`]?.status).toBe('sent');
+    expect(h.store.data.nudges[`callbackEscalation|liaison-south|${id}`]).toBeUndefined();
+  });
+
+  it('a meeting in the directory planned again on the same day is one meeting: one reminder per person', async () => {
+    const { h, channel, scheduler } = await setup(new Date('2027-01-14T09:00:00Z'));
+    h.protocol.planMeeting({ date: '2027-02-10', place: 'Town hall', plannedBy: 'liaison-north' });
+    expect(h.protocol.meetings().upcoming.filter((m) => m.date === '2027-02-10')).toHaveLength(1);
+    await scheduler().tick(new Date('2027-01-14T09:00:00Z'));
+    for (const to of ['conv-liaison-north', 'conv-prevention-coordinator']) {
+      const soon = channel.sent.filter((x) => x.to === to && JSON.stringify(x.replies).includes('The platform meeting for all schools is on'));
+      expect(soon).toHaveLength(1);
+    }
+  });
+
+  it('a send cut short by a stop (claimed, never confirmed) is shown to coordinators as possibly not delivered', async () => {
+    const { h } = await setup(new Date('2026-11-24T10:00:00Z'));
+    h.repos.nudgeLog.set('keepInTouch|liaison-north|2026-W48', { rule: 'keepInTouch', recipientId: 'liaison-north', period: '2026-W48', status: 'claimed', claimedAt: '2026-11-24T09:00:00.000Z', attempts: 1 });
+    h.repos.nudgeLog.set('keepInTouch|liaison-south|2026-W48', { rule: 'keepInTouch', recipientId: 'liaison-south', period: '2026-W48', status: 'claimed', claimedAt: '2026-11-24T09:59:00.000Z', attempts: 1 });
+    const coordinator = new TestUser(h.engine, { id: 'prevention-coordinator' });
+    await coordinator.press('dialog:deliveryProblems');
+    const said = coordinator.transcript();
+    expect(said).not.toContain(await text('en', 'nudges:problems.none'));
+    expect(said).toContain(await text('en', 'liaison:deliveryProblems.reason.interrupted'));
+    expect(said).toContain('Sanne Peeters');
+    expect(said).not.toContain('Jonas Dubois'); // a send started a minute ago may still be going
+  });
+});
+
+describe('keep in touch comes at most once in seven days', () => {
+  it('a nudge sent on Friday (a school first overdue that day) is not followed by another on Monday, but a week later', async () => {
+    const h = await engineHarness();
+    const sentFriday = { rule: 'keepInTouch' as const, recipientId: 'liaison-north', period: '2026-W48', status: 'sent' as const, claimedAt: '2026-11-27T09:00:00.000Z', sentAt: '2026-11-27T09:00:01.000Z', attempts: 1 };
+    const data = { ...h.store.data, nudges: { 'keepInTouch|liaison-north|2026-W48': sentFriday } };
+    const forNorth = (at: string) => planNudges(h.directory, data, new Date(at)).filter((n) => n.rule === 'keepInTouch' && n.recipientId === 'liaison-north');
+    expect(forNorth('2026-11-30T09:00:00Z')).toEqual([]); // Monday
+    expect(forNorth('2026-12-03T09:00:00Z')).toEqual([]); // Thursday: six days
+    expect(forNorth('2026-12-04T09:00:00Z').map((n) => n.period)).toEqual(['2026-W49']); // Friday: a week
   });
 });

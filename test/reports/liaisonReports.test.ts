@@ -67,3 +67,73 @@ describe('npm run report', () => {
     await expect(report(file, 'nonsense')).rejects.toMatchObject({ stderr: expect.stringContaining('Usage: npm run report') });
   });
 });
+
+describe('npm run report and npm run nudges refuse what would give a wrong answer', () => {
+  const fails = async (script: string, args: string[], storeFile: string) => {
+    try {
+      await run(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, STORE_FILE: storeFile, LOG_LEVEL: 'silent' } });
+    } catch (err) {
+      const { code, stdout, stderr } = err as { code: number; stdout: string; stderr: string };
+      return { code, stdout, stderr };
+    }
+    throw new Error(`${script} ${args.join(' ')} succeeded`);
+  };
+
+  it('a STORE_FILE that names no store stops both commands, and none is created', async () => {
+    const missing = join(await mkdtemp(join(tmpdir(), 'report-')), 'typo', 'db.json');
+    for (const [script, args] of [
+      ['dist/src/reports/cli.js', ['schools']],
+      ['dist/src/nudges/cli.js', ['--once', '--dry-run']],
+      ['dist/src/nudges/cli.js', ['--once']],
+    ] as const) {
+      const { code, stdout, stderr } = await fails(script, [...args], missing);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`No store at ${missing}`);
+    }
+    await expect(readFile(missing)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('impossible dates and school years are refused, not read as something else', async () => {
+    const file = await seededStore();
+    for (const args of [
+      ['schools', '--today', '2026-02-30'],
+      ['schools', '--today', '2026-13-45'],
+      ['training', '--year', '2027-2026'],
+      ['training', '--year', '2026-2030'],
+    ]) {
+      const { code, stderr } = await fails('dist/src/reports/cli.js', args, file);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/--today takes a date of the calendar|--year takes a school year/);
+    }
+    for (const args of [['--once', '--at', '12', '--dry-run'], ['--once', '--at', 'tomorrow', '--dry-run'], ['--once', '--at', '2026-11-31T09:00', '--dry-run']]) {
+      const { code, stderr } = await fails('dist/src/nudges/cli.js', args, file);
+      expect(code).toBe(1);
+      expect(stderr).toContain('--at takes an ISO date-time');
+    }
+  });
+
+  it('nudges --at: a time without offset is in the directory\'s time zone, whatever the server\'s; a real tick may not be in the future', async () => {
+    const file = await seededStore();
+    const tick = async (tz: string, ...args: string[]) =>
+      (await run(process.execPath, ['dist/src/nudges/cli.js', '--once', ...args], { env: { PATH: process.env.PATH, STORE_FILE: file, LOG_LEVEL: 'silent', TZ: tz } })).stdout;
+    // 09:00 in Brussels on a Tuesday is within working hours wherever the server runs.
+    for (const tz of ['UTC', 'Asia/Tokyo', 'America/Los_Angeles']) {
+      const out = await tick(tz, '--at', '2026-11-24T09:00', '--dry-run');
+      expect(out).toContain('Nudge tick at 2026-11-24T08:00:00.000Z');
+      expect(out).not.toContain('Outside working hours');
+    }
+    const { code, stderr } = await fails('dist/src/nudges/cli.js', ['--once', '--at', '2099-01-05T09:00:00+01:00'], file);
+    expect(code).toBe(1);
+    expect(stderr).toContain('is in the future');
+    expect(JSON.parse(await readFile(file, 'utf8')).nudges).toEqual({}); // nothing was claimed
+  });
+
+  it('the text report counts days in words that fit, and names competences as the catalogue does', async () => {
+    const file = await seededStore();
+    const text = await report(file, 'schools', '--today', '2026-11-21');
+    expect(text).toContain('last contact: 2026-11-20, 1 day ago;');
+    expect(text).not.toContain('1 days ago');
+    expect(await report(file, 'schools', '--today', '2026-11-20')).toContain('last contact: 2026-11-20, today;');
+  });
+});
