@@ -63,6 +63,16 @@ describe('channel renderers', () => {
     expect(messages[0]!.blocks).toHaveLength(50);
   });
 
+  it('Teams: a dozen choices (a menu) all shown, as ActionSets of at most five buttons in the card\'s body (Teams hides a card\'s actions beyond its maxActions)', () => {
+    const menu: OutboundReply = { kind: 'choices', text: 'Menu', choices: Array.from({ length: 13 }, (_, i) => ({ label: `Item ${i}`, value: `v${i}` })) };
+    const activity = renderForTeams(menu) as { attachments: { content: { body: { type: string; actions?: { data: { choice: string } }[] }[]; actions?: unknown[] } }[] };
+    const content = activity.attachments[0]!.content;
+    expect(content.actions).toBeUndefined();
+    const sets = content.body.filter((b) => b.type === 'ActionSet');
+    expect(sets.map((s) => s.actions!.length)).toEqual([5, 5, 3]);
+    expect(sets.flatMap((s) => s.actions!.map((a) => a.data.choice))).toEqual(menu.choices.map((c) => c.value));
+  });
+
   it('Teams: Action.Submit with the choice, a FactSet, and bars as Adaptive Card columns with the numbers', () => {
     const submit = JSON.stringify(renderForTeams(choices));
     expect(submit).toContain('"type":"Action.Submit"');

@@ -37,8 +37,18 @@ export interface ConnectorCall {
   body: {
     type: string;
     text?: string;
-    attachments?: { contentType: string; content: { body: { type: string; text?: string; facts?: { title: string; value: string }[] }[]; actions?: { title: string; data: { choice: string } }[] } }[];
+    attachments?: {
+      contentType: string;
+      content: { body: { type: string; text?: string; facts?: { title: string; value: string }[]; actions?: CardAction[] }[]; actions?: CardAction[] };
+    }[];
   };
+}
+
+type CardAction = { title: string; data: { choice: string } };
+
+/** A card's buttons in the order shown: those of its ActionSets in the body, then its own actions. */
+export function cardActions(content: { body: { actions?: CardAction[] }[]; actions?: CardAction[] }): CardAction[] {
+  return [...content.body.flatMap((b) => b.actions ?? []), ...(content.actions ?? [])];
 }
 
 /** A fake Bot Connector at the service URL; `override` may fail a call with a status. */
@@ -67,7 +77,8 @@ export function fakeConnector(options: { override?: (call: ConnectorCall) => num
       [...calls]
         .reverse()
         .flatMap((c) => c.body.attachments ?? [])
-        .find((a) => a.content.actions?.length)
-        ?.content.actions!.map((a) => ({ title: a.title, choice: a.data.choice })) ?? [],
+        .map((a) => cardActions(a.content))
+        .find((actions) => actions.length)
+        ?.map((a) => ({ title: a.title, choice: a.data.choice })) ?? [],
   };
 }

@@ -7,6 +7,14 @@ import type { OutboundReply } from '../../core/messages.js';
  * most three suggested actions, so cards are used); contact details are a FactSet.
  */
 const CARD = 'application/vnd.microsoft.card.adaptive';
+/** Below Teams' maxActions (5 on some clients, 6 on others), so every button of a set is shown. */
+const ACTIONS_PER_SET = 5;
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 function adaptiveCard(body: unknown[], actions: unknown[] = []): Attachment {
   return {
@@ -33,15 +41,20 @@ export function renderForTeams(reply: OutboundReply): Partial<Activity> {
       return {
         type: 'message',
         attachments: [
-          adaptiveCard(
-            [textBlock(reply.text)],
-            reply.choices.map((c) => ({
-              type: 'Action.Submit',
-              title: c.label,
-              // messageBack shows the label in the chat as if the user had typed it.
-              data: { choice: c.value, msteams: { type: 'messageBack', displayText: c.label } },
-            })),
-          ),
+          adaptiveCard([
+            textBlock(reply.text),
+            // Teams shows only a handful of a card's actions (its host config's maxActions) and hides
+            // or drops the rest; a menu has a dozen. So the buttons go in the body, a few per row.
+            ...chunk(
+              reply.choices.map((c) => ({
+                type: 'Action.Submit',
+                title: c.label,
+                // messageBack shows the label in the chat as if the user had typed it.
+                data: { choice: c.value, msteams: { type: 'messageBack', displayText: c.label } },
+              })),
+              ACTIONS_PER_SET,
+            ).map((actions) => ({ type: 'ActionSet', actions })),
+          ]),
         ],
       };
     case 'card':
