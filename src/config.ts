@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { SUPPORTED_LANGUAGES } from './i18n/languages.js';
@@ -22,16 +23,32 @@ const optionalString = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 
+/** An origin (scheme, host, port) as browsers send it: "https://school.example/" is taken as https://school.example; a path is refused. */
+function asOrigin(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  if (!['http:', 'https:'].includes(url.protocol) || !['', '/'].includes(url.pathname) || url.search || url.hash) return undefined;
+  return url.origin;
+}
+
 const origins = z
   .string()
   .optional()
   .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter(Boolean))
-  .pipe(z.array(z.url({ protocol: /^https?$/ }).or(z.literal('*'))));
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine((o) => o === '*' || asOrigin(o) !== undefined, 'each entry is * or an origin such as https://www.school.example (http or https, no path)')
+        .transform((o) => (o === '*' ? o : asOrigin(o)!)),
+    ),
+  );
 
 const EnvSchema = z.object({
   PORT: int(3978, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  /** The public https address: only its origin is used (links and stream URLs are built on it). */
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) address such as https://assistant.example.org' }).optional()),
   STORE_FILE: z.string().min(1).default('data/db.json'),
   DIRECTORY_FILE: z.string().min(1).default('data/directory.json'),
   LOCALES_DIR: z.string().min(1).default('locales'),
@@ -81,19 +98,28 @@ const EnvSchema = z.object({
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   /** Teams is on when MicrosoftAppId is set; TEAMS_ENABLED=true also runs it without one (local testing, unauthenticated). */
-  TEAMS_ENABLED: z.enum(['true', 'false']).optional(),
+  TEAMS_ENABLED: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? undefined : ['true', '1', 'yes'].includes(v))),
   SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command such as /liaison').default('/liaison'),
-}).superRefine((env, ctx) => {
-  if (env.MicrosoftAppId && !env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI') {
-    ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required with MicrosoftAppId (unless MicrosoftAppType=UserAssignedMSI)' });
+});
+
+/**
+ * Checks across variables, on the raw values, so that they are reported together with the checks
+ * of single variables (zod skips a refinement of the whole object once a field fails).
+ */
+function crossChecks(env: Record<string, string | undefined>): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const appType = env.MicrosoftAppType ?? 'MultiTenant';
+  if (env.MicrosoftAppId && !env.MicrosoftAppPassword && appType !== 'UserAssignedMSI') {
+    issues.push({ path: 'MicrosoftAppPassword', message: 'required with MicrosoftAppId (unless MicrosoftAppType=UserAssignedMSI)' });
   }
-  if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
-    ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'required when MicrosoftAppType=SingleTenant' });
+  if (appType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
+    issues.push({ path: 'MicrosoftAppTenantId', message: 'required when MicrosoftAppType=SingleTenant' });
   }
   if (Boolean(env.SLACK_BOT_TOKEN) !== Boolean(env.SLACK_SIGNING_SECRET)) {
-    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)' });
+    issues.push({ path: 'SLACK_SIGNING_SECRET', message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)' });
   }
-});
+  return issues;
+}
 
 export type Config = ReturnType<typeof toConfig>;
 
@@ -141,7 +167,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
         : undefined,
     /** Present when Teams is on; `appId` undefined means unauthenticated local mode. */
     teams:
-      env.TEAMS_ENABLED === 'true' || (env.MicrosoftAppId && env.TEAMS_ENABLED !== 'false')
+      env.TEAMS_ENABLED === true || (env.MicrosoftAppId && env.TEAMS_ENABLED !== false)
         ? {
             appId: env.MicrosoftAppId,
             appPassword: env.MicrosoftAppPassword,
@@ -152,15 +178,44 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
   };
 }
 
-/** Parses the environment; throws one CodedError listing every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = EnvSchema.safeParse(env);
+/** What `npm run teams:package` needs, and nothing else (no password: the package holds no secret). */
+export function loadTeamsPackageConfig(explicit?: NodeJS.ProcessEnv): { appId: string | undefined; publicUrl: string | undefined } {
+  if (explicit === undefined) readEnvFile();
+  const env = Object.fromEntries(Object.entries(explicit ?? process.env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = EnvSchema.pick({ MicrosoftAppId: true, PUBLIC_URL: true }).safeParse(env);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new CodedError(
-      ErrorCode.ConfigInvalid,
-      `Invalid environment (see .env.example):\n${lines.join('\n')}`,
-    );
+    throw new CodedError(ErrorCode.ConfigInvalid, `Invalid environment (see .env.example):\n${result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return { appId: result.data.MicrosoftAppId, publicUrl: result.data.PUBLIC_URL };
+}
+
+/**
+ * Variables from a `.env` file in the working directory, for those not set in the environment
+ * (which wins). Only the entry points read it, through loadConfig() without arguments.
+ */
+function readEnvFile(file = '.env'): void {
+  if (!existsSync(file)) return;
+  try {
+    process.loadEnvFile(file);
+  } catch (err) {
+    throw new CodedError(ErrorCode.ConfigInvalid, `${file} cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/** Parses the environment (by default the process's, with `.env`); throws one CodedError listing every bad variable. */
+export function loadConfig(explicit?: NodeJS.ProcessEnv): Config {
+  if (explicit === undefined) readEnvFile();
+  const env = explicit ?? process.env;
+  // An empty value (`PORT=` in an env file) means "not set": the default, as if the line were absent.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = EnvSchema.safeParse(given);
+  const issues = [
+    ...(result.success ? [] : result.error.issues.map((i) => ({ path: i.path.join('.') || '(env)', message: i.message }))),
+    ...crossChecks(given),
+  ];
+  if (issues.length > 0 || !result.success) {
+    const lines = issues.map((i) => `  - ${i.path}: ${i.message}`);
+    throw new CodedError(ErrorCode.ConfigInvalid, `Invalid environment (see .env.example):\n${lines.join('\n')}`);
   }
   return toConfig(result.data);
 }

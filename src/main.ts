@@ -1,5 +1,5 @@
 import { createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { isCodedError } from './core/errors.js';
 import { createLogger } from './log.js';
 
@@ -7,48 +7,83 @@ import { createLogger } from './log.js';
  * Entry point: validate everything, start, and stop gracefully on SIGTERM/SIGINT (finish turns in
  * flight, flush the store, exit 0). A configuration problem prints one clear message and exits 1.
  */
+
+// Output piped into a program that has exited (`npm start | head`) must not stop a clean shutdown.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+/** Where each channel listens, and what does not work as configured. */
+function banner(config: Config, channels: readonly string[], base: string): string[] {
+  const lines: string[] = [];
+  if (channels.includes('web')) {
+    lines.push(`School liaison assistant: web chat on ${base}`);
+    if (config.web.secret) lines.push(`  The widget at ${base}/ cannot be used while WEB_CHAT_SECRET is set (it mints its own tokens); clients need the secret.`);
+  } else lines.push(`School liaison assistant on ${base}`);
+  if (channels.includes('slack')) lines.push(`  Slack: events at ${config.publicUrl ?? base}/slack/events`);
+  if (channels.includes('teams')) lines.push(`  Teams: messages at ${config.publicUrl ?? base}/api/messages${config.teams?.appId ? '' : ' (unauthenticated: local testing only)'}`);
+  if (channels.length === 0) lines.push('  No channel is switched on (WEB_CHAT_ENABLED=false, and neither Slack nor Teams is configured): nobody can talk to the assistant.');
+  return lines;
+}
+
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
-    process.stderr.write(`${isCodedError(err) ? err.message : String(err)}\n`);
-    process.exit(1);
+    fail(isCodedError(err) ? err.message : String(err));
   }
   const log = createLogger(config.logLevel);
-  let app;
-  try {
-    app = await createApp(config, { log });
-  } catch (err) {
-    process.stderr.write(`Cannot start: ${isCodedError(err) ? err.message : String(err)}\n`);
-    process.exit(1);
-  }
-  // Handlers first, so a signal that arrives while starting still stops cleanly.
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ event: 'stopping', signal });
     // Never hang on the way out: turns in flight get a bounded time to finish.
-    const deadline = setTimeout(() => {
-      log.error({ event: 'stop_timeout' });
-      process.exit(1);
-    }, 10_000);
-    deadline.unref();
+    const deadline = setTimeout(() => process.exit(1), 10_000);
+    let code = 0;
     try {
-      await app.stop();
-      process.exit(0);
+      log.info({ event: 'stopping', signal });
+      await app?.stop();
     } catch (err) {
-      log.error({ event: 'stop_failed', err: String(err) });
-      process.exit(1);
+      code = 1;
+      try {
+        log.error({ event: 'stop_failed', err: String(err) });
+      } catch {
+        // Nowhere left to say it.
+      }
+    } finally {
+      clearTimeout(deadline);
+      process.exit(code);
     }
   };
+  // Before anything slow, so that a signal while starting still stops cleanly (the store is written).
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  const address = await app.start();
+  try {
+    app = await createApp(config, { log });
+  } catch (err) {
+    fail(`Cannot start: ${isCodedError(err) ? err.message : String(err)}`);
+  }
+  if (stopping) return;
+  let address;
+  try {
+    address = await app.start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    await app.stop().catch(() => undefined);
+    if (code === 'EADDRINUSE') fail(`Cannot start: port ${config.port} on ${config.host} is already in use (set PORT to another one).`);
+    if (code === 'EACCES') fail(`Cannot start: no permission to listen on port ${config.port} (PORT) on ${config.host} (HOST).`);
+    if (code === 'EADDRNOTAVAIL') fail(`Cannot start: ${config.host} (HOST) is not an address of this machine.`);
+    fail(`Cannot start: ${String(err)}`);
+  }
   const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(address.address) ? 'localhost' : address.address;
-  process.stdout.write(`School liaison assistant: web chat on http://${host}:${address.port}\n`);
+  process.stdout.write(`${banner(config, app.channels.map((c) => c.id), `http://${host}:${address.port}`).join('\n')}\n`);
 }
 
 await main();

@@ -60,3 +60,38 @@ describe('NUDGES_CRON', () => {
     expect(() => loadConfig({ NUDGES_CRON: '* * *' })).toThrow(/NUDGES_CRON/);
   });
 });
+
+describe('values an operator may plausibly write', () => {
+  it('PUBLIC_URL must be an http(s) address (a bare host made every web conversation fail later)', () => {
+    for (const bad of ['localhost:3978', 'ftp://x.example', 'mailto:a@b.c']) expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL: must be an http\(s\) address/);
+    expect(loadConfig({ PUBLIC_URL: 'https://assistant.example.org' }).publicUrl).toBe('https://assistant.example.org');
+  });
+
+  it('WEB_ALLOWED_ORIGINS takes origins as browsers send them: a trailing slash is dropped, a path refused', () => {
+    expect(loadConfig({ WEB_ALLOWED_ORIGINS: 'https://school.example/, http://localhost:8080' }).web.allowedOrigins).toEqual(['https://school.example', 'http://localhost:8080']);
+    expect(() => loadConfig({ WEB_ALLOWED_ORIGINS: 'https://school.example/chat' })).toThrow(/WEB_ALLOWED_ORIGINS.*an origin such as https:\/\/www.school.example \(http or https, no path\)/);
+  });
+
+  it('an empty value is the default, as if the line were absent (env files often hold `PORT=`)', () => {
+    const config = loadConfig({ PORT: '', CALLBACK_RETENTION_DAYS: ' ', WEB_CHAT_ENABLED: '', HOST: '' });
+    expect(config.port).toBe(3978);
+    expect(config.retention.callbackDays).toBe(90);
+    expect(config.web.enabled).toBe(true);
+    expect(config.host).toBe('127.0.0.1');
+  });
+
+  it('problems across variables are listed with the others, in the same message', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'abc', SLACK_BOT_TOKEN: 'xoxb-1', MicrosoftAppId: 'x', MicrosoftAppType: 'SingleTenant' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const name of ['PORT', 'SLACK_SIGNING_SECRET', 'MicrosoftAppPassword', 'MicrosoftAppTenantId']) expect(message).toContain(`- ${name}:`);
+  });
+
+  it('TEAMS_ENABLED takes the same true/false words as the other switches', () => {
+    expect(loadConfig({ TEAMS_ENABLED: '1' }).teams).toEqual(expect.objectContaining({ appId: undefined }));
+    expect(loadConfig({ TEAMS_ENABLED: 'no', MicrosoftAppId: 'x', MicrosoftAppPassword: 'y' }).teams).toBeUndefined();
+  });
+});

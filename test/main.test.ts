@@ -70,3 +70,71 @@ describe('the assistant as a process', () => {
     expect(await readFile(storeFile, 'utf8')).toBe('{"version":1,"users":{"a":');
   });
 });
+
+describe('starting, as an operator meets it', () => {
+  it('a port already in use gets one clear line, not a stack trace', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await runToExit({ PORT: String(port), STORE_FILE: join(await tempDir(), 'db.json'), NUDGES_ENABLED: 'false' });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Cannot start: port ${port} on 127.0.0.1 is already in use (set PORT to another one).`);
+      expect(stderr).not.toMatch(/EADDRINUSE|\n\s+at /); // no stack trace
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('says which channels listen, and that nobody can talk to it when none is on', async () => {
+    const server = await spawnServer({ STORE_FILE: join(await tempDir(), 'db.json'), WEB_CHAT_ENABLED: 'false' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server.stdout()).toContain('No channel is switched on');
+    } finally {
+      await killed(server.child, 'SIGTERM');
+    }
+    const web = await spawnServer({ STORE_FILE: join(await tempDir(), 'db.json'), WEB_CHAT_SECRET: 'a-secret-of-16-chars-or-more' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(web.stdout()).toMatch(/web chat on http:\/\/localhost:\d+\n {2}The widget at .* cannot be used while WEB_CHAT_SECRET is set/);
+    } finally {
+      await killed(web.child, 'SIGTERM');
+    }
+  });
+
+  it('reads .env from the working directory for variables the environment does not set (the environment wins)', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const dir = await tempDir();
+    await writeFile(join(dir, '.env'), 'LOG_LEVEL=warn\nPORT=4999\nDEFAULT_LANGUAGE=nl\n');
+    const config = join(process.cwd(), 'dist/src/config.js');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', `import { loadConfig } from ${JSON.stringify(config)}; const c = loadConfig(); console.log(JSON.stringify([c.logLevel, c.port, c.defaultLanguage]));`], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, PORT: '5000' },
+    });
+    expect(JSON.parse(stdout)).toEqual(['warn', 5000, 'nl']);
+  });
+
+  it('every command-line tool answers --help with its usage and exit code 0', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    for (const script of ['dist/src/reports/cli.js', 'dist/src/nudges/cli.js', 'dist/src/directory/check.js', 'dist/src/store/restoreCli.js', 'dist/src/channels/teams/packageApp.js']) {
+      const { stdout } = await promisify(execFile)(process.execPath, [script, '--help'], { env: { PATH: process.env.PATH } });
+      expect(stdout).toMatch(/^Usage: /);
+    }
+    await expect(promisify(execFile)(process.execPath, ['dist/src/channels/teams/packageApp.js', '--out'], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('directory:check checks DIRECTORY_FILE, the file the assistant would load, when no file is given', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const dir = await tempDir();
+    await writeFile(join(dir, 'broken.json'), '{"schemaVersion": 1}');
+    await expect(promisify(execFile)(process.execPath, ['dist/src/directory/check.js'], { env: { PATH: process.env.PATH, DIRECTORY_FILE: join(dir, 'broken.json') } })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('broken.json'),
+    });
+  });
+});

@@ -1,12 +1,24 @@
+import { loadConfig } from '../config.js';
 import { isCodedError } from '../core/errors.js';
 import { loadDirectory } from './directory.js';
 
 /**
- * `npm run directory:check [-- file]`: validates a directory file and prints each problem with its
- * JSON path. Exit code 0 when valid, 1 otherwise.
+ * `npm run directory:check [-- file]`: validates a directory file (by default DIRECTORY_FILE, the one
+ * the assistant would load) and prints each problem with its JSON path. Exit code 0 when valid, 1 otherwise.
  */
-const file = process.argv[2] ?? 'data/directory.json';
+const USAGE = 'Usage: npm run directory:check [-- <directory file>]   (default: DIRECTORY_FILE, else data/directory.json)';
+const arg = process.argv[2];
+if (arg === '--help' || arg === '-h') {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (arg?.startsWith('-')) {
+  process.stderr.write(`Unknown option ${arg}\n${USAGE}\n`);
+  process.exit(1);
+}
+let file: string | undefined = arg;
 try {
+  file ??= loadConfig().directoryFile;
   const dir = await loadDirectory(file);
   const d = dir.data;
   process.stdout.write(

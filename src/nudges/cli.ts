@@ -26,7 +26,11 @@ function parseAt(text: string, timeZone: string): Date | undefined {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { once: { type: 'boolean' }, at: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { once: { type: 'boolean' }, at: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   if (!values.once) throw new Error(USAGE);
   const dryRun = values['dry-run'] ?? false;
   const config = loadConfig();

@@ -14,6 +14,7 @@ import { trainingReportText } from './trainingReports.js';
  * coordinators, read from the store file without changing it.
  */
 const REPORTS = ['contacts', 'schools', 'training'] as const;
+const USAGE = `Usage: npm run report -- <${REPORTS.join('|')}> [--format csv|json|text] [--today YYYY-MM-DD] [--year 2026-2027]`;
 
 /** The competences' names as the catalogue words them (in English, the language of these exports' text form). */
 async function competenceLabels(localesDir: string): Promise<(competence: string) => string> {
@@ -24,14 +25,18 @@ async function competenceLabels(localesDir: string): Promise<(competence: string
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { format: { type: 'string' }, today: { type: 'string' }, year: { type: 'string' } },
+    options: { format: { type: 'string' }, today: { type: 'string' }, year: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const report = positionals[0];
   const format = (values.format ?? (report === 'contacts' ? 'csv' : 'text')) as ReportFormat;
   const years = values.year === undefined ? undefined : /^(\d{4})-(\d{4})$/.exec(values.year);
   if (years === null || (years && Number(years[2]) !== Number(years[1]) + 1)) throw new Error('--year takes a school year such as 2026-2027 (two years that follow each other)');
   if (!REPORTS.includes(report as (typeof REPORTS)[number]) || !['csv', 'json', 'text'].includes(format)) {
-    throw new Error(`Usage: npm run report -- <${REPORTS.join('|')}> [--format csv|json|text] [--today YYYY-MM-DD] [--year 2026-2027]`);
+    throw new Error(USAGE);
   }
   if (values.today !== undefined && !isLocalDate(values.today)) throw new Error('--today takes a date of the calendar as YYYY-MM-DD, such as 2026-11-24');
   const config = loadConfig();

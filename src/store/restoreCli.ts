@@ -17,7 +17,12 @@ let suffix = '';
 
 async function main(): Promise<void> {
   const backup = process.argv[2];
-  if (!backup) throw new Error('Usage: npm run store:restore -- <backup file> (see BACKUP_DIR, default data/backups)');
+  const usage = 'Usage: npm run store:restore -- <backup file> (see BACKUP_DIR, default data/backups); stop the assistant first';
+  if (backup === '--help' || backup === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (!backup || backup.startsWith('-')) throw new Error(backup ? `Unknown option ${backup}\n${usage}` : usage);
   const config = loadConfig();
   if ((await stat(backup)).size === 0) throw new Error(`${backup} is empty`);
   const snapshot = await readStoreSnapshot(backup); // throws, listing the problems, when invalid

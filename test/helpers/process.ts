@@ -8,6 +8,7 @@ export interface ServerProcess {
   child: ChildProcess;
   base: string;
   stderr(): string;
+  stdout(): string;
 }
 
 export function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
@@ -24,7 +25,7 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
       const match = out.match(/http:\/\/[^:]+:(\d+)/);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, base: `http://127.0.0.1:${match[1]}`, stderr: () => err });
+        resolve({ child, base: `http://127.0.0.1:${match[1]}`, stderr: () => err, stdout: () => out });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));

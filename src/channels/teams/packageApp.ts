@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { loadConfig } from '../../config.js';
+import { loadTeamsPackageConfig } from '../../config.js';
 import { isCodedError } from '../../core/errors.js';
 import { zip } from './zip.js';
 
@@ -24,14 +24,22 @@ export async function buildTeamsPackage(templateDir: string, values: { appId: st
   ]);
 }
 
+const USAGE = 'Usage: MicrosoftAppId=<bot app id> PUBLIC_URL=https://<your host> npm run teams:package [-- <output .zip, default dist/teams-app.zip>]';
+
 async function main(): Promise<void> {
-  const out = process.argv[2] ?? 'dist/teams-app.zip';
-  const config = loadConfig();
+  const arg = process.argv[2];
+  if (arg === '--help' || arg === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (arg?.startsWith('-')) throw new Error(`Unknown option ${arg}\n${USAGE}`);
+  const out = arg ?? 'dist/teams-app.zip';
+  const config = loadTeamsPackageConfig();
   const problems: string[] = [];
-  if (!config.teams?.appId || !GUID.test(config.teams.appId)) problems.push('MicrosoftAppId must be set to the bot\'s app id (a GUID)');
+  if (!config.appId || !GUID.test(config.appId)) problems.push('MicrosoftAppId must be set to the bot\'s app id (a GUID)');
   if (!config.publicUrl?.startsWith('https://')) problems.push('PUBLIC_URL must be set to the public https address Teams reaches the assistant on');
   if (problems.length) throw new Error(`Cannot build the Teams package:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  const data = await buildTeamsPackage('teams', { appId: config.teams!.appId!, publicUrl: config.publicUrl! });
+  const data = await buildTeamsPackage('teams', { appId: config.appId!, publicUrl: config.publicUrl! });
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, data);
   process.stdout.write(`Teams app package written to ${out} (${data.length} bytes). Upload it in Teams: Apps → Manage your apps → Upload an app.\n`);

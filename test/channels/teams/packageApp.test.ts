@@ -33,7 +33,8 @@ describe('npm run teams:package', () => {
   it('writes a valid app package with the bot id and the public host filled in', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'teams-')), 'app.zip');
     await promisify(execFile)(process.execPath, ['dist/src/channels/teams/packageApp.js', out], {
-      env: { PATH: process.env.PATH, MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'x', PUBLIC_URL: 'https://assistant.riverside.example/' },
+      // No password: the package holds no secret, and the README's command sets only these two.
+      env: { PATH: process.env.PATH, MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', PUBLIC_URL: 'https://assistant.riverside.example/' },
     });
     const files = unzip(await readFile(out));
     expect([...files.keys()]).toEqual(['manifest.json', 'color.png', 'outline.png']);
