@@ -1,5 +1,6 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DIR_MODE, FILE_MODE } from './filePersistence.js';
 import type { Store } from './store.js';
 
 /** Backups are `db-<UTC time>.json` files; the name sorts by time. */
@@ -31,10 +32,10 @@ export async function lastBackupAt(dir: string): Promise<Date | undefined> {
  * Returns the backup's path.
  */
 export async function backupStore(store: Store, dir: string, now: Date, keep: number): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
   const file = join(dir, backupName(now));
   const tmp = `${file}.tmp`;
-  await writeFile(tmp, JSON.stringify(store.data));
+  await writeFile(tmp, JSON.stringify(store.data), { mode: FILE_MODE });
   await rename(tmp, file);
   const all = await listBackups(dir);
   for (const old of all.slice(0, Math.max(0, all.length - keep))) await rm(join(dir, old));

@@ -360,7 +360,7 @@ export class FilePersistence implements Persistence {
     for (const piece of pieces) builder.add(piece);
     const line = builder.newline().bytes();
     const bytes = line.length;
-    const fd = (this.fd ??= openSync(journalFile(this.file, this.generation), 'a'));
+    const fd = (this.fd ??= openSync(journalFile(this.file, this.generation), 'a', FILE_MODE));
     try {
       // A regular file takes the whole line or fails (a full disk): anything shorter is a failure.
       const written = writeSync(fd, line);
@@ -500,7 +500,7 @@ export class FilePersistence implements Persistence {
   ): Promise<number> {
     const full = conversationIds !== undefined;
     let bytes = 0;
-    if (transcripts.length > 0) await mkdir(conversationsDir(this.file), { recursive: true });
+    if (transcripts.length > 0) await mkdir(conversationsDir(this.file), { recursive: true, mode: DIR_MODE });
     for (const t of transcripts) {
       if (t.activities === undefined) {
         await rm(t.path, { force: true });
@@ -737,7 +737,7 @@ function captureDelta(
  */
 async function writeCore(file: string, core: CoreCapture): Promise<number> {
   const tmp = tempPath(file);
-  const handle = await openFile(tmp, 'w');
+  const handle = await openFile(tmp, 'w', FILE_MODE);
   const out = new ByteBuilder();
   let bytes = 0;
   const flush = async () => {
@@ -939,12 +939,19 @@ async function readJson(file: string): Promise<Record<string, unknown> | null> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * Store files hold teachers' names and contact details and the chat transcripts: readable by the
+ * assistant's own user only, whatever the umask (also for the folders it creates).
+ */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
 /** Where a file is written before it is renamed into place. */
 const tempPath = (file: string) => join(dirname(file), `.${basename(file)}.tmp`);
 
 /** Atomic replace: a temp file, then rename; a crash mid-write leaves the previous file. */
 async function writeAtomic(file: string, text: string | Uint8Array): Promise<void> {
   const tmp = tempPath(file);
-  await writeFile(tmp, text);
+  await writeFile(tmp, text, { mode: FILE_MODE });
   await rename(tmp, file);
 }

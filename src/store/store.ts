@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Adapter } from 'lowdb';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
-import { FilePersistence, journalFiles, type FilePersistenceOptions } from './filePersistence.js';
+import { DIR_MODE, FilePersistence, journalFiles, type FilePersistenceOptions } from './filePersistence.js';
 import { applyEntry, encodeChanges, KEYED_COLLECTIONS, type ConversationChange, type KeyedCollection } from './journal.js';
 import { conversationsDir, deltaFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import { Db, emptyDb, STORE_VERSION } from './schema.js';
@@ -161,7 +161,7 @@ export function openStore(adapter: Adapter<unknown>, name: string): Promise<Stor
 
 /** The production store: the files beside STORE_FILE (created with their folder on first start). */
 export async function openFileStore(file: string, options: Omit<FilePersistenceOptions, 'readOnly'> = {}): Promise<Store> {
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: DIR_MODE });
   const persistence = new FilePersistence(file, options);
   const store = await open(persistence, file);
   // A single-file store is split into segments at once: a later write of the core must not drop the rest.
@@ -194,7 +194,7 @@ export async function readStoreSnapshot(file: string): Promise<Store> {
 
 /** Writes a whole document as the files of `file` (a restore), replacing transcripts and journal. */
 export async function writeStoreFiles(file: string, data: Db): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: DIR_MODE });
   await rm(conversationsDir(file), { recursive: true, force: true });
   for (const journal of await journalFiles(file)) await rm(journal, { force: true });
   await rm(deltaFile(file), { force: true });

@@ -76,3 +76,38 @@ describe('access: liaison functions on every channel', () => {
     for (const shown of [webText, JSON.stringify(slack.calls), JSON.stringify(teams.calls)]) expect(shown).not.toContain('Hidden Name');
   });
 });
+
+describe('store files are for the assistant\'s own user only', () => {
+  it('the core, journal, cold collections, transcripts, backups and the folders it creates are not readable by other local users', async () => {
+    const { readdir, stat } = await import('node:fs/promises');
+    const { dirname, join } = await import('node:path');
+    const { backupStore } = await import('../../src/store/backup.js');
+    const previous = process.umask(0o022); // the usual umask: files 0644 and folders 0755 unless asked otherwise
+    try {
+      running = await startApp({}, { storeFile: true });
+      const dir = dirname(running.app.store.name);
+      const conv = await openConversation(running.directLine);
+      await conv.post({ type: 'message', text: 'menu' });
+      await running.app.store.commit();
+      const journal = (await readdir(dir)).find((f) => f.startsWith('db.journal.'))!;
+      expect((await stat(join(dir, journal))).mode & 0o777).toBe(0o600);
+      await running.stop(); // a full snapshot: core, transcripts
+      running = undefined;
+      const files = await readdir(dir, { recursive: true });
+      expect(files).toEqual(expect.arrayContaining(['db.json', 'db.web']));
+      for (const file of files) {
+        const { mode } = await stat(join(dir, file));
+        expect([file, mode & 0o777]).toEqual([file, (mode & 0o40000) !== 0 ? 0o700 : 0o600]);
+      }
+      expect((await stat(dir)).mode & 0o777).toBe(0o700);
+      const { openFileStore } = await import('../../src/store/store.js');
+      const store = await openFileStore(join(dir, 'db.json'));
+      const backup = await backupStore(store, join(dir, 'backups'), new Date('2026-11-24T03:00:00Z'), 7);
+      await store.close();
+      expect((await stat(backup)).mode & 0o777).toBe(0o600);
+      expect((await stat(join(dir, 'backups'))).mode & 0o777).toBe(0o700);
+    } finally {
+      process.umask(previous);
+    }
+  });
+});
