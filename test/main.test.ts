@@ -138,3 +138,46 @@ describe('starting, as an operator meets it', () => {
     });
   });
 });
+
+describe('one process per store', () => {
+  it('a second server, a real nudge tick and a restore are refused while the assistant runs; nothing is moved', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { readdir } = await import('node:fs/promises');
+    const dir = await tempDir();
+    const store = join(dir, 'db.json');
+    const server = await spawnServer({ STORE_FILE: store });
+    try {
+      const pid = server.child.pid!;
+      const second = await runToExit({ STORE_FILE: store, NUDGES_ENABLED: 'false' });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`The store ${store} is in use by another process (pid ${pid})`);
+
+      const backup = join(dir, 'backup.json');
+      await writeFile(backup, JSON.stringify((await import('../src/store/schema.js')).emptyDb()));
+      const env = { PATH: process.env.PATH, STORE_FILE: store, LOG_LEVEL: 'silent' };
+      const before = (await readdir(dir)).sort();
+      await expect(promisify(execFile)(process.execPath, ['dist/src/store/restoreCli.js', backup], { env })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`in use by another process (pid ${pid})`) });
+      await expect(promisify(execFile)(process.execPath, ['dist/src/nudges/cli.js', '--once'], { env })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`in use by another process (pid ${pid})`) });
+      expect((await readdir(dir)).sort()).toEqual(before); // no marker, nothing moved aside
+      // A dry run only reads: it works beside the running assistant.
+      const dry = await promisify(execFile)(process.execPath, ['dist/src/nudges/cli.js', '--once', '--dry-run'], { env });
+      expect(dry.stdout).toContain('dry run');
+    } finally {
+      expect(await killed(server.child, 'SIGTERM')).toBe(0);
+    }
+    // Stopped: the lock is gone and the restore goes through.
+    expect((await (await import('node:fs/promises')).readdir(dir))).not.toContain('db.lock');
+  });
+
+  it('a lock left by a process that is gone (kill -9) is taken over at the next start', async () => {
+    const dir = await tempDir();
+    const store = join(dir, 'db.json');
+    const first = await spawnServer({ STORE_FILE: store });
+    expect(await killed(first.child, 'SIGKILL')).toBe(null);
+    expect(await readFile(join(dir, 'db.lock'), 'utf8')).toBe(`${first.child.pid}\n`);
+    const second = await spawnServer({ STORE_FILE: store });
+    expect(await readFile(join(dir, 'db.lock'), 'utf8')).toBe(`${second.child.pid}\n`);
+    expect(await killed(second.child, 'SIGTERM')).toBe(0);
+  });
+});

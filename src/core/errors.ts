@@ -8,6 +8,7 @@ export const ErrorCode = {
   StoreCorrupt: 'store_corrupt',
   StoreInvalid: 'store_invalid',
   StoreMissing: 'store_missing',
+  StoreLocked: 'store_locked',
   RecordInvalid: 'record_invalid',
   LocalesInvalid: 'locales_invalid',
   UnknownDialog: 'unknown_dialog',

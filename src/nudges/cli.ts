@@ -10,8 +10,8 @@ import { assertStoreExists, readStoreSnapshot } from '../store/store.js';
 /**
  * `npm run nudges -- --once [--at <ISO date-time>] [--dry-run]`: one scheduler tick now (or as if at
  * the given time); prints what it sends, or with --dry-run what it would send (nothing is sent or
- * recorded then). Run it while the assistant is stopped, or with --dry-run: two processes must not
- * write the same store file.
+ * recorded then). A real tick is refused while the assistant runs, which holds the store's lock (two
+ * processes writing one store undo each other's changes); --dry-run only reads.
  */
 const USAGE = 'Usage: npm run nudges -- --once [--at <date-time, such as 2026-11-24T09:00 (directory time zone) or 2026-11-24T09:00:00+01:00>] [--dry-run]';
 

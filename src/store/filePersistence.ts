@@ -4,6 +4,7 @@ import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, writeFile
 import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
 import { ByteBuilder } from './byteBuilder.js';
+import { acquireStoreLock } from './lock.js';
 import { applyEntry, applyRecords, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
 import { COLD_SEGMENTS, conversationsDir, deltaFile, journalFile, journalGeneration, restoreMarkerFile, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import type { Db, WebConversation } from './schema.js';
@@ -82,6 +83,7 @@ export class FilePersistence implements Persistence {
   /** The first generation this process wrote (activityEnds knows every one since). */
   private firstOwnGeneration = 1;
   private fd: number | undefined;
+  private releaseLock: (() => void) | undefined;
   private size = 0;
   private snapshotBytes = 0;
   /** Web conversations changed since the last snapshot: their transcripts are rewritten by the next one. */
@@ -333,7 +335,21 @@ export class FilePersistence implements Persistence {
       if (this.size > 0 || this.unsnapshotted.size > 0 || this.fullPending) await this.snapshotNow(data);
     } finally {
       this.closeJournal();
+      this.releaseLock?.();
+      this.releaseLock = undefined;
     }
+  }
+
+  /** Takes the store's lock (one writing process per store, see lock.ts) until close. */
+  lock(): void {
+    if (this.options.readOnly || this.releaseLock) return;
+    this.releaseLock = acquireStoreLock(this.file);
+  }
+
+  /** Gives the lock back without writing anything (a store that failed to open). */
+  unlock(): void {
+    this.releaseLock?.();
+    this.releaseLock = undefined;
   }
 
   /**

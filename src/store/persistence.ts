@@ -60,6 +60,11 @@ export function restoreMarkerFile(file: string): string {
   return join(dirname(file), `${stem(file)}.restoring`);
 }
 
+/** Held by the process that has the store open for writing (data/db.lock, see lock.ts). */
+export function lockFile(file: string): string {
+  return join(dirname(file), `${stem(file)}.lock`);
+}
+
 /** Web transcripts live one file each in data/db.web/, written when the journal is folded in. */
 export function conversationsDir(file: string): string {
   return join(dirname(file), `${stem(file)}.web`);

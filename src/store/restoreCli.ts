@@ -2,6 +2,8 @@ import { copyFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { isCodedError } from '../core/errors.js';
 import { backupName } from './backup.js';
+import { acquireStoreLock } from './lock.js';
+import type { Db } from './schema.js';
 import { restoreMarkerFile } from './persistence.js';
 import { conversationsDir, deltaFile, journalFiles, readStoreSnapshot, SEGMENTS, segmentFile, writeStoreFiles, type Segment } from './store.js';
 
@@ -26,11 +28,28 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if ((await stat(backup)).size === 0) throw new Error(`${backup} is empty`);
   const snapshot = await readStoreSnapshot(backup); // throws, listing the problems, when invalid
+  // Refused while the assistant (or anything else) has the store open: it would write its own state
+  // over the restored one. Taken before anything is moved, and held to the end.
+  const release = acquireStoreLock(config.storeFile);
+  try {
+    await restore(config.storeFile, backup, snapshot.data);
+  } finally {
+    release();
+  }
+  const d = snapshot.data;
+  process.stdout.write(
+    `Restored ${backup} to ${config.storeFile} (${Object.keys(d.users).length} users, ${d.callbacks.length} call-back requests, ${d.contacts.length} contacts).` +
+      (kept.length ? `\nThe previous store files were kept with the suffix ${suffix}.` : '') +
+      '\n',
+  );
+}
+
+async function restore(storeFile: string, backup: string, data: Db): Promise<void> {
   suffix = `.before-restore-${backupName(new Date()).slice(3, -5)}`;
-  const marker = restoreMarkerFile(config.storeFile);
+  const marker = restoreMarkerFile(storeFile);
   await writeFile(marker, `from ${backup}, started ${new Date().toISOString()}; the previous files are kept with the suffix ${suffix}\n`);
   for (const segment of Object.keys(SEGMENTS) as Segment[]) {
-    const file = segmentFile(config.storeFile, segment);
+    const file = segmentFile(storeFile, segment);
     try {
       await copyFile(file, `${file}${suffix}`);
       kept.push(`${file}${suffix}`);
@@ -47,17 +66,11 @@ async function main(): Promise<void> {
     }
   };
   // The journal and the core's delta hold changes not in the core file: part of the previous store too.
-  for (const journal of await journalFiles(config.storeFile)) await moveAside(journal);
-  await moveAside(deltaFile(config.storeFile));
-  await moveAside(conversationsDir(config.storeFile));
-  await writeStoreFiles(config.storeFile, snapshot.data);
+  for (const journal of await journalFiles(storeFile)) await moveAside(journal);
+  await moveAside(deltaFile(storeFile));
+  await moveAside(conversationsDir(storeFile));
+  await writeStoreFiles(storeFile, data);
   await rm(marker);
-  const d = snapshot.data;
-  process.stdout.write(
-    `Restored ${backup} to ${config.storeFile} (${Object.keys(d.users).length} users, ${d.callbacks.length} call-back requests, ${d.contacts.length} contacts).` +
-      (kept.length ? `\nThe previous store files were kept with the suffix ${suffix}.` : '') +
-      '\n',
-  );
 }
 
 main().catch((err: unknown) => {

@@ -163,7 +163,14 @@ export function openStore(adapter: Adapter<unknown>, name: string): Promise<Stor
 export async function openFileStore(file: string, options: Omit<FilePersistenceOptions, 'readOnly'> = {}): Promise<Store> {
   await mkdir(dirname(file), { recursive: true, mode: DIR_MODE });
   const persistence = new FilePersistence(file, options);
-  const store = await open(persistence, file);
+  persistence.lock(); // before anything is read: what another writer would change under us
+  let store: Store;
+  try {
+    store = await open(persistence, file);
+  } catch (err) {
+    persistence.unlock();
+    throw err;
+  }
   // A single-file store is split into segments at once: a later write of the core must not drop the rest.
   if (persistence.singleFile) await store.commitAll();
   // A replayed journal (the last stop was not clean) or a torn transcript: start from a fresh snapshot.
@@ -171,10 +178,6 @@ export async function openFileStore(file: string, options: Omit<FilePersistenceO
   return store;
 }
 
-/**
- * A read-only snapshot of a store for reports and operator commands: validated like at start
- * (journal included), never written (a missing store reads as empty).
- */
 /**
  * For the command-line tools: a store file that is not there is a mistake (a typo in STORE_FILE, the
  * wrong directory), not an empty store. Reports on nothing, or nudges planned from nothing and sent
@@ -186,6 +189,10 @@ export function assertStoreExists(file: string): void {
   }
 }
 
+/**
+ * A read-only snapshot of a store for reports and operator commands: validated like at start
+ * (journal included), never written (a missing store reads as empty).
+ */
 export async function readStoreSnapshot(file: string): Promise<Store> {
   const persistence = new FilePersistence(file, { readOnly: true });
   const raw = await persistence.read();
@@ -195,12 +202,16 @@ export async function readStoreSnapshot(file: string): Promise<Store> {
 /** Writes a whole document as the files of `file` (a restore), replacing transcripts and journal. */
 export async function writeStoreFiles(file: string, data: Db): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: DIR_MODE });
+  const persistence = new FilePersistence(file);
+  persistence.lock(); // a running assistant would write its own state over the restored one
   await rm(conversationsDir(file), { recursive: true, force: true });
   for (const journal of await journalFiles(file)) await rm(journal, { force: true });
   await rm(deltaFile(file), { force: true });
-  const persistence = new FilePersistence(file);
-  await persistence.snapshotNow(data, { everything: true });
-  await persistence.close(data);
+  try {
+    await persistence.snapshotNow(data, { everything: true });
+  } finally {
+    await persistence.close(data);
+  }
 }
 
 /**

@@ -101,7 +101,7 @@ describe('store', () => {
     const file = await tempFile();
     const store = await openFileStore(file);
     const dir = join(file, '..');
-    expect((await readdir(dir)).sort()).toEqual(['db.audit.json', 'db.callbacks.json', 'db.contacts.json', 'db.json', 'db.nudges.json', 'db.protocol.json', 'db.training.json']);
+    expect((await readdir(dir)).sort()).toEqual(['db.audit.json', 'db.callbacks.json', 'db.contacts.json', 'db.json', 'db.lock', 'db.nudges.json', 'db.protocol.json', 'db.training.json']);
     const coreBefore = await readFile(file, 'utf8');
     const contactsBefore = (await stat(join(dir, 'db.contacts.json'))).mtimeMs;
     const web = new WebConversationsRepository(store);
