@@ -79,13 +79,37 @@ export interface TeamsChannelDeps {
  * Microsoft Teams through botbuilder's CloudAdapter, mounted at POST /api/messages. The only folder
  * that imports botbuilder, so a move to its successor SDK (Microsoft 365 Agents SDK) touches only it.
  */
+/**
+ * CloudAdapter whose `process` prints any error, a failed sign-in included, to the console as a
+ * multi-line stack: anyone could fill the log that way, outside its format. This one hands errors
+ * back, for the channel to log as one event.
+ */
+class TeamsAdapter extends CloudAdapter {
+  async handle(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+/** Activity timestamps as the SDK expects them (what its own `process` does before processing). */
+function withDates(activity: Record<string, unknown>): Activity {
+  const out: Record<string, unknown> = { ...activity };
+  for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+    const value = out[field];
+    if (typeof value === 'string') {
+      out[`raw${field[0]!.toUpperCase()}${field.slice(1)}`] = value;
+      out[field] = new Date(value);
+    }
+  }
+  return out as unknown as Activity;
+}
+
 export class TeamsChannel implements Channel {
   readonly id = 'teams' as const;
-  private readonly adapter: CloudAdapter;
+  private readonly adapter: TeamsAdapter;
 
   constructor(private readonly deps: TeamsChannelDeps) {
     const { config, log } = deps;
-    this.adapter = new CloudAdapter(
+    this.adapter = new TeamsAdapter(
       new ConfigurationBotFrameworkAuthentication({
         MicrosoftAppId: config.appId ?? '',
         MicrosoftAppPassword: config.appPassword ?? '',
@@ -113,7 +137,20 @@ export class TeamsChannel implements Channel {
           return;
         }
         // The SDK checks the token, including that it was issued for the activity's channel.
-        await this.adapter.process(req as never, res as never, (context) => this.onTurn(context, parsed.data));
+        try {
+          const invoke = await this.adapter.handle(req.headers.authorization ?? '', withDates(req.body as Record<string, unknown>), (context) => this.onTurn(context, parsed.data));
+          if (invoke?.body !== undefined) res.json(invoke.status ?? 200, invoke.body);
+          else res.send(invoke?.status ?? 200);
+        } catch (err) {
+          const status = (err as { statusCode?: number }).statusCode;
+          if (status === 401 || status === 403) {
+            log.warn({ event: 'teams_unauthorized', status });
+            res.json(401, { error: { code: 'Unauthorized', message: 'A valid Bot Framework token is required.' } });
+          } else {
+            log.error({ event: 'teams_activity_failed', err: String(err) });
+            res.json(500, { error: { code: 'InternalError', message: 'Something went wrong.' } });
+          }
+        }
       },
     );
   }
