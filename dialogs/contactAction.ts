@@ -22,13 +22,16 @@ export const contactActionDialog = defineDialog({
       if (match[1] === 'edit') return replace(LOG_CONTACT, { editId: match[2]! });
       return ask(
         choicePrompt(key('liaison:confirmDelete'), [
-          { value: Confirm.Delete, label: key('liaison:delete') },
-          { value: Confirm.Keep, label: key('liaison:keep') },
+          { value: Confirm.Delete, label: key('liaison:delete'), also: 'common:yesWords' },
+          { value: Confirm.Keep, label: key('liaison:keep'), also: 'common:noWords' },
         ]),
       );
     },
     function deleteContact(turn: DialogTurn) {
-      if (turn.answer !== Confirm.Delete) return end();
+      if (turn.answer !== Confirm.Delete) {
+        turn.say({ kind: 'text', text: turn.t('liaison:keptContact') });
+        return end();
+      }
       const result = turn.services.contacts.remove(String(turn.values.id), turn.user.personId);
       turn.say({ kind: 'text', text: turn.t(result === 'ok' ? 'liaison:deleted' : `liaison:change.${result}`, { count: turn.directory.data.intervals.contactEditDays }) });
       return end();

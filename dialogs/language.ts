@@ -13,7 +13,8 @@ export const languageDialog = defineDialog({
       return ask(
         choicePrompt(
           key('language:prompt'),
-          SUPPORTED_LANGUAGES.map((lng) => ({ value: `${Payload.setLanguage}${lng}`, label: keyIn('common:languageName', lng) })),
+          // Also by its name in the other languages ("Dutch", "Frans") and its code ("nl").
+          SUPPORTED_LANGUAGES.map((lng) => ({ value: `${Payload.setLanguage}${lng}`, label: keyIn('common:languageName', lng), also: `language:also.${lng}` })),
         ),
       );
     },

@@ -64,7 +64,7 @@ function askTags(turn: DialogTurn) {
   return ask(
     choicePrompt(chosen.length ? key('liaison:tagsMore', { chosen: chosenText }) : key('liaison:tagsPrompt'), [
       ...remaining.map((t) => ({ value: t, label: key(`liaison:tag.${t}`) })),
-      { value: TAGS_DONE, label: key(chosen.length ? 'liaison:tagsDone' : 'liaison:noTags') },
+      { value: TAGS_DONE, label: key(chosen.length ? 'liaison:tagsDone' : 'liaison:noTags'), also: 'common:doneWords' },
       // A correction starts from the entry's topics; this is the way to drop them.
       ...(editing(turn) && chosen.length ? [{ value: TAGS_CLEAR, label: key('liaison:tagsClear') }] : []),
     ]),

@@ -22,7 +22,9 @@ export const mySchoolsDialog = defineDialog({
         const last =
           r.lastContact === undefined
             ? turn.t('liaison:neverContacted')
-            : turn.t('liaison:lastContact', { date: formatDate(r.lastContact, turn.lang), count: r.daysSince });
+            : r.daysSince === 0
+              ? turn.t('liaison:lastContactToday', { date: formatDate(r.lastContact, turn.lang) })
+              : turn.t('liaison:lastContact', { date: formatDate(r.lastContact, turn.lang), count: r.daysSince });
         const interval = turn.t('liaison:interval', { count: r.intervalDays });
         const overdue = r.overdue && r.overdueBy !== undefined ? ` ${turn.t('liaison:overdueBy', { count: r.overdueBy })}` : '';
         return `${mark}${r.schoolName}${coordinator ? ` (${r.liaisonName})` : ''}: ${last}; ${interval}.${overdue}`;

@@ -53,7 +53,7 @@ export const protocolStatusDialog = defineDialog({
         choicePrompt(key('liaison:protocol.next'), [
           { value: `${Payload.startDialog}${RECORD_EVALUATION}`, label: key('menu:recordEvaluation') },
           { value: `${Payload.startDialog}${PLAN_MEETING}`, label: key('menu:planMeeting') },
-          { value: BACK, label: key('liaison:back') },
+          { value: BACK, label: key('liaison:back'), also: 'common:backWords' },
         ]),
       );
     },

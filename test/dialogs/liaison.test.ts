@@ -169,6 +169,47 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     expect(store.data.contacts).toEqual([expect.objectContaining({ kind: 'visit', date: logged.date, tags: [] })]);
   });
 
+  it('plain words answer where buttons are offered: "that\'s all" for topics, yes/no to delete, "back" on the protocol screen; "today" rather than "0 days ago"', async () => {
+    const words = {
+      en: { done: "that's all", yes: 'yes', no: 'no', back: 'back' },
+      nl: { done: 'klaar', yes: 'ja', no: 'nee', back: 'terug' },
+      fr: { done: "c'est tout", yes: 'oui', no: 'non', back: 'retour' },
+      de: { done: 'fertig', yes: 'ja', no: 'nein', back: 'zurück' },
+    }[lang];
+    const { engine, store } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:logContact');
+    await officer.click('school:oak-primary');
+    await officer.click('visit');
+    await officer.click('date:today');
+    await officer.say(words.done);
+    expect(store.data.contacts).toHaveLength(1);
+    await officer.press('dialog:mySchools');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:lastContactToday', { date: formatDate(store.data.contacts[0]!.date, lang) }));
+    const id = store.data.contacts[0]!.id;
+    await officer.press(`contact:delete:${id}`);
+    await officer.say(words.no);
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:keptContact'));
+    expect(store.data.contacts).toHaveLength(1);
+    await officer.press(`contact:delete:${id}`);
+    await officer.say(words.yes);
+    expect(store.data.contacts).toHaveLength(0);
+    await officer.press('dialog:protocolStatus');
+    await officer.say(words.back);
+    expect(officer.transcript()).not.toContain(await text(lang, 'common:notUnderstood'));
+    expect(officer.transcript()).toContain(await text(lang, 'menu:prompt'));
+  });
+
+  it('the language picker also takes a language\'s name in the other languages and its code', async () => {
+    const { engine } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    for (const [typed, to] of [['Dutch', 'nl'], ['Frans', 'fr'], ['allemand', 'de'], ['en', 'en']] as const) {
+      await officer.press('dialog:language');
+      await officer.say(typed);
+      expect(officer.transcript()).toContain(await text(to, 'common:languageChanged'));
+    }
+  });
+
   it('a question re-asked after a language change is wholly in the new language (the topics chosen so far too)', async () => {
     const { engine } = await harness();
     const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
