@@ -501,7 +501,16 @@ class TurnRunner {
       else await this.start(CoreDialog.Menu);
       return;
     }
-    if (!dialog.interrupts) this.stack.length = 0;
+    if (!dialog.interrupts) {
+      // A half-answered dialog is dropped by another one started over it: say so, rather than let
+      // the user believe it was kept (nothing of it was saved).
+      const unfinished = [...this.stack].reverse().find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && f.waiting);
+      if (unfinished) {
+        const label = this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId).menu?.label : undefined;
+        this.say({ kind: 'text', text: label ? this.tr.t('common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed') });
+      }
+      this.stack.length = 0;
+    }
     return this.start(id, args);
   }
 

@@ -253,6 +253,19 @@ describe('engine', () => {
       expect(harness.store.data.trainingResponses).toEqual([]);
     });
 
+    it('starting another dialog over a half-answered one says that one was stopped without saving', async () => {
+      const harness = await engineHarness();
+      const officer = new TestUser(harness.engine, { id: 'liaison-north' });
+      await officer.press('dialog:logContact');
+      await officer.click('school:oak-primary');
+      await officer.press('dialog:mySchools');
+      expect(officer.transcript()).toContain(await text('en', 'common:leftUnfinished', { what: await text('en', 'menu:logContact') }));
+      // From the menu itself, nothing was left unfinished.
+      await officer.say('menu');
+      await officer.press('dialog:mySchools');
+      expect(officer.transcript()).not.toContain('I have stopped');
+    });
+
     it('an officer back after a message could not reach them is pointed to their call-back requests, not to "your liaison officer"', async () => {
       const harness = await engineHarness();
       const officer = new TestUser(harness.engine, { id: 'liaison-north' });
