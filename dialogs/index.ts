@@ -1,5 +1,6 @@
 import type { Dialog } from '../src/core/dialog.js';
 import { callbackActionDialog } from './callbackAction.js';
+import { cancelMeetingDialog } from './cancelMeeting.js';
 import { callbackListDialog } from './callbackList.js';
 import { callbackRequestDialog } from './callbackRequest.js';
 import { concernDialog } from './concern.js';
@@ -35,6 +36,7 @@ export const dialogs: readonly Dialog[] = [
   protocolStatusDialog,
   recordEvaluationDialog,
   planMeetingDialog,
+  cancelMeetingDialog,
   nudgeActionDialog,
   trainingNeedsDialog,
   trainingReportDialog,

@@ -2,6 +2,7 @@ import { ask, choicePrompt, defineDialog, end, key, replace, type DialogTurn } f
 import { formatDate } from '../src/core/dates.js';
 import { Payload } from '../src/core/engine.js';
 import { localized } from '../src/directory/directory.js';
+import { CANCEL_MEETING } from './cancelMeeting.js';
 import { PLAN_MEETING } from './planMeeting.js';
 import { RECORD_EVALUATION } from './recordEvaluation.js';
 
@@ -53,6 +54,7 @@ export const protocolStatusDialog = defineDialog({
         choicePrompt(key('liaison:protocol.next'), [
           { value: `${Payload.startDialog}${RECORD_EVALUATION}`, label: key('menu:recordEvaluation') },
           { value: `${Payload.startDialog}${PLAN_MEETING}`, label: key('menu:planMeeting') },
+          ...(turn.services.protocol.cancellableMeetings().length ? [{ value: `${Payload.startDialog}${CANCEL_MEETING}`, label: key('menu:cancelMeeting') }] : []),
           { value: BACK, label: key('liaison:back'), also: 'common:backWords' },
         ]),
       );

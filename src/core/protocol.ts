@@ -33,6 +33,21 @@ export class ProtocolService {
     return meeting;
   }
 
+  /** Meetings planned in the chat that have not taken place: the ones that can be cancelled in the chat. */
+  cancellableMeetings(): PlannedMeeting[] {
+    const today = this.today();
+    return this.repo
+      .meetings()
+      .filter((m) => m.date >= today)
+      .sort((a, b) => a.date.localeCompare(b.date));
+  }
+
+  /** Cancels a meeting planned in the chat (a mistyped date would otherwise be reminded and counted); undefined if it is not one. */
+  cancelMeeting(id: string): PlannedMeeting | undefined {
+    if (!this.cancellableMeetings().some((m) => m.id === id)) return undefined;
+    return this.repo.removeMeeting(id);
+  }
+
   private today() {
     return localDate(this.clock(), this.directory().data.timeZone);
   }

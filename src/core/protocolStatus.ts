@@ -50,7 +50,8 @@ export function protocolStatus(directory: DirectoryView, evaluations: readonly P
 }
 
 export interface MeetingsStatus {
-  upcoming: { date: LocalDate; place: string | Record<string, string> }[];
+  /** `id` is set for a meeting planned in the chat (those in the directory are changed there). */
+  upcoming: { date: LocalDate; place: string | Record<string, string>; id?: string }[];
   /** Fewer than the yearly number of platform meetings are planned for the coming 12 months. */
   needsPlanning: boolean;
   perYear: number;
@@ -62,7 +63,7 @@ export function meetingsStatus(directory: DirectoryView, planned: readonly Plann
   const perYear = directory.data.intervals.platformMeetingsPerYear;
   const upcoming = [
     ...directory.data.platformMeetings.map((m) => ({ date: m.date, place: m.place as Record<string, string> })),
-    ...planned.map((m) => ({ date: m.date, place: m.place })),
+    ...planned.map((m) => ({ date: m.date, place: m.place, id: m.id })),
   ]
     .filter((m) => m.date >= today && m.date <= horizon)
     // One meeting per day: the same meeting in the directory and planned in the chat counts once.

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   // A real tick in the future would claim nudges before their time, and they would not go out when it came.
   if (!dryRun && at.getTime() > now.getTime() + 60_000) throw new Error(`--at ${values.at} is in the future: use it with --dry-run to see what will be due then.`);
   const store = dryRun ? await readStoreSnapshot(config.storeFile) : undefined;
-  const app = await createApp(config, { log: createLogger('warn'), clock: () => at, store });
+  // Warnings go to stderr, so that stdout holds the tick's report alone.
+  const app = await createApp(config, { log: createLogger('warn', process.stderr), clock: () => at, store });
   const report = await app.scheduler.tick(at, { dryRun });
   const name = (id: string) => app.directory().person(id)?.name ?? id;
   const out = [`Nudge tick at ${report.at}${dryRun ? ' (dry run: nothing is sent or recorded)' : ''}`];

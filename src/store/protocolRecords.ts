@@ -20,6 +20,14 @@ export class ProtocolRecordsRepository {
     this.store.changed('protocol');
   }
 
+  removeMeeting(id: string): PlannedMeeting | undefined {
+    const meeting = this.store.data.platformMeetings.find((m) => m.id === id);
+    if (!meeting) return undefined;
+    this.store.data.platformMeetings = this.store.data.platformMeetings.filter((m) => m.id !== id);
+    this.store.changed('protocol');
+    return meeting;
+  }
+
   meetings(): readonly PlannedMeeting[] {
     return this.store.data.platformMeetings;
   }

@@ -210,6 +210,29 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     }
   });
 
+  it('a meeting planned in the chat can be cancelled from the protocol screen (one in the directory cannot), and is then no longer listed', async () => {
+    const { engine, store } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:protocolStatus');
+    expect(officer.lastChoices().map((c) => c.value)).not.toContain('dialog:cancelMeeting'); // nothing planned in the chat
+    await officer.press('dialog:planMeeting');
+    await officer.say('15/03/2027');
+    await officer.say('Town hall');
+    await officer.press('dialog:protocolStatus');
+    await officer.click('dialog:cancelMeeting');
+    const choices = officer.lastChoices().map((c) => c.value);
+    expect(choices).toEqual([`meeting:${store.data.platformMeetings[0]!.id}`, 'keep']); // not the directory's meetings
+    await officer.say({ en: 'no', nl: 'nee', fr: 'non', de: 'nein' }[lang]);
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.nothingCancelled'));
+    expect(store.data.platformMeetings).toHaveLength(1);
+    await officer.press('dialog:cancelMeeting');
+    await officer.click(choices[0]!);
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.cancelled', { date: formatDate('2027-03-15', lang), place: 'Town hall' }));
+    expect(store.data.platformMeetings).toEqual([]);
+    await officer.press('dialog:protocolStatus');
+    expect(officer.transcript()).not.toContain(formatDate('2027-03-15', lang));
+  });
+
   it('a question re-asked after a language change is wholly in the new language (the topics chosen so far too)', async () => {
     const { engine } = await harness();
     const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
