@@ -37,7 +37,11 @@ export function schoolsReport(store: Store, directory: DirectoryView, today: Loc
     overdue: r.overdue ? 'yes' : 'no',
     overdue_by_days: r.overdueBy ?? '',
   }));
-  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  // JSON with JSON's own types (null for "never", booleans); CSV and text keep the spreadsheet's strings.
+  if (format === 'json') {
+    const typed = rows.map((r) => ({ ...r, last_contact: r.last_contact || null, days_since: r.days_since === '' ? null : r.days_since, overdue: r.overdue === 'yes', overdue_by_days: r.overdue_by_days === '' ? null : r.overdue_by_days }));
+    return `${JSON.stringify(typed, null, 2)}\n`;
+  }
   if (format === 'csv') return stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { liaison: '' }) });
   return (
     [`Schools on ${today}, most overdue first:`, ...rows.map((r) => `${r.overdue === 'yes' ? 'OVERDUE' : 'ok     '}  ${r.school} (${r.liaison})  last contact: ${r.last_contact || 'never'}${r.days_since !== '' ? `, ${r.days_since === 0 ? 'today' : r.days_since === 1 ? '1 day ago' : `${r.days_since} days ago`}` : ''}; every ${r.interval_days} days`)].join('\n') + '\n'

@@ -49,6 +49,10 @@ describe('npm run report', () => {
       'Jonas Dubois,st-lucas-technical,Sint-Lucas Technisch Instituut,2026-11-20,4,30,no,-26',
     ]);
     expect(await readFile(file, 'utf8')).toBe(before); // a report never writes the store
+    // JSON carries JSON's types: null for a school never contacted, booleans for overdue.
+    const json = JSON.parse(await report(file, 'schools', '--format', 'json', '--today', '2026-11-24')) as Record<string, unknown>[];
+    expect(json[0]).toEqual({ liaison: 'Sanne Peeters', school_id: 'willow-primary', school: 'École fondamentale Les Saules', last_contact: null, days_since: null, interval_days: 30, overdue: true, overdue_by_days: null });
+    expect(json[1]).toMatchObject({ last_contact: '2026-10-24', days_since: 31, overdue: true, overdue_by_days: 10 });
   });
 
   it('contacts: the whole log as CSV and as JSON', async () => {
