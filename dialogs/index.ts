@@ -9,6 +9,7 @@ import { deliveryProblemsDialog } from './deliveryProblems.js';
 import { logContactDialog } from './logContact.js';
 import { mySchoolsDialog } from './mySchools.js';
 import { nudgeActionDialog } from './nudgeAction.js';
+import { nudgeSettingsDialog } from './nudgeSettings.js';
 import { planMeetingDialog } from './planMeeting.js';
 import { protocolStatusDialog } from './protocolStatus.js';
 import { recentContactsDialog } from './recentContacts.js';
@@ -38,6 +39,7 @@ export const dialogs: readonly Dialog[] = [
   planMeetingDialog,
   cancelMeetingDialog,
   nudgeActionDialog,
+  nudgeSettingsDialog,
   trainingNeedsDialog,
   trainingReportDialog,
   deliveryProblemsDialog,

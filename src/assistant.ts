@@ -80,6 +80,6 @@ export function createAssistant(deps: AssistantDeps) {
     clock: deps.clock,
     log,
   });
-  return { engine, notifier, callbacks, contacts, protocol, training, repos };
+  return { engine, notifier, callbacks, contacts, protocol, training, nudges, repos };
 }
 export type Assistant = ReturnType<typeof createAssistant>;

@@ -1,6 +1,8 @@
 import type { DirectoryView } from '../directory/directory.js';
 import type { NudgeLogRepository } from '../store/nudgeLog.js';
-import type { NudgeRecord, User } from '../store/schema.js';
+import type { KEEP_IN_TOUCH_EVERY_DAYS, NudgeRecord, NudgeWindow, User } from '../store/schema.js';
+
+export type KeepInTouchEvery = (typeof KEEP_IN_TOUCH_EVERY_DAYS)[number];
 import type { UsersRepository } from '../store/users.js';
 import { addDays, localDate, type LocalDate } from './dates.js';
 
@@ -18,9 +20,33 @@ export class NudgePreferences {
 
   /** Silences the keep-in-touch nudge for `days`; returns the first day it may come again. */
   snoozeKeepInTouch(personId: string, days: number): LocalDate {
-    const until = addDays(localDate(this.clock(), this.directory().data.timeZone), days);
-    this.log.snooze(personId, 'keepInTouch', until);
+    const until = addDays(this.today(), days);
+    this.log.updateSettings(personId, { keepInTouch: until });
     return until;
+  }
+
+  /** Ends a snooze now. */
+  resumeKeepInTouch(personId: string): void {
+    this.log.updateSettings(personId, { keepInTouch: undefined });
+  }
+
+  /** The person's settings, with the defaults filled in; `snoozedUntil` only while a snooze runs. */
+  settings(personId: string): { everyDays: KeepInTouchEvery; window: NudgeWindow; snoozedUntil?: LocalDate } {
+    const s = this.log.settings(personId);
+    const snoozed = s.keepInTouch && s.keepInTouch > this.today() ? { snoozedUntil: s.keepInTouch } : {};
+    return { everyDays: s.keepInTouchEveryDays ?? 7, window: s.window ?? 'all', ...snoozed };
+  }
+
+  setKeepInTouchEvery(personId: string, days: KeepInTouchEvery): void {
+    this.log.updateSettings(personId, { keepInTouchEveryDays: days === 7 ? undefined : days });
+  }
+
+  setWindow(personId: string, window: NudgeWindow): void {
+    this.log.updateSettings(personId, { window: window === 'all' ? undefined : window });
+  }
+
+  private today(): LocalDate {
+    return localDate(this.clock(), this.directory().data.timeZone);
   }
 
   /**

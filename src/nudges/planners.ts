@@ -25,7 +25,7 @@ export const nudgeKey = (n: Pick<PlannedNudge, 'rule' | 'recipientId' | 'period'
 export const SNOOZE_PAYLOAD = 'nudge:snooze:keepInTouch';
 export const SNOOZE_DAYS = 7;
 
-/** The keep-in-touch nudge comes at most once in this many days. */
+/** The keep-in-touch nudge comes at most once in this many days, unless the officer chose 14 or 28 (nudge settings). */
 const KEEP_IN_TOUCH_EVERY_DAYS = 7;
 
 /**
@@ -76,7 +76,8 @@ function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalD
     const until = data.snoozes[personId]?.keepInTouch;
     if (until && today < until) continue;
     const last = lastSent.get(personId);
-    if (last && daysBetween(last, today) < KEEP_IN_TOUCH_EVERY_DAYS && !(until && last < until)) continue;
+    const every = data.snoozes[personId]?.keepInTouchEveryDays ?? KEEP_IN_TOUCH_EVERY_DAYS;
+    if (last && daysBetween(last, today) < every && !(until && last < until)) continue;
     nudges.push({
       rule: 'keepInTouch',
       recipientId: personId,

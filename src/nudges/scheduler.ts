@@ -6,12 +6,14 @@ import type { NudgeLogRepository } from '../store/nudgeLog.js';
 import type { NudgeRecord } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { nudgeKey, planNudges, type PlannedNudge } from './planners.js';
-import { isWorkingTime } from './workingTime.js';
+import { isInWindow, isWorkingTime } from './workingTime.js';
 
 /** Back-off for a transient failure: 5 min, 10, 20 … at most 6 h; after this many tries it is permanent. */
 const BACKOFF_BASE_MS = 5 * 60_000;
 const BACKOFF_MAX_MS = 6 * 3_600_000;
 export const MAX_ATTEMPTS = 6;
+/** Nudges that come whatever part of the day an officer chose for the others. */
+const URGENT_RULES: ReadonlySet<string> = new Set(['callbackReminder', 'callbackEscalation']);
 
 export interface TickReport {
   at: string;
@@ -71,7 +73,11 @@ export class NudgeScheduler {
 
   /** What would be sent at `now`, without claiming or sending anything. */
   due(now: Date): PlannedNudge[] {
-    const planned = planNudges(this.deps.directory(), this.deps.store.data, now);
+    const directory = this.deps.directory().data;
+    // Outside a recipient's chosen part of the day (nudge settings), their nudges wait for a later
+    // tick; not those about a call-back request, for a teacher is waiting.
+    const inWindow = (n: PlannedNudge) => URGENT_RULES.has(n.rule) || isInWindow(now, directory, this.deps.store.data.snoozes[n.recipientId]?.window ?? 'all');
+    const planned = planNudges(this.deps.directory(), this.deps.store.data, now).filter(inWindow);
     // One send per key, even if two planners' entries share it (a meeting in the directory and the same one planned in the chat).
     const seen = new Set<string>();
     return planned.filter((n) => {

@@ -18,6 +18,19 @@ export function isWorkingTime(now: Date, directory: Pick<Directory, 'timeZone' |
   return isWorkingDay(localDate(now, directory.timeZone), directory.workingHours) && directory.workingHours.days.includes(weekday) && time >= start && time < end;
 }
 
+/** Noon divides the working day into the mornings and afternoons an officer may choose for their nudges. */
+const NOON = '12:00';
+
+/** Whether `now` falls in the part of the working day a person chose: all of it, the morning or the afternoon. */
+export function isInWindow(now: Date, directory: Pick<Directory, 'timeZone' | 'workingHours'>, window: 'all' | 'morning' | 'afternoon'): boolean {
+  if (window === 'all') return true;
+  const { time } = localClock(now, directory.timeZone);
+  // A working day that ends before noon, or starts after it, has only one part: that one always counts.
+  const { start, end } = directory.workingHours;
+  if (end <= NOON || start >= NOON) return true;
+  return window === 'morning' ? time < NOON : time >= NOON;
+}
+
 /** A working weekday that is not a closed day (a holiday). */
 export function isWorkingDay(date: LocalDate, hours: Pick<WorkingHours, 'days' | 'closedDays'>): boolean {
   return hours.days.includes(weekdayOf(date)) && !hours.closedDays.includes(date);

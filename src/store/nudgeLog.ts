@@ -1,7 +1,7 @@
 import type { Store } from './store.js';
-import type { NudgeRecord } from './schema.js';
+import type { NudgeRecord, NudgeSettings } from './schema.js';
 
-/** The nudge log and snoozes: the only module that touches `data.nudges` and `data.snoozes`. */
+/** The nudge log and each person's nudge settings: the only module that touches `data.nudges` and `data.snoozes`. */
 export class NudgeLogRepository {
   constructor(private readonly store: Store) {}
 
@@ -18,8 +18,16 @@ export class NudgeLogRepository {
     return Object.entries(this.store.data.nudges);
   }
 
-  snooze(personId: string, rule: string, until: string): void {
-    this.store.data.snoozes[personId] = { ...this.store.data.snoozes[personId], [rule]: until };
+  /** A person's nudge settings (snooze, interval, time window); empty when they never changed any. */
+  settings(personId: string): NudgeSettings {
+    return this.store.data.snoozes[personId] ?? {};
+  }
+
+  /** Changes some of a person's settings; `undefined` in the patch clears that one. */
+  updateSettings(personId: string, patch: Partial<NudgeSettings>): void {
+    const next: NudgeSettings = { ...this.store.data.snoozes[personId], ...patch };
+    for (const key of Object.keys(next) as (keyof NudgeSettings)[]) if (next[key] === undefined) delete next[key];
+    this.store.data.snoozes[personId] = next;
     this.store.recordChanged('snoozes', personId);
   }
 }

@@ -195,6 +195,16 @@ export const PlannedMeeting = z.object({
 });
 export type PlannedMeeting = z.infer<typeof PlannedMeeting>;
 
+export const KEEP_IN_TOUCH_EVERY_DAYS = [7, 14, 28] as const;
+export const NUDGE_WINDOWS = ['all', 'morning', 'afternoon'] as const;
+export const NudgeSettings = z.object({
+  keepInTouch: LocalDate.optional(),
+  keepInTouchEveryDays: z.union(KEEP_IN_TOUCH_EVERY_DAYS.map((d) => z.literal(d))).optional(),
+  window: z.enum(NUDGE_WINDOWS).optional(),
+});
+export type NudgeSettings = z.infer<typeof NudgeSettings>;
+export type NudgeWindow = (typeof NUDGE_WINDOWS)[number];
+
 export const NUDGE_RULES = ['keepInTouch', 'callbackReminder', 'callbackEscalation', 'protocolEvaluation', 'platformMeetingSoon', 'platformMeetingPlan'] as const;
 
 /**
@@ -268,8 +278,11 @@ export const Db = z.object({
   protocolEvaluations: z.array(ProtocolEvaluation).default([]),
   platformMeetings: z.array(PlannedMeeting).default([]),
   nudges: z.record(z.string(), NudgeRecord).default({}),
-  /** person id → rule → snoozed until (a local date, exclusive). */
-  snoozes: z.record(z.string(), z.record(z.string(), LocalDate)).default({}),
+  /**
+   * person id → their nudge settings: keep-in-touch snoozed until (a local date, exclusive), how
+   * often it comes, and the part of the working day nudges may come in. (Named for its first use.)
+   */
+  snoozes: z.record(z.string(), NudgeSettings).default({}),
   trainingResponses: z.array(TrainingResponse).default([]),
   /**
    * Per school year: a random salt and the salted hashes of the users who answered, to refuse a second

@@ -233,6 +233,33 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     expect(officer.transcript()).not.toContain(formatDate('2027-03-15', lang));
   });
 
+  it('nudge settings: how often keep-in-touch comes, mornings or afternoons only, a pause and its end; each change saved and shown', async () => {
+    const { engine, store } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:nudgeSettings');
+    expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.every', { count: 1 }));
+    expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.window.all', { start: '08:30', end: '17:00' }));
+    expect(officer.lastChoices().map((c) => c.value)).toEqual(['every:14', 'every:28', 'window:morning', 'window:afternoon', 'pause', 'done']);
+    await officer.click('every:14');
+    expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.saved'));
+    expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.every', { count: 2 }));
+    await officer.click('window:afternoon');
+    expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.window.afternoon', { start: '08:30', end: '17:00' }));
+    await officer.click('pause');
+    expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.snoozedUntil', { date: formatDate('2026-12-01', lang) }));
+    expect(store.data.snoozes['liaison-north']).toEqual({ keepInTouchEveryDays: 14, window: 'afternoon', keepInTouch: '2026-12-01' });
+    expect(officer.lastChoices().map((c) => c.value)).toContain('resume');
+    await officer.click('resume');
+    await officer.click('window:all');
+    await officer.click('every:7');
+    await officer.say({ en: 'done', nl: 'klaar', fr: 'fini', de: 'fertig' }[lang]);
+    expect(officer.transcript()).toContain(await text(lang, 'menu:prompt'));
+    expect(store.data.snoozes['liaison-north']).toEqual({}); // back to the defaults
+    const teacher = new TestUser(engine, { id: 'teacher-1', locale: lang });
+    await teacher.press('dialog:nudgeSettings');
+    expect(teacher.transcript()).toContain(await text(lang, 'common:notAllowed'));
+  });
+
   it('a question re-asked after a language change is wholly in the new language (the topics chosen so far too)', async () => {
     const { engine } = await harness();
     const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });

@@ -417,3 +417,32 @@ describe('keep in touch comes at most once in seven days', () => {
     expect(forNorth('2026-12-04T09:00:00Z').map((n) => n.period)).toEqual(['2026-W49']); // Friday: a week
   });
 });
+
+describe('an officer\'s nudge settings', () => {
+  it('afternoons only: nothing in the morning, the nudge at the first tick after noon; others are not held back', async () => {
+    const { h, channel, scheduler } = await setup(new Date('2026-11-24T08:00:00Z'));
+    h.nudges.setWindow('liaison-north', 'afternoon');
+    const { id } = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    h.store.data.callbacks.find((c) => c.id === id)!.createdAt = '2026-11-23T09:00:00.000Z';
+    await scheduler().tick(new Date('2026-11-24T09:00:00Z')); // 10:00 in Brussels
+    expect(h.store.data.nudges['keepInTouch|liaison-north|2026-W48']).toBeUndefined();
+    expect(h.store.data.nudges[`callbackReminder|liaison-north|${id}`]?.status).toBe('sent'); // a teacher is waiting: not held back
+    expect(h.store.data.nudges['keepInTouch|liaison-south|2026-W48']?.status).toBe('sent');
+    await scheduler().tick(new Date('2026-11-24T11:05:00Z')); // 12:05
+    expect(h.store.data.nudges['keepInTouch|liaison-north|2026-W48']?.status).toBe('sent');
+    expect(channel.sent.filter((x) => x.to === 'conv-liaison-north' && JSON.stringify(x.replies).includes('nudge:snooze:keepInTouch'))).toHaveLength(1);
+  });
+
+  it('every two weeks: keep in touch comes every other Monday', async () => {
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-23T07:00:00Z'));
+    h.nudges.setKeepInTouchEvery('liaison-north', 14);
+    const s = scheduler();
+    for (let t = Date.parse('2026-11-23T09:00:00Z'); t < Date.parse('2026-12-21T09:00:00Z'); t += dayMs) {
+      setNow(new Date(t));
+      await s.tick();
+    }
+    const sends = (to: string) => channel.sent.filter((x) => x.to === to && JSON.stringify(x.replies).includes('nudge:snooze:keepInTouch')).map((x) => x.at.slice(0, 10));
+    expect(sends('conv-liaison-north')).toEqual(['2026-11-23', '2026-12-07']);
+    expect(sends('conv-liaison-south')).toEqual(['2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14']); // the default, weekly
+  });
+});
