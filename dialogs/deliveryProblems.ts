@@ -47,7 +47,8 @@ export const deliveryProblemsDialog = defineDialog({
         turn.say({ kind: 'text', text: turn.t('nudges:problems.none') });
         return end();
       }
-      const name = (id: string) => turn.directory.person(id)?.name ?? id;
+      // A recipient outside the directory is a teacher (the training survey reminder): not named, not identified.
+      const name = (id: string) => turn.directory.person(id)?.name ?? turn.t('nudges:problems.aTeacher');
       // The day as people in the municipality see it, in the reader's language.
       const day = (at: string) => formatDate(localDate(new Date(at), turn.directory.data.timeZone), turn.lang);
       const lines = [

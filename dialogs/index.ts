@@ -16,6 +16,7 @@ import { recentContactsDialog } from './recentContacts.js';
 import { recordEvaluationDialog } from './recordEvaluation.js';
 import { trainingNeedsDialog } from './trainingNeeds.js';
 import { trainingReportDialog } from './trainingReport.js';
+import { trainingReminderDialog } from './trainingReminder.js';
 import { emergencyDialog } from './emergency.js';
 import { helpDialog } from './help.js';
 import { languageDialog } from './language.js';
@@ -42,6 +43,7 @@ export const dialogs: readonly Dialog[] = [
   nudgeSettingsDialog,
   trainingNeedsDialog,
   trainingReportDialog,
+  trainingReminderDialog,
   deliveryProblemsDialog,
   languageDialog,
   helpDialog,

@@ -23,6 +23,7 @@ export const privacyDialog = defineDialog({
         school ? turn.t('privacy:school', { school: school.name }) : turn.t('privacy:noSchool'),
       ];
       if (stored.hasProactiveAddress) lines.push(turn.t('privacy:address'));
+      if (stored.trainingReminder) lines.push(turn.t('privacy:trainingReminder'));
       if (stored.webConversations > 0) lines.push(turn.t('privacy:transcript'));
       if (stored.callbacks.length > 0) lines.push(turn.t('privacy:callbacks'));
       turn.say({ kind: 'text', text: [turn.t('privacy:intro'), ...lines.map((l) => `• ${l}`)].join('\n') });

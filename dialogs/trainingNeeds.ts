@@ -1,4 +1,5 @@
 import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
+import { isLastingAddress } from '../src/core/callbacks.js';
 import { localized } from '../src/directory/directory.js';
 import { COMPETENCES, STAFF_ROLES, TRAINING_FORMATS, type TrainingResponse } from '../src/store/schema.js';
 import { SCHOOL_NOT_LISTED, SCHOOL_PREFIX, schoolPrompt } from './shared/schools.js';
@@ -7,6 +8,7 @@ export const TRAINING_NEEDS = 'trainingNeeds';
 const DONE = 'competences:done';
 const SKIP = 'skip';
 const Confirm = { Send: 'send', Cancel: 'cancel' } as const;
+const Remind = { Yes: 'remind', No: 'no-remind' } as const;
 export const COMMENT_MAX_LENGTH = 500;
 
 /** Once per school year; then the school. */
@@ -131,6 +133,22 @@ function submit(turn: DialogTurn) {
       });
     }
   }
+  // Only where the assistant can write first (Slack, Teams), and only to someone not asked yet.
+  if (!isLastingAddress(turn.address) || turn.services.training.wantsReminder(turn.user.key)) return end();
+  return ask(
+    choicePrompt(key('training:remindPrompt'), [
+      { value: Remind.Yes, label: key('training:remindYes'), also: 'common:yesWords' },
+      { value: Remind.No, label: key('training:remindNo'), also: 'common:noWords' },
+    ]),
+  );
+}
+
+/** Remembers that they want to be asked again next school year (not their answers: those stay anonymous). */
+function saveReminder(turn: DialogTurn) {
+  if (turn.answer === Remind.Yes) {
+    turn.services.training.setReminder(turn.user.key, true);
+    turn.say({ kind: 'text', text: turn.t('training:remindSet') });
+  }
   return end();
 }
 
@@ -143,5 +161,5 @@ export const trainingNeedsDialog = defineDialog({
   roles: ['teacher'],
   intent: 'commands:intents.training',
   menu: { label: 'menu:trainingNeeds', order: 25 },
-  steps: [askSchool, askRole, startCompetences, askCompetences, collectCompetence, askFormat, askComment, confirmAnswers, submit],
+  steps: [askSchool, askRole, startCompetences, askCompetences, collectCompetence, askFormat, askComment, confirmAnswers, submit, saveReminder],
 });

@@ -110,7 +110,16 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     );
   }
   for (const channel of channels) notifier.register(channel);
-  const scheduler = new NudgeScheduler({ store, nudgeLog: repos.nudgeLog, notifier, directory, log, clock, pattern: config.nudges.pattern });
+  const scheduler = new NudgeScheduler({
+    store,
+    nudgeLog: repos.nudgeLog,
+    notifier,
+    directory,
+    log,
+    clock,
+    pattern: config.nudges.pattern,
+    answeredTrainingSurvey: (userKey, schoolYear) => training.hasAnswered(userKey, schoolYear),
+  });
   http.setHealth(() => ({ channels: channels.map((c) => c.id), store: store.name === 'memory' ? 'memory' : 'file' }));
 
   // Retention (checked hourly): done call-back requests are deleted CALLBACK_RETENTION_DAYS after they

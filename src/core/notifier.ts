@@ -59,6 +59,14 @@ export class Notifier {
     return result;
   }
 
+  /** To a user who is not in the directory (a teacher), by their stored address, in their language. */
+  async toUser(userKey: string, build: (tr: Translator) => OutboundReply[], fallback: Language): Promise<DeliveryResult> {
+    const user = this.users.get(userKey);
+    if (!user?.address) return 'no-address';
+    if (user.unreachable) return 'unreachable';
+    return this.toAddress(user.address, resolveLanguage(user.language, user.localeHint, fallback), build, userKey);
+  }
+
   /**
    * Slack can open a direct message from a user id alone, so a liaison officer listed with a Slack id
    * is reachable before ever writing to the assistant. Teams needs a stored conversation reference.

@@ -1,5 +1,6 @@
 import type { CallbacksRepository } from '../store/callbacks.js';
 import type { DialogStatesRepository } from '../store/dialogStates.js';
+import type { NudgeLogRepository } from '../store/nudgeLog.js';
 import type { CallbackRequest } from '../store/schema.js';
 import type { UsersRepository } from '../store/users.js';
 import type { WebConversationsRepository } from '../store/webConversations.js';
@@ -24,6 +25,7 @@ export class StorePrivacyService implements PrivacyService {
     private readonly dialogStates: DialogStatesRepository,
     private readonly web: WebConversationsRepository,
     private readonly callbacks: CallbacksRepository,
+    private readonly nudgeLog: NudgeLogRepository,
   ) {}
 
   describe(userKey: string): StoredAboutUser {
@@ -39,6 +41,7 @@ export class StorePrivacyService implements PrivacyService {
       schoolId: user?.schoolId,
       channel: user?.channel,
       hasProactiveAddress: user?.address !== undefined,
+      trainingReminder: user?.trainingReminder !== undefined,
       webConversations: webConversations.length,
       callbackRequests: callbacks.length,
       callbacks,
@@ -51,6 +54,8 @@ export class StorePrivacyService implements PrivacyService {
     this.users.delete(userKey);
     // A call-back request carries the teacher's name and contact: it goes too (the request is withdrawn).
     this.callbacks.deleteByRequester(userKey);
+    // Reminders sent to them (the training survey) are logged under their key: those records go too.
+    this.nudgeLog.forgetRecipient(userKey);
     // The visible transcript of a web visitor goes too; the conversation itself stays open so the
     // confirmation can still be shown.
     if (userKey.startsWith('web:')) {

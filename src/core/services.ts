@@ -23,6 +23,8 @@ export interface StoredAboutUser {
   schoolId?: string;
   channel?: string;
   hasProactiveAddress: boolean;
+  /** They asked to be asked about training again each new school year. */
+  trainingReminder: boolean;
   webConversations: number;
   callbackRequests: number;
   /** The user's own call-back requests, oldest first (all statuses): "delete my data" removes them all. */

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, randomInt, randomUUID } from 'node
 import type { DirectoryView } from '../directory/directory.js';
 import { COMPETENCES, TRAINING_FORMATS, type TrainingResponse } from '../store/schema.js';
 import type { TrainingRepository } from '../store/training.js';
+import type { UsersRepository } from '../store/users.js';
 import { localDate } from './dates.js';
 
 /** Groups with fewer answers than this are shown only as "fewer than 5", so no one can be singled out. */
@@ -43,14 +44,16 @@ export class TrainingService {
     private readonly clock: () => Date,
     /** A new or changed key does not recognise the hashes made before it: a teacher may answer once more that school year. */
     private readonly submitterKey?: string,
+    /** Where a teacher's wish to be reminded is kept (their user record, not their answers). */
+    private readonly users?: UsersRepository,
   ) {}
 
   currentYear(): string {
     return schoolYearOf(localDate(this.clock(), this.directory().data.timeZone));
   }
 
-  hasAnswered(userKey: string): boolean {
-    const year = this.currentYear();
+  /** Whether this user answered the survey of that school year (by default the current one). */
+  hasAnswered(userKey: string, year = this.currentYear()): boolean {
     return this.repo.hasHash(year, this.hash(year, userKey));
   }
 
@@ -72,6 +75,16 @@ export class TrainingService {
     this.repo.add(response);
     this.unlinkOrder();
     return { ok: true, response };
+  }
+
+  /** Whether this user asked to be asked about training again each new school year. */
+  wantsReminder(userKey: string): boolean {
+    return this.users?.get(userKey)?.trainingReminder !== undefined;
+  }
+
+  /** Starts (from the next school year) or stops the yearly reminder of the survey for this user. */
+  setReminder(userKey: string, on: boolean): void {
+    this.users?.setTrainingReminder(userKey, on ? this.currentYear() : undefined);
   }
 
   /** Drops the submitter hashes (and salts) of past school years. */

@@ -4,6 +4,7 @@ import { Payload } from '../core/engine.js';
 import type { OutboundReply } from '../core/messages.js';
 import { meetingsStatus, protocolStatus } from '../core/protocolStatus.js';
 import { lastContactBySchool, schoolsOverview } from '../core/schoolsOverview.js';
+import { schoolYearOf } from '../core/training.js';
 import type { DirectoryView } from '../directory/directory.js';
 import type { Translator } from '../i18n/i18n.js';
 import type { Db, NUDGE_RULES } from '../store/schema.js';
@@ -14,7 +15,9 @@ export type NudgeRule = (typeof NUDGE_RULES)[number];
 /** A nudge that is due: to whom, for which period (the idempotency key), and what it says. */
 export interface PlannedNudge {
   rule: NudgeRule;
+  /** A directory person's id; for `to: 'user'`, a user's key (a teacher, who is not in the directory). */
   recipientId: string;
+  to?: 'user';
   period: string;
   build: (tr: Translator) => OutboundReply[];
 }
@@ -37,7 +40,7 @@ const KEEP_IN_TOUCH_EVERY_DAYS = 7;
  */
 const OVERDUE_EVALUATION_EVERY_MONTHS = 1;
 
-type PlannerInput = Pick<Db, 'contacts' | 'callbacks' | 'protocolEvaluations' | 'platformMeetings' | 'snoozes' | 'nudges'>;
+type PlannerInput = Pick<Db, 'contacts' | 'callbacks' | 'protocolEvaluations' | 'platformMeetings' | 'snoozes' | 'nudges' | 'users'>;
 
 /**
  * Every nudge due at `now`: pure over the directory and the store, so a restart, a missed day or a
@@ -50,8 +53,44 @@ export function planNudges(directory: DirectoryView, data: PlannerInput, now: Da
     ...callbacksWaiting(directory, data, now, today),
     ...protocolEvaluation(directory, data, today),
     ...platformMeetings(directory, data, today),
+    ...trainingSurvey(data, today),
   ];
 }
+
+/** The day of each school year from which teachers who asked are reminded of the training survey (the year starts in September). */
+export const TRAINING_SURVEY_FROM = '09-15';
+
+/**
+ * Teachers who asked for it are asked again about training once each new school year, from
+ * mid-September (when the year's plans are made): not in the school year they asked in. Teachers
+ * who answered already this year are left out by the scheduler (who answered is known only from a
+ * hash it can compute; see NudgeScheduler).
+ */
+function trainingSurvey(data: PlannerInput, today: LocalDate): PlannedNudge[] {
+  const year = schoolYearOf(today);
+  if (today < `${year.slice(0, 4)}-${TRAINING_SURVEY_FROM}`) return [];
+  return Object.values(data.users)
+    .filter((u) => u.trainingReminder && u.trainingReminder.since < year)
+    .map((u) => ({
+      rule: 'trainingSurvey' as const,
+      recipientId: u.key,
+      to: 'user' as const,
+      period: year,
+      build: (tr: Translator) => [
+        {
+          kind: 'choices' as const,
+          text: tr.t('nudges:trainingSurvey', { year }),
+          choices: [
+            { label: tr.t('menu:trainingNeeds'), value: `${Payload.startDialog}trainingNeeds` },
+            { label: tr.t('nudges:trainingSurveyStop'), value: TRAINING_REMINDER_OFF },
+          ],
+        },
+      ],
+    }));
+}
+
+/** Button payload of "Stop these reminders" on the training survey nudge. */
+export const TRAINING_REMINDER_OFF = 'trainingReminder:off';
 
 /** Once a week, each liaison officer with overdue schools gets one message listing them, most overdue first. */
 function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalDate): PlannedNudge[] {

@@ -31,6 +31,8 @@ export interface SchedulerDeps {
   clock: () => Date;
   /** Cron pattern of the tick, in the directory's time zone. */
   pattern?: string;
+  /** Whether a teacher answered that school year's training survey already (then they are not asked again). */
+  answeredTrainingSurvey?: (userKey: string, schoolYear: string) => boolean;
 }
 
 /**
@@ -77,7 +79,8 @@ export class NudgeScheduler {
     // Outside a recipient's chosen part of the day (nudge settings), their nudges wait for a later
     // tick; not those about a call-back request, for a teacher is waiting.
     const inWindow = (n: PlannedNudge) => URGENT_RULES.has(n.rule) || isInWindow(now, directory, this.deps.store.data.snoozes[n.recipientId]?.window ?? 'all');
-    const planned = planNudges(this.deps.directory(), this.deps.store.data, now).filter(inWindow);
+    const answered = this.deps.answeredTrainingSurvey ?? (() => false);
+    const planned = planNudges(this.deps.directory(), this.deps.store.data, now).filter((n) => inWindow(n) && !(n.rule === 'trainingSurvey' && answered(n.recipientId, n.period)));
     // One send per key, even if two planners' entries share it (a meeting in the directory and the same one planned in the chat).
     const seen = new Set<string>();
     return planned.filter((n) => {
@@ -117,7 +120,7 @@ export class NudgeScheduler {
     nudgeLog.set(key, claim);
     await store.commit(); // the claim is durable before anything is sent
 
-    const outcome = await notifier.toPerson(nudge.recipientId, nudge.build);
+    const outcome = nudge.to === 'user' ? await notifier.toUser(nudge.recipientId, nudge.build, this.deps.directory().data.defaultLanguage) : await notifier.toPerson(nudge.recipientId, nudge.build);
     if (outcome === 'sent') {
       nudgeLog.set(key, { ...claim, status: 'sent', sentAt: this.deps.clock().toISOString() });
     } else if (outcome === 'failed' && attempts < MAX_ATTEMPTS) {

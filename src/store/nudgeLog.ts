@@ -14,6 +14,17 @@ export class NudgeLogRepository {
     this.store.changed('nudges');
   }
 
+  /** Drops every record of nudges sent to this recipient ("delete my data" of a teacher reminded of the training survey). */
+  forgetRecipient(recipientId: string): void {
+    let changed = false;
+    for (const [key, record] of Object.entries(this.store.data.nudges)) {
+      if (record.recipientId !== recipientId) continue;
+      delete this.store.data.nudges[key];
+      changed = true;
+    }
+    if (changed) this.store.changed('nudges');
+  }
+
   all(): [string, NudgeRecord][] {
     return Object.entries(this.store.data.nudges);
   }

@@ -38,6 +38,8 @@ export const User = z.object({
   createdAt: Timestamp,
   /** When the user last wrote, to the minute (see UsersRepository.touch). */
   lastSeenAt: Timestamp,
+  /** A teacher who asked to be asked again about training, each new school year (from the next one after `since`). */
+  trainingReminder: z.object({ since: z.string().regex(/^\d{4}-\d{4}$/) }).optional(),
 });
 export type User = z.infer<typeof User>;
 
@@ -205,7 +207,7 @@ export const NudgeSettings = z.object({
 export type NudgeSettings = z.infer<typeof NudgeSettings>;
 export type NudgeWindow = (typeof NUDGE_WINDOWS)[number];
 
-export const NUDGE_RULES = ['keepInTouch', 'callbackReminder', 'callbackEscalation', 'protocolEvaluation', 'platformMeetingSoon', 'platformMeetingPlan'] as const;
+export const NUDGE_RULES = ['keepInTouch', 'callbackReminder', 'callbackEscalation', 'protocolEvaluation', 'platformMeetingSoon', 'platformMeetingPlan', 'trainingSurvey'] as const;
 
 /**
  * One nudge, keyed by (rule, recipient, period). Claimed before it is sent, so a crash, a restart or

@@ -37,7 +37,7 @@ async function setup(start: Date, store?: Store, channel?: ScriptedChannel) {
   notifier.register(scripted);
   if (!store) for (const id of ['liaison-north', 'liaison-south', 'prevention-coordinator']) await new TestUser(h.engine, { id, locale: 'en' }).say('menu');
   const scheduler = () => new NudgeScheduler({ store: h.store, nudgeLog: h.repos.nudgeLog, notifier, directory: () => h.directory, log: silentLogger(), clock });
-  return { h, channel: scripted, scheduler, clock, setNow: (d: Date) => (now = d) };
+  return { h, channel: scripted, scheduler, clock, notifier, setNow: (d: Date) => (now = d) };
 }
 
 describe('nudge scheduler', () => {
@@ -444,5 +444,89 @@ describe('an officer\'s nudge settings', () => {
     const sends = (to: string) => channel.sent.filter((x) => x.to === to && JSON.stringify(x.replies).includes('nudge:snooze:keepInTouch')).map((x) => x.at.slice(0, 10));
     expect(sends('conv-liaison-north')).toEqual(['2026-11-23', '2026-12-07']);
     expect(sends('conv-liaison-south')).toEqual(['2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14']); // the default, weekly
+  });
+});
+
+describe('the training survey, once each new school year, for teachers who asked', () => {
+  /** A teacher on a channel the assistant can write to first, who answers the survey and asks to be reminded. */
+  async function teacherWhoAsked(h: Awaited<ReturnType<typeof setup>>['h'], remind: boolean) {
+    const teacher = new TestUser(h.engine, { id: 'teacher-9', locale: 'nl' });
+    await teacher.press('dialog:trainingNeeds');
+    await teacher.click('school:harbour-secondary');
+    await teacher.click('teacher');
+    await teacher.click('onlineRadicalisation');
+    await teacher.click('competences:done');
+    await teacher.click('schoolTeam');
+    await teacher.click('skip');
+    await teacher.click('send');
+    expect(teacher.transcript()).toContain(await text('nl', 'training:remindPrompt'));
+    await teacher.say(remind ? 'ja' : 'nee');
+    return teacher;
+  }
+  const schedulerFor = (run: Awaited<ReturnType<typeof setup>>) =>
+    new NudgeScheduler({ store: run.h.store, nudgeLog: run.h.repos.nudgeLog, notifier: run.notifier, directory: () => run.h.directory, log: silentLogger(), clock: run.clock, answeredTrainingSurvey: (key, year) => run.h.training.hasAnswered(key, year) });
+
+  it('asked in 2026-2027: nothing that year, then one reminder from 15 September 2027, in their language, with a way to stop', async () => {
+    const run = await setup(new Date('2026-11-24T09:00:00Z'));
+    const teacher = await teacherWhoAsked(run.h, true);
+    expect(teacher.transcript()).toContain(await text('nl', 'training:remindSet'));
+    expect(run.h.store.data.users['test:teacher-9']?.trainingReminder).toEqual({ since: '2026-2027' });
+    for (const at of ['2026-11-25T09:00:00Z', '2027-06-01T09:00:00Z', '2027-09-14T09:00:00Z']) {
+      run.setNow(new Date(at));
+      await schedulerFor(run).tick(new Date(at));
+    }
+    expect(Object.keys(run.h.store.data.nudges).filter((k) => k.startsWith('trainingSurvey'))).toEqual([]);
+    run.setNow(new Date('2027-09-15T08:00:00Z'));
+    await schedulerFor(run).tick(new Date('2027-09-15T08:00:00Z'));
+    await schedulerFor(run).tick(new Date('2027-09-16T08:00:00Z'));
+    const sent = run.channel.sent.filter((x) => x.to === 'conv-teacher-9');
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0]!.replies)).toContain(await text('nl', 'nudges:trainingSurvey', { year: '2027-2028' }));
+    expect(run.h.store.data.nudges['trainingSurvey|test:teacher-9|2027-2028']?.status).toBe('sent');
+
+    // "Stop these reminders": none the year after.
+    await teacher.press('trainingReminder:off');
+    expect(teacher.transcript()).toContain(await text('nl', 'training:remindOff'));
+    await schedulerFor(run).tick(new Date('2028-09-15T08:00:00Z'));
+    expect(run.channel.sent.filter((x) => x.to === 'conv-teacher-9')).toHaveLength(1);
+  });
+
+  it('not asked again: a teacher who said no, one who answered already that year; "delete my data" takes the wish and the reminders\' log', async () => {
+    const declined = await setup(new Date('2026-11-24T09:00:00Z'));
+    await teacherWhoAsked(declined.h, false);
+    expect(declined.h.store.data.users['test:teacher-9']?.trainingReminder).toBeUndefined();
+    await schedulerFor(declined).tick(new Date('2027-09-15T08:00:00Z'));
+    expect(declined.channel.sent.filter((x) => x.to === 'conv-teacher-9')).toHaveLength(0);
+
+    const answered = await setup(new Date('2026-11-24T09:00:00Z'));
+    await teacherWhoAsked(answered.h, true);
+    answered.setNow(new Date('2027-09-10T08:00:00Z'));
+    expect(answered.h.training.submit('test:teacher-9', { schoolId: 'harbour-secondary', role: 'teacher', competences: ['criticalThinking'], format: 'online' }).ok).toBe(true);
+    await schedulerFor(answered).tick(new Date('2027-09-15T08:00:00Z'));
+    expect(answered.channel.sent.filter((x) => x.to === 'conv-teacher-9')).toHaveLength(0);
+
+    const forgotten = await setup(new Date('2026-11-24T09:00:00Z'));
+    const teacher = await teacherWhoAsked(forgotten.h, true);
+    await schedulerFor(forgotten).tick(new Date('2027-09-15T08:00:00Z'));
+    expect(forgotten.h.store.data.nudges['trainingSurvey|test:teacher-9|2027-2028']).toBeDefined();
+    await teacher.press('dialog:privacy');
+    expect(teacher.transcript()).toContain(await text('nl', 'privacy:trainingReminder'));
+    await teacher.click('delete');
+    await teacher.click('confirm');
+    expect(forgotten.h.store.data.users['test:teacher-9']).toBeUndefined();
+    expect(Object.keys(forgotten.h.store.data.nudges).filter((k) => k.includes('teacher-9'))).toEqual([]);
+  });
+
+  it('a reminder that could not reach a teacher is listed for coordinators without identifying them', async () => {
+    const run = await setup(new Date('2026-11-24T09:00:00Z'));
+    await teacherWhoAsked(run.h, true);
+    run.channel.answer = (to) => (to === 'conv-teacher-9' ? { ok: false, permanent: true, reason: 'user_not_found' } : { ok: true });
+    run.setNow(new Date('2027-09-15T08:00:00Z'));
+    await schedulerFor(run).tick(new Date('2027-09-15T08:00:00Z'));
+    const coordinator = new TestUser(run.h.engine, { id: 'prevention-coordinator' });
+    await coordinator.press('dialog:deliveryProblems');
+    expect(coordinator.transcript()).toContain(await text('en', 'nudges:rule.trainingSurvey'));
+    expect(coordinator.transcript()).toContain(await text('en', 'nudges:problems.aTeacher'));
+    expect(coordinator.transcript()).not.toContain('teacher-9');
   });
 });

@@ -1,0 +1,19 @@
+import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
+import { TRAINING_REMINDER_OFF } from '../src/nudges/planners.js';
+
+export const TRAINING_REMINDER = 'trainingReminder';
+
+/** "Stop these reminders" on the yearly training survey reminder: the teacher is not asked again. */
+export const trainingReminderDialog = defineDialog({
+  id: TRAINING_REMINDER,
+  payloadPrefix: 'trainingReminder:',
+  roles: ['teacher'],
+  steps: [
+    function stop(turn: DialogTurn) {
+      if (turn.args.payload !== TRAINING_REMINDER_OFF) return end();
+      turn.services.training.setReminder(turn.user.key, false);
+      turn.say({ kind: 'text', text: turn.t('training:remindOff') });
+      return end();
+    },
+  ],
+});
