@@ -7,6 +7,7 @@ export const LOG_CONTACT = 'logContact';
 const SCHOOL = 'school:';
 const TAGS_DONE = 'tags:done';
 const TAGS_CLEAR = 'tags:clear';
+const TAGS_NONE = 'tags:none';
 /** When correcting an entry: leave this answer as it was. */
 const KEEP = 'keep';
 
@@ -64,15 +65,25 @@ function askTags(turn: DialogTurn) {
   return ask(
     choicePrompt(chosen.length ? key('liaison:tagsMore', { chosen: chosenText }) : key('liaison:tagsPrompt'), [
       ...remaining.map((t) => ({ value: t, label: key(`liaison:tag.${t}`) })),
-      { value: TAGS_DONE, label: key(chosen.length ? 'liaison:tagsDone' : 'liaison:noTags'), also: 'common:doneWords' },
-      // A correction starts from the entry's topics; this is the way to drop them.
-      ...(editing(turn) && chosen.length ? [{ value: TAGS_CLEAR, label: key('liaison:tagsClear') }] : []),
+      // "Klaar" ends the list; "geen" means no topics: with none chosen yet that is the same answer.
+      { value: TAGS_DONE, label: key(chosen.length ? 'liaison:tagsDone' : 'liaison:noTags'), also: chosen.length ? 'common:doneWords' : 'common:doneWords|common:noneWords' },
+      // A correction starts from the entry's topics: choose them again, or none ("geen").
+      ...(editing(turn) && chosen.length
+        ? [
+            { value: TAGS_CLEAR, label: key('liaison:tagsClear') },
+            { value: TAGS_NONE, label: key('liaison:noTags'), also: 'common:noneWords' },
+          ]
+        : []),
     ]),
   );
 }
 
 function collectTag(turn: DialogTurn) {
   if (turn.answer === TAGS_DONE) return next();
+  if (turn.answer === TAGS_NONE) {
+    turn.values.tags = [];
+    return next();
+  }
   if (turn.answer === TAGS_CLEAR) turn.values.tags = [];
   else (turn.values.tags as string[]).push(String(turn.answer));
   return goto(askTags);

@@ -47,8 +47,14 @@ const origins = z
 const EnvSchema = z.object({
   PORT: int(3978, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** The public https address: only its origin is used (links and stream URLs are built on it). */
-  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) address such as https://assistant.example.org' }).optional()),
+  /** The public address, an origin (links, stream URLs and the messaging endpoints are built on it; the assistant is served at the root). */
+  PUBLIC_URL: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => asOrigin(v) !== undefined, 'must be an http(s) address without a path, such as https://assistant.example.org')
+      .transform((v) => asOrigin(v)!)
+      .optional(),
+  ),
   STORE_FILE: z.string().min(1).default('data/db.json'),
   DIRECTORY_FILE: z.string().min(1).default('data/directory.json'),
   LOCALES_DIR: z.string().min(1).default('locales'),

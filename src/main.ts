@@ -45,6 +45,8 @@ async function main(): Promise<void> {
     stopping = true;
     // Never hang on the way out: turns in flight get a bounded time to finish.
     const deadline = setTimeout(() => process.exit(1), 10_000);
+    // Still starting: stopped (and the store written) as soon as the app exists, below.
+    if (!app) return;
     let code = 0;
     try {
       log.info({ event: 'stopping', signal });
@@ -70,7 +72,10 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(`Cannot start: ${isCodedError(err) ? err.message : String(err)}`);
   }
-  if (stopping) return;
+  if (stopping) {
+    stopping = false;
+    return shutdown('signal while starting');
+  }
   let address;
   try {
     address = await app.start();

@@ -63,8 +63,9 @@ describe('NUDGES_CRON', () => {
 
 describe('values an operator may plausibly write', () => {
   it('PUBLIC_URL must be an http(s) address (a bare host made every web conversation fail later)', () => {
-    for (const bad of ['localhost:3978', 'ftp://x.example', 'mailto:a@b.c']) expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL: must be an http\(s\) address/);
+    for (const bad of ['localhost:3978', 'ftp://x.example', 'mailto:a@b.c', 'https://a.example/sub/path']) expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL: must be an http\(s\) address without a path/);
     expect(loadConfig({ PUBLIC_URL: 'https://assistant.example.org' }).publicUrl).toBe('https://assistant.example.org');
+    expect(loadConfig({ PUBLIC_URL: 'https://assistant.example.org/' }).publicUrl).toBe('https://assistant.example.org'); // a trailing slash made "//api/messages"
   });
 
   it('WEB_ALLOWED_ORIGINS takes origins as browsers send them: a trailing slash is dropped, a path refused', () => {

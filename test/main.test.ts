@@ -166,8 +166,10 @@ describe('one process per store', () => {
     } finally {
       expect(await killed(server.child, 'SIGTERM')).toBe(0);
     }
-    // Stopped: the lock is gone and the restore goes through.
-    expect((await (await import('node:fs/promises')).readdir(dir))).not.toContain('db.lock');
+    // Stopped: the lock is gone, and a real tick takes it and gives it back.
+    expect(await readdir(dir)).not.toContain('db.lock');
+    await promisify(execFile)(process.execPath, ['dist/src/nudges/cli.js', '--once', '--at', '2026-11-23T10:00:00+01:00'], { env: { PATH: process.env.PATH, STORE_FILE: store, LOG_LEVEL: 'silent' } });
+    expect(await readdir(dir)).not.toContain('db.lock');
   });
 
   it('a lock left by a process that is gone (kill -9) is taken over at the next start', async () => {

@@ -217,12 +217,23 @@ function weekdayThenDate(text: string, lang: Language, today: LocalDate, directi
   // After a weekday, a day on its own ("Monday 16th", "Mo 16.") is that day of a month.
   const bareDay = /^(?:the\s+|le\s+|den\s+|de\s+)?(\d{1,2})(?:st|nd|rd|th|e|de|ste|er|\.)?$/iu.exec(rest.trim());
   const date = bareDay ? dayOfMonthFor(Number(bareDay[1]), today, direction) : parseDate(rest, lang, today, direction);
-  // "Friday 10am" is a weekday and a time, read as the weekday further on.
-  if (date === NO_DAY && PARSERS[lang].parse(rest, noon(today))[0]?.start.isCertain('hour')) return undefined;
+  if (typeof date !== 'string' && !looksLikeDate(rest)) return undefined; // "maandag 14u", "Friday 10am": a weekday and a time
   if (typeof date !== 'string') return NO_DATE;
   return weekdayOf(date) === typedWeekday ? date : { date, typedWeekday };
 }
 const NO_DATE = Symbol('figures that are not a date');
+
+/**
+ * Figures written as a date ("16/11", "16-11-2026", "45/13", "16.11."), not as a time of day ("9.30",
+ * "14u", "10am", "om 14u"): after a weekday, a date that is no date is refused rather than dropped.
+ */
+function looksLikeDate(text: string): boolean {
+  const m = /^(\d{1,2})([./-])(\d{1,2})(?:\2(\d{2}|\d{4}))?\.?$/.exec(text.trim());
+  if (!m) return false;
+  // "9.30" or "14.15" is a time; a dot with a day and month that could be a time stays a time.
+  const isTime = m[2] === '.' && m[4] === undefined && !text.trim().endsWith('.') && Number(m[1]) <= 23 && Number(m[3]) <= 59 && Number(m[3]) > 12;
+  return !isTime;
+}
 
 /**
  * "vorige week maandag", "Montag letzte Woche", "lundi de la semaine dernière", "Monday last week":
@@ -362,8 +373,11 @@ export function instantInZone(local: string, timeZone: string): Date | undefined
     const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
     return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - ms;
   };
-  const first = asUtc - offsetAt(asUtc);
-  return new Date(asUtc - offsetAt(first));
+  // The offsets in force a day before and a day after: the wall-clock time is one of them, or falls
+  // in the gap between (then it is read with the earlier offset, an hour later in local terms).
+  const candidates = [asUtc - offsetAt(asUtc - 86_400_000), asUtc - offsetAt(asUtc + 86_400_000)];
+  const real = candidates.filter((c) => asUtc - c === offsetAt(c)).sort((a, b) => a - b);
+  return new Date(real[0] ?? candidates[0]!);
 }
 
 /** Rejects 31/02 and the like, which Date would silently roll over. */

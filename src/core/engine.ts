@@ -505,7 +505,9 @@ class TurnRunner {
       // A half-answered dialog is dropped by another one started over it: say so, rather than let
       // the user believe it was kept (nothing of it was saved).
       const unfinished = [...this.stack].reverse().find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && f.waiting);
-      if (unfinished) {
+      // A screen that offers the new dialog as one of its own buttons (Protocol → Plan a meeting) was not half-answered: it was answered.
+      const offeredHere = this.top?.prompt?.choices?.some((c) => c.value === `${Payload.startDialog}${id}`) ?? false;
+      if (unfinished && !offeredHere) {
         const label = this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId).menu?.label : undefined;
         this.say({ kind: 'text', text: label ? this.tr.t('common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed') });
       }

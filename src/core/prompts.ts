@@ -61,7 +61,8 @@ export function recognizeChoice(
   }
   // A plain "yes" or "no" answers a yes/no question as its full label would.
   for (const tr of translators) {
-    const hit = choices.find((c) => c.also !== undefined && tr.list(c.also).some((word) => normalize(word) === typed));
+    // `also` names one word list, or several joined by "|".
+    const hit = choices.find((c) => c.also !== undefined && c.also.split('|').some((list) => tr.list(list).some((word) => normalize(word) === typed)));
     if (hit) return hit.value;
   }
   return choices.find((c) => normalize(c.value) === typed)?.value;

@@ -44,17 +44,22 @@ async function main(): Promise<void> {
   const store = dryRun ? await readStoreSnapshot(config.storeFile) : undefined;
   // Warnings go to stderr, so that stdout holds the tick's report alone.
   const app = await createApp(config, { log: createLogger('warn', process.stderr), clock: () => at, store });
-  const report = await app.scheduler.tick(at, { dryRun });
-  const name = (id: string) => app.directory().person(id)?.name ?? id;
-  const out = [`Nudge tick at ${report.at}${dryRun ? ' (dry run: nothing is sent or recorded)' : ''}`];
-  if (!report.workingTime) out.push('Outside working hours in the directory\'s time zone: nothing is sent.');
-  for (const n of report.nudges) out.push(`  ${n.outcome === 'would-send' ? 'would send' : n.outcome.padEnd(10)}  ${n.rule} → ${name(n.recipientId)} (${n.recipientId})`);
-  if (report.workingTime) {
-    const sent = report.nudges.filter((n) => n.outcome === 'sent').length;
-    out.push(dryRun ? `${report.nudges.length} nudge(s) due.` : `${sent} sent, ${report.nudges.length - sent} not delivered.`);
+  try {
+    const report = await app.scheduler.tick(at, { dryRun });
+    const name = (id: string) => app.directory().person(id)?.name ?? id;
+    const out = [`Nudge tick at ${report.at}${dryRun ? ' (dry run: nothing is sent or recorded)' : ''}`];
+    if (!report.workingTime) out.push('Outside working hours in the directory\'s time zone: nothing is sent.');
+    for (const n of report.nudges) out.push(`  ${n.outcome === 'would-send' ? 'would send' : n.outcome.padEnd(10)}  ${n.rule} → ${name(n.recipientId)} (${n.recipientId})`);
+    if (report.workingTime) {
+      const sent = report.nudges.filter((n) => n.outcome === 'sent').length;
+      out.push(dryRun ? `${report.nudges.length} nudge(s) due.` : `${sent} sent, ${report.nudges.length - sent} not delivered.`);
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+    await app.engine.idle();
+  } finally {
+    // A real tick writes the store and gives its lock back; a dry run read a snapshot and holds nothing.
+    if (!dryRun) await app.stop();
   }
-  process.stdout.write(`${out.join('\n')}\n`);
-  await app.engine.idle();
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DIR_MODE, FILE_MODE } from './filePersistence.js';
 import type { Store } from './store.js';
@@ -39,6 +39,9 @@ export async function backupStore(store: Store, dir: string, now: Date, keep: nu
   await rename(tmp, file);
   const all = await listBackups(dir);
   for (const old of all.slice(0, Math.max(0, all.length - keep))) await rm(join(dir, old));
+  // Backups and the folder made by an earlier build (or under a looser umask) are tightened too.
+  await chmod(dir, DIR_MODE);
+  for (const kept of all.slice(Math.max(0, all.length - keep))) await chmod(join(dir, kept), FILE_MODE).catch(() => undefined);
   // A backup interrupted between write and rename (a kill, a full disk) leaves a whole copy of the
   // store behind that no rotation would ever delete, erased people included.
   for (const name of await readdir(dir)) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open as openFile, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open as openFile, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
 import { ByteBuilder } from './byteBuilder.js';
@@ -141,7 +141,10 @@ export class FilePersistence implements Persistence {
    */
   async read(): Promise<unknown | null> {
     // A read-only reader (a report) runs beside the assistant, whose writes may be between write and rename.
-    if (!this.options.readOnly) await this.removeTempFiles();
+    if (!this.options.readOnly) {
+      await this.removeTempFiles();
+      await this.restrictModes();
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.readOnce();
@@ -630,6 +633,21 @@ export class FilePersistence implements Persistence {
    */
   private async removeTempFiles(): Promise<void> {
     for (const file of [this.file, ...this.filesBesideCore()]) await rm(tempPath(file), { force: true });
+  }
+
+  /**
+   * A store written by an earlier build (or under a looser umask) keeps the modes its files were
+   * created with: they are brought to FILE_MODE and DIR_MODE when it is opened, not only as files
+   * are rewritten, some of which (a cold segment) may not be for a long time.
+   */
+  private async restrictModes(): Promise<void> {
+    const chmodIfThere = (path: string, mode: number) => chmod(path, mode).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    for (const file of [this.file, ...this.filesBesideCore(), ...(await journalFiles(this.file))]) await chmodIfThere(file, FILE_MODE);
+    const transcripts = conversationsDir(this.file);
+    await chmodIfThere(transcripts, DIR_MODE);
+    for (const name of await readdir(transcripts).catch(() => [] as string[])) await chmodIfThere(join(transcripts, name), FILE_MODE);
   }
 
   /** The files written beside the core file: the cold segments and the delta. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import * as chrono from 'chrono-node';
-import { addMonths, daysBetween, formatDate, localDate, parseUserDate, readUserDate } from '../../src/core/dates.js';
+import { addMonths, daysBetween, formatDate, instantInZone, isLocalDate, localDate, parseUserDate, readUserDate } from '../../src/core/dates.js';
 
 describe('dates', () => {
   it('today is the calendar day in the municipality\'s time zone', () => {
@@ -157,6 +157,10 @@ describe('parseUserDate: a weekday', () => {
     expect(readUserDate('Friday 45/13', 'en', TUESDAY, 'past')).toEqual({ missing: 'date' });
     // A weekday with a time is still the weekday.
     expect(parseUserDate('Friday 10am', 'en', TUESDAY, 'past')).toBe('2026-11-20');
+    expect(parseUserDate('maandag 14u', 'nl', TUESDAY, 'past')).toBe('2026-11-23');
+    expect(parseUserDate('maandag om 14u', 'nl', TUESDAY, 'past')).toBe('2026-11-23');
+    expect(parseUserDate('dinsdag 9u30', 'nl', TUESDAY, 'past')).toBe('2026-11-24');
+    expect(parseUserDate('Tuesday 9.30', 'en', TUESDAY, 'past')).toBe('2026-11-24');
   });
 
   it('a weekday of last or next week is that day of the calendar week before or after this one', () => {
@@ -235,5 +239,23 @@ describe('parseUserDate: explicit weekdays mean what chrono\'s English says, in 
         }
       }
     }
+  });
+});
+
+describe('instantInZone and isLocalDate', () => {
+  it('reads a wall-clock time in a time zone, around DST changes too (a time in the gap an hour later, a repeated one the first time)', () => {
+    const at = (local: string, zone: string) => instantInZone(local, zone)?.toISOString();
+    expect(at('2026-11-24T09:00', 'Europe/Brussels')).toBe('2026-11-24T08:00:00.000Z');
+    expect(at('2026-07-01T09:00', 'Europe/Brussels')).toBe('2026-07-01T07:00:00.000Z');
+    expect(at('2026-10-25T02:30', 'Europe/Brussels')).toBe('2026-10-25T00:30:00.000Z'); // first 02:30, still summer time
+    expect(at('2026-03-29T02:30', 'Europe/Brussels')).toBe('2026-03-29T01:30:00.000Z'); // no 02:30 that night: 03:30
+    expect(at('2026-03-08T02:30', 'America/New_York')).toBe('2026-03-08T07:30:00.000Z');
+    expect(at('2026-11-01T01:30', 'America/New_York')).toBe('2026-11-01T05:30:00.000Z');
+    for (const bad of ['2026-11-31T09:00', '2026-11-24T25:00', '2026-11-24', 'tomorrow', '12']) expect(instantInZone(bad, 'Europe/Brussels')).toBeUndefined();
+  });
+
+  it('isLocalDate takes days of the calendar only', () => {
+    expect(isLocalDate('2028-02-29')).toBe(true);
+    for (const bad of ['2026-02-29', '2026-02-30', '2026-13-45', '2026-1-5', '20261124']) expect(isLocalDate(bad)).toBe(false);
   });
 });

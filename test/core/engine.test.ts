@@ -260,9 +260,12 @@ describe('engine', () => {
       await officer.click('school:oak-primary');
       await officer.press('dialog:mySchools');
       expect(officer.transcript()).toContain(await text('en', 'common:leftUnfinished', { what: await text('en', 'menu:logContact') }));
-      // From the menu itself, nothing was left unfinished.
+      // From the menu itself, nothing was left unfinished; nor from a screen whose own button starts the next one.
       await officer.say('menu');
       await officer.press('dialog:mySchools');
+      expect(officer.transcript()).not.toContain('I have stopped');
+      await officer.press('dialog:protocolStatus');
+      await officer.click('dialog:planMeeting');
       expect(officer.transcript()).not.toContain('I have stopped');
     });
 

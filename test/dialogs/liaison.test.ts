@@ -160,12 +160,18 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     await officer.click('tags:done');
     expect(store.data.contacts).toEqual([expect.objectContaining({ kind: 'visit', date: logged.date, tags: ['training', 'protocol'] })]);
 
-    // Dropping the topics is a choice of its own.
+    // Choosing the topics again, or none at all (typed as the word for "none"), are choices of their own.
     await officer.press(`contact:edit:${id}`);
     await officer.click('keep');
     await officer.click('keep');
     await officer.click('tags:clear');
+    await officer.click('incident');
     await officer.click('tags:done');
+    expect(store.data.contacts).toEqual([expect.objectContaining({ kind: 'visit', date: logged.date, tags: ['incident'] })]);
+    await officer.press(`contact:edit:${id}`);
+    await officer.click('keep');
+    await officer.click('keep');
+    await officer.say({ en: 'none', nl: 'geen', fr: 'aucun', de: 'keine' }[lang]);
     expect(store.data.contacts).toEqual([expect.objectContaining({ kind: 'visit', date: logged.date, tags: [] })]);
   });
 

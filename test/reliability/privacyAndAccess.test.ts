@@ -110,4 +110,28 @@ describe('store files are for the assistant\'s own user only', () => {
       process.umask(previous);
     }
   });
+
+  it('a store and backups written with looser modes (an earlier build) are tightened when the store is opened and backed up', async () => {
+    const { chmod, mkdtemp, readdir, stat, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { openFileStore } = await import('../../src/store/store.js');
+    const { backupStore } = await import('../../src/store/backup.js');
+    const dir = await mkdtemp(join(tmpdir(), 'modes-'));
+    const file = join(dir, 'db.json');
+    const first = await openFileStore(file);
+    await first.close();
+    for (const name of await readdir(dir)) await chmod(join(dir, name), 0o644);
+    const backups = join(dir, 'backups');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(backups, { mode: 0o755 });
+    await writeFile(join(backups, 'db-20261120T030000Z.json'), '{}', { mode: 0o644 });
+    await chmod(backups, 0o755);
+    const store = await openFileStore(file);
+    for (const name of ['db.json', 'db.callbacks.json', 'db.contacts.json']) expect([name, (await stat(join(dir, name))).mode & 0o777]).toEqual([name, 0o600]);
+    await backupStore(store, backups, new Date('2026-11-24T03:00:00Z'), 7);
+    await store.close();
+    expect((await stat(backups)).mode & 0o777).toBe(0o700);
+    for (const name of await readdir(backups)) expect([name, (await stat(join(backups, name))).mode & 0o777]).toEqual([name, 0o600]);
+  });
 });
