@@ -82,6 +82,9 @@ const MAX_STEPS_PER_TURN = 50;
  * The channel-neutral engine: load user and dialog state, handle global interrupts, run the current
  * step or route to a dialog, save once, return replies. Channels call `handle` and render the result.
  */
+/** Open call-back requests shown on a home screen; the rest are counted and found in the list. */
+const HOME_REQUESTS = 20;
+
 export class Engine implements TurnHandler {
   private readonly dialogs: Map<string, Dialog>;
   private readonly allTranslators: Translator[];
@@ -270,7 +273,11 @@ export class Engine implements TurnHandler {
           ...rows.map(
             (r) =>
               `${r.overdue ? '⚠' : '✓'} ${r.schoolName}: ${
-                r.lastContact ? tr.t('liaison:lastContact', { date: formatDate(r.lastContact, language), count: r.daysSince }) : tr.t('liaison:neverContacted')
+                !r.lastContact
+                  ? tr.t('liaison:neverContacted')
+                  : r.daysSince === 0
+                    ? tr.t('liaison:lastContactToday', { date: formatDate(r.lastContact, language) })
+                    : tr.t('liaison:lastContact', { date: formatDate(r.lastContact, language), count: r.daysSince })
               }`,
           ),
         ].join('\n'),
@@ -279,13 +286,15 @@ export class Engine implements TurnHandler {
       this.deps.services.audit.record(person.id, 'callbacks.read', `home:${open.length}`);
       await this.deps.store.commit();
       replies.push({ kind: 'text', text: open.length ? tr.t('callback:listTitle', { count: open.length }) : tr.t('callback:noneOpen') });
-      for (const request of open) {
+      // A home screen has room for a few dozen of them (Slack: 100 blocks); the list in the chat has them all.
+      for (const request of open.slice(0, HOME_REQUESTS)) {
         replies.push({
           kind: 'choices',
           text: this.deps.services.callbacks.headline(request, tr.t),
           choices: actionChoices(request, tr.t),
         });
       }
+      if (open.length > HOME_REQUESTS) replies.push({ kind: 'text', text: tr.t('callback:moreInList', { count: open.length - HOME_REQUESTS, item: tr.t('menu:callbackList') }) });
     }
     return { replies, language, committed: false };
   }

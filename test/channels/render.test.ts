@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderForSlack, renderHome, sections } from '../../src/channels/slack/render.js';
+import { answeredBlocks, renderForSlack, renderHome, sections } from '../../src/channels/slack/render.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { realDirectory } from '../helpers/fixtures.js';
 import { renderForTeams } from '../../src/channels/teams/render.js';
@@ -54,6 +54,24 @@ describe('channel renderers', () => {
     expect(spaced.every((t) => t.length <= 3000 && !t.startsWith(' '))).toBe(true);
     expect(spaced.join(' ').replace(/\s+/g, ' ')).toBe(`${'x '.repeat(1600)}end`);
     expect(sections('')).toEqual([]);
+  });
+
+  it('Slack: more than 25 choices take several rows of buttons, none left out; answering removes every row of the question', () => {
+    const many: OutboundReply = { kind: 'choices', text: 'Which school?', choices: Array.from({ length: 37 }, (_, i) => ({ label: `School ${i}`, value: `s${i}` })) };
+    const [message] = renderForSlack([many, choices]);
+    const rows = message!.blocks.filter((b) => b.type === 'actions') as unknown as { block_id: string; elements: { value: string }[] }[];
+    expect(rows.map((r) => r.elements.length)).toEqual([25, 12, 2]);
+    expect(rows.slice(0, 2).flatMap((r) => r.elements.map((e) => e.value))).toEqual(many.choices.map((c) => c.value));
+    const answered = answeredBlocks(message!.blocks, rows[1]!.block_id, 'School 30');
+    const left = answered.filter((b) => b.type === 'actions') as unknown as { elements: { value: string }[] }[];
+    expect(left.map((r) => r.elements.length)).toEqual([2]); // the other question's buttons stay
+    expect(JSON.stringify(answered)).toContain('✓ School 30');
+  });
+
+  it('Slack: the plain-text fallback (shown in notifications) cannot carry a mention or a disguised link typed by someone', () => {
+    const [message] = renderForSlack([{ kind: 'text', text: 'Call-back for <!channel> <@U0COORD> <https://evil.example|Kim>' }]);
+    expect(message!.text).not.toMatch(/<[!@h]/);
+    expect(message!.text).toContain('&lt;!channel&gt;');
   });
 
   it('Slack: more than 50 blocks are split over several messages', () => {

@@ -282,3 +282,15 @@ describe('engine', () => {
     });
   });
 });
+
+describe('home screen', () => {
+  it('lists at most 20 open call-back requests and says how many more the list in the chat holds', async () => {
+    const harness = await engineHarness();
+    for (let i = 0; i < 25; i++) {
+      harness.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: `Teacher ${i}` }, { key: `test:t${i}`, language: 'en' });
+    }
+    const { replies } = await harness.engine.home({ channel: 'test', userKey: 'test:liaison-north', platformUserId: 'liaison-north' });
+    expect(replies.filter((r) => r.kind === 'choices' && r.choices.some((c) => c.value.startsWith('callback:ack:')))).toHaveLength(20);
+    expect(replies.at(-1)).toEqual({ kind: 'text', text: await text('en', 'callback:moreInList', { count: 5, item: await text('en', 'menu:callbackList') }) });
+  });
+});

@@ -10,6 +10,8 @@ export const SLACK_ENV = {
   SLACK_BOT_USER_ID: 'U0BOT',
 };
 
+let sentMessages = 0;
+
 /** Signs a body exactly as Slack does: v0=HMAC-SHA256(secret, "v0:<ts>:<body>"). */
 export function slackHeaders(body: string, contentType: string, secret = SIGNING_SECRET, timestamp = Math.floor(Date.now() / 1000)) {
   const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
@@ -37,14 +39,19 @@ export async function postEvent(base: string, event: Record<string, unknown>, op
 }
 
 export function dm(user: string, text: string, channel = `D-${user}`) {
-  return { type: 'message', channel_type: 'im', channel, user, text, ts: `${Date.now() / 1000}` };
+  // Slack's ts is unique per message in a channel; the assistant runs each (channel, ts) once.
+  return { type: 'message', channel_type: 'im', channel, user, text, ts: `${Math.floor(Date.now() / 1000)}.${String(++sentMessages).padStart(6, '0')}` };
 }
+
+let clickedMessages = 0;
 
 /** A button click, form-encoded with `payload=<json>` as Slack sends interactivity. */
 export async function clickButton(
   base: string,
   fields: { user: string; channel: string; value: string; label?: string; blockId?: string; messageTs?: string; blocks?: unknown[]; inHome?: boolean },
 ) {
+  // Each click is on its own message unless a test says otherwise (two clicks on one message are a double-click).
+  const messageTs = fields.messageTs ?? `${Date.now()}.${++clickedMessages}`;
   const payload = {
     type: 'block_actions',
     team: { id: 'T1' },
@@ -56,8 +63,8 @@ export async function clickButton(
       ? { view: { id: 'V1', type: 'home' }, container: { type: 'view', view_id: 'V1' } }
       : {
           channel: { id: fields.channel },
-          container: { type: 'message', message_ts: fields.messageTs ?? '1.1', channel_id: fields.channel },
-          message: { ts: fields.messageTs ?? '1.1', text: 'fallback', blocks: fields.blocks ?? [] },
+          container: { type: 'message', message_ts: messageTs, channel_id: fields.channel },
+          message: { ts: messageTs, text: 'fallback', blocks: fields.blocks ?? [] },
         }),
     actions: [
       {

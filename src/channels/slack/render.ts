@@ -68,20 +68,23 @@ function blocksFor(reply: OutboundReply, index: number): Block[] {
   switch (reply.kind) {
     case 'text':
       return sections(escapeMrkdwn(reply.text));
-    case 'choices':
-      return [
-        ...sections(escapeMrkdwn(reply.text)),
-        {
+    case 'choices': {
+      // More than 25 buttons (a long list of schools) take several actions blocks: none is left out.
+      const rows: Block[] = [];
+      for (let start = 0; start < reply.choices.length; start += BUTTONS_MAX) {
+        rows.push({
           type: 'actions',
-          block_id: `choices_${index}`,
-          elements: reply.choices.slice(0, BUTTONS_MAX).map((c, i) => ({
+          block_id: start === 0 ? `choices_${index}` : `choices_${index}_${start / BUTTONS_MAX}`,
+          elements: reply.choices.slice(start, start + BUTTONS_MAX).map((c, i) => ({
             type: 'button',
-            action_id: `${CHOICE_ACTION_PREFIX}${i}`,
+            action_id: `${CHOICE_ACTION_PREFIX}${start + i}`,
             text: { type: 'plain_text', text: truncate(c.label, BUTTON_TEXT_MAX), emoji: false },
             value: c.value,
           })),
-        },
-      ];
+        });
+      }
+      return [...sections(escapeMrkdwn(reply.text)), ...rows];
+    }
     case 'card':
       return [
         {
@@ -121,7 +124,8 @@ export function renderForSlack(replies: OutboundReply[]): SlackMessage[] {
       texts = [];
     }
     blocks.push(...next);
-    texts.push(replyAsPlainText(reply));
+    // The fallback is mrkdwn too (notifications show it): what people typed must not become a mention or a link.
+    texts.push(escapeMrkdwn(replyAsPlainText(reply)));
   });
   if (blocks.length) messages.push({ text: truncate(texts.join('\n\n'), 40000), blocks });
   return messages;
@@ -137,9 +141,12 @@ export function renderHome(replies: OutboundReply[]): { type: 'home'; blocks: Bl
  * they cannot be pressed twice.
  */
 export function answeredBlocks(blocks: Block[], blockId: string, chosenLabel: string): Block[] {
-  return blocks.map((block) =>
-    block.type === 'actions' && block.block_id === blockId
-      ? { type: 'context', block_id: blockId, elements: [{ type: 'mrkdwn', text: `✓ ${escapeMrkdwn(chosenLabel)}` }] }
-      : block,
-  );
+  // Every row of the question's buttons (a long list has several: choices_3, choices_3_1 …) goes; the first becomes the note.
+  const group = blockId.split('_').slice(0, 2).join('_');
+  const inGroup = (block: Block) => block.type === 'actions' && (block.block_id === group || block.block_id?.startsWith(`${group}_`));
+  const first = blocks.findIndex(inGroup);
+  return blocks.flatMap((block, i) => {
+    if (!inGroup(block)) return [block];
+    return i === first ? [{ type: 'context', block_id: group, elements: [{ type: 'mrkdwn', text: `✓ ${escapeMrkdwn(chosenLabel)}` }] }] : [];
+  });
 }

@@ -25,6 +25,8 @@ const PERMANENT_ERRORS = new Set(['user_not_found', 'not_in_channel', 'channel_n
 const TOKEN_ERRORS = new Set(['account_inactive', 'invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'missing_scope']);
 /** Slack retries an event for up to about an hour; remember event ids a little longer. */
 const EVENT_TTL_MS = 2 * 3_600_000;
+const LOCALE_TTL_MS = 24 * 3_600_000;
+const LOCALE_CACHE_SIZE = 10_000;
 
 export interface SlackChannelDeps {
   config: NonNullable<Config['slack']>;
@@ -52,7 +54,8 @@ export class SlackChannel implements Channel {
   readonly client: webApi.WebClient;
   private readonly app: App;
   private readonly receiver: HTTPReceiver;
-  private readonly locales = new Map<string, string | undefined>();
+  /** Slack locales by user, in the order they were looked up (the oldest goes first when full). */
+  private readonly locales = new Map<string, { locale: string | undefined; at: number }>();
   private readonly dmChannels = new Map<string, string>();
   private auth: Promise<{ botId: string; botUserId: string }> | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -90,7 +93,10 @@ export class SlackChannel implements Channel {
     });
   }
 
-  async start(): Promise<void> {}
+  /** Learns the bot's ids now (auth.test), not inside the first event, whose 3-second ack it would delay. */
+  async start(): Promise<void> {
+    await this.botIdentity().catch((err: unknown) => this.deps.log.warn({ event: 'slack_auth_test_failed', code: errorCode(err) }));
+  }
 
   async stop(): Promise<void> {}
 
@@ -114,17 +120,22 @@ export class SlackChannel implements Channel {
   /* ------------------------------------------------------------ listeners */
 
   private listen(): void {
-    const { engine } = this.deps;
 
     this.app.event('message', async ({ event, body }) => {
-      const message = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string };
+      const message = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; ts: string };
       if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
-      if (!this.firstDelivery(body)) return;
-      await this.turn(slackInbound({ userId: message.user, dmChannelId: message.channel, text: message.text, locale: await this.localeOf(message.user) }));
+      if (!this.firstDelivery(body) || !this.firstMessage(message.channel, message.ts)) return;
+      // "@assistant help" in its own DM is "help".
+      const text = withoutMentions(message.text ?? '', (await this.botIdentity()).botUserId);
+      await this.turn(slackInbound({ userId: message.user, dmChannelId: message.channel, text, locale: await this.localeOf(message.user) }));
     });
 
     this.app.event('app_mention', async ({ event, body }) => {
-      if (!event.user || !this.firstDelivery(body)) return;
+      const mention = event as typeof event & { edited?: unknown; subtype?: string; bot_id?: string; channel_type?: string };
+      // Not an edit of a mention (Slack sends it again), not another bot, not a mention inside the DM
+      // (the message event runs that turn), and each message once.
+      if (!event.user || mention.edited || mention.subtype || mention.bot_id || event.channel.startsWith('D')) return;
+      if (!this.firstDelivery(body) || !this.firstMessage(event.channel, event.ts)) return;
       const dm = await this.openDm(event.user);
       const text = withoutMentions(event.text ?? '', (await this.botIdentity()).botUserId);
       const outcome = await this.turn(slackInbound({ userId: event.user, dmChannelId: dm, text: text || 'menu', locale: await this.localeOf(event.user) }));
@@ -144,9 +155,13 @@ export class SlackChannel implements Channel {
       if (button.type !== 'button' || button.value === undefined) return;
       const userId = body.user.id;
       const container = body as unknown as { channel?: { id: string }; message?: { ts: string; blocks?: Block[]; text?: string }; view?: unknown };
-      // A click in the App Home has no conversation: the turn runs in the user's DM.
-      const dm = container.view || !container.channel ? await this.openDm(userId) : container.channel.id;
-      if (container.channel && container.message?.blocks && button.block_id) {
+      // The turn always runs in the user's own DM: a click that came from anywhere else (the App Home,
+      // or a message in a shared channel) must not move their conversation, or their notices, there.
+      const dm = await this.openDm(userId);
+      const inDm = container.channel?.id === dm;
+      // A double-click sends the same button twice: the question is answered once.
+      if (inDm && container.message && button.block_id && !this.deps.processedEvents.claim(`slack:act:${dm}:${container.message.ts}:${button.block_id.split('_').slice(0, 2).join('_')}`, this.deps.clock(), EVENT_TTL_MS)) return;
+      if (inDm && container.message?.blocks && button.block_id) {
         await this.withRateLimit(() =>
           this.client.chat.update({
             channel: container.channel!.id,
@@ -157,6 +172,8 @@ export class SlackChannel implements Channel {
         ).catch((err: unknown) => this.deps.log.warn({ event: 'slack_update_failed', err: errorCode(err) }));
       }
       await this.turn(slackInbound({ userId, dmChannelId: dm, choice: button.value, locale: await this.localeOf(userId) }));
+      // A click in the App Home changed what it shows (a request acknowledged): publish it again.
+      if (container.view) await this.publishHome(userId).catch((err: unknown) => this.deps.log.warn({ event: 'slack_home_failed', err: errorCode(err) }));
     });
 
     this.app.command(this.deps.config.command, async ({ ack, command }) => {
@@ -167,18 +184,27 @@ export class SlackChannel implements Channel {
 
     this.app.event('app_home_opened', async ({ event }) => {
       if (event.tab !== 'home') return;
-      const { replies } = await engine.home({
-        channel: 'slack',
-        userKey: `slack:${event.user}`,
-        platformUserId: event.user,
-        localeHint: await this.localeOf(event.user),
-      });
-      await this.withRateLimit(() => this.client.views.publish({ user_id: event.user, view: renderHome(replies) as never }));
+      await this.publishHome(event.user);
     });
 
     this.app.error(async (err) => {
       this.deps.log.error({ event: 'slack_listener_failed', code: errorCode(err) });
     });
+  }
+
+  private async publishHome(userId: string): Promise<void> {
+    const { replies } = await this.deps.engine.home({
+      channel: 'slack',
+      userKey: `slack:${userId}`,
+      platformUserId: userId,
+      localeHint: await this.localeOf(userId),
+    });
+    await this.withRateLimit(() => this.client.views.publish({ user_id: userId, view: renderHome(replies) as never }));
+  }
+
+  /** A message (channel and ts) runs once, whatever event carries it (an edit comes with a new event_id). */
+  private firstMessage(channel: string, ts: string): boolean {
+    return this.deps.processedEvents.claim(`slack:msg:${channel}:${ts}`, this.deps.clock(), EVENT_TTL_MS);
   }
 
   /** Slack redelivers events (X-Slack-Retry-Num) and may send one twice: each event_id runs once. */
@@ -227,13 +253,19 @@ export class SlackChannel implements Channel {
     return id;
   }
 
-  /** The user's Slack locale (users.info include_locale), fetched once per user; the engine prefers a chosen language. */
+  /**
+   * The user's Slack locale (users.info include_locale), looked up again after a day (they may change
+   * it), for at most LOCALE_CACHE_SIZE users; the engine prefers a language chosen in the chat.
+   */
   private async localeOf(userId: string): Promise<string | undefined> {
-    if (this.locales.has(userId)) return this.locales.get(userId);
+    const cached = this.locales.get(userId);
+    if (cached && cached.at > this.deps.clock().getTime() - LOCALE_TTL_MS) return cached.locale;
     try {
       const info = await this.withRateLimit(() => this.client.users.info({ user: userId, include_locale: true }));
       const locale = info.user?.locale;
-      this.locales.set(userId, locale);
+      this.locales.delete(userId);
+      if (this.locales.size >= LOCALE_CACHE_SIZE) this.locales.delete(this.locales.keys().next().value!);
+      this.locales.set(userId, { locale, at: this.deps.clock().getTime() });
       return locale;
     } catch (err) {
       // Not remembered: a passing failure must not fix the user's language until the next restart.

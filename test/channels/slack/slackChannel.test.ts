@@ -55,7 +55,7 @@ describe('Slack channel', () => {
       const actions = blocks.filter((b) => b.type === 'actions').at(-1)!;
       const button = api.buttons(last).find((b) => b.value === value)!;
       expect(button).toBeDefined();
-      const res = await clickButton(base, { user: teacher, channel: `D-${teacher}`, value, label: button.label, blockId: actions.block_id, blocks, messageTs: String(last.args.channel) });
+      const res = await clickButton(base, { user: teacher, channel: `D-${teacher}`, value, label: button.label, blockId: actions.block_id, blocks, messageTs: `m${api.posts().length}` });
       expect(res.status).toBe(200);
     };
     await click(Danger.No);
@@ -113,6 +113,50 @@ describe('Slack channel', () => {
     expect(inDm!.args.channel).toBe('D-U-M');
     expect(inDm!.args.text).toContain((await text('en', 'common:help', { number: '112' })).slice(0, 30));
     expect(inChannel!.args).toMatchObject({ channel: 'C-staff', thread_ts: '5.5', text: await text('en', 'channels:slack.repliedInDm') });
+  });
+
+  it('a mention runs one turn: not again when it is edited, nor for another bot, nor inside the DM (where the message runs it, mention stripped)', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const { base } = await slackApp();
+    await postEvent(base, { type: 'app_mention', channel: 'C-staff', user: 'U-M', text: '<@U0BOT> help', ts: '6.6' });
+    const after = api.posts().length;
+    await postEvent(base, { type: 'app_mention', channel: 'C-staff', user: 'U-M', text: '<@U0BOT> help!', ts: '6.6', edited: { user: 'U-M', ts: '7.7' } });
+    await postEvent(base, { type: 'app_mention', channel: 'C-staff', user: 'U-OTHER', bot_id: 'B-OTHER', text: '<@U0BOT> menu', ts: '8.8' });
+    await postEvent(base, { type: 'app_mention', channel: 'D-U-M', user: 'U-M', text: '<@U0BOT> help', ts: '9.9' });
+    expect(api.posts().length).toBe(after);
+    await postEvent(base, dm('U-M', '<@U0BOT> help'));
+    expect(api.posts().at(-1)!.args.text).toContain((await text('en', 'common:help', { number: '112' })).slice(0, 30));
+  });
+
+  it('a double-click answers the question once; a click never moves the conversation out of the DM', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const { base, app } = await slackApp();
+    await postEvent(base, dm('U-T', "I'm worried about a pupil"));
+    const gate = api.posts().at(-1)!;
+    const blocks = gate.args.blocks as { type: string; block_id?: string }[];
+    const blockId = blocks.find((b) => b.type === 'actions')!.block_id!;
+    const click = () => clickButton(base, { user: 'U-T', channel: 'D-U-T', value: Danger.No, blockId, blocks, messageTs: 'gate.1' });
+    await Promise.all([click(), click()]);
+    const schoolPrompt = await text('en', 'concern:schoolPrompt');
+    expect(api.posts().filter((p) => String(p.args.text).includes(schoolPrompt))).toHaveLength(1);
+    const notUnderstood = await text('en', 'common:notUnderstood');
+    expect(api.posts().some((p) => String(p.args.text).includes(notUnderstood))).toBe(false);
+    // A click carrying another channel (never sent by Slack for our DMs, but possible): the turn runs in the DM.
+    await clickButton(base, { user: 'U-T', channel: 'C-public', value: 'menu' });
+    expect(api.posts().at(-1)!.args.channel).toBe('D-U-T');
+    expect(app.store.data.users['slack:U-T']!.address!.conversationId).toBe('D-U-T');
+  });
+
+  it('a click in the App Home publishes it again, so what was handled leaves it', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const { base, app } = await slackApp();
+    const liaison = app.directory().liaisonFor('oak-primary')!;
+    const request = app.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Kim Teacher' }, { key: 'web:x', language: 'en' });
+    await postEvent(base, { type: 'app_home_opened', user: liaison.slackUserId, tab: 'home', channel: 'D-L' });
+    expect(JSON.stringify(api.calls.filter((c) => c.method === 'views.publish').at(-1)!.args.view)).toContain(`callback:ack:${request.id}`);
+    await clickButton(base, { user: liaison.slackUserId!, channel: '', value: `callback:ack:${request.id}`, inHome: true });
+    const republished = api.calls.filter((c) => c.method === 'views.publish').at(-1)!;
+    expect(JSON.stringify(republished.args.view)).not.toContain(`callback:ack:${request.id}`);
   });
 
   it('App Home: a teacher gets the main actions; a liaison officer also the open call-back requests', async () => {
