@@ -4,7 +4,7 @@ import { TrainingService } from '../../src/core/training.js';
 import { COMPETENCES, emptyDb, type Db, type TrainingResponse } from '../../src/store/schema.js';
 import { openMemoryStore, type Store } from '../../src/store/store.js';
 import { TrainingRepository } from '../../src/store/training.js';
-import { engineHarness, realDirectory, TestUser } from '../helpers/fixtures.js';
+import { answerTrainingSurvey, engineHarness, realDirectory, TestUser } from '../helpers/fixtures.js';
 
 const YEAR = '2026-2027';
 
@@ -90,14 +90,7 @@ describe('training answers cannot be linked to the teachers who gave them', () =
   it('the training dialog does not write the chosen school on the teacher\'s profile', async () => {
     const { engine, store } = await engineHarness();
     const teacher = new TestUser(engine, { id: 'teacher-90', locale: 'en' });
-    await teacher.press('dialog:trainingNeeds');
-    await teacher.click('school:harbour-secondary');
-    await teacher.click('teacher');
-    await teacher.click('onlineRadicalisation');
-    await teacher.click('competences:done');
-    await teacher.click('schoolTeam');
-    await teacher.click('skip');
-    await teacher.click('send');
+    await answerTrainingSurvey(teacher);
     expect(store.data.trainingResponses).toHaveLength(1);
     const user = Object.values(store.data.users).find((u) => u.key.includes('teacher-90'));
     expect(user).toBeDefined();

@@ -163,3 +163,15 @@ export class TestUser {
       .join('\n');
   }
 }
+
+/** Answers the whole training survey with the same choices every time and sends it. */
+export async function answerTrainingSurvey(user: TestUser): Promise<void> {
+  await user.press('dialog:trainingNeeds');
+  await user.click('school:harbour-secondary');
+  await user.click('teacher');
+  await user.click('onlineRadicalisation');
+  await user.click('competences:done');
+  await user.click('schoolTeam');
+  await user.click('skip');
+  await user.click('send');
+}

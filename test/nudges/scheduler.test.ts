@@ -9,7 +9,7 @@ import { isWorkingTime } from '../../src/nudges/workingTime.js';
 import type { ConversationAddress } from '../../src/store/schema.js';
 import type { SendResult } from '../../src/channels/channel.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { engineHarness, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
+import { answerTrainingSurvey, engineHarness, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
 
 
 /** A channel whose answers a test controls, recording the clock time of each send. */
@@ -451,14 +451,7 @@ describe('the training survey, once each new school year, for teachers who asked
   /** A teacher on a channel the assistant can write to first, who answers the survey and asks to be reminded. */
   async function teacherWhoAsked(h: Awaited<ReturnType<typeof setup>>['h'], remind: boolean) {
     const teacher = new TestUser(h.engine, { id: 'teacher-9', locale: 'nl' });
-    await teacher.press('dialog:trainingNeeds');
-    await teacher.click('school:harbour-secondary');
-    await teacher.click('teacher');
-    await teacher.click('onlineRadicalisation');
-    await teacher.click('competences:done');
-    await teacher.click('schoolTeam');
-    await teacher.click('skip');
-    await teacher.click('send');
+    await answerTrainingSurvey(teacher);
     expect(teacher.transcript()).toContain(await text('nl', 'training:remindPrompt'));
     await teacher.say(remind ? 'ja' : 'nee');
     return teacher;
