@@ -97,6 +97,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         engine,
         processedEvents: repos.processedEvents,
         translations,
+        defaultLanguage: config.defaultLanguage,
         log,
         clock,
         ...options.slack,

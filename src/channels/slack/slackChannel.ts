@@ -5,7 +5,7 @@ import type { Engine } from '../../core/engine.js';
 import type { InboundMessage, OutboundReply } from '../../core/messages.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Translations } from '../../i18n/i18n.js';
-import type { Language } from '../../i18n/languages.js';
+import { resolveLanguage, type Language } from '../../i18n/languages.js';
 import type { Log } from '../../log.js';
 import type { ProcessedEventsRepository } from '../../store/processedEvents.js';
 import type { ConversationAddress } from '../../store/schema.js';
@@ -34,6 +34,8 @@ export interface SlackChannelDeps {
   engine: Engine;
   processedEvents: ProcessedEventsRepository;
   translations: Translations;
+  /** The language of a notice sent outside a turn when the user's locale is not one the assistant speaks. */
+  defaultLanguage: Language;
   log: Log;
   clock: () => Date;
   /** How 429s are waited out; injectable so tests need not sleep. */
@@ -123,6 +125,12 @@ export class SlackChannel implements Channel {
 
     this.app.event('message', async ({ event, body }) => {
       const message = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; ts: string };
+      if (message.channel_type === 'im' && message.subtype === 'file_share' && message.user && !message.bot_id) {
+        // A file runs no turn (it could be about a pupil, and nothing reads it), but it gets an answer.
+        if (!this.firstDelivery(body) || !this.firstMessage(message.channel, message.ts)) return;
+        await this.post(message.channel, [{ kind: 'text', text: this.deps.translations.translator(await this.languageOf(message.user)).t('channels:slack.noFiles') }]);
+        return;
+      }
       if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
       if (!this.firstDelivery(body) || !this.firstMessage(message.channel, message.ts)) return;
       // "@assistant help" in its own DM is "help".
@@ -190,6 +198,11 @@ export class SlackChannel implements Channel {
     this.app.error(async (err) => {
       this.deps.log.error({ event: 'slack_listener_failed', code: errorCode(err) });
     });
+  }
+
+  /** The language to answer in outside a turn (no dialog runs): the user's Slack locale's, as the Teams notice does. */
+  private async languageOf(userId: string): Promise<Language> {
+    return resolveLanguage(undefined, await this.localeOf(userId), this.deps.defaultLanguage);
   }
 
   private async publishHome(userId: string): Promise<void> {

@@ -128,6 +128,15 @@ describe('Slack channel', () => {
     expect(api.posts().at(-1)!.args.text).toContain((await text('en', 'common:help', { number: '112' })).slice(0, 30));
   });
 
+  it('a file sent in the DM runs no turn and is answered that files are neither opened nor kept', async () => {
+    const api = fakeSlackApi(GOV_API, { locale: () => 'nl-BE' });
+    const { base, app } = await slackApp();
+    await postEvent(base, { ...dm('U-F', 'zie bijlage'), subtype: 'file_share', files: [{ id: 'F1', name: 'leerling.pdf' }] });
+    expect(api.posts().at(-1)!.args).toMatchObject({ channel: 'D-U-F', text: await text('nl', 'channels:slack.noFiles') });
+    expect(app.store.data.users['slack:U-F']).toBeUndefined(); // no turn, nothing kept
+    expect(api.calls.some((c) => c.method === 'files.info')).toBe(false);
+  });
+
   it('a double-click answers the question once; a click never moves the conversation out of the DM', async () => {
     const api = fakeSlackApi(GOV_API);
     const { base, app } = await slackApp();
