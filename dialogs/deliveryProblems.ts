@@ -47,13 +47,13 @@ export const deliveryProblemsDialog = defineDialog({
         turn.say({ kind: 'text', text: turn.t('nudges:problems.none') });
         return end();
       }
-      // A recipient outside the directory is a teacher (the training survey reminder): not named, not identified.
-      const name = (id: string) => turn.directory.person(id)?.name ?? turn.t('nudges:problems.aTeacher');
+      // A teacher (the training survey reminder) is not named or identified; someone who left the directory keeps their id.
+      const name = (rule: string, id: string) => (rule === 'trainingSurvey' ? turn.t('nudges:problems.aTeacher') : (turn.directory.person(id)?.name ?? id));
       // The day as people in the municipality see it, in the reader's language.
       const day = (at: string) => formatDate(localDate(new Date(at), turn.directory.data.timeZone), turn.lang);
       const lines = [
         ...nudges.map((n) =>
-          turn.t('nudges:problems.nudge', { rule: turn.t(`nudges:rule.${n.rule}`), name: name(n.recipientId), date: day(n.claimedAt), reason: reason(turn, n.lastError) }),
+          turn.t('nudges:problems.nudge', { rule: turn.t(`nudges:rule.${n.rule}`), name: name(n.rule, n.recipientId), date: day(n.claimedAt), reason: reason(turn, n.lastError) }),
         ),
         ...unreachable.map((u) =>
           turn.t('nudges:problems.user', {

@@ -1,4 +1,4 @@
-import { ask, choicePrompt, defineDialog, end, goto, key, type DialogTurn } from '../src/core/dialog.js';
+import { ask, choicePrompt, defineDialog, end, goto, key, SAVED, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate } from '../src/core/dates.js';
 import type { KeepInTouchEvery } from '../src/core/nudgePreferences.js';
 import { SNOOZE_DAYS } from '../src/nudges/planners.js';
@@ -15,6 +15,7 @@ const DONE = 'done';
 function showSettings(turn: DialogTurn) {
   const personId = turn.user.personId;
   if (!personId) return end();
+  turn.values[SAVED] = true; // each change is stored when chosen: leaving loses nothing
   const s = turn.services.nudges.settings(personId);
   const { start, end: until } = turn.directory.data.workingHours;
   const lines = [
@@ -27,7 +28,8 @@ function showSettings(turn: DialogTurn) {
   return ask(
     choicePrompt(key('nudges:settings.prompt'), [
       ...KEEP_IN_TOUCH_EVERY_DAYS.filter((d) => d !== s.everyDays).map((d) => ({ value: `${EVERY}${d}`, label: key('nudges:settings.setEvery', { count: d / 7 }) })),
-      ...NUDGE_WINDOWS.filter((w) => w !== s.window).map((w) => ({ value: `${WINDOW}${w}`, label: key(`nudges:settings.setWindow.${w}`) })),
+      // Mornings or afternoons only where the working day has both.
+      ...(start < '12:00' && until > '12:00' ? NUDGE_WINDOWS.filter((w) => w !== s.window).map((w) => ({ value: `${WINDOW}${w}`, label: key(`nudges:settings.setWindow.${w}`) })) : []),
       s.snoozedUntil ? { value: RESUME, label: key('nudges:settings.resume') } : { value: PAUSE, label: key('nudges:snooze', { count: SNOOZE_DAYS }) },
       { value: DONE, label: key('nudges:settings.done'), also: 'common:doneWords' },
     ]),

@@ -12,12 +12,16 @@ function askDate(_turn: DialogTurn) {
 function checkDate(turn: DialogTurn) {
   const accepted = acceptDate(turn, COMING_YEAR, askDate);
   if (accepted.type !== 'next') return accepted;
-  const date = String(turn.values.date);
+  return alreadyPlanned(turn, String(turn.values.date)) ? goto(askDate) : next();
+}
+
+/** Says so when a platform meeting is planned on that day already. */
+function alreadyPlanned(turn: DialogTurn, date: string): boolean {
   const existing = turn.services.protocol.meetings().upcoming.find((m) => m.date === date);
-  if (!existing) return next();
+  if (!existing) return false;
   const place = typeof existing.place === 'string' ? existing.place : (existing.place[turn.lang] ?? '');
   turn.say({ kind: 'text', text: turn.t('liaison:meetings.alreadyPlanned', { date: formatDate(date, turn.lang), place }) });
-  return goto(askDate);
+  return true;
 }
 
 function askPlace(_turn: DialogTurn) {
@@ -26,6 +30,8 @@ function askPlace(_turn: DialogTurn) {
 }
 
 function save(turn: DialogTurn) {
+  // Checked again: a colleague may have planned the same day while this one typed the place.
+  if (alreadyPlanned(turn, String(turn.values.date))) return goto(askDate);
   turn.services.protocol.planMeeting({ date: String(turn.values.date), place: String(turn.answer), plannedBy: turn.user.personId! });
   turn.say({ kind: 'text', text: turn.t('liaison:meetings.planned', { date: formatDate(String(turn.values.date), turn.lang), place: String(turn.answer) }) });
   return end();

@@ -1,4 +1,4 @@
-import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
+import { ask, choicePrompt, defineDialog, end, goto, key, next, SAVED, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { isLastingAddress } from '../src/core/callbacks.js';
 import { localized } from '../src/directory/directory.js';
 import { COMPETENCES, STAFF_ROLES, TRAINING_FORMATS, type TrainingResponse } from '../src/store/schema.js';
@@ -115,6 +115,7 @@ function submit(turn: DialogTurn) {
     turn.say({ kind: 'text', text: turn.t('training:alreadyAnswered') });
     return end();
   }
+  turn.values[SAVED] = true; // the answers are stored: the follow-up question may be left
   turn.say({ kind: 'text', text: turn.t('training:thanks') });
   const offers = turn.services.training.matchingOffers(result.response.competences);
   if (offers.length === 0) {

@@ -12,6 +12,7 @@ export const trainingReminderDialog = defineDialog({
     function stop(turn: DialogTurn) {
       if (turn.args.payload !== TRAINING_REMINDER_OFF) return end();
       turn.services.training.setReminder(turn.user.key, false);
+      turn.services.nudges.forgetTrainingReminders(turn.user.key);
       turn.say({ kind: 'text', text: turn.t('training:remindOff') });
       return end();
     },

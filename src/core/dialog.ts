@@ -91,6 +91,12 @@ export interface Dialog {
   readonly payloadPrefix?: string;
 }
 
+/**
+ * Set in a dialog's values (`turn.values[SAVED] = true`) once what it is for is stored: leaving it
+ * from then on loses nothing, and the engine does not say it was stopped without saving.
+ */
+export const SAVED = '__saved';
+
 export function defineDialog(dialog: Dialog): Dialog {
   const names = dialog.steps.map((s) => s.name);
   if (names.some((n) => !n)) throw new Error(`[defineDialog] ${dialog.id}: every step must be a named function`);

@@ -9,7 +9,7 @@ import { formatDate } from './dates.js';
 import type { Store } from '../store/store.js';
 import type { UsersRepository } from '../store/users.js';
 import { CodedError, ErrorCode, isCodedError } from './errors.js';
-import type { Dialog, DialogTurn, DialogUser, StepResult } from './dialog.js';
+import { SAVED, type Dialog, type DialogTurn, type DialogUser, type StepResult } from './dialog.js';
 import type { InboundMessage, OutboundReply } from './messages.js';
 import { recognizeChoice, renderPrompt } from './prompts.js';
 import type { Services } from './services.js';
@@ -513,7 +513,7 @@ class TurnRunner {
     if (!dialog.interrupts) {
       // A half-answered dialog is dropped by another one started over it: say so, rather than let
       // the user believe it was kept (nothing of it was saved).
-      const unfinished = [...this.stack].reverse().find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && f.waiting);
+      const unfinished = [...this.stack].reverse().find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && f.waiting && f.values[SAVED] !== true);
       // A screen that offers the new dialog as one of its own buttons (Protocol → Plan a meeting) was not half-answered: it was answered.
       const offeredHere = this.top?.prompt?.choices?.some((c) => c.value === `${Payload.startDialog}${id}`) ?? false;
       if (unfinished && !offeredHere) {

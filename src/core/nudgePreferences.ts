@@ -25,6 +25,11 @@ export class NudgePreferences {
     return until;
   }
 
+  /** A teacher stopped the training survey reminder: the log of the ones sent to them goes too. */
+  forgetTrainingReminders(userKey: string): void {
+    this.log.forgetRecipient(userKey, 'trainingSurvey');
+  }
+
   /** Ends a snooze now. */
   resumeKeepInTouch(personId: string): void {
     this.log.updateSettings(personId, { keepInTouch: undefined });

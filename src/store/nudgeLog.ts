@@ -15,10 +15,10 @@ export class NudgeLogRepository {
   }
 
   /** Drops every record of nudges sent to this recipient ("delete my data" of a teacher reminded of the training survey). */
-  forgetRecipient(recipientId: string): void {
+  forgetRecipient(recipientId: string, rule?: NudgeRecord['rule']): void {
     let changed = false;
     for (const [key, record] of Object.entries(this.store.data.nudges)) {
-      if (record.recipientId !== recipientId) continue;
+      if (record.recipientId !== recipientId || (rule && record.rule !== rule)) continue;
       delete this.store.data.nudges[key];
       changed = true;
     }

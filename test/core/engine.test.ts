@@ -5,7 +5,7 @@ import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { openMemoryStore, Store } from '../../src/store/store.js';
 import { parseDirectory } from '../../src/directory/directory.js';
-import { engineHarness, realDirectoryJson, TestUser, text } from '../helpers/fixtures.js';
+import { answerTrainingSurvey, engineHarness, realDirectoryJson, TestUser, text } from '../helpers/fixtures.js';
 
 describe('engine', () => {
   describe.each(SUPPORTED_LANGUAGES)('in %s', (lang) => {
@@ -267,6 +267,16 @@ describe('engine', () => {
       await officer.press('dialog:protocolStatus');
       await officer.click('dialog:planMeeting');
       expect(officer.transcript()).not.toContain('I have stopped');
+      // Nor once what the dialog is for is stored (every nudge setting is saved when chosen).
+      await officer.press('dialog:nudgeSettings');
+      await officer.click('every:14');
+      await officer.press('dialog:mySchools');
+      expect(officer.transcript()).not.toContain('I have stopped');
+      const teacher = new TestUser(harness.engine, { id: 'teacher-5' });
+      await answerTrainingSurvey(teacher); // saved; then asked whether to be reminded next year
+      expect(teacher.transcript()).toContain(await text('en', 'training:remindPrompt'));
+      await teacher.press('dialog:privacy');
+      expect(teacher.transcript()).not.toContain('I have stopped');
     });
 
     it('an officer back after a message could not reach them is pointed to their call-back requests, not to "your liaison officer"', async () => {

@@ -216,6 +216,20 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     }
   });
 
+  it('two officers planning the same day at the same moment: the second to finish is told it is taken', async () => {
+    const { engine, store } = await harness();
+    const first = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    const second = new TestUser(engine, { id: 'liaison-south', locale: lang });
+    await first.press('dialog:planMeeting');
+    await first.say('15/03/2027');
+    await second.press('dialog:planMeeting');
+    await second.say('15/03/2027');
+    await second.say('Town hall');
+    await first.say('Library');
+    expect(store.data.platformMeetings.map((m) => m.place)).toEqual(['Town hall']);
+    expect(first.transcript()).toContain(await text(lang, 'liaison:meetings.alreadyPlanned', { date: formatDate('2027-03-15', lang), place: 'Town hall' }));
+  });
+
   it('a meeting planned in the chat can be cancelled from the protocol screen (one in the directory cannot), and is then no longer listed', async () => {
     const { engine, store } = await harness();
     const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });

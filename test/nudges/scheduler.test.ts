@@ -477,9 +477,10 @@ describe('the training survey, once each new school year, for teachers who asked
     expect(JSON.stringify(sent[0]!.replies)).toContain(await text('nl', 'nudges:trainingSurvey', { year: '2027-2028' }));
     expect(run.h.store.data.nudges['trainingSurvey|test:teacher-9|2027-2028']?.status).toBe('sent');
 
-    // "Stop these reminders": none the year after.
+    // "Stop these reminders": none the year after, and the log of those sent goes too.
     await teacher.press('trainingReminder:off');
     expect(teacher.transcript()).toContain(await text('nl', 'training:remindOff'));
+    expect(Object.keys(run.h.store.data.nudges).filter((k) => k.includes('teacher-9'))).toEqual([]);
     await schedulerFor(run).tick(new Date('2028-09-15T08:00:00Z'));
     expect(run.channel.sent.filter((x) => x.to === 'conv-teacher-9')).toHaveLength(1);
   });
@@ -521,5 +522,11 @@ describe('the training survey, once each new school year, for teachers who asked
     expect(coordinator.transcript()).toContain(await text('en', 'nudges:rule.trainingSurvey'));
     expect(coordinator.transcript()).toContain(await text('en', 'nudges:problems.aTeacher'));
     expect(coordinator.transcript()).not.toContain('teacher-9');
+    // Someone who left the directory is not called a teacher.
+    run.h.repos.nudgeLog.set('keepInTouch|former-officer|2027-W38', { rule: 'keepInTouch', recipientId: 'former-officer', period: '2027-W38', status: 'permanent', lastError: 'no-address', claimedAt: '2027-09-15T08:00:00.000Z', attempts: 1 });
+    await coordinator.press('dialog:deliveryProblems');
+    expect(coordinator.transcript()).toContain('former-officer');
+    const aTeacher = await text('en', 'nudges:problems.aTeacher');
+    expect(coordinator.transcript().split('\n').filter((l) => l.includes(aTeacher))).toHaveLength(1);
   });
 });

@@ -82,7 +82,8 @@ export class SlackChannel implements Channel {
     this.app = new App({
       receiver: this.receiver,
       // authorize instead of token: no auth.test call at construction, only on first use if the ids are unknown.
-      authorize: async () => ({ botToken: config.botToken, ...(await this.botIdentity()) }),
+      // A failing auth.test must not lose the event: without the ids, our own checks (bot_id) still skip bot messages.
+      authorize: async () => ({ botToken: config.botToken, ...(await this.botIdentity().catch(() => ({}))) }),
       clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
       logger,
       ignoreSelf: true,
@@ -134,7 +135,9 @@ export class SlackChannel implements Channel {
       if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
       if (!this.firstDelivery(body) || !this.firstMessage(message.channel, message.ts)) return;
       // "@assistant help" in its own DM is "help".
-      const text = withoutMentions(message.text ?? '', (await this.botIdentity()).botUserId);
+      // Without the bot's id (auth.test failing for a moment) any mention is stripped: the message is not lost.
+      const botUserId = await this.botIdentity().then((id) => id.botUserId, () => undefined);
+      const text = withoutMentions(message.text ?? '', botUserId);
       await this.turn(slackInbound({ userId: message.user, dmChannelId: message.channel, text, locale: await this.localeOf(message.user) }));
     });
 

@@ -128,6 +128,14 @@ describe('Slack channel', () => {
     expect(api.posts().at(-1)!.args.text).toContain((await text('en', 'common:help', { number: '112' })).slice(0, 30));
   });
 
+  it('a DM is answered even while auth.test fails (the bot ids not configured): any mention is stripped', async () => {
+    const api = fakeSlackApi(GOV_API, { override: (call) => (call.method === 'auth.test' ? [200, { ok: false, error: 'internal_error' }] : undefined) });
+    const { base } = await slackApp({ SLACK_BOT_ID: '', SLACK_BOT_USER_ID: '' });
+    await postEvent(base, dm('U-A', '<@U0BOT> menu'));
+    expect(api.calls.some((c) => c.method === 'auth.test')).toBe(true);
+    expect(api.posts().at(-1)!.args.text).toContain(await text('en', 'menu:prompt'));
+  });
+
   it('a file sent in the DM runs no turn and is answered that files are neither opened nor kept', async () => {
     const api = fakeSlackApi(GOV_API, { locale: () => 'nl-BE' });
     const { base, app } = await slackApp();
