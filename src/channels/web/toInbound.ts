@@ -24,7 +24,8 @@ export function webToInbound(activity: PostedActivity, conversationId: string, v
     conversationKey: `web:${conversationId}`,
     text: (activity.text ?? '').trim(),
     choice: choice?.success ? choice.data.choice : undefined,
-    localeHint: activity.locale,
+    // Only a language tag: anything else is not a hint (and would be kept with the user).
+    ...(activity.locale && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(activity.locale) ? { localeHint: activity.locale } : {}),
     address: { channel: 'web', conversationId, data: {} },
   };
 }

@@ -221,19 +221,30 @@ export class WebChannel implements Channel {
     const id = await this.queue.run(conversation.id, async () => {
       // Cleared ("Clear conversation", or the idle sweep) while this request waited its turn.
       if (!this.deps.conversations.get(conversation.id)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
+      // The echo keeps only what the assistant itself understands: the text of a message (checked by
+      // the turn), a button's choice shown as the button's own label, a locale tag and the client's
+      // id for its send status. Anything else a client puts in an activity is not kept.
       const fields: Record<string, unknown> = { type: activity.type, from: { id: conversation.userId, role: 'user' } };
-      if (activity.text !== undefined) fields.text = activity.text;
-      if (activity.value !== undefined) fields.value = jsonSafe(activity.value);
-      if (activity.locale) fields.locale = activity.locale;
-      if (activity.channelData?.clientActivityID) fields.channelData = { clientActivityID: activity.channelData.clientActivityID };
+      if (isLocaleTag(activity.locale)) fields.locale = activity.locale;
+      const clientId = activity.channelData?.clientActivityID;
+      if (clientId && /^[A-Za-z0-9._:-]{1,100}$/.test(clientId)) fields.channelData = { clientActivityID: clientId };
       conversation.lastActiveAt = this.deps.clock().toISOString();
       if (activity.type !== 'message') {
+        // Typing, events: no turn reads them, so nothing of what they carry is kept.
         const echo = this.appendActivity(conversation.id, fields);
         await this.deps.store.commit();
         this.push(conversation.id, [echo]);
         return echo.id;
       }
       const inbound = webToInbound(activity, conversation.id, conversation.userId);
+      if (inbound.choice !== undefined) {
+        // A click: shown as the label of the button offered (text sent beside a choice is never read, so never kept).
+        fields.value = { choice: inbound.choice };
+        const label = this.offeredLabel(conversation.id, inbound.choice);
+        if (label !== undefined) fields.text = label;
+      } else if (activity.text !== undefined) {
+        fields.text = activity.text;
+      }
       let echo: StoredActivity | undefined;
       let delivered: StoredActivity[] = [];
       const outcome = await this.deps.engine.handle(inbound, {
@@ -254,6 +265,17 @@ export class WebChannel implements Channel {
       return echo!.id;
     });
     res.json(200, { id });
+  }
+
+  /** The title of the button carrying this choice in the latest bot message that offered buttons. */
+  private offeredLabel(conversationId: string, choice: string): string | undefined {
+    const activities = this.deps.conversations.get(conversationId)?.activities ?? [];
+    for (let i = activities.length - 1; i >= 0; i--) {
+      const actions = (activities[i] as { suggestedActions?: { actions?: { title?: string; value?: { choice?: string } }[] } }).suggestedActions?.actions;
+      if (!actions?.length) continue;
+      return actions.find((a) => a.value?.choice === choice)?.title;
+    }
+    return undefined;
   }
 
   /* ----------------------------------------------------------- conversations */
@@ -544,18 +566,15 @@ function parseWatermark(value: unknown): number {
 function localeFrom(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const locale = (body as { locale?: unknown }).locale;
-  return typeof locale === 'string' && locale.length <= 35 ? locale : undefined;
+  return isLocaleTag(locale) ? locale : undefined;
+}
+
+/** A language tag such as "nl-BE" (BCP 47's shape), not free text a client put in its place. */
+function isLocaleTag(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(value);
 }
 
 function isSecure(req: Request): boolean {
   return req.headers['x-forwarded-proto'] === 'https' || req.isSecure();
 }
 
-/** Button values come from the client; keep only what survives a JSON round trip (the store's schema). */
-function jsonSafe(value: unknown): unknown {
-  try {
-    return JSON.parse(JSON.stringify(value)) as unknown;
-  } catch {
-    return null;
-  }
-}

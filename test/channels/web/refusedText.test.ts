@@ -53,4 +53,21 @@ describe('web chat: text that identifies someone never reaches the transcript or
     expect(body.activities[0]!.text).toBe("I'm worried about a pupil");
     expect(body.activities[1]!.text).not.toBe(await text('en', 'personalData:notKept'));
   });
+
+  it('only what the assistant reads is kept: an event\'s text and value, text sent beside a choice, other value fields and a locale that is no language tag are not', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const secret = 'Yusuf Peeters 12/03/2011 yusuf@example.com';
+    await conv.post({ type: 'event', name: 'x', text: secret, value: { note: secret } });
+    await conv.post({ type: 'typing', text: secret });
+    await conv.post({ type: 'message', text: secret, value: { choice: 'dialog:concern', extra: secret }, locale: 'Yusuf Peeters 3B', channelData: { clientActivityID: 'abc-123' } });
+    const stored = JSON.stringify(running.app.store.data);
+    expect(stored).not.toContain('Yusuf');
+    expect(stored).not.toContain('yusuf@example.com');
+    const { body } = await conv.activities();
+    expect(JSON.stringify(body)).not.toContain('Yusuf');
+    // The click shows as the button's own label, with the client's id for its send status.
+    const click = body.activities.find((a) => a.channelData?.clientActivityID === 'abc-123')!;
+    expect(click.text).toBe(await text('en', 'menu:concern'));
+  });
 });
