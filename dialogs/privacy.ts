@@ -14,7 +14,7 @@ export const privacyDialog = defineDialog({
   steps: [
     /** Lists what is stored, fact by fact (each call-back request in full), then offers deletion. */
     function describeStored(turn: DialogTurn) {
-      const stored = turn.services.privacy.describe(turn.user.key);
+      const stored = turn.services.privacy.describe(turn.user.key, turn.user.personId);
       const school = turn.directory.school(stored.schoolId);
       const lines = [
         turn.t('privacy:never'),
@@ -24,6 +24,7 @@ export const privacyDialog = defineDialog({
       ];
       if (stored.hasProactiveAddress) lines.push(turn.t('privacy:address'));
       if (stored.trainingReminder) lines.push(turn.t('privacy:trainingReminder'));
+      if (stored.nudgeSettings) lines.push(turn.t('privacy:nudgeSettings'));
       if (stored.webConversations > 0) lines.push(turn.t('privacy:transcript'));
       if (stored.callbacks.length > 0) lines.push(turn.t('privacy:callbacks'));
       turn.say({ kind: 'text', text: [turn.t('privacy:intro'), ...lines.map((l) => `• ${l}`)].join('\n') });

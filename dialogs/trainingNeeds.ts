@@ -115,7 +115,10 @@ function submit(turn: DialogTurn) {
     turn.say({ kind: 'text', text: turn.t('training:alreadyAnswered') });
     return end();
   }
-  turn.values[SAVED] = true; // the answers are stored: the follow-up question may be left
+  // The answers are stored, anonymously: the dialog's own copy goes, or the reminder question below
+  // would keep them beside the teacher's conversation. Leaving from here loses nothing.
+  for (const key of Object.keys(v)) delete v[key];
+  turn.values[SAVED] = true;
   turn.say({ kind: 'text', text: turn.t('training:thanks') });
   const offers = turn.services.training.matchingOffers(result.response.competences);
   if (offers.length === 0) {

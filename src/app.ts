@@ -30,6 +30,9 @@ export interface AppOptions {
   slack?: Pick<SlackChannelDeps, 'sleep' | 'maxRetryAfterSeconds' | 'processBeforeResponse'>;
 }
 
+/** Nudge records are kept this long after they were claimed, then dropped (see the purge below). */
+const NUDGE_LOG_RETENTION_DAYS = 400;
+
 export interface App {
   readonly engine: Engine;
   readonly scheduler: NudgeScheduler;
@@ -41,6 +44,8 @@ export interface App {
   readonly directory: () => DirectoryView;
   start(): Promise<AddressInfo>;
   stop(): Promise<void>;
+  /** The hourly retention, now (also run at start). */
+  purge(): Promise<void>;
 }
 
 /**
@@ -131,10 +136,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       const now = clock();
       repos.processedEvents.prune(now);
       training.rotate(); // a new school year: last year's submitter hashes go
-      repos.dialogStates.deleteIdleSince(new Date(now.getTime() - config.retention.dialogDays * 86_400_000));
+      const dialogs = repos.dialogStates.deleteIdleSince(new Date(now.getTime() - config.retention.dialogDays * 86_400_000));
       repos.audit.deleteBefore(new Date(now.getTime() - config.retention.auditDays * 86_400_000));
-      await callbacks.purgeExpired(config.retention.callbackDays);
-      await store.commit();
+      // A nudge's record is needed only while its period can still be planned (a year at most).
+      repos.nudgeLog.deleteClaimedBefore(new Date(now.getTime() - NUDGE_LOG_RETENTION_DAYS * 86_400_000));
+      const requests = await callbacks.purgeExpired(config.retention.callbackDays);
+      // What retention deleted (a dialog's answers, a teacher's name and number) is still in the journal
+      // lines written before: a full snapshot replaces them, as it does after "delete my data".
+      if (dialogs + requests > 0) await store.commitAll();
+      else await store.commit();
     } catch (err) {
       log.error({ event: 'purge_failed', err: String(err) });
     }
@@ -163,6 +173,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     http,
     channels,
     directory,
+    purge,
     async start() {
       for (const channel of channels) await channel.start();
       await purge();

@@ -194,7 +194,7 @@ export class Engine implements TurnHandler {
       for (const withdrawn of this.deps.services.callbacks.withdrawable(inbound.userKey)) {
         turn.afterCommit.push(() => this.deps.services.callbacks.notifyWithdrawn(withdrawn));
       }
-      this.deps.services.privacy.forget(inbound.userKey);
+      this.deps.services.privacy.forget(inbound.userKey, turn.user.personId);
       dialogStates.delete(inbound.conversationKey);
     } else {
       if (turn.chosenLanguage) users.setLanguage(inbound.userKey, turn.chosenLanguage);

@@ -28,7 +28,7 @@ export class StorePrivacyService implements PrivacyService {
     private readonly nudgeLog: NudgeLogRepository,
   ) {}
 
-  describe(userKey: string): StoredAboutUser {
+  describe(userKey: string, personId?: string): StoredAboutUser {
     const user = this.users.get(userKey);
     const webConversations = userKey.startsWith('web:') ? this.web.idsOfUser(userKey.slice(4)) : [];
     const callbacks = this.callbacks
@@ -42,13 +42,16 @@ export class StorePrivacyService implements PrivacyService {
       channel: user?.channel,
       hasProactiveAddress: user?.address !== undefined,
       trainingReminder: user?.trainingReminder !== undefined,
+      nudgeSettings: personId !== undefined && Object.keys(this.nudgeLog.settings(personId)).length > 0,
       webConversations: webConversations.length,
       callbackRequests: callbacks.length,
       callbacks,
     };
   }
 
-  forget(userKey: string): void {
+  forget(userKey: string, personId?: string): void {
+    // An officer's nudge settings go (their work records, contacts logged and requests handled, stay).
+    if (personId) this.nudgeLog.clearSettings(personId);
     const user = this.users.get(userKey);
     if (user?.address) this.dialogStates.delete(`${user.address.channel}:${user.address.conversationId}`);
     this.users.delete(userKey);

@@ -12,9 +12,10 @@ import type { TrainingService } from './training.js';
  */
 export interface PrivacyService {
   /** What the store holds about this user: counts and plain facts, and the user's own call-back requests as they gave them (shown only to that user). */
-  describe(userKey: string): StoredAboutUser;
+  /** `personId`: a liaison officer's directory id, under which their nudge settings are kept. */
+  describe(userKey: string, personId?: string): StoredAboutUser;
   /** Deletes everything stored about this user. */
-  forget(userKey: string): void;
+  forget(userKey: string, personId?: string): void;
 }
 
 export interface StoredAboutUser {
@@ -25,6 +26,8 @@ export interface StoredAboutUser {
   hasProactiveAddress: boolean;
   /** They asked to be asked about training again each new school year. */
   trainingReminder: boolean;
+  /** An officer's own nudge settings (interval, part of the day, a pause). */
+  nudgeSettings: boolean;
   webConversations: number;
   callbackRequests: number;
   /** The user's own call-back requests, oldest first (all statuses): "delete my data" removes them all. */

@@ -131,7 +131,8 @@ export class NudgeScheduler {
       nudgeLog.set(key, { ...claim, status: 'permanent', lastError: outcome });
     }
     await store.commit();
-    log.info({ event: 'nudge', rule: nudge.rule, recipient: nudge.recipientId, outcome, attempts });
+    // A teacher's platform id is not logged (logs outlive "delete my data"); a directory id is.
+    log.info({ event: 'nudge', rule: nudge.rule, recipient: nudge.to === 'user' ? 'teacher' : nudge.recipientId, outcome, attempts });
     return outcome;
   }
 }

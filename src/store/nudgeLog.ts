@@ -25,6 +25,15 @@ export class NudgeLogRepository {
     if (changed) this.store.changed('nudges');
   }
 
+  /** Drops records claimed before `cutoff` (their periods are past: no planner plans them again). */
+  deleteClaimedBefore(cutoff: Date): number {
+    const before = cutoff.toISOString();
+    const old = Object.entries(this.store.data.nudges).filter(([, r]) => r.claimedAt < before);
+    for (const [key] of old) delete this.store.data.nudges[key];
+    if (old.length > 0) this.store.changed('nudges');
+    return old.length;
+  }
+
   all(): [string, NudgeRecord][] {
     return Object.entries(this.store.data.nudges);
   }
@@ -32,6 +41,12 @@ export class NudgeLogRepository {
   /** A person's nudge settings (snooze, interval, time window); empty when they never changed any. */
   settings(personId: string): NudgeSettings {
     return this.store.data.snoozes[personId] ?? {};
+  }
+
+  clearSettings(personId: string): void {
+    if (!(personId in this.store.data.snoozes)) return;
+    delete this.store.data.snoozes[personId];
+    this.store.recordChanged('snoozes', personId);
   }
 
   /** Changes some of a person's settings; `undefined` in the patch clears that one. */

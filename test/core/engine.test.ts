@@ -275,8 +275,22 @@ describe('engine', () => {
       const teacher = new TestUser(harness.engine, { id: 'teacher-5' });
       await answerTrainingSurvey(teacher); // saved; then asked whether to be reminded next year
       expect(teacher.transcript()).toContain(await text('en', 'training:remindPrompt'));
+      // The dialog keeps no copy of the anonymous answers beside the teacher's conversation.
+      expect(harness.store.data.dialogs['test:conv-teacher-5']!.stack[0]!.values).toEqual({ __saved: true });
       await teacher.press('dialog:privacy');
       expect(teacher.transcript()).not.toContain('I have stopped');
+    });
+
+    it('an officer\'s "what do you store" lists their nudge settings, and "delete my data" removes them', async () => {
+      const harness = await engineHarness();
+      const officer = new TestUser(harness.engine, { id: 'liaison-north' });
+      await officer.press('dialog:nudgeSettings');
+      await officer.click('every:14');
+      await officer.press('dialog:privacy');
+      expect(officer.transcript()).toContain(await text('en', 'privacy:nudgeSettings'));
+      await officer.click('delete');
+      await officer.click('confirm');
+      expect(harness.store.data.snoozes['liaison-north']).toBeUndefined();
     });
 
     it('an officer back after a message could not reach them is pointed to their call-back requests, not to "your liaison officer"', async () => {

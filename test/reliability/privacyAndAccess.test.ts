@@ -135,3 +135,38 @@ describe('store files are for the assistant\'s own user only', () => {
     for (const name of await readdir(backups)) expect([name, (await stat(join(backups, name))).mode & 0o777]).toEqual([name, 0o600]);
   });
 });
+
+describe('retention reaches the journal', () => {
+  it('a dialog deleted by retention (a teacher\'s name and number typed for a call-back) is gone from the journal too, not only from the collection', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { dirname, join } = await import('node:path');
+    let now = new Date('2026-11-24T10:00:00Z');
+    running = await startApp({}, { storeFile: true, clock: () => now });
+    const conv = await openConversation(running.directLine);
+    for (const body of [{ text: 'menu' }, { value: { choice: 'dialog:callbackRequest' } }, { value: { choice: 'school:oak-primary' } }, { value: { choice: 'today' } }, { value: { choice: 'phone' } }, { value: { choice: 'anytime' } }, { text: 'Robin Example' }, { text: '+32 3 555 77 88' }]) {
+      expect((await conv.post({ type: 'message', ...body })).status).toBe(200);
+    }
+    const dir = dirname(running.app.store.name);
+    const journalText = async () => (await Promise.all((await readdir(dir)).filter((f) => f.startsWith('db.journal')).map((f) => readFile(join(dir, f), 'utf8')))).join('');
+    expect(await journalText()).toContain('555 77 88');
+    now = new Date('2027-01-10T10:00:00Z'); // past the dialog retention (30 days) and the conversation's idle time
+    await running.app.purge();
+    expect(await journalText()).not.toContain('555 77 88');
+    expect(JSON.stringify(running.app.store.data.dialogs)).not.toContain('555 77 88');
+    // The transcript, where the number was typed, goes with the idle conversation (the web channel's own sweep).
+    await (running.app.channels.find((c) => c.id === 'web') as import('../../src/channels/web/webChannel.js').WebChannel).sweep();
+    expect(JSON.stringify(running.app.store.data)).not.toContain('555 77 88');
+    expect(await journalText()).not.toContain('555 77 88');
+  });
+
+  it('nudge records go about a year after they were claimed (their periods cannot be planned again)', async () => {
+    const now = new Date('2027-12-01T10:00:00Z');
+    running = await startApp({}, { clock: () => now });
+    const record = (claimedAt: string) => ({ rule: 'keepInTouch' as const, recipientId: 'liaison-north', period: claimedAt.slice(0, 10), status: 'sent' as const, claimedAt, attempts: 1 });
+    const nudges = running.app.store.data.nudges;
+    nudges['keepInTouch|liaison-north|old'] = record('2026-10-01T08:00:00.000Z');
+    nudges['keepInTouch|liaison-north|recent'] = record('2027-06-01T08:00:00.000Z');
+    await running.app.purge();
+    expect(Object.keys(running.app.store.data.nudges)).toEqual(['keepInTouch|liaison-north|recent']);
+  });
+});

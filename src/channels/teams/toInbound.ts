@@ -21,6 +21,17 @@ export function teamsInbound(activity: Partial<Activity>, reference: Partial<Con
     text: choice === undefined ? text.trim() : '',
     ...(choice !== undefined ? { choice } : {}),
     ...(activity.locale ? { localeHint: activity.locale } : {}),
-    address: { channel: 'teams', conversationId, data: { reference: JSON.parse(JSON.stringify(reference)) as JsonValue } },
+    address: { channel: 'teams', conversationId, data: { reference: storedReference(reference) } },
   };
+}
+
+/**
+ * What is kept of a conversation reference to write to the user later: not their display name
+ * (the assistant calls them anonymous) nor the id of the message it came with.
+ */
+function storedReference(reference: Partial<ConversationReference>): JsonValue {
+  const copy = JSON.parse(JSON.stringify(reference)) as Record<string, unknown> & { user?: Record<string, unknown> };
+  delete copy.activityId;
+  if (copy.user) delete copy.user.name;
+  return copy as JsonValue;
 }
