@@ -532,7 +532,9 @@ class TurnRunner {
     const chosen = recognizeChoice(prompt, this.inbound, this.engine.translators);
     if (chosen !== undefined) return { kind: 'ok', value: chosen };
     if (!prompt.freeText || this.inbound.choice !== undefined) return { kind: 'none' };
-    const text = this.inbound.text.trim();
+    // A free-text answer is one line: line breaks typed into a name or a note must not become
+    // structure (a list, a heading) in a card or a message shown to an officer.
+    const text = this.inbound.text.replace(/\s+/g, ' ').trim();
     if (!text) return { kind: 'none' };
     if (text.length > prompt.freeText.maxLength) {
       return { kind: 'refused', reason: 'common:tooLong', params: { max: prompt.freeText.maxLength } };

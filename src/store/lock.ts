@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
 import { lockFile } from './persistence.js';
@@ -52,7 +51,7 @@ export function acquireStoreLock(file: string): () => void {
     heldHere.set(path, shared + 1);
     return once(() => release(path, mine));
   }
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 50; attempt++) {
     try {
       writeFileSync(path, mine, { flag: 'wx', mode: 0o600 });
       heldHere.set(path, 1);
@@ -61,30 +60,56 @@ export function acquireStoreLock(file: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = holderOf(path);
+    // No pid yet: a lock being written this instant (or one left empty by a crash long ago).
+    if (Number.isNaN(holder) && !isOld(path)) {
+      sleep(20);
+      continue;
+    }
     // Our own pid, though not held here: a process before us with the same pid (pid 1 again in a
     // restarted container). Any other live process holds it.
     if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) throw inUse(file, path, holder);
-    // Stale. Moved aside rather than deleted: a rename is atomic, so of several processes taking over
-    // at once only one moves it, and one that finds it has moved a live holder's fresh lock puts it back.
-    const aside = `${path}.${process.pid}.${randomUUID()}`;
-    try {
-      renameSync(path, aside);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // someone else moved it: try again
-      throw err;
-    }
-    const moved = holderOf(aside);
-    rmSync(aside, { force: true });
-    if (Number.isInteger(moved) && moved !== holder && moved !== process.pid && isRunning(moved)) {
-      try {
-        writeFileSync(path, `${moved}\n`, { flag: 'wx', mode: 0o600 });
-      } catch {
-        // Yet another process holds it now; it will be named on the next attempt.
-      }
-      throw inUse(file, path, moved);
-    }
+    // Stale. Taken over by one process at a time (whoever creates the takeover file): the others wait
+    // and look again, so none deletes a lock another has just taken.
+    if (!takeOver(path, holder)) sleep(20);
   }
   throw new CodedError(ErrorCode.StoreLocked, `Could not take the lock ${path} for the store ${file}: other processes keep taking it.`);
+}
+
+/** Removes a stale lock (still held by `stale`) under the takeover file; false if another process is taking it over. */
+function takeOver(path: string, stale: number): boolean {
+  const guard = `${path}.takeover`;
+  try {
+    writeFileSync(guard, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // A takeover left by a process that died in it would block every start: it is old after a few seconds.
+    try {
+      if (Date.now() - statSync(guard).mtimeMs > 5_000) rmSync(guard, { force: true });
+    } catch {
+      // Gone meanwhile.
+    }
+    return false;
+  }
+  try {
+    const holder = holderOf(path);
+    if (holder === stale || (Number.isNaN(holder) && Number.isNaN(stale) && isOld(path))) rmSync(path, { force: true });
+  } finally {
+    rmSync(guard, { force: true });
+  }
+  return true;
+}
+
+/** A lock file without a pid for this long was not being written: it was left empty. */
+function isOld(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs > 2_000;
+  } catch {
+    return true;
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** A release called twice (close after a failed open, say) counts once. */

@@ -111,6 +111,15 @@ describe('channel renderers', () => {
     expect(content.body[1].facts[0]!.value).toBe(escaped);
     const prompt = renderForTeams({ kind: 'choices', text: `Note: ${linkName}`, choices: [{ label: 'OK', value: 'ok' }] });
     expect((prompt.attachments![0]!.content as { body: { text: string }[] }).body[0]!.text).toBe(`Note: ${escaped}`);
+    // Nor a bold fake status line or a heading in the bot's own voice.
+    const bold = renderForTeams({ kind: 'card', title: 'Call-back from **Request withdrawn** # heading _x_', fields: [] });
+    expect((bold.attachments![0]!.content as { body: { text: string }[] }).body[0]!.text).toBe('Call-back from \\*\\*Request withdrawn\\*\\* \\# heading \\_x\\_');
+  });
+
+  it('Teams: a button sends its choice as value and its label as text (for a client that drops one of them)', () => {
+    const prompt = renderForTeams({ kind: 'choices', text: 'Pick', choices: [{ label: 'Yes', value: 'y' }] });
+    const action = (prompt.attachments![0]!.content as { body: { actions?: { data: unknown }[] }[] }).body[1]!.actions![0]!;
+    expect(action.data).toEqual({ choice: 'y', msteams: { type: 'messageBack', displayText: 'Yes', text: 'Yes', value: { choice: 'y' } } });
   });
 
   it('Web: suggested actions (messageBack) and charts as text with the numbers, bars for the widget in channelData', () => {

@@ -281,6 +281,20 @@ describe('engine', () => {
       expect(teacher.transcript()).not.toContain('I have stopped');
     });
 
+    it('a free-text answer is kept on one line: line breaks typed into it cannot become structure in a card', async () => {
+      const harness = await engineHarness();
+      const teacher = new TestUser(harness.engine, { id: 'teacher-8' });
+      await teacher.press('dialog:trainingNeeds');
+      await teacher.click('school:harbour-secondary');
+      await teacher.click('teacher');
+      await teacher.click('onlineRadicalisation');
+      await teacher.click('competences:done');
+      await teacher.click('schoolTeam');
+      await teacher.say('More on\n\n**online** work\r\n- please');
+      await teacher.click('send');
+      expect(harness.store.data.trainingResponses[0]!.comment).toBe('More on **online** work - please');
+    });
+
     it('an officer\'s "what do you store" lists their nudge settings, and "delete my data" removes them', async () => {
       const harness = await engineHarness();
       const officer = new TestUser(harness.engine, { id: 'liaison-north' });

@@ -29,7 +29,7 @@ function adaptiveCard(body: unknown[], actions: unknown[] = []): Attachment {
  * ("[Open the request](https://elsewhere)") in the assistant's own card. Bare URLs stay visible as
  * what they are. No catalogue text uses brackets.
  */
-export const escapeCardMarkdown = (text: string): string => text.replace(/[[\]]/g, (c) => `\\${c}`);
+export const escapeCardMarkdown = (text: string): string => text.replace(/[[\]*_~`#>]/g, (c) => `\\${c}`);
 
 const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: escapeCardMarkdown(text), wrap: true, ...extra });
 
@@ -50,7 +50,8 @@ export function renderForTeams(reply: OutboundReply): Partial<Activity> {
                 type: 'Action.Submit',
                 title: c.label,
                 // messageBack shows the label in the chat as if the user had typed it.
-                data: { choice: c.value, msteams: { type: 'messageBack', displayText: c.label } },
+                // The label as text too: a client that drops the value still sends what the engine recognises.
+                data: { choice: c.value, msteams: { type: 'messageBack', displayText: c.label, text: c.label, value: { choice: c.value } } },
               })),
               ACTIONS_PER_SET,
             ).map((actions) => ({ type: 'ActionSet', actions })),

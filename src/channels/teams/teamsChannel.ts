@@ -41,7 +41,8 @@ const IncomingActivity = z.object({
   from: z.object({ id: z.string().min(1).max(200), aadObjectId: z.string().max(100).optional() }).loose(),
   conversation: z.object({ id: z.string().min(1).max(500), conversationType: z.string().max(50).optional() }).loose(),
   recipient: z.object({ id: z.string().min(1).max(200) }).loose(),
-  text: z.string().max(10_000).optional(),
+  // Up to Teams' own message size: a longer paste gets the engine's "too long", not a silent 400.
+  text: z.string().max(60_000).optional(),
   locale: z.string().max(35).optional(),
   entities: z.array(Entity).max(50).optional(),
   membersAdded: z.array(z.object({ id: z.string().max(200) }).loose()).max(500).optional(),
@@ -174,7 +175,8 @@ export class TeamsChannel implements Channel {
     const { appId, tenantId } = this.deps.config;
     const channels = appId ? [TEAMS_CHANNEL] : [TEAMS_CHANNEL, EMULATOR_CHANNEL];
     if (!channels.includes(activity.channelId)) return 'channel';
-    if (tenantId && activity.channelId === TEAMS_CHANNEL && activity.channelData?.tenant?.id !== tenantId) return 'tenant';
+    // Tenant ids are GUIDs: compared without regard to case.
+    if (tenantId && activity.channelId === TEAMS_CHANNEL && activity.channelData?.tenant?.id?.toLowerCase() !== tenantId.toLowerCase()) return 'tenant';
     return undefined;
   }
 

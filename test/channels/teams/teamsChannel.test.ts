@@ -126,8 +126,9 @@ describe('Teams channel', () => {
     expect(res.status).toBe(403);
     expect(connector.calls).toEqual([]);
     expect(app.store.data.users['teams:aad-teacher-1']).toBeUndefined();
-    // The configured tenant's own Teams users are served.
+    // The configured tenant's own Teams users are served, whatever the case of its id.
     expect((await postActivity(base, activity(teacher, { text: 'menu' }))).status).toBe(200);
+    expect((await postActivity(base, activity(teacher, { text: 'menu', channelData: { tenant: { id: 'TENANT-1' } } }))).status).toBe(200);
     expect(connector.texts()).toContain(await text('en', 'menu:prompt'));
   });
 
