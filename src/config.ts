@@ -124,6 +124,11 @@ function crossChecks(env: Record<string, string | undefined>): { path: string; m
   if (Boolean(env.SLACK_BOT_TOKEN) !== Boolean(env.SLACK_SIGNING_SECRET)) {
     issues.push({ path: 'SLACK_SIGNING_SECRET', message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)' });
   }
+  // Unauthenticated Teams takes anyone's word for who they are (an officer's id included): only on this machine.
+  const host = env.HOST ?? '127.0.0.1';
+  if (['true', '1', 'yes'].includes(env.TEAMS_ENABLED ?? '') && !env.MicrosoftAppId && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    issues.push({ path: 'TEAMS_ENABLED', message: `without MicrosoftAppId, Teams runs unauthenticated (for the Bot Framework Emulator): HOST must then be a loopback address, not ${host}` });
+  }
   return issues;
 }
 

@@ -96,3 +96,11 @@ describe('values an operator may plausibly write', () => {
     expect(loadConfig({ TEAMS_ENABLED: 'no', MicrosoftAppId: 'x', MicrosoftAppPassword: 'y' }).teams).toBeUndefined();
   });
 });
+
+describe('unauthenticated Teams', () => {
+  it('is refused unless the server listens on this machine only', () => {
+    expect(() => loadConfig({ TEAMS_ENABLED: 'true', HOST: '0.0.0.0' })).toThrow(/TEAMS_ENABLED: without MicrosoftAppId, Teams runs unauthenticated.*HOST must then be a loopback address, not 0\.0\.0\.0/);
+    expect(loadConfig({ TEAMS_ENABLED: 'true' }).teams?.appId).toBeUndefined(); // HOST defaults to 127.0.0.1
+    expect(loadConfig({ TEAMS_ENABLED: 'true', HOST: '0.0.0.0', MicrosoftAppId: 'x', MicrosoftAppPassword: 'y' }).teams?.appId).toBe('x');
+  });
+});
