@@ -29,6 +29,8 @@ export const FIRST_NAMES: ReadonlySet<string> = new Set(
   selin sem senna serkan simon sofia sofie sophie stefan stefanie stijn sven svenja tamara tariq teun
   theo thijs thomas tim timo tobias tom tomasz tristan tuana ugur valentina vera victor viktor wim wout
   yara yasmin yassin yasmina yusuf zainab zeynep zoe
+  ahmet youssef youssouf muhammad mohammad mohammed jules jayden oleksandr noe ayoub bilal hamza ilias ilyas
+  imran ismail khadija mariam maryam nour rayan safae salma soufiane wassim zakaria
   `
     .split(/\s+/)
     .filter(Boolean),

@@ -7,18 +7,22 @@ import { FIRST_NAMES } from './firstNames.js';
  * the text looks safe. Deliberately cautious: a false refusal costs a rephrase, a miss costs a child's
  * privacy. The refused text itself is never stored or logged.
  */
-export function containsPersonalData(text: string, lang: Language): string | undefined {
-  if (EMAIL.test(text)) return 'personalData:email';
+export function containsPersonalData(typed: string, lang: Language): string | undefined {
+  // Full-width digits and letters ("０４７１") are read as the ordinary ones.
+  const text = typed.normalize('NFKC');
+  if (EMAIL.test(text) || EMAIL_SPELLED.test(text)) return 'personalData:email';
   if (HANDLE.test(text)) return 'personalData:handle';
-  if (DATE_NUMERIC.test(text) || DATE_WORDS.test(text)) return 'personalData:date';
+  if (DATE_NUMERIC.test(text) || DATE_WORDS.test(text) || DATE_MONTH_FIRST.test(text) || DATE_MONTH_YEAR.test(text)) return 'personalData:date';
   if (hasPhoneNumber(text)) return 'personalData:phone';
-  if (ADDRESS.test(text) || POSTCODE.test(text)) return 'personalData:address';
+  if (ADDRESS.test(text) || POSTCODE.test(text) || STREET_NAME.test(text)) return 'personalData:address';
   if (INITIALS.test(text)) return 'personalData:name';
   if (namesAPerson(text, lang)) return 'personalData:name';
   return undefined;
 }
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[a-z]{2,}/iu;
+/** "j.peeters(at)school.be", "j.peeters [at] school [dot] be" */
+const EMAIL_SPELLED = /[\p{L}\p{N}._%+-]+\s*[([{]\s*at\s*[)\]}]\s*[\p{L}\p{N}-]+(\s*(\.|[([{]\s*dot\s*[)\]}])\s*[\p{L}\p{N}-]+)+/iu;
 /** @handle on social media (an @ not part of an e-mail address). */
 const HANDLE = /(^|[\s(])@[\p{L}\p{N}_.]{2,}/u;
 /** 12/03/2011, 12-3-11, 2011-03-12, 12.03.2011 */
@@ -28,9 +32,16 @@ const MONTHS = [
   'januari', 'februari', 'maart', 'mei', 'juni', 'juli', 'augustus', 'oktober',
   'janvier', 'fevrier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'août', 'septembre', 'octobre', 'novembre', 'decembre', 'décembre',
   'januar', 'februar', 'märz', 'maerz', 'dezember',
+  // Short forms: jan, sept, mrt, okt, févr, déc, dez …
+  'jan', 'feb', 'febr', 'mar', 'mrt', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'okt', 'nov', 'dec', 'dez',
+  'janv', 'fevr', 'févr', 'avr', 'juil', 'déc', 'mär',
 ].join('|');
 /** 12 March 2011, 3 mei 2010, 1er avril 2012, 12. März 2011 */
-const DATE_WORDS = new RegExp(`\\b\\d{1,2}(er|e|\\.)?\\s+(${MONTHS})\\s+\\d{4}\\b`, 'iu');
+const DATE_WORDS = new RegExp(`\\b\\d{1,2}(er|e|\\.)?\\s+(${MONTHS})\\.?\\s+\\d{4}\\b`, 'iu');
+/** March 12, 2011; maart 12 2011 */
+const DATE_MONTH_FIRST = new RegExp(`\\b(${MONTHS})\\.?\\s+\\d{1,2}(st|nd|rd|th)?,?\\s+\\d{4}\\b`, 'iu');
+/** A month and year, a birth month as well: "maart 2011", "03/2011" */
+const DATE_MONTH_YEAR = new RegExp(`(\\b(${MONTHS})\\.?\\s+(19|20)\\d{2}\\b)|(\\b\\d{1,2}[/.-](19|20)\\d{2}\\b)`, 'iu');
 const STREET_WORDS = [
   'street', 'st', 'road', 'rd', 'lane', 'avenue', 'ave', 'drive', 'close', 'way',
   'straat', 'laan', 'weg', 'plein', 'dreef', 'kaai', 'steenweg', 'singel', 'gracht',
@@ -42,13 +53,18 @@ const ADDRESS = new RegExp(
   `(\\b\\d{1,4}\\s+([\\p{L}'-]+\\s+){0,3}(${STREET_WORDS})\\b)|(\\p{L}+(${STREET_WORDS})\\.?\\s+\\d{1,4}\\b)|(\\b(${STREET_WORDS})\\.?\\s+([\\p{L}'-]+\\s+){0,3}\\d{1,4}\\b)`,
   'iu',
 );
+/** A street named without its number: "Kerkstraat", "Hauptstraße", "rue de la Paix", "Station Road". */
+const STREET_NAME = /(\p{Lu}\p{L}*(straat|laan|dreef|steenweg|straße|strasse|gasse)\b)|(\b(rue|avenue|chemin)\s+(de\s+la\s+|du\s+|des\s+|de\s+|d')?\p{Lu})|(\b\p{Lu}\p{L}+\s+(Street|Road|Lane|Avenue|Drive)\b)/u;
 /** Dutch "1234 AB", UK "SW1A 1AA" style postcodes. */
 const POSTCODE = /\b(\d{4}\s?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b/;
 /** "J.D." or "J. D." — initials that stand for a person. */
 const INITIALS = /\b\p{Lu}\.\s?\p{Lu}\.(\s|$|,)/u;
 
 function hasPhoneNumber(text: string): boolean {
-  for (const match of text.matchAll(/\+?\d[\d ().-]{5,}\d/g)) {
+  // "0471/123456" (a slash, as Belgian numbers are often written) too.
+  for (const match of text.matchAll(/\+?\d[\d ()./-]{5,}\d/g)) {
+    // A school year ("2026-2027", "2026/27") is no phone number.
+    if (/^(19|20)\d{2}\s*[-/]\s*((19|20)\d{2}|\d{2})$/.test(match[0].trim())) continue;
     if (match[0].replace(/\D/g, '').length >= 7) return true;
   }
   return false;

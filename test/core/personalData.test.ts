@@ -41,3 +41,36 @@ describe('containsPersonalData', () => {
     expect(containsPersonalData(text, lang)).toBeUndefined();
   });
 });
+
+describe('containsPersonalData: forms found missing in review', () => {
+  it.each([
+    ['about yusuf in 3B, born March 12, 2011', 'en', 'personalData:date'],
+    ['geboren maart 2011', 'nl', 'personalData:date'],
+    ['né en 03/2011', 'fr', 'personalData:date'],
+    ['3 sept 2010', 'fr', 'personalData:date'],
+    ['12 mrt. 2011', 'nl', 'personalData:date'],
+    ['mum: 0471/123456', 'en', 'personalData:phone'],
+    ['０４７１ １２３ ４５６', 'nl', 'personalData:phone'],
+    ['j.peeters(at)school.be', 'en', 'personalData:email'],
+    ['j.peeters [at] school [dot] be', 'en', 'personalData:email'],
+    ['woont in de Kerkstraat', 'nl', 'personalData:address'],
+    ['wohnt in der Hauptstraße', 'de', 'personalData:address'],
+    ['habite rue de la Paix', 'fr', 'personalData:address'],
+    ['lives on Station Road', 'en', 'personalData:address'],
+    ['Ahmet from class 7b', 'en', 'personalData:name'],
+    ['Youssef is worried', 'en', 'personalData:name'],
+  ] as const)('%s (%s) is refused: %s', (text, lang, reason) => {
+    expect(containsPersonalData(text, lang)).toBe(reason);
+  });
+
+  it.each([
+    ['the school year 2026-2027', 'en'],
+    ['voor 2026/27 graag meer', 'nl'],
+    ['Preferably on Wednesday afternoons', 'en'],
+    ['Graag op woensdagnamiddag', 'nl'],
+    ['Plus de temps pour la formation en ligne', 'fr'],
+    ['Bitte mehr Fortbildung zur Radikalisierung', 'de'],
+  ] as const)('%s (%s) is not refused', (text, lang) => {
+    expect(containsPersonalData(text, lang)).toBeUndefined();
+  });
+});
