@@ -370,10 +370,11 @@ async function main(dir: string): Promise<void> {
   const cpuUs = (runs: LoadResult[]) => median(runs.map((r) => (r.cpuPercent / 100) * (1e6 / r.rps)));
   const growthRatio = median(growthRatios);
   const targets: [string, boolean, string][] = [
-    ['(1)/(2) turn throughput vs bare echo ≥ 0.5', ratioLimit >= 0.5, `${fmt(ratioLimit, 2)} (median of the rounds; ${range(roundRatios.map((r) => r.limit))})`],
-    ['(1)/(3) turn throughput vs botbuilder echo ≥ 1.0', ratioPeer >= 1.0, `${fmt(ratioPeer, 2)} (median of the rounds; ${range(roundRatios.map((r) => r.peer))})`],
+    ['(1)/(2) turn throughput vs bare echo ≥ 0.5', ratioLimit >= 0.5, `${fmt(ratioLimit, 3)} (median of the rounds; ${range(roundRatios.map((r) => r.limit))})`],
+    // Three decimals on the verdict lines: 0.995 shown as "1.00" next to FAIL read as a contradiction.
+    ['(1)/(3) turn throughput vs botbuilder echo ≥ 1.0', ratioPeer >= 1.0, `${fmt(ratioPeer, 3)} (median of the rounds; ${range(roundRatios.map((r) => r.peer))})`],
     ['p99 ≤ 50 ms at 50 concurrent', turn.p99 <= 50, `${turn.p99} ms (worst round)`],
-    ['throughput at 100 k records ≥ 0.8 × at 1 k', growthRatio >= 0.8, `${fmt(growthRatio, 2)} (median of the rounds; ${range(growthRatios)})`],
+    ['throughput at 100 k records ≥ 0.8 × at 1 k', growthRatio >= 0.8, `${fmt(growthRatio, 3)} (median of the rounds; ${range(growthRatios)})`],
     ['nudge planning ≤ 200 ms', planningMs <= 200, `${fmt(planningMs)} ms`],
     ['start-up ≤ 2 s', boot.ms <= 2000, `${fmt(boot.ms, 0)} ms`],
     ['idle RSS ≤ 150 MB', boot.idleRssMb <= 150, `${fmt(boot.idleRssMb)} MB`],
