@@ -2,6 +2,7 @@ import { ask, choicePrompt, defineDialog, end, goto, key, SAVED, type DialogTurn
 import { formatDate } from '../src/core/dates.js';
 import type { KeepInTouchEvery } from '../src/core/nudgePreferences.js';
 import { SNOOZE_DAYS } from '../src/nudges/planners.js';
+import { hasMorningAndAfternoon } from '../src/nudges/workingTime.js';
 import { KEEP_IN_TOUCH_EVERY_DAYS, NUDGE_WINDOWS, type NudgeWindow } from '../src/store/schema.js';
 
 export const NUDGE_SETTINGS = 'nudgeSettings';
@@ -29,7 +30,7 @@ function showSettings(turn: DialogTurn) {
     choicePrompt(key('nudges:settings.prompt'), [
       ...KEEP_IN_TOUCH_EVERY_DAYS.filter((d) => d !== s.everyDays).map((d) => ({ value: `${EVERY}${d}`, label: key('nudges:settings.setEvery', { count: d / 7 }) })),
       // Mornings or afternoons only where the working day has both.
-      ...(start < '12:00' && until > '12:00' ? NUDGE_WINDOWS.filter((w) => w !== s.window).map((w) => ({ value: `${WINDOW}${w}`, label: key(`nudges:settings.setWindow.${w}`) })) : []),
+      ...(hasMorningAndAfternoon(turn.directory.data.workingHours) ? NUDGE_WINDOWS.filter((w) => w !== s.window).map((w) => ({ value: `${WINDOW}${w}`, label: key(`nudges:settings.setWindow.${w}`) })) : []),
       s.snoozedUntil ? { value: RESUME, label: key('nudges:settings.resume') } : { value: PAUSE, label: key('nudges:snooze', { count: SNOOZE_DAYS }) },
       { value: DONE, label: key('nudges:settings.done'), also: 'common:doneWords' },
     ]),

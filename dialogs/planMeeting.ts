@@ -1,5 +1,6 @@
 import { ask, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate } from '../src/core/dates.js';
+import { meetingPlace } from '../src/core/protocolStatus.js';
 import { acceptDate, COMING_YEAR, datePrompt } from './shared/dates.js';
 
 export const PLAN_MEETING = 'planMeeting';
@@ -19,8 +20,7 @@ function checkDate(turn: DialogTurn) {
 function alreadyPlanned(turn: DialogTurn, date: string): boolean {
   const existing = turn.services.protocol.meetings().upcoming.find((m) => m.date === date);
   if (!existing) return false;
-  const place = typeof existing.place === 'string' ? existing.place : (existing.place[turn.lang] ?? '');
-  turn.say({ kind: 'text', text: turn.t('liaison:meetings.alreadyPlanned', { date: formatDate(date, turn.lang), place }) });
+  turn.say({ kind: 'text', text: turn.t('liaison:meetings.alreadyPlanned', { date: formatDate(date, turn.lang), place: meetingPlace(existing.place, turn.lang) }) });
   return true;
 }
 

@@ -78,12 +78,13 @@ const COMMANDS: readonly Command[] = ['emergency', 'help', 'menu', 'cancel', 'la
 /** Guards against a dialog that loops through steps without ever asking. */
 const MAX_STEPS_PER_TURN = 50;
 
+/** Open call-back requests shown on a home screen; the rest are counted and found in the list. */
+const HOME_REQUESTS = 20;
+
 /**
  * The channel-neutral engine: load user and dialog state, handle global interrupts, run the current
  * step or route to a dialog, save once, return replies. Channels call `handle` and render the result.
  */
-/** Open call-back requests shown on a home screen; the rest are counted and found in the list. */
-const HOME_REQUESTS = 20;
 
 export class Engine implements TurnHandler {
   private readonly dialogs: Map<string, Dialog>;

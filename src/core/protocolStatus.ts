@@ -57,6 +57,11 @@ export interface MeetingsStatus {
   perYear: number;
 }
 
+/** A meeting's place in a language: typed once in the chat, or one per language in the directory. */
+export function meetingPlace(place: string | Record<string, string>, lang: string): string {
+  return typeof place === 'string' ? place : (place[lang] ?? '');
+}
+
 /** Platform meetings planned (directory and chat) for the coming 12 months, and whether more are needed. */
 export function meetingsStatus(directory: DirectoryView, planned: readonly PlannedMeeting[], today: LocalDate): MeetingsStatus {
   const horizon = addDays(addMonths(today, 12), -1);

@@ -7,6 +7,11 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (SUPPORTED_LANGUAGES as readonly string[]).includes(value);
 }
 
+/** A language tag such as "nl-BE" (BCP 47's shape), not free text a client put in its place. */
+export function isLocaleTag(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(value);
+}
+
 /**
  * Maps a platform locale hint ("nl-BE", "fr_FR", "DE") to a supported language, or undefined.
  */

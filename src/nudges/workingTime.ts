@@ -13,21 +13,25 @@ export function localClock(now: Date, timeZone: string): { weekday: number; time
 
 /** Nudges go out only on the directory's working days (not its closed days), inside its working hours, in its time zone. */
 export function isWorkingTime(now: Date, directory: Pick<Directory, 'timeZone' | 'workingHours'>): boolean {
-  const { weekday, time } = localClock(now, directory.timeZone);
+  const { time } = localClock(now, directory.timeZone);
   const { start, end } = directory.workingHours;
-  return isWorkingDay(localDate(now, directory.timeZone), directory.workingHours) && directory.workingHours.days.includes(weekday) && time >= start && time < end;
+  return isWorkingDay(localDate(now, directory.timeZone), directory.workingHours) && time >= start && time < end;
 }
 
 /** Noon divides the working day into the mornings and afternoons an officer may choose for their nudges. */
 const NOON = '12:00';
+
+/** Whether the working day has a morning and an afternoon to choose between (it spans noon). */
+export function hasMorningAndAfternoon(hours: Pick<WorkingHours, 'start' | 'end'>): boolean {
+  return hours.start < NOON && hours.end > NOON;
+}
 
 /** Whether `now` falls in the part of the working day a person chose: all of it, the morning or the afternoon. */
 export function isInWindow(now: Date, directory: Pick<Directory, 'timeZone' | 'workingHours'>, window: 'all' | 'morning' | 'afternoon'): boolean {
   if (window === 'all') return true;
   const { time } = localClock(now, directory.timeZone);
   // A working day that ends before noon, or starts after it, has only one part: that one always counts.
-  const { start, end } = directory.workingHours;
-  if (end <= NOON || start >= NOON) return true;
+  if (!hasMorningAndAfternoon(directory.workingHours)) return true;
   return window === 'morning' ? time < NOON : time >= NOON;
 }
 

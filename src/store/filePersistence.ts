@@ -4,9 +4,10 @@ import { chmod, mkdir, open as openFile, readdir, readFile, rename, rm, stat, wr
 import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
 import { ByteBuilder } from './byteBuilder.js';
+export { DIR_MODE, FILE_MODE } from './persistence.js';
 import { acquireStoreLock } from './lock.js';
 import { applyEntry, applyRecords, encodeChangePieces, KEYED_COLLECTIONS, type KeyedCollection } from './journal.js';
-import { COLD_SEGMENTS, conversationsDir, deltaFile, journalFile, journalGeneration, restoreMarkerFile, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
+import { COLD_SEGMENTS, conversationsDir, DIR_MODE, FILE_MODE, deltaFile, journalFile, journalGeneration, restoreMarkerFile, SEGMENTS, segmentFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import type { Db, WebConversation } from './schema.js';
 
 /** Below this size the journal is never folded into the snapshot (16 MiB: a fraction of a second to replay). */
@@ -338,8 +339,7 @@ export class FilePersistence implements Persistence {
       if (this.size > 0 || this.unsnapshotted.size > 0 || this.fullPending) await this.snapshotNow(data);
     } finally {
       this.closeJournal();
-      this.releaseLock?.();
-      this.releaseLock = undefined;
+      this.unlock();
     }
   }
 
@@ -641,13 +641,18 @@ export class FilePersistence implements Persistence {
    * are rewritten, some of which (a cold segment) may not be for a long time.
    */
   private async restrictModes(): Promise<void> {
-    const chmodIfThere = (path: string, mode: number) => chmod(path, mode).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
-    for (const file of [this.file, ...this.filesBesideCore(), ...(await journalFiles(this.file))]) await chmodIfThere(file, FILE_MODE);
+    // Only what others may read is changed (one stat each): after the first open nothing is.
+    const restrict = async (path: string, mode: number): Promise<boolean> => {
+      const current = await stat(path).catch(() => undefined);
+      if (!current || (current.mode & 0o077) === 0) return false;
+      await chmod(path, mode);
+      return true;
+    };
+    for (const file of [this.file, ...this.filesBesideCore(), ...(await journalFiles(this.file))]) await restrict(file, FILE_MODE);
+    // Transcripts were created under a folder made by the same build: a folder that is private already holds private files.
     const transcripts = conversationsDir(this.file);
-    await chmodIfThere(transcripts, DIR_MODE);
-    for (const name of await readdir(transcripts).catch(() => [] as string[])) await chmodIfThere(join(transcripts, name), FILE_MODE);
+    if (!(await restrict(transcripts, DIR_MODE))) return;
+    for (const name of await readdir(transcripts).catch(() => [] as string[])) await restrict(join(transcripts, name), FILE_MODE);
   }
 
   /** The files written beside the core file: the cold segments and the delta. */
@@ -973,12 +978,6 @@ async function readJson(file: string): Promise<Record<string, unknown> | null> {
   return value as Record<string, unknown>;
 }
 
-/**
- * Store files hold teachers' names and contact details and the chat transcripts: readable by the
- * assistant's own user only, whatever the umask (also for the folders it creates).
- */
-export const FILE_MODE = 0o600;
-export const DIR_MODE = 0o700;
 
 /** Where a file is written before it is renamed into place. */
 const tempPath = (file: string) => join(dirname(file), `.${basename(file)}.tmp`);

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
-import { lockFile } from './persistence.js';
+import { FILE_MODE, lockFile } from './persistence.js';
 
 /**
  * One process per store. The store's files have no other guard, and a second writer (a second
@@ -53,7 +53,7 @@ export function acquireStoreLock(file: string): () => void {
   }
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
-      writeFileSync(path, mine, { flag: 'wx', mode: 0o600 });
+      writeFileSync(path, mine, { flag: 'wx', mode: FILE_MODE });
       heldHere.set(path, 1);
       return once(() => release(path, mine));
     } catch (err) {
@@ -79,7 +79,7 @@ export function acquireStoreLock(file: string): () => void {
 function takeOver(path: string, stale: number): boolean {
   const guard = `${path}.takeover`;
   try {
-    writeFileSync(guard, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+    writeFileSync(guard, `${process.pid}\n`, { flag: 'wx', mode: FILE_MODE });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     // A takeover left by a process that died in it would block every start: it is old after a few seconds.

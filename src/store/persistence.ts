@@ -60,6 +60,13 @@ export function restoreMarkerFile(file: string): string {
   return join(dirname(file), `${stem(file)}.restoring`);
 }
 
+/**
+ * Store files hold teachers' names and contact details and the chat transcripts: readable by the
+ * assistant's own user only, whatever the umask (also for the folders it creates).
+ */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
 /** Held by the process that has the store open for writing (data/db.lock, see lock.ts). */
 export function lockFile(file: string): string {
   return join(dirname(file), `${stem(file)}.lock`);

@@ -69,7 +69,7 @@ async function restore(storeFile: string, backup: string, data: Db): Promise<voi
   for (const journal of await journalFiles(storeFile)) await moveAside(journal);
   await moveAside(deltaFile(storeFile));
   await moveAside(conversationsDir(storeFile));
-  await writeStoreFiles(storeFile, data, { lockHeld: true });
+  await writeStoreFiles(storeFile, data);
   await rm(marker);
 }
 

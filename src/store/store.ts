@@ -200,12 +200,10 @@ export async function readStoreSnapshot(file: string): Promise<Store> {
 }
 
 /** Writes a whole document as the files of `file` (a restore), replacing transcripts and journal. */
-export async function writeStoreFiles(file: string, data: Db, options: { lockHeld?: boolean } = {}): Promise<void> {
+/** The caller holds the store's lock (`store:restore` takes it before it moves anything). */
+export async function writeStoreFiles(file: string, data: Db): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: DIR_MODE });
   const persistence = new FilePersistence(file);
-  // A running assistant would write its own state over the restored one. `store:restore` holds the
-  // lock already, from before it moved anything.
-  if (!options.lockHeld) persistence.lock();
   await rm(conversationsDir(file), { recursive: true, force: true });
   for (const journal of await journalFiles(file)) await rm(journal, { force: true });
   await rm(deltaFile(file), { force: true });

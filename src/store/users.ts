@@ -56,21 +56,15 @@ export class UsersRepository {
     user.address = address;
   }
 
-  /** Records that the platform refused delivery for good; cleared once the user has been told. */
   /** A teacher's wish to be asked about training each new school year (`since`: the year they asked in), or its end. */
   setTrainingReminder(key: string, since: string | undefined): void {
-    const user = this.store.data.users[key];
+    const user = this.changing(key);
     if (!user) return;
     if (since) user.trainingReminder = { since };
     else delete user.trainingReminder;
-    this.store.recordChanged('users', key);
   }
 
-  /** Teachers who asked to be asked about training again. */
-  withTrainingReminder(): User[] {
-    return Object.values(this.store.data.users).filter((u) => u.trainingReminder);
-  }
-
+  /** Records that the platform refused delivery for good; cleared once the user has been told. */
   markUnreachable(key: string, reason: string, now: Date): void {
     const user = this.changing(key);
     if (user) user.unreachable = { reason, at: now.toISOString() };

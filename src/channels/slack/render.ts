@@ -140,9 +140,14 @@ export function renderHome(replies: OutboundReply[]): { type: 'home'; blocks: Bl
  * The clicked message after a click: its buttons are replaced by a note of what was chosen, so
  * they cannot be pressed twice.
  */
+/** The question a row of buttons belongs to: a long list has several rows (choices_3, choices_3_1 …). */
+export function choiceGroup(blockId: string): string {
+  return blockId.split('_').slice(0, 2).join('_');
+}
+
 export function answeredBlocks(blocks: Block[], blockId: string, chosenLabel: string): Block[] {
-  // Every row of the question's buttons (a long list has several: choices_3, choices_3_1 …) goes; the first becomes the note.
-  const group = blockId.split('_').slice(0, 2).join('_');
+  // Every row of the question's buttons goes; the first becomes the note.
+  const group = choiceGroup(blockId);
   const inGroup = (block: Block) => block.type === 'actions' && (block.block_id === group || block.block_id?.startsWith(`${group}_`));
   const first = blocks.findIndex(inGroup);
   return blocks.flatMap((block, i) => {

@@ -10,7 +10,7 @@ import type { Log } from '../../log.js';
 import type { ProcessedEventsRepository } from '../../store/processedEvents.js';
 import type { ConversationAddress } from '../../store/schema.js';
 import type { Channel, SendResult } from '../channel.js';
-import { answeredBlocks, renderForSlack, renderHome, type Block } from './render.js';
+import { answeredBlocks, choiceGroup, renderForSlack, renderHome, type Block } from './render.js';
 import { slackInbound, withoutMentions } from './toInbound.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -124,16 +124,16 @@ export class SlackChannel implements Channel {
 
   private listen(): void {
 
-    this.app.event('message', async ({ event, body }) => {
+    this.app.event('message', async ({ event }) => {
       const message = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; ts: string };
       if (message.channel_type === 'im' && message.subtype === 'file_share' && message.user && !message.bot_id) {
         // A file runs no turn (it could be about a pupil, and nothing reads it), but it gets an answer.
-        if (!this.firstDelivery(body) || !this.firstMessage(message.channel, message.ts)) return;
+        if (!this.firstMessage(message.channel, message.ts)) return;
         await this.post(message.channel, [{ kind: 'text', text: this.deps.translations.translator(await this.languageOf(message.user)).t('channels:slack.noFiles') }]);
         return;
       }
       if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
-      if (!this.firstDelivery(body) || !this.firstMessage(message.channel, message.ts)) return;
+      if (!this.firstMessage(message.channel, message.ts)) return;
       // "@assistant help" in its own DM is "help".
       // Without the bot's id (auth.test failing for a moment) any mention is stripped: the message is not lost.
       const botUserId = await this.botIdentity().then((id) => id.botUserId, () => undefined);
@@ -141,12 +141,12 @@ export class SlackChannel implements Channel {
       await this.turn(slackInbound({ userId: message.user, dmChannelId: message.channel, text, locale: await this.localeOf(message.user) }));
     });
 
-    this.app.event('app_mention', async ({ event, body }) => {
+    this.app.event('app_mention', async ({ event }) => {
       const mention = event as typeof event & { edited?: unknown; subtype?: string; bot_id?: string; channel_type?: string };
       // Not an edit of a mention (Slack sends it again), not another bot, not a mention inside the DM
       // (the message event runs that turn), and each message once.
       if (!event.user || mention.edited || mention.subtype || mention.bot_id || event.channel.startsWith('D')) return;
-      if (!this.firstDelivery(body) || !this.firstMessage(event.channel, event.ts)) return;
+      if (!this.firstMessage(event.channel, event.ts)) return;
       const dm = await this.openDm(event.user);
       const text = withoutMentions(event.text ?? '', (await this.botIdentity()).botUserId);
       const outcome = await this.turn(slackInbound({ userId: event.user, dmChannelId: dm, text: text || 'menu', locale: await this.localeOf(event.user) }));
@@ -171,7 +171,7 @@ export class SlackChannel implements Channel {
       const dm = await this.openDm(userId);
       const inDm = container.channel?.id === dm;
       // A double-click sends the same button twice: the question is answered once.
-      if (inDm && container.message && button.block_id && !this.deps.processedEvents.claim(`slack:act:${dm}:${container.message.ts}:${button.block_id.split('_').slice(0, 2).join('_')}`, this.deps.clock(), EVENT_TTL_MS)) return;
+      if (inDm && container.message && button.block_id && !this.deps.processedEvents.claim(`slack:act:${dm}:${container.message.ts}:${choiceGroup(button.block_id)}`, this.deps.clock(), EVENT_TTL_MS)) return;
       if (inDm && container.message?.blocks && button.block_id) {
         await this.withRateLimit(() =>
           this.client.chat.update({
@@ -218,17 +218,13 @@ export class SlackChannel implements Channel {
     await this.withRateLimit(() => this.client.views.publish({ user_id: userId, view: renderHome(replies) as never }));
   }
 
-  /** A message (channel and ts) runs once, whatever event carries it (an edit comes with a new event_id). */
+  /**
+   * A message (channel and ts) runs once, whatever event carries it: Slack's redeliveries
+   * (X-Slack-Retry-Num, the same event_id) and an edit (a new event_id) alike.
+   */
   private firstMessage(channel: string, ts: string): boolean {
-    return this.deps.processedEvents.claim(`slack:msg:${channel}:${ts}`, this.deps.clock(), EVENT_TTL_MS);
-  }
-
-  /** Slack redelivers events (X-Slack-Retry-Num) and may send one twice: each event_id runs once. */
-  private firstDelivery(body: unknown): boolean {
-    const eventId = (body as { event_id?: string }).event_id;
-    if (!eventId) return true;
-    const first = this.deps.processedEvents.claim(`slack:${eventId}`, this.deps.clock(), EVENT_TTL_MS);
-    if (!first) this.deps.log.info({ event: 'slack_duplicate_event', eventId });
+    const first = this.deps.processedEvents.claim(`slack:msg:${channel}:${ts}`, this.deps.clock(), EVENT_TTL_MS);
+    if (!first) this.deps.log.info({ event: 'slack_duplicate_event', channel, ts });
     return first;
   }
 

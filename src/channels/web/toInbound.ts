@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InboundMessage } from '../../core/messages.js';
+import { isLocaleTag } from '../../i18n/languages.js';
 
 /** The part of a posted Direct Line activity we read; everything else is ignored. */
 export const PostedActivity = z.object({
@@ -25,7 +26,7 @@ export function webToInbound(activity: PostedActivity, conversationId: string, v
     text: (activity.text ?? '').trim(),
     choice: choice?.success ? choice.data.choice : undefined,
     // Only a language tag: anything else is not a hint (and would be kept with the user).
-    ...(activity.locale && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(activity.locale) ? { localeHint: activity.locale } : {}),
+    ...(isLocaleTag(activity.locale) ? { localeHint: activity.locale } : {}),
     address: { channel: 'web', conversationId, data: {} },
   };
 }

@@ -7,9 +7,9 @@ import type { TurnHandler } from '../../core/engine.js';
 import { KeyedQueue } from '../../core/keyedQueue.js';
 import type { OutboundReply } from '../../core/messages.js';
 import type { HttpServer } from '../../http/server.js';
+import { isLocaleTag, type Language } from '../../i18n/languages.js';
 import { jsonBody } from '../../http/jsonBody.js';
 import { RateLimiter } from '../../http/rateLimit.js';
-import type { Language } from '../../i18n/languages.js';
 import type { Log } from '../../log.js';
 import type { DialogStatesRepository } from '../../store/dialogStates.js';
 import type { ConversationAddress, StoredActivity, WebConversation } from '../../store/schema.js';
@@ -225,7 +225,7 @@ export class WebChannel implements Channel {
       // the turn), a button's choice shown as the button's own label, a locale tag and the client's
       // id for its send status. Anything else a client puts in an activity is not kept.
       const fields: Record<string, unknown> = { type: activity.type, from: { id: conversation.userId, role: 'user' } };
-      if (isLocaleTag(activity.locale)) fields.locale = activity.locale;
+      if (isLocaleTag(activity.locale)) fields.locale = activity.locale; // what the turn takes as a hint too (toInbound)
       const clientId = activity.channelData?.clientActivityID;
       if (clientId && /^[A-Za-z0-9._:-]{1,100}$/.test(clientId)) fields.channelData = { clientActivityID: clientId };
       conversation.lastActiveAt = this.deps.clock().toISOString();
@@ -569,10 +569,6 @@ function localeFrom(body: unknown): string | undefined {
   return isLocaleTag(locale) ? locale : undefined;
 }
 
-/** A language tag such as "nl-BE" (BCP 47's shape), not free text a client put in its place. */
-function isLocaleTag(value: unknown): value is string {
-  return typeof value === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(value);
-}
 
 function isSecure(req: Request): boolean {
   return req.headers['x-forwarded-proto'] === 'https' || req.isSecure();

@@ -89,9 +89,11 @@ describe('Slack channel', () => {
   it('a replayed event (same event_id, X-Slack-Retry-Num) never runs a turn twice', async () => {
     const api = fakeSlackApi(GOV_API);
     const { base } = await slackApp();
-    await postEvent(base, dm('U-R', 'menu'), { eventId: 'Ev-1' });
-    expect((await postEvent(base, dm('U-R', 'menu'), { eventId: 'Ev-1', retryNum: 1 })).status).toBe(200);
-    await postEvent(base, dm('U-R', 'menu'), { eventId: 'Ev-1', retryNum: 2 });
+    // A redelivery is the same event: the same message (channel and ts) under the same event_id.
+    const event = dm('U-R', 'menu');
+    await postEvent(base, event, { eventId: 'Ev-1' });
+    expect((await postEvent(base, event, { eventId: 'Ev-1', retryNum: 1 })).status).toBe(200);
+    await postEvent(base, event, { eventId: 'Ev-1', retryNum: 2 });
     expect(api.posts()).toHaveLength(1);
   });
 
