@@ -191,13 +191,27 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
 
 /** What `npm run teams:package` needs, and nothing else (no password: the package holds no secret). */
 export function loadTeamsPackageConfig(explicit?: NodeJS.ProcessEnv): { appId: string | undefined; publicUrl: string | undefined } {
+  const data = parseEnv(EnvSchema.pick({ MicrosoftAppId: true, PUBLIC_URL: true }), explicit);
+  return { appId: data.MicrosoftAppId, publicUrl: data.PUBLIC_URL };
+}
+
+/**
+ * The environment (by default the process's, with `.env`) checked against a schema, and the checks
+ * across variables: one CodedError lists every problem. An empty value (`PORT=` in an env file)
+ * means "not set": the default, as if the line were absent.
+ */
+function parseEnv<S extends z.ZodType>(schema: S, explicit: NodeJS.ProcessEnv | undefined, across: (env: Record<string, string | undefined>) => { path: string; message: string }[] = () => []): z.infer<S> {
   if (explicit === undefined) readEnvFile();
-  const env = Object.fromEntries(Object.entries(explicit ?? process.env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const result = EnvSchema.pick({ MicrosoftAppId: true, PUBLIC_URL: true }).safeParse(env);
-  if (!result.success) {
-    throw new CodedError(ErrorCode.ConfigInvalid, `Invalid environment (see .env.example):\n${result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  const given = Object.fromEntries(Object.entries(explicit ?? process.env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = schema.safeParse(given);
+  const issues = [
+    ...(result.success ? [] : result.error.issues.map((i) => ({ path: i.path.join('.') || '(env)', message: i.message }))),
+    ...across(given),
+  ];
+  if (issues.length > 0 || !result.success) {
+    throw new CodedError(ErrorCode.ConfigInvalid, `Invalid environment (see .env.example):\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
   }
-  return { appId: result.data.MicrosoftAppId, publicUrl: result.data.PUBLIC_URL };
+  return result.data as z.infer<S>;
 }
 
 /**
@@ -215,18 +229,5 @@ function readEnvFile(file = '.env'): void {
 
 /** Parses the environment (by default the process's, with `.env`); throws one CodedError listing every bad variable. */
 export function loadConfig(explicit?: NodeJS.ProcessEnv): Config {
-  if (explicit === undefined) readEnvFile();
-  const env = explicit ?? process.env;
-  // An empty value (`PORT=` in an env file) means "not set": the default, as if the line were absent.
-  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const result = EnvSchema.safeParse(given);
-  const issues = [
-    ...(result.success ? [] : result.error.issues.map((i) => ({ path: i.path.join('.') || '(env)', message: i.message }))),
-    ...crossChecks(given),
-  ];
-  if (issues.length > 0 || !result.success) {
-    const lines = issues.map((i) => `  - ${i.path}: ${i.message}`);
-    throw new CodedError(ErrorCode.ConfigInvalid, `Invalid environment (see .env.example):\n${lines.join('\n')}`);
-  }
-  return toConfig(result.data);
+  return toConfig(parseEnv(EnvSchema, explicit, crossChecks));
 }
