@@ -33,9 +33,12 @@ export function addMonths(date: LocalDate, months: number): LocalDate {
   return fromUtc(target.getTime());
 }
 
+/** The locale whose conventions each language's dates and weekday names follow (day first, Belgian Dutch and French). */
+const DATE_LOCALES: Record<Language, string> = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' };
+
 /** A date for people to read, in their language's usual format ("24/11/2026", "24.11.2026"). */
 export function formatDate(date: LocalDate, lang: Language): string {
-  const locale = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' }[lang];
+  const locale = DATE_LOCALES[lang];
   return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(toUtc(date)));
 }
 
@@ -112,7 +115,7 @@ const ENGLISH_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday'
 function weekdayFor(weekday: number, text: string, lang: Language, today: LocalDate, direction: DateDirection): LocalDate | undefined {
   const words = new Set(text.toLowerCase().match(/\p{L}+(?:\.\p{L}+)*/gu) ?? []);
   const which = WEEKDAY_WORD_ORDER.find((w) => WEEKDAY_WORDS[lang][w].some((word) => words.has(word)));
-  const todayWeekday = new Date(toUtc(today)).getUTCDay();
+  const todayWeekday = weekdayOf(today);
   const back = (todayWeekday - weekday + 7) % 7;
   const ahead = (weekday - todayWeekday + 7) % 7;
   if (which === 'coming') return addDays(today, ahead || 7);
@@ -173,7 +176,7 @@ export function weekdayOf(date: LocalDate): number {
 
 /** The weekday's name in the language ("maandag", "Montag"), for people to read. */
 export function weekdayName(weekday: number, lang: Language): string {
-  const locale = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' }[lang];
+  const locale = DATE_LOCALES[lang];
   // 2026-11-22 is a Sunday.
   return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long' }).format(new Date(toUtc(addDays('2026-11-22', weekday))));
 }
@@ -189,14 +192,14 @@ const WEEKDAY_NAMES: Record<Language, Map<string, number>> = (() => {
   const names = {} as Record<Language, Map<string, number>>;
   for (const lang of ['en', 'nl', 'fr', 'de'] as const) {
     const map = new Map<string, number>(Object.entries(extra[lang]));
-    const locale = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' }[lang];
+    const locale = DATE_LOCALES[lang];
     for (let weekday = 0; weekday < 7; weekday++) {
       const day = new Date(toUtc(addDays('2026-11-22', weekday)));
       for (const width of ['long', 'short'] as const) {
         const name = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: width }).format(day).toLowerCase().replace(/\.$/, '');
         map.set(name, weekday);
+        if (width === 'long') map.set(name.slice(0, 3), weekday);
       }
-      map.set(weekdayName(weekday, lang).toLowerCase().slice(0, 3), weekday);
     }
     names[lang] = map;
   }
@@ -325,15 +328,21 @@ function dayInYearFor(month: number, day: number, today: LocalDate, direction: D
     const date = `${String(y).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
     if (isRealDate(date)) candidates.push(date);
   }
-  // ISO dates sort as strings; candidates are in ascending order.
-  if (direction === 'past') return candidates.filter((c) => c <= today).at(-1);
-  if (direction === 'future') return candidates.find((c) => c >= today);
-  // Nearest; on a tie, the earlier one.
-  let best: LocalDate | undefined;
-  for (const c of candidates) {
-    if (best === undefined || Math.abs(daysBetween(today, c)) < Math.abs(daysBetween(today, best))) best = c;
-  }
-  return best;
+  return pickByDirection(candidates, today, direction);
+}
+
+/**
+ * Of candidate days in ascending order, the one `direction` asks for: the last not after today, the
+ * first not before it, or the nearer of those two (on a tie, the earlier).
+ */
+function pickByDirection(candidates: readonly LocalDate[], today: LocalDate, direction: DateDirection): LocalDate | undefined {
+  // ISO dates sort as strings.
+  const before = candidates.filter((c) => c <= today).at(-1);
+  const after = candidates.find((c) => c >= today);
+  if (direction === 'past') return before;
+  if (direction === 'future') return after;
+  if (!before || !after) return before ?? after;
+  return daysBetween(before, today) <= daysBetween(today, after) ? before : after;
 }
 
 /** The day `day` of a month, in the direction asked (nearest: the closer of the two), counted from `today`. */
@@ -346,12 +355,7 @@ function dayOfMonthFor(day: number, today: LocalDate, direction: DateDirection):
     const date = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
     if (isRealDate(date)) candidates.push(date);
   }
-  const before = candidates.filter((c) => c <= today).at(-1);
-  const after = candidates.find((c) => c >= today);
-  if (direction === 'past') return before;
-  if (direction === 'future') return after;
-  if (!before || !after) return before ?? after;
-  return daysBetween(before, today) <= daysBetween(today, after) ? before : after;
+  return pickByDirection(candidates, today, direction);
 }
 
 /** A YYYY-MM-DD that is a day of the calendar (not 2026-02-30 or 2026-13-45). */

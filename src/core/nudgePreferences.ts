@@ -1,6 +1,6 @@
 import type { DirectoryView } from '../directory/directory.js';
 import type { NudgeLogRepository } from '../store/nudgeLog.js';
-import type { KEEP_IN_TOUCH_EVERY_DAYS, NudgeRecord, NudgeWindow, User } from '../store/schema.js';
+import { DEFAULT_KEEP_IN_TOUCH_DAYS, type KEEP_IN_TOUCH_EVERY_DAYS, type NudgeRecord, type NudgeWindow, type User } from '../store/schema.js';
 
 export type KeepInTouchEvery = (typeof KEEP_IN_TOUCH_EVERY_DAYS)[number];
 import type { UsersRepository } from '../store/users.js';
@@ -39,11 +39,11 @@ export class NudgePreferences {
   settings(personId: string): { everyDays: KeepInTouchEvery; window: NudgeWindow; snoozedUntil?: LocalDate } {
     const s = this.log.settings(personId);
     const snoozed = s.keepInTouch && s.keepInTouch > this.today() ? { snoozedUntil: s.keepInTouch } : {};
-    return { everyDays: s.keepInTouchEveryDays ?? 7, window: s.window ?? 'all', ...snoozed };
+    return { everyDays: s.keepInTouchEveryDays ?? DEFAULT_KEEP_IN_TOUCH_DAYS, window: s.window ?? 'all', ...snoozed };
   }
 
   setKeepInTouchEvery(personId: string, days: KeepInTouchEvery): void {
-    this.log.updateSettings(personId, { keepInTouchEveryDays: days === 7 ? undefined : days });
+    this.log.updateSettings(personId, { keepInTouchEveryDays: days === DEFAULT_KEEP_IN_TOUCH_DAYS ? undefined : days });
   }
 
   setWindow(personId: string, window: NudgeWindow): void {

@@ -7,7 +7,7 @@ import { lastContactBySchool, schoolsOverview } from '../core/schoolsOverview.js
 import { schoolYearOf } from '../core/training.js';
 import type { DirectoryView } from '../directory/directory.js';
 import type { Translator } from '../i18n/i18n.js';
-import type { Db, NUDGE_RULES } from '../store/schema.js';
+import { DEFAULT_KEEP_IN_TOUCH_DAYS, type Db, type NUDGE_RULES } from '../store/schema.js';
 import { countingFrom, isoWeek, workingDaysBetween } from './workingTime.js';
 
 export type NudgeRule = (typeof NUDGE_RULES)[number];
@@ -28,8 +28,6 @@ export const nudgeKey = (n: Pick<PlannedNudge, 'rule' | 'recipientId' | 'period'
 export const SNOOZE_PAYLOAD = 'nudge:snooze:keepInTouch';
 export const SNOOZE_DAYS = 7;
 
-/** The keep-in-touch nudge comes at most once in this many days, unless the officer chose 14 or 28 (nudge settings). */
-const KEEP_IN_TOUCH_EVERY_DAYS = 7;
 
 /**
  * While the protocol evaluation is overdue, the coordinator is reminded again every this many months.
@@ -115,7 +113,7 @@ function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalD
     const until = data.snoozes[personId]?.keepInTouch;
     if (until && today < until) continue;
     const last = lastSent.get(personId);
-    const every = data.snoozes[personId]?.keepInTouchEveryDays ?? KEEP_IN_TOUCH_EVERY_DAYS;
+    const every = data.snoozes[personId]?.keepInTouchEveryDays ?? DEFAULT_KEEP_IN_TOUCH_DAYS;
     if (last && daysBetween(last, today) < every && !(until && last < until)) continue;
     nudges.push({
       rule: 'keepInTouch',
@@ -155,8 +153,8 @@ function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalD
  */
 function keepInTouchPeriod(today: LocalDate, snoozedUntil: LocalDate | undefined): string {
   if (!snoozedUntil || today < snoozedUntil) return isoWeek(today);
-  const weeks = Math.floor(daysBetween(snoozedUntil, today) / KEEP_IN_TOUCH_EVERY_DAYS);
-  return isoWeek(addDays(snoozedUntil, weeks * KEEP_IN_TOUCH_EVERY_DAYS));
+  const weeks = Math.floor(daysBetween(snoozedUntil, today) / DEFAULT_KEEP_IN_TOUCH_DAYS);
+  return isoWeek(addDays(snoozedUntil, weeks * DEFAULT_KEEP_IN_TOUCH_DAYS));
 }
 
 /** Whole months from `from` to `to` (≥ 0 when `to` is not earlier), counted like addMonths: 31 Jan to 28 Feb is one. */

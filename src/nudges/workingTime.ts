@@ -1,5 +1,5 @@
 import type { Directory } from '../directory/schema.js';
-import { addDays, localDate, type LocalDate } from '../core/dates.js';
+import { addDays, localDate, weekdayOf, type LocalDate } from '../core/dates.js';
 
 type WorkingHours = Directory['workingHours'];
 
@@ -37,7 +37,7 @@ export function isInWindow(now: Date, directory: Pick<Directory, 'timeZone' | 'w
 
 /** A working weekday that is not a closed day (a holiday). */
 export function isWorkingDay(date: LocalDate, hours: Pick<WorkingHours, 'days' | 'closedDays'>): boolean {
-  return hours.days.includes(weekdayOf(date)) && !hours.closedDays.includes(date);
+  return hours.days.includes(isoWeekday(date)) && !hours.closedDays.includes(date);
 }
 
 /**
@@ -56,10 +56,8 @@ export function countingFrom(madeAt: Date, directory: Pick<Directory, 'timeZone'
   return next;
 }
 
-function weekdayOf(date: LocalDate): number {
-  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return day === 0 ? 7 : day;
-}
+/** 1 = Monday … 7 = Sunday, as the directory's working days are written. */
+const isoWeekday = (date: LocalDate): number => weekdayOf(date) || 7;
 
 /** Working days after `from` up to and including `to`, closed days left out (Monday's request is 1 working day old on Tuesday). */
 export function workingDaysBetween(from: LocalDate, to: LocalDate, hours: Pick<WorkingHours, 'days' | 'closedDays'>): number {

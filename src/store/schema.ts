@@ -198,6 +198,8 @@ export const PlannedMeeting = z.object({
 export type PlannedMeeting = z.infer<typeof PlannedMeeting>;
 
 export const KEEP_IN_TOUCH_EVERY_DAYS = [7, 14, 28] as const;
+/** Keep in touch comes at most once a week unless an officer chose otherwise. */
+export const DEFAULT_KEEP_IN_TOUCH_DAYS = KEEP_IN_TOUCH_EVERY_DAYS[0];
 export const NUDGE_WINDOWS = ['all', 'morning', 'afternoon'] as const;
 export const NudgeSettings = z.object({
   keepInTouch: LocalDate.optional(),
