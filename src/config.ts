@@ -9,11 +9,12 @@ import { CodedError, ErrorCode } from './core/errors.js';
  * stops the start with one message that lists every problem.
  */
 
-const boolean = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+/** The words a switch takes; the first three mean on. */
+const SWITCH_WORDS = ['true', '1', 'yes', 'false', '0', 'no'] as const;
+const isOn = (value: string | undefined) => value !== undefined && SWITCH_WORDS.slice(0, 3).includes(value as (typeof SWITCH_WORDS)[number]);
+
+const switchWord = z.enum(SWITCH_WORDS).optional();
+const boolean = (fallback: boolean) => switchWord.transform((v) => (v === undefined ? fallback : isOn(v)));
 
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -104,7 +105,7 @@ const EnvSchema = z.object({
   MicrosoftAppTenantId: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   /** Teams is on when MicrosoftAppId is set; TEAMS_ENABLED=true also runs it without one (local testing, unauthenticated). */
-  TEAMS_ENABLED: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? undefined : ['true', '1', 'yes'].includes(v))),
+  TEAMS_ENABLED: switchWord.transform((v) => (v === undefined ? undefined : isOn(v))),
   SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command such as /liaison').default('/liaison'),
 });
 
@@ -126,7 +127,7 @@ function crossChecks(env: Record<string, string | undefined>): { path: string; m
   }
   // Unauthenticated Teams takes anyone's word for who they are (an officer's id included): only on this machine.
   const host = env.HOST ?? '127.0.0.1';
-  if (['true', '1', 'yes'].includes(env.TEAMS_ENABLED ?? '') && !env.MicrosoftAppId && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+  if (isOn(env.TEAMS_ENABLED) && !env.MicrosoftAppId && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
     issues.push({ path: 'TEAMS_ENABLED', message: `without MicrosoftAppId, Teams runs unauthenticated (for the Bot Framework Emulator): HOST must then be a loopback address, not ${host}` });
   }
   return issues;
