@@ -1,7 +1,8 @@
 import { isLastingAddress } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { CALLBACK_URGENCIES, CALLBACK_WINDOWS } from '../src/store/schema.js';
-import { rememberSchool, schoolPrompt } from './shared/schools.js';
+import { pickSchool } from './pickSchool.js';
+import { rememberSchool } from './shared/schools.js';
 
 export const CALLBACK_REQUEST = 'callbackRequest';
 const SKIP = 'skip';
@@ -53,7 +54,7 @@ export const callbackRequestDialog = defineDialog({
         turn.values.schoolId = turn.args.schoolId ?? null;
         return next();
       }
-      return ask(schoolPrompt(turn));
+      return pickSchool({ question: 'concern:schoolPrompt', notListed: true, prefer: 'remembered' });
     },
     function askUrgency(turn: DialogTurn) {
       if (!('schoolId' in turn.values)) turn.values.schoolId = rememberSchool(turn);

@@ -3,7 +3,8 @@ import { CoreDialog } from '../src/core/engine.js';
 import type { OutboundReply } from '../src/core/messages.js';
 import { localized } from '../src/directory/directory.js';
 import { CALLBACK_REQUEST } from './callbackRequest.js';
-import { rememberSchool, schoolPrompt } from './shared/schools.js';
+import { pickSchool } from './pickSchool.js';
+import { rememberSchool } from './shared/schools.js';
 
 export const CONCERN = 'concern';
 
@@ -38,8 +39,8 @@ export const concernDialog = defineDialog({
       return turn.answer === Danger.Yes ? begin(CoreDialog.Emergency) : next();
     },
     /** Which school; the one chosen last time comes first. */
-    function askSchool(turn: DialogTurn) {
-      return ask(schoolPrompt(turn));
+    function askSchool() {
+      return pickSchool({ question: 'concern:schoolPrompt', notListed: true, prefer: 'remembered' });
     },
     /** Remembers the school; asks what kind of worry it is. */
     function askWorry(turn: DialogTurn) {

@@ -10,6 +10,7 @@ import { logContactDialog } from './logContact.js';
 import { mySchoolsDialog } from './mySchools.js';
 import { nudgeActionDialog } from './nudgeAction.js';
 import { nudgeSettingsDialog } from './nudgeSettings.js';
+import { pickSchoolDialog } from './pickSchool.js';
 import { planMeetingDialog } from './planMeeting.js';
 import { protocolStatusDialog } from './protocolStatus.js';
 import { recentContactsDialog } from './recentContacts.js';
@@ -48,4 +49,5 @@ export const dialogs: readonly Dialog[] = [
   languageDialog,
   helpDialog,
   privacyDialog,
+  pickSchoolDialog,
 ];

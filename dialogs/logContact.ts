@@ -1,10 +1,11 @@
-import { ask, choicePrompt, defineDialog, end, goto, key, literal, next, type DialogTurn } from '../src/core/dialog.js';
+import { ask, choicePrompt, defineDialog, end, goto, key, next, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate } from '../src/core/dates.js';
 import { CONTACT_KINDS, CONTACT_TAGS, type ContactLog } from '../src/store/schema.js';
+import { pickSchool } from './pickSchool.js';
 import { acceptDate, datePrompt, PAST_YEAR } from './shared/dates.js';
+import { SCHOOL_PREFIX } from './shared/schools.js';
 
 export const LOG_CONTACT = 'logContact';
-const SCHOOL = 'school:';
 const TAGS_DONE = 'tags:done';
 const TAGS_CLEAR = 'tags:clear';
 const TAGS_NONE = 'tags:none';
@@ -34,13 +35,11 @@ function askSchool(turn: DialogTurn) {
     });
     return next();
   }
-  const own = (id: string) => Number(turn.directory.school(id)?.liaisonId === turn.user.personId);
-  const schools = [...turn.directory.data.schools].sort((a, b) => own(b.id) - own(a.id) || a.name.localeCompare(b.name));
-  return ask(choicePrompt(key('liaison:schoolPrompt'), schools.map((s) => ({ value: `${SCHOOL}${s.id}`, label: literal(s.name) }))));
+  return pickSchool({ question: 'liaison:schoolPrompt', notListed: false, prefer: 'own' });
 }
 
 function askKind(turn: DialogTurn) {
-  if (typeof turn.answer === 'string' && turn.answer.startsWith(SCHOOL)) turn.values.schoolId = turn.answer.slice(SCHOOL.length);
+  if (typeof turn.answer === 'string' && turn.answer.startsWith(SCHOOL_PREFIX)) turn.values.schoolId = turn.answer.slice(SCHOOL_PREFIX.length);
   return ask(choicePrompt(key('liaison:kindPrompt'), [...keepChoice(turn), ...CONTACT_KINDS.map((k) => ({ value: k, label: key(`liaison:kind.${k}`) }))]));
 }
 

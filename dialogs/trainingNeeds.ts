@@ -2,7 +2,8 @@ import { ask, choicePrompt, defineDialog, end, goto, key, next, SAVED, textPromp
 import { isLastingAddress } from '../src/core/callbacks.js';
 import { localized } from '../src/directory/directory.js';
 import { COMPETENCES, STAFF_ROLES, TRAINING_FORMATS, type TrainingResponse } from '../src/store/schema.js';
-import { SCHOOL_NOT_LISTED, SCHOOL_PREFIX, schoolPrompt } from './shared/schools.js';
+import { pickSchool } from './pickSchool.js';
+import { SCHOOL_NOT_LISTED, SCHOOL_PREFIX } from './shared/schools.js';
 
 export const TRAINING_NEEDS = 'trainingNeeds';
 const DONE = 'competences:done';
@@ -17,7 +18,7 @@ function askSchool(turn: DialogTurn) {
     turn.say({ kind: 'text', text: turn.t('training:alreadyAnswered') });
     return end();
   }
-  return ask(schoolPrompt(turn));
+  return pickSchool({ question: 'concern:schoolPrompt', notListed: true, prefer: 'remembered' });
 }
 
 /**

@@ -514,11 +514,12 @@ class TurnRunner {
     if (!dialog.interrupts) {
       // A half-answered dialog is dropped by another one started over it: say so, rather than let
       // the user believe it was kept (nothing of it was saved).
-      const unfinished = [...this.stack].reverse().find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && f.waiting && f.values[SAVED] !== true);
+      const unfinished = [...this.stack].reverse().filter((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && f.waiting && f.values[SAVED] !== true);
       // A screen that offers the new dialog as one of its own buttons (Protocol → Plan a meeting) was not half-answered: it was answered.
       const offeredHere = this.top?.prompt?.choices?.some((c) => c.value === `${Payload.startDialog}${id}`) ?? false;
-      if (unfinished && !offeredHere) {
-        const label = this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId).menu?.label : undefined;
+      if (unfinished.length > 0 && !offeredHere) {
+        // Named after the nearest dialog of the menu: a helper on top (the school picker) has no name of its own.
+        const label = unfinished.map((f) => (this.engine.hasDialog(f.dialogId) ? this.engine.dialog(f.dialogId).menu?.label : undefined)).find((l) => l !== undefined);
         this.say({ kind: 'text', text: label ? this.tr.t('common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed') });
       }
       this.stack.length = 0;

@@ -2,7 +2,7 @@ import { SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
 import type { Translator } from '../i18n/i18n.js';
 import type { JsonValue, PromptSpec, TextSpec } from '../store/schema.js';
 import type { OutboundReply } from './messages.js';
-import { normalize } from './text.js';
+import { normalize, normalizePhrase } from './text.js';
 
 /** Renders language-neutral prompts and recognises answers to them, typed or clicked. */
 
@@ -56,14 +56,14 @@ export function recognizeChoice(
     return choices[Number(typed) - 1]?.value;
   }
   for (const tr of translators) {
-    const hit = choices.find((c) => normalize(renderText(c.label, tr, (l) => translators.find((x) => x.lang === l) ?? tr)) === typed);
+    const hit = choices.find((c) => normalizePhrase(renderText(c.label, tr, (l) => translators.find((x) => x.lang === l) ?? tr)) === typed);
     if (hit) return hit.value;
   }
   // A plain "yes" or "no" answers a yes/no question as its full label would.
   for (const tr of translators) {
     // `also` names one word list, or several joined by "|".
-    const hit = choices.find((c) => c.also !== undefined && c.also.split('|').some((list) => tr.list(list).some((word) => normalize(word) === typed)));
+    const hit = choices.find((c) => c.also !== undefined && c.also.split('|').some((list) => tr.list(list).some((word) => normalizePhrase(word) === typed)));
     if (hit) return hit.value;
   }
-  return choices.find((c) => normalize(c.value) === typed)?.value;
+  return choices.find((c) => normalizePhrase(c.value) === typed)?.value;
 }

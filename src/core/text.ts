@@ -2,18 +2,35 @@
  * Text normalisation for matching what users type against labels and keywords in any language:
  * case-, accent- and punctuation-insensitive ("Français!" matches "francais").
  */
-const normalized = new Map<string, string>();
+const phraseCache = new Map<string, string>();
+let lastInput: string | undefined;
+let lastNormalized = '';
 
+/**
+ * For what users type. Not kept in a cache: a typed message (perhaps refused as identifying someone)
+ * must not linger in memory, and a cache of every message would fill up and stop serving the
+ * phrases. A turn matches the same text against commands, languages, intents and choices, so the
+ * last one alone is remembered.
+ */
 export function normalize(text: string): string {
-  // Catalogue phrases are normalised again and again; remember them (user input passes through once).
-  const known = normalized.get(text);
-  if (known !== undefined) return known;
+  if (text === lastInput) return lastNormalized;
   const result = normalizeUncached(text);
-  if (normalized.size < 10_000) normalized.set(text, result);
+  lastInput = text;
+  lastNormalized = result;
   return result;
 }
 
-function normalizeUncached(text: string): string {
+/** For catalogue phrases and button labels, which are compared again and again: remembered. */
+export function normalizePhrase(phrase: string): string {
+  const known = phraseCache.get(phrase);
+  if (known !== undefined) return known;
+  const result = normalizeUncached(phrase);
+  if (phraseCache.size < 10_000) phraseCache.set(phrase, result);
+  return result;
+}
+
+/** normalize without its cache, for texts seen once or many (a directory's school names). */
+export function normalizeUncached(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -27,14 +44,19 @@ function normalizeUncached(text: string): string {
 /** True when `text` equals one of the phrases (after normalising both). */
 export function matchesAny(text: string, phrases: readonly string[]): boolean {
   const n = normalize(text);
-  return n !== '' && phrases.some((p) => normalize(p) === n);
+  return n !== '' && phrases.some((p) => normalizePhrase(p) === n);
 }
 
 /** True when `text` contains one of the phrases as whole words. */
 export function containsAny(text: string, phrases: readonly string[]): boolean {
   const n = ` ${normalize(text)} `;
   return phrases.some((p) => {
-    const q = normalize(p);
+    const q = normalizePhrase(p);
     return q !== '' && n.includes(` ${q} `);
   });
+}
+
+/** How many phrases are remembered (for tests: typed messages must never be among them). */
+export function rememberedPhraseCount(): number {
+  return phraseCache.size;
 }

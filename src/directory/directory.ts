@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
+import { normalize, normalizeUncached } from '../core/text.js';
 import type { Language } from '../i18n/languages.js';
 import { Directory, type LocalizedText, type Person, type School } from './schema.js';
 
@@ -10,8 +11,46 @@ export type PlatformChannel = 'web' | 'slack' | 'teams' | 'test';
 export class DirectoryView {
   constructor(readonly data: Directory) {}
 
+  /** Built on first use: a region may list thousands of schools, and every turn looks one up. */
+  private schoolsById: Map<string, School> | undefined;
+  private searchIndex: { school: School; name: string; words: string[] }[] | undefined;
+
   school(id: string | undefined): School | undefined {
-    return id === undefined ? undefined : this.data.schools.find((s) => s.id === id);
+    if (id === undefined) return undefined;
+    this.schoolsById ??= new Map(this.data.schools.map((s) => [s.id, s]));
+    return this.schoolsById.get(id);
+  }
+
+  /**
+   * Schools whose name matches what a user typed, best first: the exact name, then names that start
+   * with it, then names in which every typed word begins a word ("jan berch" finds "Sint-Jan
+   * Berchem"), then names that contain it anywhere ("chem" finds it too). Case, accents
+   * and punctuation are ignored. Nothing typed, nothing found.
+   */
+  searchSchools(query: string): School[] {
+    const typed = normalize(query);
+    if (typed === '') return [];
+    const typedWords = typed.split(' ');
+    this.searchIndex ??= this.data.schools.map((school) => {
+      // Not through normalize's cache: thousands of names would crowd out the catalogue phrases it is for.
+      const name = normalizeUncached(school.name);
+      return { school, name, words: name.split(' ') };
+    });
+    const ranked: { school: School; rank: number }[] = [];
+    for (const entry of this.searchIndex) {
+      const rank =
+        entry.name === typed
+          ? 0
+          : entry.name.startsWith(typed)
+            ? 1
+            : typedWords.every((w) => entry.words.some((word) => word.startsWith(w)))
+              ? 2
+              : entry.name.includes(typed)
+                ? 3
+                : -1;
+      if (rank >= 0) ranked.push({ school: entry.school, rank });
+    }
+    return ranked.sort((a, b) => a.rank - b.rank || a.school.name.localeCompare(b.school.name)).map((r) => r.school);
   }
 
   person(id: string | undefined): Person | undefined {
