@@ -4,6 +4,7 @@ import { createAssistant } from './assistant.js';
 import type { Channel } from './channels/channel.js';
 import { mountStaticWidget } from './channels/web/static.js';
 import type { SlackChannelDeps } from './channels/slack/slackChannel.js';
+import type { TeamsChannelDeps } from './channels/teams/teamsChannel.js';
 import { WebChannel } from './channels/web/webChannel.js';
 import type { Config } from './config.js';
 import type { CallbackService } from './core/callbacks.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
   publicDir?: string;
   /** Test seams for the Slack channel (see SlackChannelDeps). */
   slack?: Pick<SlackChannelDeps, 'sleep' | 'maxRetryAfterSeconds' | 'processBeforeResponse'>;
+  /** Test seams for the Teams channel (see TeamsChannelDeps). */
+  teams?: Pick<TeamsChannelDeps, 'sleep'>;
 }
 
 /** Nudge records are kept this long after they were claimed, then dropped (see the purge below). */
@@ -112,7 +115,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   if (config.teams) {
     const { TeamsChannel } = await import('./channels/teams/teamsChannel.js');
     channels.push(
-      new TeamsChannel({ config: config.teams, http, engine, processedEvents: repos.processedEvents, translations, defaultLanguage: config.defaultLanguage, log, clock }),
+      new TeamsChannel({ config: config.teams, http, engine, processedEvents: repos.processedEvents, translations, defaultLanguage: config.defaultLanguage, log, clock, ...options.teams }),
     );
   }
   for (const channel of channels) notifier.register(channel);

@@ -74,7 +74,17 @@ export interface TeamsChannelDeps {
   defaultLanguage: Language;
   log: Log;
   clock: () => Date;
+  /** How a throttled reply is waited out; injectable so tests need not sleep. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * Waits before trying a reply again that Teams throttled (429) without saying how long to wait. The
+ * connector client retries a 429 only when it carries Retry-After (and 5xx with its own back-off);
+ * without this, such a reply was lost. Short, because the user is waiting and so is the connector's
+ * request.
+ */
+export const THROTTLED_REPLY_WAITS_MS = [1_000, 3_000] as const;
 
 /**
  * Microsoft Teams through botbuilder's CloudAdapter, mounted at POST /api/messages. The only folder
@@ -107,9 +117,11 @@ function withDates(activity: Record<string, unknown>): Activity {
 export class TeamsChannel implements Channel {
   readonly id = 'teams' as const;
   private readonly adapter: TeamsAdapter;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly deps: TeamsChannelDeps) {
     const { config, log } = deps;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.adapter = new TeamsAdapter(
       new ConfigurationBotFrameworkAuthentication({
         MicrosoftAppId: config.appId ?? '',
@@ -226,7 +238,7 @@ export class TeamsChannel implements Channel {
         return;
       }
       const outcome = await engine.handle(teamsInbound(activity, TurnContext.getConversationReference(activity), text));
-      await context.sendActivities(outcome.replies.map(renderForTeams));
+      await this.reply(context, outcome.replies);
       return;
     }
     // The app installed (again) in a personal chat: greet, and take the fresh conversation
@@ -235,7 +247,32 @@ export class TeamsChannel implements Channel {
     if (botAdded && personal) {
       if (activity.id && !processedEvents.claim(`teams:${activity.conversation.id}:${activity.id}`, clock(), ACTIVITY_TTL_MS)) return;
       const outcome = await engine.handle(teamsInbound(activity, TurnContext.getConversationReference(activity), '', 'start'));
-      await context.sendActivities(outcome.replies.map(renderForTeams));
+      await this.reply(context, outcome.replies);
+    }
+  }
+
+  /**
+   * A turn's replies, one after the other; one throttled without Retry-After is tried again after a
+   * short wait. One that still fails is logged (its status only) and the rest are not sent, so no
+   * reply arrives without the ones before it. The turn itself is stored either way.
+   */
+  private async reply(context: TurnContext, replies: OutboundReply[]): Promise<void> {
+    const activities = replies.map(renderForTeams);
+    for (const [index, activity] of activities.entries()) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await context.sendActivity(activity);
+          break;
+        } catch (err) {
+          const status = (err as { statusCode?: number }).statusCode ?? 0;
+          const wait = status === 429 ? THROTTLED_REPLY_WAITS_MS[attempt] : undefined;
+          if (wait === undefined) {
+            this.deps.log.warn({ event: 'teams_reply_lost', status, attempts: attempt + 1, unsent: activities.length - index });
+            return;
+          }
+          await this.sleep(wait);
+        }
+      }
     }
   }
 

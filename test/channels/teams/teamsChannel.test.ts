@@ -1,6 +1,9 @@
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import nock from 'nock';
 import { Danger, Offer } from '../../../dialogs/concern.js';
+import { THROTTLED_REPLY_WAITS_MS } from '../../../src/channels/teams/teamsChannel.js';
+import { createLogger } from '../../../src/log.js';
 import { text } from '../../helpers/fixtures.js';
 import { startApp, type RunningApp } from '../../helpers/server.js';
 import { activity, fakeConnector, postActivity, SERVICE_URL, type TeamsUser } from '../../helpers/teams.js';
@@ -234,6 +237,43 @@ describe('Teams channel', () => {
     const before = connector.calls.length;
     expect(await app.notifier.toAddress(address, 'en', () => [{ kind: 'text', text: 'eventually' }])).toBe('sent');
     expect(connector.calls.length - before).toBe(2);
+  });
+
+  it('a reply throttled without Retry-After is tried again after a short wait, and the replies arrive in order', async () => {
+    let throttle = 0;
+    const connector = fakeConnector({ override: () => (throttle-- > 0 ? 429 : undefined) });
+    const waits: number[] = [];
+    running = await startApp({ TEAMS_ENABLED: 'true' }, { app: { teams: { sleep: async (ms) => void waits.push(ms) } } });
+    // The menu's first reply is throttled twice.
+    throttle = 2;
+    expect((await postActivity(running.base, activity(teacher, { text: 'menu' }))).status).toBe(200);
+    expect(waits).toEqual([...THROTTLED_REPLY_WAITS_MS]);
+    // The two throttled attempts, then the reply: the connector client did not retry a 429 without Retry-After itself.
+    expect(connector.calls).toHaveLength(3);
+    expect(connector.calls.map((c) => JSON.stringify(c.body)).every((b) => b === JSON.stringify(connector.calls[0]!.body))).toBe(true);
+    expect(connector.lastChoices().length).toBeGreaterThan(2);
+  });
+
+  it('a reply still throttled after the waits is logged as lost (status only) and the later replies are not sent', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    let throttled = false;
+    const connector = fakeConnector({ override: () => (throttled ? 429 : undefined) });
+    running = await startApp({ TEAMS_ENABLED: 'true' }, { app: { log: createLogger('info', sink), teams: { sleep: async () => undefined } } });
+    throttled = true;
+    const before = connector.calls.length;
+    // "help" answers with several replies (the help text, then the menu).
+    expect((await postActivity(running.base, activity(teacher, { text: 'help' }))).status).toBe(200);
+    expect(connector.calls.length - before).toBe(THROTTLED_REPLY_WAITS_MS.length + 1);
+    const lost = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'teams_reply_lost');
+    expect(lost).toMatchObject({ status: 429, attempts: THROTTLED_REPLY_WAITS_MS.length + 1 });
+    // The turn was stored all the same: the next message is answered, here with as many replies as were not sent.
+    throttled = false;
+    const mark = connector.calls.length;
+    expect((await postActivity(running.base, activity(teacher, { text: 'help' }))).status).toBe(200);
+    const replies = connector.calls.length - mark;
+    expect(replies).toBeGreaterThanOrEqual(2);
+    expect(lost!.unsent).toBe(replies);
   });
 
   it('a connector that keeps failing is reported as a transient failure after a bounded number of tries', async () => {
