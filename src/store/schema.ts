@@ -5,7 +5,7 @@ import { SUPPORTED_LANGUAGES } from '../i18n/languages.js';
  * The shape of the store file (lowdb JSON). Parsed on open, so a hand-edited or half-written file
  * fails at start instead of mid-conversation. Bump STORE_VERSION with a migration when it changes.
  */
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
 
 const Json: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]),

@@ -122,15 +122,39 @@ export class Store {
   }
 }
 
-/** Validates what was read; a problem stops the start with a message naming the store. */
-function validate(raw: unknown, name: string): Db {
-  if (raw === null) return emptyDb();
-  if (typeof raw === 'object' && raw !== null && 'version' in raw && typeof raw.version === 'number' && raw.version > STORE_VERSION) {
+/**
+ * How a store written by an older build is brought up to STORE_VERSION: each entry takes a document
+ * of its version to the next. A migrated store is written at once, so that the builds it came from
+ * refuse it from then on ("written by a newer version") rather than misread it.
+ */
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  // Version 2 brought optional fields only: an officer's nudge settings (in `snoozes`), a teacher's
+  // `trainingReminder` and the `trainingSurvey` nudge rule. Nothing to convert; the new version keeps
+  // builds from before them from opening a store they would partly drop on their next write.
+  1: (doc) => ({ ...doc, version: 2 }),
+};
+
+/** Brings an older document up to STORE_VERSION; the same object when it is current (or not a store at all). */
+export function migrate(raw: unknown): unknown {
+  let doc = raw;
+  while (typeof doc === 'object' && doc !== null && 'version' in doc && typeof doc.version === 'number' && doc.version < STORE_VERSION) {
+    const step = MIGRATIONS[doc.version];
+    if (!step) break; // not a version this build knows: the schema check names it
+    doc = step(doc as Record<string, unknown>);
+  }
+  return doc;
+}
+
+/** Validates what was read (migrated first if older); a problem stops the start with a message naming the store. */
+function validate(read: unknown, name: string): Db {
+  if (read === null) return emptyDb();
+  if (typeof read === 'object' && read !== null && 'version' in read && typeof read.version === 'number' && read.version > STORE_VERSION) {
     throw new CodedError(
       ErrorCode.StoreInvalid,
-      `Store ${name} was written by a newer version (schema ${raw.version}, this build reads ${STORE_VERSION}). The file was left untouched.`,
+      `Store ${name} was written by a newer version (schema ${read.version}, this build reads ${STORE_VERSION}). The file was left untouched.`,
     );
   }
+  const raw = migrate(read);
   const parsed = Db.safeParse(raw);
   if (!parsed.success) {
     throw new CodedError(ErrorCode.StoreInvalid, `Store ${name} does not match the expected schema; the file was left untouched:\n${formatIssues(parsed.error.issues)}`);
@@ -147,7 +171,8 @@ async function open(persistence: Persistence, name: string): Promise<Store> {
     throw new CodedError(ErrorCode.StoreCorrupt, `Store ${name} cannot be read: ${(err as Error).message}. The file was left untouched; fix it or restore a backup.`);
   }
   const store = new Store(validate(raw, name), persistence, name);
-  if (raw === null) await store.commitAll();
+  // A new store, or one just migrated: written whole, in this build's version.
+  if (raw === null || migrate(raw) !== raw) await store.commitAll();
   return store;
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { backupStore, lastBackupAt } from '../../src/store/backup.js';
-import { emptyDb } from '../../src/store/schema.js';
+import { emptyDb, STORE_VERSION } from '../../src/store/schema.js';
 import { openFileStore, openMemoryStore } from '../../src/store/store.js';
 import { ErrorCode } from '../../src/core/errors.js';
 import { UsersRepository } from '../../src/store/users.js';
@@ -41,7 +41,7 @@ describe('backups', () => {
     await killed(server.child, 'SIGTERM');
     const backups = await readdir(join(dir, 'backups'));
     expect(backups).toHaveLength(1);
-    expect(JSON.parse(await readFile(join(dir, 'backups', backups[0]!), 'utf8')).version).toBe(1);
+    expect(JSON.parse(await readFile(join(dir, 'backups', backups[0]!), 'utf8')).version).toBe(STORE_VERSION);
   });
 
   it('npm run store:restore validates the backup, keeps the current store, and restores', async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
-import { emptyDb } from '../../src/store/schema.js';
-import { journalFile, journalFiles, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
+import { emptyDb, STORE_VERSION } from '../../src/store/schema.js';
+import { journalFile, journalFiles, migrate, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
 import { AuditRepository } from '../../src/store/audit.js';
 import { ContactsRepository } from '../../src/store/contacts.js';
 import { DialogStatesRepository } from '../../src/store/dialogStates.js';
@@ -35,11 +35,11 @@ describe('store', () => {
     await store.commit();
 
     const reopened = await openFileStore(file);
-    expect(reopened.data.version).toBe(1);
+    expect(reopened.data.version).toBe(STORE_VERSION);
     expect(reopened.data.users['web:v1']?.channel).toBe('web');
     // The core file's version counts its layout too: builds from before it refuse the file (see
     // 'refuses a file written by a newer version') rather than misread its delta and journal.
-    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(1001);
+    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(1000 + STORE_VERSION);
   });
 
   it('when the file is not JSON, stops with a message naming the file and leaves it untouched', async () => {
@@ -65,8 +65,40 @@ describe('store', () => {
   it('refuses a file written by a newer version', async () => {
     const file = await tempFile();
     await openFileStore(file);
-    await writeFile(file, JSON.stringify({ ...emptyDb(), version: 2 }));
+    await writeFile(file, JSON.stringify({ ...emptyDb(), version: STORE_VERSION + 1 }));
     await expect(openFileStore(file)).rejects.toMatchObject({ message: expect.stringMatching(/newer version/) });
+  });
+
+  it('a store of version 1 is migrated on open and written at once, so that the builds of version 1 refuse it from then on', async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file);
+    new UsersRepository(store).touch('web:old', 'web', new Date('2026-11-24T10:00:00Z'));
+    await store.close();
+    // As the last build of version 1 left it: the core says 1 (plus the layout's offset).
+    const core = JSON.parse(await readFile(file, 'utf8')) as { version: number };
+    await writeFile(file, JSON.stringify({ ...core, version: 1001 }));
+    const migrated = await openFileStore(file);
+    expect(migrated.data.version).toBe(2);
+    expect(Object.keys(migrated.data.users)).toEqual(['web:old']);
+    // Written in this version before anything else happened: a build of version 1 reads 2 > 1 and stops.
+    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(1002);
+    await migrated.close();
+    // A single-file store of version 1 (before the layout) is migrated too.
+    const single = join(await mkdtemp(join(tmpdir(), 'store-')), 'db.json');
+    await writeFile(single, JSON.stringify({ ...emptyDb(), version: 1, audit: [{ at: '2026-11-01T10:00:00.000Z', actor: 'liaison-north', action: 'schools.read' }] }));
+    const opened = await openFileStore(single);
+    expect(opened.data.version).toBe(2);
+    expect(opened.data.audit).toEqual([{ at: '2026-11-01T10:00:00.000Z', actor: 'liaison-north', action: 'schools.read' }]);
+    await opened.close();
+    expect((JSON.parse(await readFile(single, 'utf8')) as { version: number }).version).toBe(1002);
+    await opened.close();
+  });
+
+  it('a migration changes nothing but the version for a current store', () => {
+    const current = emptyDb();
+    expect(migrate(current)).toBe(current);
+    expect(migrate({ ...current, version: 1 })).toEqual(current);
+    expect(migrate(null)).toBeNull();
   });
 
   it('group commit: commits made while a write is running share the next write, and every change lands', async () => {
@@ -563,7 +595,7 @@ describe('store', () => {
       // Its later builds added 1: still data version 1, also once the data version has grown.
       await writeFile(file, JSON.stringify({ ...core, version: 2 }));
       const reopened = await openFileStore(file);
-      expect(reopened.data.version).toBe(1);
+      expect(reopened.data.version).toBe(STORE_VERSION); // data version 1, migrated
       expect(Object.keys(reopened.data.users)).toEqual(['web:v']);
     });
 
