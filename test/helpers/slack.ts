@@ -48,7 +48,7 @@ let clickedMessages = 0;
 /** A button click, form-encoded with `payload=<json>` as Slack sends interactivity. */
 export async function clickButton(
   base: string,
-  fields: { user: string; channel: string; value: string; label?: string; blockId?: string; messageTs?: string; blocks?: unknown[]; inHome?: boolean },
+  fields: { user: string; channel: string; value: string; label?: string; blockId?: string; messageTs?: string; threadTs?: string; blocks?: unknown[]; inHome?: boolean },
 ) {
   // Each click is on its own message unless a test says otherwise (two clicks on one message are a double-click).
   const messageTs = fields.messageTs ?? `${Date.now()}.${++clickedMessages}`;
@@ -64,7 +64,7 @@ export async function clickButton(
       : {
           channel: { id: fields.channel },
           container: { type: 'message', message_ts: messageTs, channel_id: fields.channel },
-          message: { ts: messageTs, text: 'fallback', blocks: fields.blocks ?? [] },
+          message: { ts: messageTs, text: 'fallback', blocks: fields.blocks ?? [], ...(fields.threadTs ? { thread_ts: fields.threadTs } : {}) },
         }),
     actions: [
       {

@@ -125,11 +125,11 @@ export class SlackChannel implements Channel {
   private listen(): void {
 
     this.app.event('message', async ({ event }) => {
-      const message = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; ts: string };
+      const message = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; ts: string; thread_ts?: string };
       if (message.channel_type === 'im' && message.subtype === 'file_share' && message.user && !message.bot_id) {
         // A file runs no turn (it could be about a pupil, and nothing reads it), but it gets an answer.
         if (!this.firstMessage(message.channel, message.ts)) return;
-        await this.post(message.channel, [{ kind: 'text', text: this.deps.translations.translator(await this.languageOf(message.user)).t('channels:slack.noFiles') }]);
+        await this.post(message.channel, [{ kind: 'text', text: this.deps.translations.translator(await this.languageOf(message.user)).t('channels:slack.noFiles') }], message.thread_ts);
         return;
       }
       if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
@@ -138,7 +138,8 @@ export class SlackChannel implements Channel {
       // Without the bot's id (auth.test failing for a moment) any mention is stripped: the message is not lost.
       const botUserId = await this.botIdentity().then((id) => id.botUserId, () => undefined);
       const text = withoutMentions(message.text ?? '', botUserId);
-      await this.turn(slackInbound({ userId: message.user, dmChannelId: message.channel, text, locale: await this.localeOf(message.user) }));
+      // A message written in a thread of the DM is answered in that thread, where the user looks.
+      await this.turn(slackInbound({ userId: message.user, dmChannelId: message.channel, text, locale: await this.localeOf(message.user) }), message.thread_ts);
     });
 
     this.app.event('app_mention', async ({ event }) => {
@@ -165,7 +166,7 @@ export class SlackChannel implements Channel {
       const button = action as { type: string; value?: string; block_id?: string; text?: { text?: string } };
       if (button.type !== 'button' || button.value === undefined) return;
       const userId = body.user.id;
-      const container = body as unknown as { channel?: { id: string }; message?: { ts: string; blocks?: Block[]; text?: string }; view?: unknown };
+      const container = body as unknown as { channel?: { id: string }; message?: { ts: string; thread_ts?: string; blocks?: Block[]; text?: string }; view?: unknown };
       // The turn always runs in the user's own DM: a click that came from anywhere else (the App Home,
       // or a message in a shared channel) must not move their conversation, or their notices, there.
       const dm = await this.openDm(userId);
@@ -182,7 +183,8 @@ export class SlackChannel implements Channel {
           }),
         ).catch((err: unknown) => this.deps.log.warn({ event: 'slack_update_failed', err: errorCode(err) }));
       }
-      await this.turn(slackInbound({ userId, dmChannelId: dm, choice: button.value, locale: await this.localeOf(userId) }));
+      // A button of a message in a thread of the DM is answered in that thread.
+      await this.turn(slackInbound({ userId, dmChannelId: dm, choice: button.value, locale: await this.localeOf(userId) }), inDm ? container.message?.thread_ts : undefined);
       // A click in the App Home changed what it shows (a request acknowledged): publish it again.
       if (container.view) await this.publishHome(userId).catch((err: unknown) => this.deps.log.warn({ event: 'slack_home_failed', err: errorCode(err) }));
     });
@@ -228,15 +230,16 @@ export class SlackChannel implements Channel {
     return first;
   }
 
-  private async turn(inbound: InboundMessage) {
+  /** Runs a turn and posts its replies in the DM, or in the DM's thread `threadTs` it came from. */
+  private async turn(inbound: InboundMessage, threadTs?: string) {
     const outcome = await this.deps.engine.handle(inbound);
-    await this.post(inbound.address!.conversationId, outcome.replies);
+    await this.post(inbound.address!.conversationId, outcome.replies, threadTs);
     return outcome;
   }
 
-  private async post(channel: string, replies: OutboundReply[]): Promise<void> {
+  private async post(channel: string, replies: OutboundReply[], threadTs?: string): Promise<void> {
     for (const message of renderForSlack(replies)) {
-      await this.withRateLimit(() => this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never }));
+      await this.withRateLimit(() => this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...(threadTs ? { thread_ts: threadTs } : {}) }));
     }
   }
 

@@ -26,6 +26,29 @@ function blockText(call: SlackCall): string {
 }
 
 describe('Slack channel', () => {
+  it('a message written in a thread of the DM is answered in that thread, and so is a button clicked there; the DM itself gets top-level answers', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const { base } = await slackApp();
+    const teacher = 'U-THREAD';
+    await postEvent(base, { ...dm(teacher, 'menu'), thread_ts: '1700000000.000100' });
+    const inThread = api.posts();
+    expect(inThread.length).toBeGreaterThan(0);
+    expect(inThread.every((c) => c.args.thread_ts === '1700000000.000100')).toBe(true);
+
+    const before = api.posts().length;
+    const res = await clickButton(base, { user: teacher, channel: `D-${teacher}`, value: 'cmd:help', threadTs: '1700000000.000100' });
+    expect(res.status).toBe(200);
+    const afterClick = api.posts().slice(before);
+    expect(afterClick.length).toBeGreaterThan(0);
+    expect(afterClick.every((c) => c.args.thread_ts === '1700000000.000100')).toBe(true);
+
+    const mark = api.posts().length;
+    await postEvent(base, dm(teacher, 'menu'));
+    const topLevel = api.posts().slice(mark);
+    expect(topLevel.length).toBeGreaterThan(0);
+    expect(topLevel.every((c) => c.args.thread_ts === undefined)).toBe(true);
+  });
+
   it('answers Slack\'s URL verification challenge', async () => {
     const { base } = await slackApp();
     const body = JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 'x' });
