@@ -2,9 +2,10 @@
 // (test/reliability/storeCrash.test.ts). Runs on the build (dist/, made by `npm test`'s pretest), as a process
 // of its own so that it can be killed at any moment:
 //
-//   node test/helpers/storeWorkload.mjs run <profile> <store file> <seed>
+//   node test/helpers/storeWorkload.mjs run <profile> <store file> <seed> <progress file>
 //     commits step after step on the file store (small snapshot threshold, so snapshots come and
-//     go), printing each step's number once its commit is confirmed;
+//     go), writing each step's number to the progress file once its commit is confirmed (and
+//     printing "started" after the first);
 //   node test/helpers/storeWorkload.mjs window <profile> <seed> <steps>
 //     applies each step in memory and, whenever a snapshot is running, lets it complete before the
 //     step is committed, then copies the files as a crash at that moment would leave them and
@@ -13,6 +14,7 @@
 //   node test/helpers/storeWorkload.mjs state <profile> <seed> <from> <to>
 //     applies the steps to a memory store and prints the document after the first <from>, <from>+1
 //     … <to> steps, one JSON line each: what the file store may hold after that many steps.
+import { openSync, writeSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -93,13 +95,18 @@ if (!profile) {
   process.stderr.write('usage: storeWorkload.mjs run <light|erasing> <store file> <seed> | state <light|erasing> <seed> <from> <to>\n');
   process.exit(2);
 } else if (mode === 'run') {
-  const [file, seed] = args;
+  const [file, seed, progressFile] = args;
   const store = await openFileStore(file, { snapshotAfterBytes: profile.snapshotAfterBytes });
   const apply = steps(store, Number(seed));
+  // Not stdout: a write to a pipe the test reads too slowly is queued inside this process, and a
+  // SIGKILL drops the queue, so the test would see fewer steps confirmed than the store holds. A
+  // file write is in the kernel when writeSync returns, and survives the kill.
+  const progress = openSync(progressFile, 'w');
   for (let step = 0; ; step++) {
     apply(step);
     await store.commit();
-    process.stdout.write(`${step}\n`);
+    writeSync(progress, `${step}\n`);
+    if (step === 0) process.stdout.write('started\n');
   }
 } else if (mode === 'window') {
   const [file, seed, count] = [args[0], Number(args[1]), Number(args[2])];

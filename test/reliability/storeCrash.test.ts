@@ -14,8 +14,9 @@ type Profile = 'light' | 'erasing';
 
 /** Runs the workload on a fresh store and kills it with SIGKILL after `ms`; resolves with the last confirmed step. */
 function runAndKill(profile: Profile, file: string, seed: number, ms: number): Promise<number> {
+  const progressFile = `${file}.progress`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKLOAD, 'run', profile, file, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WORKLOAD, 'run', profile, file, String(seed), progressFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let timer: NodeJS.Timeout | undefined;
@@ -25,13 +26,15 @@ function runAndKill(profile: Profile, file: string, seed: number, ms: number): P
       timer ??= setTimeout(() => child.kill('SIGKILL'), ms);
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    // 'close', not 'exit': the last confirmations may still be in the pipe when the process is gone.
     child.on('close', (_code, signal) => {
       clearTimeout(timer);
-      if (signal !== 'SIGKILL') return reject(new Error(`the workload stopped by itself: ${err}`));
-      // Only whole lines: the kill may cut the last number short ("12" of "1234").
-      const confirmed = out.slice(0, out.lastIndexOf('\n') + 1).split('\n').filter((line) => /^\d+$/.test(line));
-      resolve(Number(confirmed.at(-1) ?? -1));
+      if (signal !== 'SIGKILL') return reject(new Error(`the workload stopped by itself: ${out}${err}`));
+      // Confirmations go to a file, not the pipe (see the workload). Only whole lines: the kill may
+      // cut the last number short ("12" of "1234").
+      readFile(progressFile, 'utf8').then((progress) => {
+        const confirmed = progress.slice(0, progress.lastIndexOf('\n') + 1).split('\n').filter((line) => /^\d+$/.test(line));
+        resolve(Number(confirmed.at(-1) ?? -1));
+      }, reject);
     });
   });
 }
