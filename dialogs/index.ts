@@ -13,6 +13,7 @@ import { nudgeSettingsDialog } from './nudgeSettings.js';
 import { pickSchoolDialog } from './pickSchool.js';
 import { planMeetingDialog } from './planMeeting.js';
 import { protocolStatusDialog } from './protocolStatus.js';
+import { readProtocolDialog } from './readProtocol.js';
 import { recentContactsDialog } from './recentContacts.js';
 import { recordEvaluationDialog } from './recordEvaluation.js';
 import { trainingNeedsDialog } from './trainingNeeds.js';
@@ -37,6 +38,7 @@ export const dialogs: readonly Dialog[] = [
   recentContactsDialog,
   contactActionDialog,
   protocolStatusDialog,
+  readProtocolDialog,
   recordEvaluationDialog,
   planMeetingDialog,
   cancelMeetingDialog,

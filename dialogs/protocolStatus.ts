@@ -4,6 +4,7 @@ import { Payload } from '../src/core/engine.js';
 import { localized } from '../src/directory/directory.js';
 import { CANCEL_MEETING } from './cancelMeeting.js';
 import { PLAN_MEETING } from './planMeeting.js';
+import { READ_PROTOCOL } from './readProtocol.js';
 import { RECORD_EVALUATION } from './recordEvaluation.js';
 
 export const PROTOCOL_STATUS = 'protocolStatus';
@@ -18,6 +19,8 @@ export const protocolStatusDialog = defineDialog({
   id: PROTOCOL_STATUS,
   roles: ['liaison', 'coordinator'],
   menu: { label: 'menu:protocol', order: 50 },
+  // "protocol" typed by an officer opens this; by a teacher, the protocol in plain words.
+  intent: 'commands:intents.protocol',
   steps: [
     function showStatus(turn: DialogTurn) {
       const { t, lang, directory } = turn;
@@ -52,6 +55,7 @@ export const protocolStatusDialog = defineDialog({
       });
       return ask(
         choicePrompt(key('liaison:protocol.next'), [
+          { value: `${Payload.startDialog}${READ_PROTOCOL}`, label: key('menu:readProtocol') },
           { value: `${Payload.startDialog}${RECORD_EVALUATION}`, label: key('menu:recordEvaluation') },
           { value: `${Payload.startDialog}${PLAN_MEETING}`, label: key('menu:planMeeting') },
           ...(turn.services.protocol.cancellableMeetings().length ? [{ value: `${Payload.startDialog}${CANCEL_MEETING}`, label: key('menu:cancelMeeting') }] : []),

@@ -69,6 +69,8 @@ export interface MenuEntry {
   label: string;
   /** Position in the menu, lowest first. */
   order: number;
+  /** Shown in the menu of these roles only (others who may run it reach it elsewhere); all allowed roles when absent. */
+  roles?: readonly Role[];
 }
 
 export interface Dialog {

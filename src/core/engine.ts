@@ -243,7 +243,7 @@ export class Engine implements TurnHandler {
   /** The main-menu entries a role may use, in order, as buttons that start each dialog. */
   menuChoices(role: Role): { value: string; label: TextSpec }[] {
     return [...this.dialogs.values()]
-      .filter((d) => d.menu && (!d.roles || d.roles.includes(role)))
+      .filter((d) => d.menu && (!d.roles || d.roles.includes(role)) && (!d.menu.roles || d.menu.roles.includes(role)))
       .sort((a, b) => a.menu!.order - b.menu!.order)
       .map((d) => ({ value: `${Payload.startDialog}${d.id}`, label: { key: d.menu!.label } }));
   }
