@@ -67,7 +67,7 @@ function listPrompt(turn: DialogTurn): PromptSpec {
 function searchPrompt(turn: DialogTurn, text = key('common:schoolSearch.prompt', { question: turn.inEveryLanguage((t) => t(options(turn).question)) })): PromptSpec {
   const first = preferred(turn);
   const buttons = first.length <= SCHOOL_BUTTONS_MAX ? first.map(schoolChoice) : [];
-  return textPrompt(text, SEARCH_MAX_LENGTH, 'none', [...buttons, ...notListedChoice(turn)]);
+  return textPrompt(text, SEARCH_MAX_LENGTH, 'schoolSearch', [...buttons, ...notListedChoice(turn)]);
 }
 
 function askSchool(turn: DialogTurn) {
@@ -83,7 +83,7 @@ function askSchool(turn: DialogTurn) {
   }
   const text = total > matches.length ? key('common:schoolSearch.tooMany', { total, shown: matches.length }) : key('common:schoolSearch.matches', { count: total });
   // Typing again searches again.
-  return ask(textPrompt(text, SEARCH_MAX_LENGTH, 'none', [...matches.map(schoolChoice), ...notListedChoice(turn)]));
+  return ask(textPrompt(text, SEARCH_MAX_LENGTH, 'schoolSearch', [...matches.map(schoolChoice), ...notListedChoice(turn)]));
 }
 
 /** A school chosen ends the dialog; anything typed is a search, whose matches are offered. */
@@ -105,7 +105,7 @@ function searchOrChoose(turn: DialogTurn) {
  * `school:<id>`, or SCHOOL_NOT_LISTED when offered and chosen. What is typed to search is used
  * once and neither stored nor repeated (it could be anything); only the ids of the matches are kept.
  */
-export const pickSchoolDialog = defineDialog({ id: PICK_SCHOOL, steps: [askSchool, searchOrChoose] });
+export const pickSchoolDialog = defineDialog({ id: PICK_SCHOOL, helper: true, steps: [askSchool, searchOrChoose] });
 
 /** Started by a step that needs a school; the step after it gets the answer. */
 export function pickSchool(args: PickSchoolArgs): StepResult {

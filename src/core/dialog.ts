@@ -89,6 +89,11 @@ export interface Dialog {
    * other commands ("menu", "cancel") are told to answer first. (Only the emergency answer: safety first.)
    */
   readonly holdsFocus?: boolean;
+  /**
+   * Started only by other dialogs, for a part they share (the school picker): never by a user's
+   * button or words, and not named when dropped (the dialog underneath is).
+   */
+  readonly helper?: boolean;
   /** Button payloads with this prefix start this dialog from anywhere, with `args.payload` set. */
   readonly payloadPrefix?: string;
 }

@@ -222,7 +222,7 @@ export class Engine implements TurnHandler {
     if (!typed || turn.textTaken) return {};
     const tr = this.deps.translations.translator(turn.lang);
     if (!turn.textRefused) {
-      if (!this.deps.textChecks.noPersonalData(typed, turn.lang)) return {};
+      if (!this.deps.textChecks.noPersonalData(typed, turn.lang, { directory: this.deps.directory() })) return {};
       turn.replies.unshift({ kind: 'text', text: tr.t('personalData:notKept') });
     }
     return { inboundTextReplacement: tr.t('personalData:echoNotKept') };
@@ -410,8 +410,9 @@ class TurnRunner {
     }
 
     const focused = this.top ? engine.dialog(this.top.dialogId) : undefined;
-    // The language picker answers its own question; elsewhere a language button or name switches at once.
-    const language = focused?.id === CoreDialog.Language ? undefined : engine.detectLanguage(inbound);
+    // The language picker answers its own question; elsewhere a language button or name switches at
+    // once, except a name typed to find a school that has it ("Lycée Français", "Deutsche Schule").
+    const language = focused?.id === CoreDialog.Language || this.searchesSchool() ? undefined : engine.detectLanguage(inbound);
     if (language) {
       this.textTaken = true;
       this.switchLanguage(language);
@@ -436,7 +437,8 @@ class TurnRunner {
     if (inbound.choice && !focused?.holdsFocus) {
       if (inbound.choice.startsWith(Payload.startDialog)) {
         const id = inbound.choice.slice(Payload.startDialog.length);
-        if (engine.hasDialog(id)) return this.startFromUser(id);
+        // A helper (the school picker) runs only inside the dialog that needs it.
+        if (engine.hasDialog(id) && !engine.dialog(id).helper) return this.startFromUser(id);
       }
       const handler = engine.dialogForPayload(inbound.choice);
       if (handler) return this.startFromUser(handler.id, { payload: inbound.choice });
@@ -514,12 +516,14 @@ class TurnRunner {
     if (!dialog.interrupts) {
       // A half-answered dialog is dropped by another one started over it: say so, rather than let
       // the user believe it was kept (nothing of it was saved).
-      const unfinished = [...this.stack].reverse().filter((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && f.waiting && f.values[SAVED] !== true);
+      // A helper on top (the school picker) belongs to the dialog underneath: it is that one that is dropped, or restarted.
+      const unfinished = [...this.stack]
+        .reverse()
+        .filter((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && !(this.engine.hasDialog(f.dialogId) && this.engine.dialog(f.dialogId).helper) && f.values[SAVED] !== true);
       // A screen that offers the new dialog as one of its own buttons (Protocol → Plan a meeting) was not half-answered: it was answered.
       const offeredHere = this.top?.prompt?.choices?.some((c) => c.value === `${Payload.startDialog}${id}`) ?? false;
       if (unfinished.length > 0 && !offeredHere) {
-        // Named after the nearest dialog of the menu: a helper on top (the school picker) has no name of its own.
-        const label = unfinished.map((f) => (this.engine.hasDialog(f.dialogId) ? this.engine.dialog(f.dialogId).menu?.label : undefined)).find((l) => l !== undefined);
+        const label = this.engine.hasDialog(unfinished[0]!.dialogId) ? this.engine.dialog(unfinished[0]!.dialogId).menu?.label : undefined;
         this.say({ kind: 'text', text: label ? this.tr.t('common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed') });
       }
       this.stack.length = 0;
@@ -531,7 +535,8 @@ class TurnRunner {
     frame: DialogFrame,
   ): { kind: 'ok'; value: string } | { kind: 'refused'; reason: string; params?: Record<string, unknown> } | { kind: 'none' } {
     const prompt = frame.prompt!;
-    const chosen = recognizeChoice(prompt, this.inbound, this.engine.translators);
+    // "11" typed to find "Basisschool 11" is a search, not the eleventh button.
+    const chosen = recognizeChoice(prompt, this.inbound, this.engine.translators, { byNumber: !this.searchesSchool() });
     if (chosen !== undefined) return { kind: 'ok', value: chosen };
     if (!prompt.freeText || this.inbound.choice !== undefined) return { kind: 'none' };
     // A free-text answer is one line: line breaks typed into a name or a note must not become
@@ -542,10 +547,16 @@ class TurnRunner {
       return { kind: 'refused', reason: 'common:tooLong', params: { max: prompt.freeText.maxLength } };
     }
     if (prompt.freeText.check !== 'none') {
-      const reason = this.engine.engineDeps.textChecks[prompt.freeText.check](text, this.lang);
+      const reason = this.engine.engineDeps.textChecks[prompt.freeText.check](text, this.lang, { directory: this.engine.engineDeps.directory() });
       if (reason) return { kind: 'refused', reason };
     }
     return { kind: 'ok', value: text };
+  }
+
+  /** The question waiting is a school search, and the text typed finds a school. */
+  private searchesSchool(): boolean {
+    if (this.inbound.choice !== undefined || this.top?.waiting !== 'prompt' || this.top.prompt?.freeText?.check !== 'schoolSearch') return false;
+    return this.engine.engineDeps.directory().searchSchools(this.inbound.text).length > 0;
   }
 
   private say(...replies: OutboundReply[]): void {

@@ -2,7 +2,7 @@ import { SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
 import type { Translator } from '../i18n/i18n.js';
 import type { JsonValue, PromptSpec, TextSpec } from '../store/schema.js';
 import type { OutboundReply } from './messages.js';
-import { normalize, normalizePhrase } from './text.js';
+import { normalize, normalizePhrase, normalizeUncached } from './text.js';
 
 /** Renders language-neutral prompts and recognises answers to them, typed or clicked. */
 
@@ -44,6 +44,7 @@ export function recognizeChoice(
   prompt: PromptSpec,
   input: { text: string; choice?: string },
   translators: readonly Translator[],
+  options: { byNumber?: boolean } = {},
 ): string | undefined {
   const choices = prompt.choices ?? [];
   if (choices.length === 0) return undefined;
@@ -52,11 +53,12 @@ export function recognizeChoice(
   }
   const typed = normalize(input.text);
   if (typed === '') return undefined;
-  if (/^\d{1,2}$/.test(typed)) {
+  if ((options.byNumber ?? true) && /^\d{1,2}$/.test(typed)) {
     return choices[Number(typed) - 1]?.value;
   }
   for (const tr of translators) {
-    const hit = choices.find((c) => normalizePhrase(renderText(c.label, tr, (l) => translators.find((x) => x.lang === l) ?? tr)) === typed);
+    // Labels from the catalogues are remembered; literal ones (school names, thousands in a region) are not.
+    const hit = choices.find((c) => ('literal' in c.label ? normalizeUncached : normalizePhrase)(renderText(c.label, tr, (l) => translators.find((x) => x.lang === l) ?? tr)) === typed);
     if (hit) return hit.value;
   }
   // A plain "yes" or "no" answers a yes/no question as its full label would.
@@ -65,5 +67,5 @@ export function recognizeChoice(
     const hit = choices.find((c) => c.also !== undefined && c.also.split('|').some((list) => tr.list(list).some((word) => normalizePhrase(word) === typed)));
     if (hit) return hit.value;
   }
-  return choices.find((c) => normalizePhrase(c.value) === typed)?.value;
+  return choices.find((c) => normalizeUncached(c.value) === typed)?.value;
 }

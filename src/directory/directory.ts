@@ -32,7 +32,7 @@ export class DirectoryView {
     if (typed === '') return [];
     const typedWords = typed.split(' ');
     this.searchIndex ??= this.data.schools.map((school) => {
-      // Not through normalize's cache: thousands of names would crowd out the catalogue phrases it is for.
+      // Not through normalizePhrase's cache: thousands of names would crowd out the catalogue phrases it is for.
       const name = normalizeUncached(school.name);
       return { school, name, words: name.split(' ') };
     });

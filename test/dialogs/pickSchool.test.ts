@@ -21,6 +21,7 @@ async function regionDirectory(): Promise<DirectoryView> {
     }
   }
   data.schools.push({ id: 'lutgardis', name: 'Sint-Lutgardis Zuid', liaisonId: 'liaison-south', careContact: { role } });
+  data.schools.push({ id: 'lycee', name: 'Lycée Français', liaisonId: 'liaison-south', careContact: { role } });
   return parseDirectory(JSON.stringify(data), 'test');
 }
 
@@ -39,10 +40,10 @@ describe('choosing a school', () => {
     expect(teacher.lastChoices().map((c) => c.value)).toEqual([...directory.data.schools.map((s) => `school:${s.id}`), 'school:not-listed']);
   });
 
-  it.each(SUPPORTED_LANGUAGES)('a region of 256 schools (%s): typed search, matches as buttons, the choice remembered', async (lang) => {
+  it.each(SUPPORTED_LANGUAGES)('a region of 257 schools (%s): typed search, matches as buttons, the choice remembered', async (lang) => {
     const directory = await regionDirectory();
     const { teacher, engine } = await worriedTeacher(directory, lang);
-    // No list of 256 buttons: the question, how to search, and "not in the list".
+    // No list of 257 buttons: the question, how to search, and "not in the list".
     expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
     const question = await text(lang, 'common:schoolSearch.prompt', { question: await text(lang, 'concern:schoolPrompt') });
     expect(teacher.transcript()).toContain(question);
@@ -152,5 +153,47 @@ describe('choosing a school', () => {
     await officer.press('dialog:logContact');
     const own = data.schools.filter((s: { liaisonId: string }) => s.liaisonId === 'liaison-north');
     expect(officer.lastChoices().map((c) => c.label)).toEqual(own.map((s: { name: string }) => s.name).sort((a: string, b: string) => a.localeCompare(b)));
+  });
+
+  it('identifying text typed into the search finds no school and is refused like any free text', async () => {
+    const { teacher, store } = await worriedTeacher(await regionDirectory(), 'nl');
+    await teacher.say('Ik maak me zorgen over Yusuf El Amrani uit 3B');
+    expect(teacher.transcript()).toContain(await text('nl', 'personalData:name'));
+    expect(teacher.transcript()).toContain(await text('nl', 'common:schoolSearch.prompt', { question: await text('nl', 'concern:schoolPrompt') }));
+    expect(JSON.stringify(store.data)).not.toContain('Yusuf');
+    // A school name that holds a first name is a search like any other.
+    await teacher.say('Sint-Lutgardis');
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['school:lutgardis', 'school:not-listed']);
+  });
+
+  it('a language name that is part of a school name searches; elsewhere it still switches the language', async () => {
+    const { teacher } = await worriedTeacher(await regionDirectory());
+    await teacher.say('Français');
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['school:lycee', 'school:not-listed']);
+    expect(teacher.transcript()).toContain(await text('en', 'common:schoolSearch.matches', { count: 1 }));
+    await teacher.say('Nederlands');
+    expect(teacher.transcript()).toContain(await text('nl', 'common:languageChanged'));
+  });
+
+  it('a number that is part of school names searches; one that is in none picks its button', async () => {
+    const { teacher } = await worriedTeacher(await regionDirectory());
+    await teacher.say('11');
+    expect(teacher.lastChoices().map((c) => c.label).slice(0, 5)).toEqual(TOWNS.map((t) => `Basisschool 11 ${t}`));
+    await teacher.say('2');
+    // "2" is in school names too ("Basisschool 2 …"): searched.
+    expect(teacher.lastChoices().map((c) => c.label)).toContain('Basisschool 2 Berchem');
+    await teacher.say('99');
+    expect(teacher.transcript()).not.toContain(await text('en', 'concern:worryPrompt'));
+  });
+
+  it('starting the same dialog again while the picker waits drops nothing worth a notice; the picker cannot be started by a button', async () => {
+    const { teacher } = await worriedTeacher(await regionDirectory());
+    await teacher.press('dialog:concern');
+    expect(teacher.transcript()).not.toContain(await text('en', 'common:leftUnfinishedUnnamed'));
+    expect(teacher.transcript()).toContain(await text('en', 'concern:dangerPrompt'));
+    await teacher.click(Danger.No);
+    await teacher.press('dialog:pickSchool');
+    expect(teacher.transcript()).not.toContain('undefined');
+    expect(teacher.transcript()).toContain(await text('en', 'common:notUnderstood'));
   });
 });

@@ -51,8 +51,8 @@ export function cardActions(content: { body: { actions?: CardAction[] }[]; actio
   return [...content.body.flatMap((b) => b.actions ?? []), ...(content.actions ?? [])];
 }
 
-/** A fake Bot Connector at the service URL; `override` may fail a call with a status. */
-export function fakeConnector(options: { override?: (call: ConnectorCall) => number | undefined } = {}) {
+/** A fake Bot Connector at the service URL; `override` may fail a call with a status (and headers, such as Retry-After). */
+export function fakeConnector(options: { override?: (call: ConnectorCall) => number | [number, Record<string, string>] | undefined } = {}) {
   const calls: ConnectorCall[] = [];
   nock('https://smba.trafficmanager.net')
     .persist()
@@ -60,8 +60,11 @@ export function fakeConnector(options: { override?: (call: ConnectorCall) => num
     .reply((path, body) => {
       const call = { path, body: body as ConnectorCall['body'] };
       calls.push(call);
-      const status = options.override?.(call);
-      if (status) return [status, { error: { code: 'Failure', message: 'refused' } }];
+      const failure = options.override?.(call);
+      if (failure) {
+        const [status, headers] = typeof failure === 'number' ? [failure, {}] : failure;
+        return [status, { error: { code: 'Failure', message: 'refused' } }, headers];
+      }
       return [200, { id: `reply-${calls.length}` }];
     });
   return {

@@ -9,6 +9,7 @@ import type { Request, Response } from 'restify';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Engine } from '../../core/engine.js';
+import { KeyedQueue } from '../../core/keyedQueue.js';
 import type { OutboundReply } from '../../core/messages.js';
 import { jsonBody } from '../../http/jsonBody.js';
 import type { HttpServer } from '../../http/server.js';
@@ -118,6 +119,7 @@ export class TeamsChannel implements Channel {
   readonly id = 'teams' as const;
   private readonly adapter: TeamsAdapter;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly replyQueue = new KeyedQueue();
 
   constructor(private readonly deps: TeamsChannelDeps) {
     const { config, log } = deps;
@@ -256,7 +258,13 @@ export class TeamsChannel implements Channel {
    * short wait. One that still fails is logged (its status only) and the rest are not sent, so no
    * reply arrives without the ones before it. The turn itself is stored either way.
    */
-  private async reply(context: TurnContext, replies: OutboundReply[]): Promise<void> {
+  private reply(context: TurnContext, replies: OutboundReply[]): Promise<void> {
+    // One turn's replies after the previous turn's in the same conversation, even while those wait
+    // out a throttle: a quick second message must not have its answer shown before the first one's.
+    return this.replyQueue.run(context.activity.conversation.id, () => this.sendReplies(context, replies));
+  }
+
+  private async sendReplies(context: TurnContext, replies: OutboundReply[]): Promise<void> {
     const activities = replies.map(renderForTeams);
     for (const [index, activity] of activities.entries()) {
       for (let attempt = 0; ; attempt++) {
@@ -265,9 +273,16 @@ export class TeamsChannel implements Channel {
           break;
         } catch (err) {
           const status = (err as { statusCode?: number }).statusCode ?? 0;
-          const wait = status === 429 ? THROTTLED_REPLY_WAITS_MS[attempt] : undefined;
+          // A 429 that said how long to wait was already waited out, and retried, by the connector client.
+          const saidWhen = (err as { response?: { headers?: { get?: (name: string) => string | undefined } } }).response?.headers?.get?.('retry-after') !== undefined;
+          const wait = status === 429 && !saidWhen ? THROTTLED_REPLY_WAITS_MS[attempt] : undefined;
           if (wait === undefined) {
-            this.deps.log.warn({ event: 'teams_reply_lost', status, attempts: attempt + 1, unsent: activities.length - index });
+            const lost = { event: 'teams_reply_lost', status, attempts: attempt + 1, unsent: activities.length - index };
+            // Throttling is Teams' doing and passes; anything else (our credentials refused, the
+            // connector failing after its own retries, no network) needs an operator.
+            if (status === 429) this.deps.log.warn(lost);
+            else if (status === 401) this.deps.log.error(lost, 'The Bot Connector refused our credentials: check MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppType.');
+            else this.deps.log.error(lost);
             return;
           }
           await this.sleep(wait);

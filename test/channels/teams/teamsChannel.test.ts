@@ -6,7 +6,7 @@ import { THROTTLED_REPLY_WAITS_MS } from '../../../src/channels/teams/teamsChann
 import { createLogger } from '../../../src/log.js';
 import { text } from '../../helpers/fixtures.js';
 import { startApp, type RunningApp } from '../../helpers/server.js';
-import { activity, fakeConnector, postActivity, SERVICE_URL, type TeamsUser } from '../../helpers/teams.js';
+import { activity, fakeConnector, postActivity, SERVICE_URL, type ConnectorCall, type TeamsUser } from '../../helpers/teams.js';
 
 let running: RunningApp | undefined;
 afterEach(async () => {
@@ -244,14 +244,56 @@ describe('Teams channel', () => {
     const connector = fakeConnector({ override: () => (throttle-- > 0 ? 429 : undefined) });
     const waits: number[] = [];
     running = await startApp({ TEAMS_ENABLED: 'true' }, { app: { teams: { sleep: async (ms) => void waits.push(ms) } } });
-    // The menu's first reply is throttled twice.
-    throttle = 2;
-    expect((await postActivity(running.base, activity(teacher, { text: 'menu' }))).status).toBe(200);
+    // "help" answers with several replies: their order when nothing is throttled (after a first turn, which greets).
+    const shown = (c: ConnectorCall) => JSON.stringify([c.body.text, c.body.attachments]);
+    await postActivity(running.base, activity(teacher, { text: 'help' }));
+    const start = connector.calls.length;
+    await postActivity(running.base, activity(teacher, { text: 'help' }));
+    const order = connector.calls.slice(start).map(shown);
+    expect(order.length).toBeGreaterThanOrEqual(2);
+    const mark = connector.calls.length;
+    throttle = 2; // the first reply, twice
+    expect((await postActivity(running.base, activity(teacher, { text: 'help' }))).status).toBe(200);
     expect(waits).toEqual([...THROTTLED_REPLY_WAITS_MS]);
-    // The two throttled attempts, then the reply: the connector client did not retry a 429 without Retry-After itself.
-    expect(connector.calls).toHaveLength(3);
-    expect(connector.calls.map((c) => JSON.stringify(c.body)).every((b) => b === JSON.stringify(connector.calls[0]!.body))).toBe(true);
-    expect(connector.lastChoices().length).toBeGreaterThan(2);
+    // The two throttled attempts, then every reply in order: the connector client did not retry a 429 without Retry-After itself.
+    expect(connector.calls.slice(mark).map(shown)).toEqual([order[0], order[0], ...order]);
+  });
+
+  it('a 429 with Retry-After is left to the connector client, which waits and retries it itself', async () => {
+    let throttled = false;
+    const connector = fakeConnector({ override: () => (throttled ? [429, { 'Retry-After': '0' }] : undefined) });
+    const waits: number[] = [];
+    running = await startApp({ TEAMS_ENABLED: 'true' }, { app: { teams: { sleep: async (ms) => void waits.push(ms) } } });
+    throttled = true;
+    const before = connector.calls.length;
+    expect((await postActivity(running.base, activity(teacher, { text: 'menu' }))).status).toBe(200);
+    expect(waits).toEqual([]);
+    // The client's own tries (the first and its retries), and none of ours on top.
+    expect(connector.calls.length - before).toBe(4);
+  });
+
+  it('a second message\'s replies wait for the first message\'s, while those wait out a throttle', async () => {
+    let throttle = 0;
+    const connector = fakeConnector({ override: () => (throttle-- > 0 ? 429 : undefined) });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    running = await startApp({ TEAMS_ENABLED: 'true' }, { app: { teams: { sleep: () => held } } });
+    const base = running.base;
+    throttle = 1;
+    const help = activity(teacher, { text: 'help' });
+    const menu = activity(teacher, { text: 'menu' });
+    const first = postActivity(base, help);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the first turn is stored and its first reply throttled
+    const second = postActivity(base, menu);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const sentBeforeRelease = connector.calls.length;
+    release();
+    await Promise.all([first, second]);
+    expect(sentBeforeRelease).toBe(1); // only the throttled attempt: the second message's replies waited
+    // Each reply is posted as a reply to its message: every one to "help" before any to "menu".
+    const repliedTo = connector.calls.map((c) => decodeURIComponent(c.path.split('/').pop()!));
+    expect(repliedTo.lastIndexOf(help.id)).toBeLessThan(repliedTo.indexOf(menu.id));
+    expect(repliedTo.filter((id) => id === menu.id).length).toBeGreaterThan(0);
   });
 
   it('a reply still throttled after the waits is logged as lost (status only) and the later replies are not sent', async () => {

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { text } from '../../helpers/fixtures.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { realDirectoryJson, text } from '../../helpers/fixtures.js';
 import { openConversation, startApp, type RunningApp } from '../../helpers/server.js';
 
 let running: RunningApp | undefined;
@@ -42,6 +45,29 @@ describe('web chat: text that identifies someone never reaches the transcript or
     expect(notice!.text).toBe(await text('en', 'personalData:notKept'));
     expect(rest.map((a) => a.text)).toContain(await text('en', 'concern:dangerPrompt'));
     expect(stored(running.app)).not.toContain('Yusuf');
+  });
+
+  it('a school search that finds no school and identifies someone is refused and replaced, as a note would be', async () => {
+    const data = JSON.parse(await realDirectoryJson());
+    const role = data.schools[0].careContact.role;
+    for (let i = 1; i <= 30; i++) data.schools.push({ id: `extra-${i}`, name: `Basisschool ${i}`, liaisonId: 'liaison-north', careContact: { role } });
+    const file = join(await mkdtemp(join(tmpdir(), 'directory-')), 'directory.json');
+    await writeFile(file, JSON.stringify(data));
+    running = await startApp({ DIRECTORY_FILE: file });
+    const conv = await openConversation(running.directLine);
+    const click = (choice: string) => conv.post({ type: 'message', text: choice, value: { choice } });
+    await conv.post({ type: 'message', text: 'menu' });
+    for (const choice of ['dialog:concern', 'danger-no']) await click(choice);
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: 'Yusuf El Amrani uit 3B' });
+    const { body } = await conv.activities(mark);
+    expect(body.activities[0]!.text).toBe(await text('en', 'personalData:echoNotKept'));
+    expect(body.activities.map((a) => a.text)).toContain(await text('en', 'personalData:name'));
+    expect(stored(running.app)).not.toContain('Yusuf');
+    // A real search is kept as typed, like any message.
+    const next = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: 'basisschool 12' });
+    expect((await conv.activities(next)).body.activities[0]!.text).toBe('basisschool 12');
   });
 
   it('an ordinary message is kept as typed', async () => {
