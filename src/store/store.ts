@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Adapter } from 'lowdb';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
-import { DIR_MODE, FilePersistence, journalFiles, type FilePersistenceOptions } from './filePersistence.js';
+import { DIR_MODE, FILE_MODE, FilePersistence, journalFiles, type FilePersistenceOptions } from './filePersistence.js';
 import { applyEntry, encodeChanges, KEYED_COLLECTIONS, type ConversationChange, type KeyedCollection } from './journal.js';
 import { conversationsDir, deltaFile, type Batch, type ColdSegment, type Persistence } from './persistence.js';
 import { Db, emptyDb, STORE_VERSION } from './schema.js';
@@ -162,7 +162,10 @@ function validate(read: unknown, name: string): Db {
   return parsed.data;
 }
 
-async function open(persistence: Persistence, name: string): Promise<Store> {
+/** Called with the document as read, before a migrated store is written over in the new version. */
+type BeforeMigration = (read: unknown) => Promise<void>;
+
+async function open(persistence: Persistence, name: string, beforeMigration?: BeforeMigration): Promise<Store> {
   let raw: unknown;
   try {
     raw = await persistence.read();
@@ -171,8 +174,10 @@ async function open(persistence: Persistence, name: string): Promise<Store> {
     throw new CodedError(ErrorCode.StoreCorrupt, `Store ${name} cannot be read: ${(err as Error).message}. The file was left untouched; fix it or restore a backup.`);
   }
   const store = new Store(validate(raw, name), persistence, name);
+  const migrated = raw !== null && migrate(raw) !== raw;
+  if (migrated) await beforeMigration?.(raw);
   // A new store, or one just migrated: written whole, in this build's version.
-  if (raw === null || migrate(raw) !== raw) await store.commitAll();
+  if (raw === null || migrated) await store.commitAll();
   return store;
 }
 
@@ -191,7 +196,7 @@ export async function openFileStore(file: string, options: Omit<FilePersistenceO
   persistence.lock(); // before anything is read: what another writer would change under us
   let store: Store;
   try {
-    store = await open(persistence, file);
+    store = await open(persistence, file, (read) => keepBeforeMigration(file, read));
   } catch (err) {
     persistence.unlock();
     throw err;
@@ -201,6 +206,20 @@ export async function openFileStore(file: string, options: Omit<FilePersistenceO
   // A replayed journal (the last stop was not clean) or a torn transcript: start from a fresh snapshot.
   else if (persistence.needsSnapshot) await persistence.snapshotNow(store.data);
   return store;
+}
+
+/**
+ * Before a store is migrated, its whole document as the older build wrote it goes to one file beside
+ * it (`db.before-version-2.json`): a backup in the older version, which that build's
+ * `npm run store:restore` takes, to go back after an upgrade without losing what was stored since
+ * the last daily backup.
+ */
+export function beforeMigrationFile(file: string): string {
+  return join(dirname(file), `${basename(file, extname(file))}.before-version-${STORE_VERSION}.json`);
+}
+
+async function keepBeforeMigration(file: string, read: unknown): Promise<void> {
+  await writeFile(beforeMigrationFile(file), JSON.stringify(read), { mode: FILE_MODE });
 }
 
 /**

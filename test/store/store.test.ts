@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb, STORE_VERSION } from '../../src/store/schema.js';
-import { journalFile, journalFiles, migrate, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
+import { beforeMigrationFile, journalFile, journalFiles, migrate, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
 import { AuditRepository } from '../../src/store/audit.js';
 import { ContactsRepository } from '../../src/store/contacts.js';
 import { DialogStatesRepository } from '../../src/store/dialogStates.js';
@@ -83,6 +83,16 @@ describe('store', () => {
     // Written in this version before anything else happened: a build of version 1 reads 2 > 1 and stops.
     expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(1002);
     await migrated.close();
+    // What version 1 had is kept beside it, as one file that version's store:restore takes.
+    const before = JSON.parse(await readFile(beforeMigrationFile(file), 'utf8')) as { version: number; users: Record<string, unknown> };
+    expect(before.version).toBe(1);
+    expect(Object.keys(before.users)).toEqual(['web:old']);
+    expect((await stat(beforeMigrationFile(file))).mode & 0o777).toBe(0o600);
+    expect(Object.keys((await readStoreSnapshot(beforeMigrationFile(file))).data.users)).toEqual(['web:old']);
+    // Opening the store of version 2 again migrates nothing and writes no such file.
+    await rm(beforeMigrationFile(file));
+    await (await openFileStore(file)).close();
+    await expect(stat(beforeMigrationFile(file))).rejects.toMatchObject({ code: 'ENOENT' });
     // A single-file store of version 1 (before the layout) is migrated too.
     const single = join(await mkdtemp(join(tmpdir(), 'store-')), 'db.json');
     await writeFile(single, JSON.stringify({ ...emptyDb(), version: 1, audit: [{ at: '2026-11-01T10:00:00.000Z', actor: 'liaison-north', action: 'schools.read' }] }));
