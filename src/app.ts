@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createAssistant } from './assistant.js';
 import type { Channel } from './channels/channel.js';
@@ -17,7 +18,7 @@ import { backupStore, lastBackupAt } from './store/backup.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { loadTranslations } from './i18n/i18n.js';
 import type { Log } from './log.js';
-import { openFileStore, type Store } from './store/store.js';
+import { beforeMigrationFile, openFileStore, type Store } from './store/store.js';
 
 export interface AppOptions {
   log: Log;
@@ -31,6 +32,18 @@ export interface AppOptions {
   slack?: Pick<SlackChannelDeps, 'sleep' | 'maxRetryAfterSeconds' | 'processBeforeResponse'>;
   /** Test seams for the Teams channel (see TeamsChannelDeps). */
   teams?: Pick<TeamsChannelDeps, 'sleep'>;
+}
+
+/**
+ * The copy of a store taken before its migration (see beforeMigrationFile) holds everything, erased
+ * people included, like a backup: it goes when the backups taken at that time would have gone (after
+ * BACKUP_INTERVAL_HOURS × BACKUP_KEEP; after a week when backups are off).
+ */
+async function dropBeforeMigrationCopy(config: Config, now: Date): Promise<void> {
+  const file = beforeMigrationFile(config.storeFile);
+  const keptHours = config.backup.intervalHours > 0 ? config.backup.intervalHours * config.backup.keep : 7 * 24;
+  const written = await stat(file).then((s) => s.mtime, () => undefined);
+  if (written && now.getTime() - written.getTime() > keptHours * 3_600_000) await rm(file, { force: true });
 }
 
 /** Nudge records are kept this long after they were claimed, then dropped (see the purge below). */
@@ -148,6 +161,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       // lines written before: a full snapshot replaces them, as it does after "delete my data".
       if (dialogs + requests > 0) await store.commitAll();
       else await store.commit();
+      if (!options.store) await dropBeforeMigrationCopy(config, now);
     } catch (err) {
       log.error({ event: 'purge_failed', err: String(err) });
     }

@@ -169,4 +169,21 @@ describe('retention reaches the journal', () => {
     await running.app.purge();
     expect(Object.keys(running.app.store.data.nudges)).toEqual(['keepInTouch|liaison-north|recent']);
   });
+
+  it('the copy kept before a migration goes when the backups of that time would have gone', async () => {
+    const { stat, utimes, writeFile } = await import('node:fs/promises');
+    const { beforeMigrationFile } = await import('../../src/store/store.js');
+    let now = new Date();
+    running = await startApp({ BACKUP_INTERVAL_HOURS: '24', BACKUP_KEEP: '7' }, { storeFile: true, clock: () => now });
+    const copy = beforeMigrationFile(running.app.store.name);
+    await writeFile(copy, '{"version":1}');
+    const written = new Date();
+    await utimes(copy, written, written);
+    now = new Date(written.getTime() + 6 * 86_400_000);
+    await running.app.purge();
+    expect((await stat(copy)).isFile()).toBe(true);
+    now = new Date(written.getTime() + 7 * 86_400_000 + 60_000);
+    await running.app.purge();
+    await expect(stat(copy)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });
