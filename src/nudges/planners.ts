@@ -165,6 +165,9 @@ function wholeMonthsBetween(from: LocalDate, to: LocalDate): number {
   return addMonths(from, months) > to ? months - 1 : months;
 }
 
+/** How long the notice sent when a request is made (or handed over) has before the scheduler sends it again. */
+export const NOTICE_RETRY_AFTER_MS = 5 * 60_000;
+
 /**
  * Not acknowledged after 1 working day: a reminder to the assignee; after 2: escalation to their
  * backup (or a coordinator). Working days count from when the request reached its assignee (made,
@@ -185,6 +188,25 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
     const listed = directory.person(request.assigneeId);
     const handler = listed ?? directory.person(directory.school(request.schoolId ?? undefined)?.liaisonId) ?? coordinatorBut();
     if (!handler) continue;
+    // The notice of the request never reached its handler (an officer Teams cannot reach yet, a
+    // platform failing, an assignee who left): the scheduler sends it again, with its retries and
+    // back-off, and a failure for good shows in the coordinators' delivery problems. Not before the
+    // notice sent when the request was made has had time to go out.
+    const told = request.notifications.some((n) => n.kind === 'new' && n.to === handler.id && n.result === 'sent');
+    if (!told && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS) {
+      nudges.push({
+        rule: 'callbackNotice',
+        recipientId: handler.id,
+        period: request.id,
+        build: (tr) => [
+          {
+            kind: 'choices',
+            text: tr.t('callback:notification', { name: request.requesterName, school: school(tr), urgency: tr.t(`callback:urgency.${request.urgency}`) }),
+            choices: actionChoices(request, tr.t),
+          },
+        ],
+      });
+    }
     if (waited >= intervals.callbackAcknowledgeWorkingDays) {
       nudges.push({
         rule: 'callbackReminder',

@@ -13,7 +13,7 @@ const BACKOFF_BASE_MS = 5 * 60_000;
 const BACKOFF_MAX_MS = 6 * 3_600_000;
 export const MAX_ATTEMPTS = 6;
 /** Nudges that come whatever part of the day an officer chose for the others. */
-const URGENT_RULES: ReadonlySet<string> = new Set(['callbackReminder', 'callbackEscalation']);
+const URGENT_RULES: ReadonlySet<string> = new Set(['callbackNotice', 'callbackReminder', 'callbackEscalation']);
 
 export interface TickReport {
   at: string;

@@ -209,7 +209,7 @@ export const NudgeSettings = z.object({
 export type NudgeSettings = z.infer<typeof NudgeSettings>;
 export type NudgeWindow = (typeof NUDGE_WINDOWS)[number];
 
-export const NUDGE_RULES = ['keepInTouch', 'callbackReminder', 'callbackEscalation', 'protocolEvaluation', 'platformMeetingSoon', 'platformMeetingPlan', 'trainingSurvey'] as const;
+export const NUDGE_RULES = ['keepInTouch', 'callbackNotice', 'callbackReminder', 'callbackEscalation', 'protocolEvaluation', 'platformMeetingSoon', 'platformMeetingPlan', 'trainingSurvey'] as const;
 
 /**
  * One nudge, keyed by (rule, recipient, period). Claimed before it is sent, so a crash, a restart or

@@ -309,8 +309,12 @@ describe('call-back reminders count working time from when the request reached i
     channel.sent
       .filter((x) => x.replies[0]?.kind === 'choices' && /^(Reminder|Escalation|Not acknowledged)/.test(x.replies[0].text))
       .map((x) => `${x.at.slice(0, 10)} ${x.to}`);
-  const request = (h: Awaited<ReturnType<typeof setup>>['h']) =>
-    h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+  // Made, and its assignee told (as the call-back dialog does once the request is stored).
+  const request = async (h: Awaited<ReturnType<typeof setup>>['h']) => {
+    const made = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    await h.callbacks.notifyAssignee(made.id);
+    return made;
+  };
 
   it('a request made on Saturday, or on Monday evening, is reminded a whole working day later', async () => {
     for (const [madeAt, notBefore, on] of [
@@ -319,7 +323,7 @@ describe('call-back reminders count working time from when the request reached i
     ] as const) {
       const { h, channel, scheduler, setNow } = await setup(new Date(madeAt));
       setNow(new Date(madeAt));
-      const { id } = request(h);
+      const { id } = await request(h);
       await scheduler().tick(new Date(notBefore));
       expect(h.store.data.nudges[`callbackReminder|liaison-north|${id}`]).toBeUndefined();
       await scheduler().tick(new Date(on));
@@ -330,10 +334,11 @@ describe('call-back reminders count working time from when the request reached i
 
   it('handed to a colleague: the colleague\'s wait starts then, and it never escalates to the one who handed it over', async () => {
     const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-23T09:00:00Z'));
-    const { id } = request(h); // Monday, to liaison-north (whose backup is liaison-south, and south's is north)
+    const { id } = await request(h); // Monday, to liaison-north (whose backup is liaison-south, and south's is north)
     await scheduler().tick(new Date('2026-11-24T09:00:00Z')); // Tuesday: north is reminded
     setNow(new Date('2026-11-25T08:30:00Z'));
     expect(h.callbacks.reassign(id, 'liaison-south', 'liaison-north', 'liaison')).toBe('ok');
+    await h.callbacks.notifyAssignee(id); // as the Reassign button does
     await scheduler().tick(new Date('2026-11-25T09:00:00Z')); // Wednesday: nothing yet for south, no escalation
     expect(Object.keys(h.store.data.nudges).filter((k) => k.endsWith(id)).sort()).toEqual([`callbackReminder|liaison-north|${id}`]);
     await scheduler().tick(new Date('2026-11-26T09:00:00Z')); // Thursday: south is reminded
@@ -350,7 +355,7 @@ describe('call-back reminders count working time from when the request reached i
 
   it('an assignee who left the directory is replaced by the school\'s liaison officer, named in the escalation', async () => {
     const { h, channel, scheduler } = await setup(new Date('2026-11-23T09:00:00Z'));
-    const { id } = request(h);
+    const { id } = await request(h);
     const json = JSON.parse(await realDirectoryJson());
     json.people = json.people
       .filter((p: { id: string }) => p.id !== 'liaison-north')
@@ -528,5 +533,57 @@ describe('the training survey, once each new school year, for teachers who asked
     expect(coordinator.transcript()).toContain('former-officer');
     const aTeacher = await text('en', 'nudges:problems.aTeacher');
     expect(coordinator.transcript().split('\n').filter((l) => l.includes(aTeacher))).toHaveLength(1);
+  });
+});
+
+describe('the notice of a new call-back request that did not reach its handler', () => {
+  /** A request, and the outcome of the notice sent when it was made (as the call-back dialog records it). */
+  const make = (h: Awaited<ReturnType<typeof setup>>['h'], result: 'sent' | 'failed' | 'no-address', at = '2026-11-24T09:00:00.000Z') => {
+    const request = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    request.notifications.push({ to: request.assigneeId, kind: 'new', at, result });
+    return request;
+  };
+  const notices = (channel: ScriptedChannel) => channel.sent.filter((x) => x.replies[0]?.kind === 'choices' && x.replies[0].text.startsWith('Call-back request from')).map((x) => x.to);
+
+  it('is sent again by the scheduler, with its retries and back-off; a notice that went out is not', async () => {
+    const { h, channel, scheduler } = await setup(new Date('2026-11-24T09:00:00Z'));
+    const failed = make(h, 'failed');
+    const delivered = make(h, 'sent');
+    // Not within the first minutes: the notice of the moment may still be on its way.
+    await scheduler().tick(new Date('2026-11-24T09:02:00Z'));
+    expect(notices(channel)).toEqual([]);
+    channel.answer = () => ({ ok: false, permanent: false, reason: 'connector_503' });
+    await scheduler().tick(new Date('2026-11-24T09:10:00Z'));
+    expect(h.store.data.nudges[`callbackNotice|liaison-north|${failed.id}`]?.status).toBe('failed');
+    channel.answer = () => ({ ok: true });
+    await scheduler().tick(new Date('2026-11-24T09:30:00Z'));
+    expect(h.store.data.nudges[`callbackNotice|liaison-north|${failed.id}`]?.status).toBe('sent');
+    expect(h.store.data.nudges[`callbackNotice|liaison-north|${delivered.id}`]).toBeUndefined();
+    expect(notices(channel)).toEqual(['conv-liaison-north']);
+    // Acknowledged requests are not noticed again.
+    const later = make(h, 'failed', '2026-11-24T10:00:00.000Z');
+    expect(h.callbacks.change(later.id, 'acknowledge', 'liaison-north', 'liaison').result).toBe('ok');
+    await scheduler().tick(new Date('2026-11-24T11:00:00Z'));
+    expect(h.store.data.nudges[`callbackNotice|liaison-north|${later.id}`]).toBeUndefined();
+  });
+
+  it('an officer the assistant cannot reach shows in the coordinators\' delivery problems', async () => {
+    const { h, channel, scheduler } = await setup(new Date('2026-11-24T09:00:00Z'));
+    channel.answer = (to) => (to === 'conv-liaison-north' ? { ok: false, permanent: true, reason: 'no_reference' } : { ok: true });
+    const { id } = make(h, 'no-address');
+    await scheduler().tick(new Date('2026-11-24T09:10:00Z'));
+    expect(h.store.data.nudges[`callbackNotice|liaison-north|${id}`]?.status).toBe('permanent');
+    const coordinator = new TestUser(h.engine, { id: 'prevention-coordinator', locale: 'en' });
+    await coordinator.press('dialog:deliveryProblems');
+    expect(coordinator.transcript()).toContain(await text('en', 'nudges:rule.callbackNotice'));
+  });
+
+  it('an assignee who left the directory: the school\'s liaison officer gets the notice', async () => {
+    const { h, channel, scheduler } = await setup(new Date('2026-11-24T09:00:00Z'));
+    const request = make(h, 'sent');
+    request.assigneeId = 'someone-who-left';
+    request.notifications[0]!.to = 'someone-who-left';
+    await scheduler().tick(new Date('2026-11-24T09:10:00Z'));
+    expect(notices(channel)).toEqual(['conv-liaison-north']);
   });
 });
