@@ -562,7 +562,7 @@ describe('the notice of a new call-back request that did not reach its handler',
     expect(notices(channel)).toEqual(['conv-liaison-north']);
     // Acknowledged requests are not noticed again.
     const later = make(h, 'failed', '2026-11-24T10:00:00.000Z');
-    expect(h.callbacks.change(later.id, 'acknowledge', 'liaison-north', 'liaison').result).toBe('ok');
+    expect(h.callbacks.change(later.id, 'ack', 'liaison-north', 'liaison').result).toBe('ok');
     await scheduler().tick(new Date('2026-11-24T11:00:00Z'));
     expect(h.store.data.nudges[`callbackNotice|liaison-north|${later.id}`]).toBeUndefined();
   });
