@@ -125,6 +125,9 @@ export const Directory = z
       contactDays: z.number().int().min(1).max(365).default(30),
       callbackAcknowledgeWorkingDays: z.number().int().min(1).max(10).default(1),
       callbackEscalateWorkingDays: z.number().int().min(1).max(20).default(2),
+      /** A request to be called back today is reminded, and escalated, after this many working hours instead. */
+      callbackTodayReminderWorkingHours: z.number().int().min(1).max(8).default(2),
+      callbackTodayEscalateWorkingHours: z.number().int().min(1).max(16).default(4),
       protocolEvaluationMonths: z.number().int().min(1).max(12).default(3),
       platformMeetingsPerYear: z.number().int().min(1).max(12).default(2),
       platformMeetingReminderWeeks: z.number().int().min(1).max(12).default(4),
@@ -218,6 +221,14 @@ export const Directory = z
         code: 'custom',
         path: ['intervals', 'callbackEscalateWorkingDays'],
         message: `must be more than callbackAcknowledgeWorkingDays (${remind}), or the escalation to the backup goes out before or with the reminder; ${escalate} given`,
+      });
+    }
+    const { callbackTodayReminderWorkingHours: remindHours, callbackTodayEscalateWorkingHours: escalateHours } = d.intervals;
+    if (escalateHours <= remindHours) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['intervals', 'callbackTodayEscalateWorkingHours'],
+        message: `must be more than callbackTodayReminderWorkingHours (${remindHours}), or the escalation of a request for today goes out before or with its reminder; ${escalateHours} given`,
       });
     }
   });

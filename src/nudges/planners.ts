@@ -8,7 +8,7 @@ import { schoolYearOf } from '../core/training.js';
 import type { DirectoryView } from '../directory/directory.js';
 import type { Translator } from '../i18n/i18n.js';
 import { DEFAULT_KEEP_IN_TOUCH_DAYS, type Db, type NUDGE_RULES } from '../store/schema.js';
-import { countingFrom, isoWeek, workingDaysBetween } from './workingTime.js';
+import { countingFrom, isoWeek, workingDaysBetween, workingHoursBetween } from './workingTime.js';
 
 export type NudgeRule = (typeof NUDGE_RULES)[number];
 
@@ -184,6 +184,12 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
     const since = new Date(request.reassignedAt ?? request.createdAt);
     if (since > now) continue;
     const waited = workingDaysBetween(countingFrom(since, directory.data), today, workingHours);
+    // "Today" cannot wait a working day: its reminder and escalation are counted in working hours.
+    const hours = request.urgency === 'today' ? workingHoursBetween(since, now, directory.data) : undefined;
+    const remind = hours !== undefined ? hours >= intervals.callbackTodayReminderWorkingHours : waited >= intervals.callbackAcknowledgeWorkingDays;
+    const escalate = hours !== undefined ? hours >= intervals.callbackTodayEscalateWorkingHours : waited >= intervals.callbackEscalateWorkingDays;
+    const waitedText = (tr: Translator, key: 'callbackReminder' | 'callbackEscalation', params: Record<string, unknown>) =>
+      hours !== undefined ? tr.t(`nudges:${key}Hours`, { ...params, count: hours }) : tr.t(`nudges:${key}`, { ...params, count: waited });
     const school = (tr: Translator) => directory.school(request.schoolId ?? undefined)?.name ?? tr.t('callback:unlistedSchool');
     const listed = directory.person(request.assigneeId);
     const handler = listed ?? directory.person(directory.school(request.schoolId ?? undefined)?.liaisonId) ?? coordinatorBut();
@@ -207,7 +213,7 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
         ],
       });
     }
-    if (waited >= intervals.callbackAcknowledgeWorkingDays) {
+    if (remind) {
       nudges.push({
         rule: 'callbackReminder',
         recipientId: handler.id,
@@ -215,13 +221,13 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
         build: (tr) => [
           {
             kind: 'choices',
-            text: tr.t('nudges:callbackReminder', { name: request.requesterName, school: school(tr), count: waited, urgency: tr.t(`callback:urgency.${request.urgency}`) }),
+            text: waitedText(tr, 'callbackReminder', { name: request.requesterName, school: school(tr), urgency: tr.t(`callback:urgency.${request.urgency}`) }),
             choices: actionChoices(request, tr.t),
           },
         ],
       });
     }
-    if (waited >= intervals.callbackEscalateWorkingDays) {
+    if (escalate) {
       const named = directory.person(handler.backupId);
       const backup = named && named.id !== request.reassignedFrom ? named : coordinatorBut(handler.id, request.reassignedFrom);
       if (backup) {
@@ -232,7 +238,7 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
           build: (tr) => [
             {
               kind: 'choices',
-              text: tr.t('nudges:callbackEscalation', { name: request.requesterName, school: school(tr), assignee: handler.name, count: waited }),
+              text: waitedText(tr, 'callbackEscalation', { name: request.requesterName, school: school(tr), assignee: handler.name }),
               choices: actionChoices(request, tr.t),
             },
           ],

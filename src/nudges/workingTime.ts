@@ -1,5 +1,5 @@
 import type { Directory } from '../directory/schema.js';
-import { addDays, localDate, weekdayOf, type LocalDate } from '../core/dates.js';
+import { addDays, instantInZone, localDate, weekdayOf, type LocalDate } from '../core/dates.js';
 
 type WorkingHours = Directory['workingHours'];
 
@@ -64,6 +64,28 @@ export function workingDaysBetween(from: LocalDate, to: LocalDate, hours: Pick<W
   let count = 0;
   for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isWorkingDay(d, hours)) count++;
   return count;
+}
+
+/**
+ * Whole working hours between two instants: the time inside the working hours of working days
+ * (closed days left out), in the directory's time zone. A request made at 16:00 on a day that ends at
+ * 17:00 has waited one working hour at 9:00 the next working day when the day starts at 9:00.
+ */
+export function workingHoursBetween(from: Date, to: Date, directory: Pick<Directory, 'timeZone' | 'workingHours'>): number {
+  if (to <= from) return 0;
+  const { timeZone, workingHours } = directory;
+  let ms = 0;
+  const last = localDate(to, timeZone);
+  // Days without working hours are skipped one by one; a span is hours or days long in practice.
+  for (let day = localDate(from, timeZone), i = 0; day <= last && i < 400; day = addDays(day, 1), i++) {
+    if (!isWorkingDay(day, workingHours)) continue;
+    const start = instantInZone(`${day}T${workingHours.start}`, timeZone);
+    const end = instantInZone(`${day}T${workingHours.end}`, timeZone);
+    if (!start || !end) continue;
+    const overlap = Math.min(end.getTime(), to.getTime()) - Math.max(start.getTime(), from.getTime());
+    if (overlap > 0) ms += overlap;
+  }
+  return Math.floor(ms / 3_600_000);
 }
 
 /** ISO week of a date, e.g. "2026-W48": the period of the weekly keep-in-touch nudge. */

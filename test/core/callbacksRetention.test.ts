@@ -18,11 +18,15 @@ async function setup() {
   notifier.register(new RecordingChannel());
   for (const id of ['liaison-north', 'liaison-south', 'prevention-coordinator']) await new TestUser(h.engine, { id, locale: 'en' }).say('menu');
   const scheduler = new NudgeScheduler({ store: h.store, nudgeLog: h.repos.nudgeLog, notifier, directory: () => h.directory, log: silentLogger(), clock });
-  const create = (name: string) =>
-    h.callbacks.create(
+  // Made, and its notice delivered to the assignee (the notice sent again by the scheduler is tested with the scheduler).
+  const create = (name: string) => {
+    const request = h.callbacks.create(
       { schoolId: 'oak-primary', urgency: 'week', way: 'phone', window: 'anytime', requesterName: name, requesterContact: '+32 3 555 77 88' },
       { key: `test:${name}`, language: 'en' },
     );
+    request.notifications.push({ to: request.assigneeId, kind: 'new', at: now.toISOString(), result: 'sent' });
+    return request;
+  };
   return { h, scheduler, create, setNow: (d: Date) => (now = d) };
 }
 

@@ -6,7 +6,7 @@ import { realDirectoryJson } from '../helpers/fixtures.js';
 /** The parts of data/directory.json these tests change. */
 interface Raw {
   people: { id: string; backupId?: string; slackUserId?: string; teamsUserId?: string }[];
-  intervals: { callbackAcknowledgeWorkingDays?: number; callbackEscalateWorkingDays?: number };
+  intervals: { callbackAcknowledgeWorkingDays?: number; callbackEscalateWorkingDays?: number; callbackTodayReminderWorkingHours?: number; callbackTodayEscalateWorkingHours?: number };
 }
 
 /** Directory errors that would send an escalation, or a role, to the wrong person are refused at load. */
@@ -57,6 +57,14 @@ describe('directory: routing of escalations and identities', () => {
       raw.intervals.callbackEscalateWorkingDays = escalate;
     });
     expect(message).toMatch(/intervals\.callbackEscalateWorkingDays: must be more than callbackAcknowledgeWorkingDays/);
+  });
+
+  it('refuses an escalation of a request for today at or before its reminder (in working hours)', async () => {
+    const message = await problems((raw) => {
+      raw.intervals.callbackTodayReminderWorkingHours = 3;
+      raw.intervals.callbackTodayEscalateWorkingHours = 3;
+    });
+    expect(message).toMatch(/intervals\.callbackTodayEscalateWorkingHours: must be more than callbackTodayReminderWorkingHours \(3\)/);
   });
 
   it('refuses an escalation threshold at or below the default reminder threshold', async () => {

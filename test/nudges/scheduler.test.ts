@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/log.js';
 import { nudgeKey, planNudges } from '../../src/nudges/planners.js';
 import { parseDirectory } from '../../src/directory/directory.js';
 import { NudgeScheduler } from '../../src/nudges/scheduler.js';
-import { isWorkingTime } from '../../src/nudges/workingTime.js';
+import { isWorkingTime, workingHoursBetween } from '../../src/nudges/workingTime.js';
 import type { ConversationAddress } from '../../src/store/schema.js';
 import type { SendResult } from '../../src/channels/channel.js';
 import { openStore, type Store } from '../../src/store/store.js';
@@ -44,7 +44,7 @@ describe('nudge scheduler', () => {
   it('a month simulated hour by hour sends each due nudge exactly once, and only in working hours', async () => {
     const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-02T00:00:00Z'));
     // A call-back request on Monday morning (nobody acknowledges it), and a platform meeting on 10 December.
-    h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
     h.protocol.planMeeting({ date: '2026-12-10', place: 'Town hall', plannedBy: 'liaison-north' });
     const s = scheduler();
     for (let t = Date.parse('2026-11-02T00:00:00Z'); t < Date.parse('2026-12-02T00:00:00Z'); t += 3_600_000) {
@@ -311,7 +311,7 @@ describe('call-back reminders count working time from when the request reached i
       .map((x) => `${x.at.slice(0, 10)} ${x.to}`);
   // Made, and its assignee told (as the call-back dialog does once the request is stored).
   const request = async (h: Awaited<ReturnType<typeof setup>>['h']) => {
-    const made = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    const made = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
     await h.callbacks.notifyAssignee(made.id);
     return made;
   };
@@ -376,7 +376,7 @@ describe('closed days, meetings planned twice, and sends cut short', () => {
   it('no nudges on a closed day (Christmas), and a closed day is not a working day for call-back reminders', async () => {
     const { h, channel, scheduler, setNow } = await setup(new Date('2026-12-24T09:00:00Z'));
     setNow(new Date('2026-12-24T09:00:00Z'));
-    const { id } = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    const { id } = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
     const before = channel.sent.length;
     const christmas = await scheduler().tick(new Date('2026-12-25T09:00:00Z'));
     expect(christmas.workingTime).toBe(false);
@@ -427,7 +427,7 @@ describe('an officer\'s nudge settings', () => {
   it('afternoons only: nothing in the morning, the nudge at the first tick after noon; others are not held back', async () => {
     const { h, channel, scheduler } = await setup(new Date('2026-11-24T08:00:00Z'));
     h.nudges.setWindow('liaison-north', 'afternoon');
-    const { id } = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    const { id } = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
     h.store.data.callbacks.find((c) => c.id === id)!.createdAt = '2026-11-23T09:00:00.000Z';
     await scheduler().tick(new Date('2026-11-24T09:00:00Z')); // 10:00 in Brussels
     expect(h.store.data.nudges['keepInTouch|liaison-north|2026-W48']).toBeUndefined();
@@ -585,5 +585,64 @@ describe('the notice of a new call-back request that did not reach its handler',
     request.notifications[0]!.to = 'someone-who-left';
     await scheduler().tick(new Date('2026-11-24T09:10:00Z'));
     expect(notices(channel)).toEqual(['conv-liaison-north']);
+  });
+});
+
+describe('a request to be called back today is followed up within the day', () => {
+  const make = (h: Awaited<ReturnType<typeof setup>>['h']) => {
+    const request = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'phone', window: 'anytime', requesterName: 'Sam', requesterContact: '+32 3 555 77 88' }, { key: 'test:t1', language: 'en' });
+    request.notifications.push({ to: request.assigneeId, kind: 'new', at: request.createdAt, result: 'sent' });
+    return request;
+  };
+  // The messages about Sam's request (keep-in-touch and protocol nudges go out too).
+  const sentTo = (channel: ScriptedChannel) =>
+    channel.sent.filter((x) => JSON.stringify(x.replies).includes('Sam')).map((x) => `${x.at.slice(11, 16)} ${x.to} ${x.replies[0]?.kind === 'choices' ? x.replies[0].text : ''}`);
+
+  it('reminded after 2 working hours and escalated to the backup after 4, the same day', async () => {
+    // Tuesday 24 November, 10:00 in Brussels (09:00 UTC).
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-24T09:00:00Z'));
+    const { id } = make(h);
+    for (const at of ['2026-11-24T10:50:00Z', '2026-11-24T11:00:00Z', '2026-11-24T12:59:00Z', '2026-11-24T13:00:00Z']) {
+      setNow(new Date(at));
+      await scheduler().tick(new Date(at));
+    }
+    expect(sentTo(channel)).toEqual([
+      `11:00 conv-liaison-north ${await text('en', 'nudges:callbackReminderHours', { name: 'Sam', school: 'Basisschool De Eik', urgency: await text('en', 'callback:urgency.today'), count: 2 })}`,
+      `13:00 conv-liaison-south ${await text('en', 'nudges:callbackEscalationHours', { name: 'Sam', school: 'Basisschool De Eik', assignee: h.directory.person('liaison-north')!.name, count: 4 })}`,
+    ]);
+    expect(Object.keys(h.store.data.nudges).filter((k) => k.endsWith(id)).sort()).toEqual([`callbackEscalation|liaison-south|${id}`, `callbackReminder|liaison-north|${id}`]);
+  });
+
+  it('made late in the day: the working hours go on the next working day, not through the night or the weekend', async () => {
+    // Friday 27 November, 16:30 in Brussels: half an hour before the end of the day.
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-27T15:30:00Z'));
+    make(h);
+    setNow(new Date('2026-11-30T08:59:00Z'));
+    await scheduler().tick(new Date('2026-11-30T08:59:00Z')); // Monday 9:59: 1.5 working hours
+    expect(sentTo(channel)).toEqual([]);
+    setNow(new Date('2026-11-30T09:00:00Z'));
+    await scheduler().tick(new Date('2026-11-30T09:00:00Z')); // Monday 10:00: 2
+    expect(sentTo(channel)).toHaveLength(1);
+    expect(sentTo(channel)[0]).toContain('09:00 conv-liaison-north');
+  });
+});
+
+describe('working hours between two instants', () => {
+  const directory = { timeZone: 'Europe/Brussels', workingHours: { days: [1, 2, 3, 4, 5], start: '08:30', end: '17:00', closedDays: ['2026-12-25'] } };
+  const hours = (from: string, to: string) => workingHoursBetween(new Date(from), new Date(to), directory);
+
+  it('counts only working time, in the directory\'s time zone, whole hours', () => {
+    expect(hours('2026-11-24T09:00:00Z', '2026-11-24T10:59:00Z')).toBe(1);
+    expect(hours('2026-11-24T09:00:00Z', '2026-11-24T11:00:00Z')).toBe(2);
+    expect(hours('2026-11-24T06:00:00Z', '2026-11-24T08:30:00Z')).toBe(1); // from 08:30 local (07:30 UTC)
+    expect(hours('2026-11-24T15:00:00Z', '2026-11-25T09:30:00Z')).toBe(3); // 16:00-17:00, then 08:30-10:30
+    expect(hours('2026-11-27T15:00:00Z', '2026-11-30T08:30:00Z')).toBe(2); // Friday 16:00 to Monday 9:30, weekend left out
+    expect(hours('2026-12-24T15:00:00Z', '2026-12-28T08:30:00Z')).toBe(2); // Christmas (a closed day) and the weekend left out
+    expect(hours('2026-11-24T11:00:00Z', '2026-11-24T09:00:00Z')).toBe(0);
+  });
+
+  it('follows the clock change (the working day stays 08:30 to 17:00 local)', () => {
+    // Sunday 29 March 2026 Brussels moves to summer time: Monday 30 March 08:30 local is 06:30 UTC.
+    expect(hours('2026-03-27T15:00:00Z', '2026-03-30T07:30:00Z')).toBe(2); // Fri 16:00 CET - 17:00, Mon 08:30-09:30 CEST
   });
 });
