@@ -1,6 +1,7 @@
 import { CALLBACK_PAYLOAD, isLastingAddress, type CallbackAction } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, literal, key, type DialogTurn } from '../src/core/dialog.js';
-import type { ConversationAddress } from '../src/store/schema.js';
+import { formatDate, localDate } from '../src/core/dates.js';
+import type { CallbackRequest, ContactLog, ConversationAddress } from '../src/store/schema.js';
 
 export const CALLBACK_ACTION = 'callbackAction';
 const TO = 'to:';
@@ -23,6 +24,7 @@ function applyAction(turn: DialogTurn) {
   }
   const action = match[1] as CallbackAction;
   turn.values.id = request.id;
+  turn.values.action = action;
   if (action === 'reassign') {
     if (!callbacks.mayAct(request, turn.user.personId, turn.user.role)) {
       turn.say({ kind: 'text', text: turn.t('callback:notYours') });
@@ -40,9 +42,43 @@ function applyAction(turn: DialogTurn) {
     if (firstResponse) turn.afterCommit(() => callbacks.notifyRequesterAcknowledged(request.id));
     const school = callbacks.schoolName(request.schoolId, turn.t);
     turn.say({ kind: 'text', text: turn.t(confirmation(action, request.requesterAddress), { name: request.requesterName, school }) });
+    // Calling a teacher back is contact with their school: offered as a log entry, so that the school
+    // does not stay "overdue" (and keep-in-touch nudges do not come) just after the call.
+    if (action === 'done' && request.schoolId && turn.directory.school(request.schoolId)) {
+      turn.values.schoolId = request.schoolId;
+      turn.values.kind = CONTACT_KIND_FOR_WAY[request.way];
+      return ask(
+        choicePrompt(key('callback:logAsContact', { school, kind: turn.inEveryLanguage((t) => t(`liaison:kind.${CONTACT_KIND_FOR_WAY[request.way]}`)) }), [
+          { value: LOG_IT, label: key('callback:logIt'), also: 'common:yesWords' },
+          { value: NO_LOG, label: key('callback:noLog'), also: 'common:noWords' },
+        ]),
+      );
+    }
   } else {
     turn.say({ kind: 'text', text: turn.t(refusals[result]) });
   }
+  return end(null, { showMenu: false });
+}
+
+/** How a call-back happened, as the kind of contact it was. */
+const CONTACT_KIND_FOR_WAY: Record<CallbackRequest['way'], ContactLog['kind']> = { phone: 'call', email: 'email', chat: 'other' };
+const LOG_IT = 'log-it';
+const NO_LOG = 'no-log';
+
+/** The answer to the question the first step asked: a colleague to reassign to, or whether to log the call-back. */
+function answer(turn: DialogTurn) {
+  return turn.values.action === 'reassign' ? reassignTo(turn) : logCallback(turn);
+}
+
+/** Logs the call-back as today's contact with the school, authored by the officer, editable like any other. */
+function logCallback(turn: DialogTurn) {
+  if (turn.answer !== LOG_IT) return end(null, { showMenu: false });
+  const schoolId = String(turn.values.schoolId);
+  const kind = turn.values.kind as ContactLog['kind'];
+  const date = localDate(turn.now, turn.directory.data.timeZone);
+  turn.services.contacts.log({ authorId: turn.user.personId!, schoolId, kind, date, tags: [] });
+  const params = { school: turn.directory.school(schoolId)?.name ?? schoolId, kind: turn.t(`liaison:kind.${kind}`), date: formatDate(date, turn.lang) };
+  turn.say({ kind: 'text', text: `${turn.t('liaison:logged', params)} ${turn.t('callback:loggedEditable', { item: turn.t('menu:recentContacts') })}` });
   return end(null, { showMenu: false });
 }
 
@@ -74,5 +110,5 @@ export const callbackActionDialog = defineDialog({
   payloadPrefix: CALLBACK_PAYLOAD,
   interrupts: true,
   roles: ['liaison', 'coordinator'],
-  steps: [applyAction, reassignTo],
+  steps: [applyAction, answer],
 });

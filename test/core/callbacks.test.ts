@@ -60,6 +60,29 @@ describe('call-back requests', () => {
     expect(officer.transcript()).toContain(await text('en', 'callback:noneOpen'));
   });
 
+  it.each([
+    ['log-it', 1],
+    ['no-log', 0],
+  ] as const)('marking a call-back done offers to log it as contact with the school (%s)', async (answer, logged) => {
+    const { engine, store, directory } = await requestCallback();
+    const request = store.data.callbacks[0]!;
+    const liaison = directory.liaisonFor('meadow-primary')!;
+    const officer = new TestUser(engine, { id: liaison.id, locale: 'nl' });
+    await officer.press(`callback:done:${request.id}`);
+    const school = directory.school('meadow-primary')!.name;
+    const kind = request.way === 'phone' ? 'call' : request.way === 'email' ? 'email' : 'other';
+    expect(officer.transcript()).toContain(await text('nl', 'callback:logAsContact', { school, kind: await text('nl', `liaison:kind.${kind}`) }));
+    await officer.click(answer);
+    expect(store.data.contacts).toHaveLength(logged);
+    if (logged) {
+      expect(store.data.contacts[0]).toMatchObject({ authorId: liaison.id, schoolId: 'meadow-primary', kind, date: '2026-11-24', tags: [] });
+      expect(officer.transcript()).toContain(await text('nl', 'callback:loggedEditable', { item: await text('nl', 'menu:recentContacts') }));
+      // No longer overdue in "my schools".
+      await officer.press('dialog:mySchools');
+      expect(officer.transcript()).toMatch(new RegExp(`✓ ${school}`));
+    }
+  });
+
   it('another liaison officer (not the assignee, not the backup) may not act on it', async () => {
     const json = JSON.parse(await realDirectoryJson());
     json.people.push({ ...json.people[0], id: 'liaison-east', name: 'Third Officer', backupId: undefined, slackUserId: undefined, teamsUserId: undefined });
