@@ -1,4 +1,4 @@
-import { actionChoices } from '../src/core/callbacks.js';
+import { actionChoices, teacherLanguage } from '../src/core/callbacks.js';
 import { formatDate, localDate } from '../src/core/dates.js';
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
 
@@ -22,6 +22,7 @@ export const callbackListDialog = defineDialog({
       for (const r of requests) {
         const lines = [
           callbacks.headline(r, turn.t),
+          ...teacherLanguage(r, turn),
           `${turn.t('callback:summaryWay')}: ${turn.t(`callback:way.${r.way}`)}${r.requesterContact ? ` (${r.requesterContact})` : ''}, ${turn.t(`callback:window.${r.window}`)}`,
           ...(r.note ? [`${turn.t('callback:summaryNote')}: ${r.note}`] : []),
           // The day as people in the municipality saw it (00:30 in Brussels is the day before in UTC).

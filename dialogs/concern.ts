@@ -108,6 +108,8 @@ export function guidance(turn: DialogTurn, schoolId: string | null, worry: Worry
         { label: t('common:field.phone'), value: liaison.phone },
         { label: t('common:field.email'), value: liaison.email },
         { label: t('common:field.hours'), value: localized(liaison.hours, lang) },
+        // A teacher who would rather not talk in the officer's first language knows before calling.
+        { label: t('common:field.languages'), value: liaison.languages.map((l) => t(`common:languageNames.${l}`)).join(', ') },
       ],
     });
   } else {

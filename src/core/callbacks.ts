@@ -262,11 +262,14 @@ export class CallbackService {
     return [
       {
         kind: 'choices',
-        text: tr.t('callback:notification', {
-          name: request.requesterName,
-          school: this.schoolName(request.schoolId, tr.t),
-          urgency: tr.t(`callback:urgency.${request.urgency}`),
-        }),
+        text: [
+          tr.t('callback:notification', {
+            name: request.requesterName,
+            school: this.schoolName(request.schoolId, tr.t),
+            urgency: tr.t(`callback:urgency.${request.urgency}`),
+          }),
+          ...teacherLanguage(request, tr),
+        ].join(' '),
         choices: actionChoices(request, tr.t),
       },
     ];
@@ -294,4 +297,9 @@ export function actionChoices(request: CallbackRequest, t: Translator['t']): { l
     { label: t('callback:markDone'), value: `${CALLBACK_PAYLOAD}done:${request.id}` },
     { label: t('callback:reassign'), value: `${CALLBACK_PAYLOAD}reassign:${request.id}` },
   ];
+}
+
+/** "The teacher uses the assistant in French.", when that is not the reader's language: whoever calls back knows. */
+export function teacherLanguage(request: Pick<CallbackRequest, 'requesterLanguage'>, tr: Pick<Translator, 'lang' | 't'>): string[] {
+  return request.requesterLanguage === tr.lang ? [] : [tr.t('callback:teacherLanguage', { language: tr.t(`common:languageNames.${request.requesterLanguage}`) })];
 }

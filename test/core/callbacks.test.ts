@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Danger, Offer } from '../../dialogs/concern.js';
 import { parseDirectory } from '../../src/directory/directory.js';
-import { engineHarness, FIXED_NOW, realDirectoryJson, TestUser, text } from '../helpers/fixtures.js';
+import { engineHarness, FIXED_NOW, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
 
 /** Walks a teacher through a complete call-back request; returns the harness. */
 async function requestCallback(options: { clock?: () => Date } = {}) {
@@ -81,6 +81,19 @@ describe('call-back requests', () => {
       await officer.press('dialog:mySchools');
       expect(officer.transcript()).toMatch(new RegExp(`✓ ${school}`));
     }
+  });
+
+  it('the officer is told the teacher\'s language when it is not their own, in the notice and the list', async () => {
+    const h = await engineHarness();
+    const request = h.callbacks.create({ schoolId: 'meadow-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Camille' }, { key: 'test:fr', language: 'fr' });
+    const inDutch = (await translations()).translator('nl');
+    const inFrench = (await translations()).translator('fr');
+    const notice = (tr: typeof inDutch) => (h.callbacks.newRequestMessage(request, tr)[0] as { text: string }).text;
+    expect(notice(inDutch)).toContain(await text('nl', 'callback:teacherLanguage', { language: await text('nl', 'common:languageNames.fr') }));
+    expect(notice(inFrench)).not.toContain(await text('fr', 'callback:teacherLanguage', { language: await text('fr', 'common:languageNames.fr') }));
+    const officer = new TestUser(h.engine, { id: request.assigneeId, locale: 'en' });
+    await officer.press('dialog:callbackList');
+    expect(officer.transcript()).toContain(await text('en', 'callback:teacherLanguage', { language: 'French' }));
   });
 
   it('another liaison officer (not the assignee, not the backup) may not act on it', async () => {

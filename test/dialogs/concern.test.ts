@@ -60,6 +60,9 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     expect(answer).toContain(await text(lang, `concern:advice.${worry}`));
     expect(answer).toContain(await text(lang, 'concern:talkToday', { role: school.careContact.role[lang] }));
     for (const fact of [liaison.name, liaison.phone, liaison.email, liaison.hours[lang]]) expect(answer).toContain(fact);
+    // The languages the officer speaks, named in the teacher's language.
+    const names = await Promise.all(liaison.languages.map((l) => text(lang, `common:languageNames.${l}`)));
+    expect(answer).toContain(`${await text(lang, 'common:field.languages')}: ${names.join(', ')}`);
     for (const step of directory.data.nextSteps) {
       expect(answer).toContain(step.title[lang]);
       expect(answer).toContain(step.timeFrame[lang]);
@@ -120,14 +123,14 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     await engine.idle();
     expect(store.data.callbacks[0]!.notifications).toEqual([{ to: liaison.id, kind: 'new', at: expect.any(String), result: 'sent' }]);
     const notice = sent.find((s) => s.address.conversationId === `conv-${liaison.id}`)!;
-    expect(notice.replies[0]).toMatchObject({
-      kind: 'choices',
-      text: await text('en', 'callback:notification', {
-        name: 'Alex Teacher',
-        school: directory.school('harbour-secondary')!.name,
-        urgency: await text('en', 'callback:urgency.today'),
-      }),
+    // In the officer's language (English here); the teacher's, when another, is named.
+    const notificationText = await text('en', 'callback:notification', {
+      name: 'Alex Teacher',
+      school: directory.school('harbour-secondary')!.name,
+      urgency: await text('en', 'callback:urgency.today'),
     });
+    const languageNote = lang === 'en' ? [] : [await text('en', 'callback:teacherLanguage', { language: await text('en', `common:languageNames.${lang}`) })];
+    expect(notice.replies[0]).toMatchObject({ kind: 'choices', text: [notificationText, ...languageNote].join(' ') });
 
     // Acknowledge from the notification's button.
     expect(notice.replies[0]?.kind === 'choices' && notice.replies[0].choices.map((c) => c.value)).toEqual([
