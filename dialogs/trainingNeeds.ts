@@ -116,6 +116,8 @@ function submit(turn: DialogTurn) {
     turn.say({ kind: 'text', text: turn.t('training:alreadyAnswered') });
     return end();
   }
+  // Whom to ask about training: the school's liaison officer (read before the answers are let go).
+  const contact = (typeof v.schoolId === 'string' ? turn.directory.liaisonFor(v.schoolId) : undefined) ?? turn.directory.person(turn.directory.data.protocol.coordinatorId);
   // The answers are stored, anonymously: the dialog's own copy goes, or the reminder question below
   // would keep them beside the teacher's conversation. Leaving from here loses nothing.
   for (const key of Object.keys(v)) delete v[key];
@@ -138,6 +140,7 @@ function submit(turn: DialogTurn) {
       });
     }
   }
+  if (contact) turn.say({ kind: 'text', text: turn.t('training:askWhom', { name: contact.name, phone: contact.phone, email: contact.email }) });
   // Only where the assistant can write first (Slack, Teams), and only to someone not asked yet.
   if (!isLastingAddress(turn.address) || turn.services.training.wantsReminder(turn.user.key)) return end();
   return ask(

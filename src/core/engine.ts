@@ -15,6 +15,7 @@ import { recognizeChoice, renderPrompt } from './prompts.js';
 import type { Services } from './services.js';
 import { KeyedQueue } from './keyedQueue.js';
 import type { textChecks } from './textChecks.js';
+import { helpReplies } from './help.js';
 import { containsAny, matchesAny, normalize } from './text.js';
 
 /** Dialog ids the engine itself relies on. */
@@ -488,7 +489,7 @@ class TurnRunner {
       case 'language':
         return this.start(CoreDialog.Language);
       case 'help':
-        this.say({ kind: 'text', text: this.tr.t('common:help', { number: this.engine.engineDeps.directory().data.emergency.number }) });
+        this.say(...helpReplies((key, params) => this.tr.t(key, params), this.lang, this.engine.engineDeps.directory(), this.user));
         if (this.top) this.reprompt();
         else await this.start(CoreDialog.Menu);
         return;

@@ -125,6 +125,28 @@ describe('engine', () => {
     expect(user.transcript()).toContain(await text('fr', 'privacy:offerDelete'));
   });
 
+  it('help names a person to ask: the liaison officer of the teacher\'s school, else the prevention desk; for officers the coordinator', async () => {
+    const { engine, directory } = await engineHarness();
+    const contact = (p: { name: string; phone: string; email: string }) => text('en', 'common:helpContact', { name: p.name, phone: p.phone, email: p.email });
+    const desk = directory.data.generalContact;
+    const newcomer = new TestUser(engine, { id: 'teacher-new', locale: 'en' });
+    await newcomer.say('help');
+    expect(newcomer.transcript()).toContain(await contact({ name: desk.name.en, phone: desk.phone, email: desk.email }));
+    // A teacher whose school is remembered (chosen in the worried-teacher dialog), from the menu's Help.
+    const teacher = new TestUser(engine, { id: 'teacher-known', locale: 'en' });
+    await teacher.press('dialog:concern');
+    await teacher.click('danger-no');
+    await teacher.click('school:oak-primary');
+    await teacher.press('dialog:help');
+    expect(teacher.transcript()).toContain(await contact(directory.liaisonFor('oak-primary')!));
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: 'en' });
+    await officer.say('help');
+    expect(officer.transcript()).toContain(await contact(directory.person(directory.data.protocol.coordinatorId)!));
+    const coordinator = new TestUser(engine, { id: directory.data.protocol.coordinatorId, locale: 'en' });
+    await coordinator.say('help');
+    expect(coordinator.transcript()).toContain(await contact({ name: desk.name.en, phone: desk.phone, email: desk.email }));
+  });
+
   it('cancel stops the dialog and shows the menu; help re-asks the question', async () => {
     const { engine } = await engineHarness();
     const user = new TestUser(engine);

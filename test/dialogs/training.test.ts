@@ -36,6 +36,9 @@ describe.each(SUPPORTED_LANGUAGES)('training needs (%s)', (lang: Language) => {
     expect(teacher.transcript()).toContain(online.title[lang]);
     expect(teacher.transcript()).toContain(polarisation.title[lang]);
     expect(teacher.transcript()).not.toContain(directory.data.trainingOffers.find((o) => o.id === 'sharing-and-parents')!.title[lang]);
+    // And whom to ask: the liaison officer of the school chosen (not remembered on the teacher's profile).
+    const liaison = directory.liaisonFor('harbour-secondary')!;
+    expect(teacher.transcript()).toContain(await text(lang, 'training:askWhom', { name: liaison.name, phone: liaison.phone, email: liaison.email }));
 
     // The stored record, dumped: answers only, no user, no channel, no date finer than the school year.
     const dump = JSON.parse(JSON.stringify(store.data.trainingResponses));

@@ -1,0 +1,25 @@
+import { localized, type DirectoryView, type Role } from '../directory/directory.js';
+import type { Language } from '../i18n/languages.js';
+import type { OutboundReply } from './messages.js';
+
+/**
+ * What "help" answers, typed anywhere or chosen in the menu: what the assistant does, the words that
+ * work everywhere, and a person to ask (DESIGN principle 3). For school staff that is the liaison
+ * officer of the school they chose last time, else the municipality's prevention desk; for officers
+ * the protocol's coordinator (for the coordinator, the desk).
+ */
+export function helpReplies(
+  t: (key: string, params?: Record<string, unknown>) => string,
+  lang: Language,
+  directory: DirectoryView,
+  user: { role: Role; schoolId: string | undefined; personId: string | undefined },
+): OutboundReply[] {
+  const coordinator = directory.person(directory.data.protocol.coordinatorId);
+  const person = user.role === 'teacher' ? directory.liaisonFor(user.schoolId ?? '') : coordinator?.id !== user.personId ? coordinator : undefined;
+  const desk = directory.data.generalContact;
+  const contact = person ? { name: person.name, phone: person.phone, email: person.email } : { name: localized(desk.name, lang), phone: desk.phone, email: desk.email };
+  return [
+    { kind: 'text', text: t('common:help', { number: directory.data.emergency.number }) },
+    { kind: 'text', text: t('common:helpContact', contact) },
+  ];
+}
