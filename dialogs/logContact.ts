@@ -4,6 +4,7 @@ import { CONTACT_KINDS, CONTACT_TAGS, type ContactLog } from '../src/store/schem
 import { pickSchool } from './pickSchool.js';
 import { acceptDate, datePrompt, PAST_YEAR } from './shared/dates.js';
 import { SCHOOL_PREFIX } from './shared/schools.js';
+import { LOG_CONTACT_PAYLOAD } from '../src/core/contacts.js';
 
 export const LOG_CONTACT = 'logContact';
 const TAGS_DONE = 'tags:done';
@@ -20,6 +21,12 @@ const keepChoice = (turn: DialogTurn) => (editing(turn) ? [{ value: KEEP, label:
  * kind, date and topics are the answers until changed.
  */
 function askSchool(turn: DialogTurn) {
+  // "Log a contact with <school>" (a keep-in-touch nudge, My schools): the school is given.
+  const given = typeof turn.args.payload === 'string' && turn.args.payload.startsWith(LOG_CONTACT_PAYLOAD) ? turn.args.payload.slice(LOG_CONTACT_PAYLOAD.length) : undefined;
+  if (given && turn.directory.school(given)) {
+    turn.values.schoolId = given;
+    return next();
+  }
   if (editing(turn)) {
     const existing = turn.services.contacts.get(String(turn.args.editId));
     if (!existing) return end();
@@ -116,6 +123,7 @@ function save(turn: DialogTurn) {
 export const logContactDialog = defineDialog({
   id: LOG_CONTACT,
   roles: ['liaison', 'coordinator'],
+  payloadPrefix: LOG_CONTACT_PAYLOAD,
   menu: { label: 'menu:logContact', order: 40 },
   intent: 'commands:intents.logContact',
   steps: [askSchool, askKind, askDate, checkDate, askTags, collectTag, save],

@@ -1,4 +1,5 @@
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
+import { LOG_CONTACT_PAYLOAD, LOG_CONTACT_BUTTONS } from '../src/core/contacts.js';
 import { formatDate } from '../src/core/dates.js';
 
 export const MY_SCHOOLS = 'mySchools';
@@ -30,8 +31,12 @@ export const mySchoolsDialog = defineDialog({
         return `${mark}${r.schoolName}${coordinator ? ` (${r.liaisonName})` : ''}: ${last}; ${interval}.${overdue}`;
       });
       const overdueCount = rows.filter((r) => r.overdue).length;
-      turn.say({ kind: 'text', text: [turn.t('liaison:schoolsTitle', { count: overdueCount }), ...lines].join('\n') });
-      return end();
+      const text = [turn.t('liaison:schoolsTitle', { count: overdueCount }), ...lines].join('\n');
+      // The most overdue schools, one click each to log a contact with them.
+      const overdue = rows.filter((r) => r.overdue).slice(0, LOG_CONTACT_BUTTONS);
+      if (overdue.length === 0) turn.say({ kind: 'text', text });
+      else turn.say({ kind: 'choices', text, choices: overdue.map((r) => ({ value: `${LOG_CONTACT_PAYLOAD}${r.schoolId}`, label: turn.t('nudges:logContactWith', { school: r.schoolName }) })) });
+      return end(null, { showMenu: overdue.length === 0 });
     },
   ],
 });

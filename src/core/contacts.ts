@@ -7,6 +7,11 @@ import { schoolsOverview, type SchoolRow } from './schoolsOverview.js';
 
 export type ContactChange = 'ok' | 'not-found' | 'not-allowed' | 'expired';
 
+/** A button payload that starts logging a contact with this school: `logContact:<schoolId>`. */
+export const LOG_CONTACT_PAYLOAD = 'logContact:';
+/** At most this many "Log a contact with …" buttons, for the most overdue schools. */
+export const LOG_CONTACT_BUTTONS = 3;
+
 /** The liaison officers' contact log: logging, the author's one-week correction window, the overview. */
 export class ContactService {
   constructor(

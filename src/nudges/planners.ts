@@ -1,4 +1,5 @@
 import { actionChoices } from '../core/callbacks.js';
+import { LOG_CONTACT_BUTTONS, LOG_CONTACT_PAYLOAD } from '../core/contacts.js';
 import { addDays, addMonths, daysBetween, formatDate, localDate, type LocalDate } from '../core/dates.js';
 import { Payload } from '../core/engine.js';
 import type { OutboundReply } from '../core/messages.js';
@@ -132,7 +133,9 @@ function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalD
             tr.t('nudges:keepInTouch.why'),
           ].join('\n'),
           choices: [
-            { label: tr.t('nudges:logContact'), value: `${Payload.startDialog}logContact` },
+            // The most overdue schools, one click each; the others through the school question.
+            ...rows.slice(0, LOG_CONTACT_BUTTONS).map((r) => ({ label: tr.t('nudges:logContactWith', { school: r.schoolName }), value: `${LOG_CONTACT_PAYLOAD}${r.schoolId}` })),
+            ...(rows.length > LOG_CONTACT_BUTTONS ? [{ label: tr.t('nudges:logContact'), value: `${Payload.startDialog}logContact` }] : []),
             { label: tr.t('nudges:snooze', { count: SNOOZE_DAYS }), value: SNOOZE_PAYLOAD },
           ],
         },

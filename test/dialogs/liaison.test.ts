@@ -99,6 +99,23 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     expect(coordinator.transcript()).toContain(`${directory.school('canal-secondary')!.name} (Jonas Dubois)`);
   });
 
+  it('my schools offers a contact with each of the most overdue schools in one click; the school is then not asked', async () => {
+    const { engine, store, directory } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:mySchools');
+    const overdue = ['oak-primary', 'harbour-secondary', 'willow-primary'].filter((id) => directory.school(id)?.liaisonId === 'liaison-north');
+    expect(officer.lastChoices().map((c) => c.value).sort()).toEqual(overdue.map((id) => `logContact:${id}`).sort());
+    await officer.click('logContact:harbour-secondary');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:kindPrompt'));
+    await officer.click('visit');
+    await officer.click('date:today');
+    await officer.click('tags:done');
+    expect(store.data.contacts).toEqual([expect.objectContaining({ schoolId: 'harbour-secondary', kind: 'visit', date: '2026-11-24', authorId: 'liaison-north' })]);
+    // A payload naming no school of the directory asks the school question.
+    await officer.press('logContact:nowhere');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:schoolPrompt'));
+  });
+
   it('edit window: the author may correct or delete for 7 days, then no longer; nobody else may', async () => {
     let now = NOW;
     const { engine, store } = await harness(() => now);

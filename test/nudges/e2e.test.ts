@@ -55,7 +55,11 @@ describe('nudges end to end', () => {
     const slackNudge = slack.posts().find((p) => String(p.args.text).startsWith(intro))!;
     expect(slackNudge.args.channel).toBe(`D-${north.slackUserId}`);
     expect(limited).toBeLessThan(0); // the 429 happened, and the nudge still went out once
-    expect(slack.buttons(slackNudge).map((b) => b.value)).toEqual(['dialog:logContact', 'nudge:snooze:keepInTouch']);
+    // A button per overdue school (three here, most overdue first), then Snooze.
+    const northSchools = app.directory().data.schools.filter((s) => s.liaisonId === 'liaison-north');
+    const buttons = slack.buttons(slackNudge).map((b) => b.value);
+    expect(buttons.at(-1)).toBe('nudge:snooze:keepInTouch');
+    expect(buttons.slice(0, -1).sort()).toEqual(northSchools.map((s) => `logContact:${s.id}`).sort());
     const teamsNudge = teams.calls.find((c) => JSON.stringify(c.body).includes(teamsIntro))!;
     expect(teamsNudge.path).toMatch(/^\/emea\/v3\/conversations\/a%3Apersonal-/);
     expect(JSON.stringify(teamsNudge.body)).toContain('nudge:snooze:keepInTouch');
@@ -66,8 +70,11 @@ describe('nudges end to end', () => {
     expect(slack.posts().at(-1)!.args.text).toContain(await text('en', 'nudges:snoozed', { date: '1 December 2026' }));
     expect(app.store.data.snoozes['liaison-north']).toEqual({ keepInTouch: '2026-12-01' });
     const mark = teams.calls.length;
-    await postActivity(base, activity(teamsOfficer, { locale: 'en-GB', value: { choice: 'dialog:logContact' } }));
-    expect(teams.texts(mark)).toContain(await text('en', 'liaison:schoolPrompt'));
+    const southSchool = app.directory().data.schools.find((s) => s.liaisonId === 'liaison-south')!;
+    expect(JSON.stringify(teamsNudge.body)).toContain(`logContact:${southSchool.id}`);
+    // The school is given by the button: the next question is the kind of contact.
+    await postActivity(base, activity(teamsOfficer, { locale: 'en-GB', value: { choice: `logContact:${southSchool.id}` } }));
+    expect(teams.texts(mark)).toContain(await text('en', 'liaison:kindPrompt'));
 
     // The other way round: Slack opens Log contact, Teams snoozes.
     await clickButton(base, { user: north.slackUserId, channel: `D-${north.slackUserId}`, value: 'dialog:logContact', label: 'Log a contact' });
