@@ -8,6 +8,7 @@ import type { SlackChannelDeps } from './channels/slack/slackChannel.js';
 import type { TeamsChannelDeps } from './channels/teams/teamsChannel.js';
 import { WebChannel } from './channels/web/webChannel.js';
 import type { Config } from './config.js';
+import { isCodedError } from './core/errors.js';
 import type { CallbackService } from './core/callbacks.js';
 import type { Dialog } from './core/dialog.js';
 import type { Engine } from './core/engine.js';
@@ -62,6 +63,11 @@ export interface App {
   stop(): Promise<void>;
   /** The hourly retention, now (also run at start). */
   purge(): Promise<void>;
+  /**
+   * Reads DIRECTORY_FILE again (SIGHUP): a valid file replaces the directory for every turn and nudge
+   * from then on; an invalid one is refused with its problems and the directory in use stays.
+   */
+  reloadDirectory(): Promise<{ ok: true; schools: number; people: number } | { ok: false; error: string }>;
 }
 
 /**
@@ -72,7 +78,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const { log } = options;
   const clock = options.clock ?? (() => new Date());
 
-  const directoryView = await loadDirectory(config.directoryFile);
+  let directoryView = await loadDirectory(config.directoryFile);
   const translations = await loadTranslations(config.localesDir);
   const store = options.store ?? (await openFileStore(config.storeFile));
 
@@ -191,6 +197,19 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     channels,
     directory,
     purge,
+    reloadDirectory: async () => {
+      try {
+        directoryView = await loadDirectory(config.directoryFile);
+        const counts = { schools: directoryView.data.schools.length, people: directoryView.data.people.length };
+        log.info({ event: 'directory_reloaded', ...counts });
+        return { ok: true as const, ...counts };
+      } catch (err) {
+        const error = isCodedError(err) ? err.message : String(err);
+        // The file and its problems, not its content; the directory in use stays.
+        log.error({ event: 'directory_reload_refused', file: config.directoryFile }, error);
+        return { ok: false as const, error };
+      }
+    },
     async start() {
       for (const channel of channels) await channel.start();
       await purge();

@@ -5,7 +5,8 @@ import { createLogger } from './log.js';
 
 /**
  * Entry point: validate everything, start, and stop gracefully on SIGTERM/SIGINT (finish turns in
- * flight, flush the store, exit 0). A configuration problem prints one clear message and exits 1.
+ * flight, flush the store, exit 0); SIGHUP reloads the directory. A configuration problem prints one
+ * clear message and exits 1.
  */
 
 // Output piped into a program that has exited (`npm start | head`) must not stop a clean shutdown.
@@ -87,6 +88,9 @@ async function main(): Promise<void> {
     if (code === 'EADDRNOTAVAIL') fail(`Cannot start: ${config.host} (HOST) is not an address of this machine.`);
     fail(`Cannot start: ${String(err)}`);
   }
+  // `kill -HUP <pid>`: read data/directory.json again without a restart (a bad file is refused and logged).
+  const running = app;
+  process.on('SIGHUP', () => void running.reloadDirectory());
   const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(address.address) ? 'localhost' : address.address;
   process.stdout.write(`${banner(config, app.channels.map((c) => c.id), `http://${host}:${address.port}`).join('\n')}\n`);
 }

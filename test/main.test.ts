@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { killed, runToExit, spawnServer } from './helpers/process.js';
 import { json, openConversation } from './helpers/server.js';
+import { waitFor } from './helpers/slack.js';
 import { text } from './helpers/fixtures.js';
 
 async function tempDir(): Promise<string> {
@@ -33,6 +34,36 @@ describe('the assistant as a process', () => {
       expect(after.body.activities.at(-1)?.text).toBe(await text('en', 'privacy:confirmPrompt'));
     } finally {
       await killed(second.child, 'SIGTERM');
+    }
+  });
+
+  it('SIGHUP reads the directory again: a valid file is used from the next turn, a broken one is refused and the old one stays', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'directory.json');
+    const directory = JSON.parse(await readFile('data/directory.json', 'utf8')) as { schools: Record<string, unknown>[] };
+    await writeFile(file, JSON.stringify(directory));
+    const server = await spawnServer({ STORE_FILE: join(dir, 'db.json'), DIRECTORY_FILE: file, LOG_LEVEL: 'info' });
+    try {
+      const schoolButtons = async () => {
+        const conv = await openConversation(`${server.base}/v3/directline`);
+        for (const choice of ['dialog:concern', 'danger-no']) await conv.post({ type: 'message', text: choice, value: { choice } });
+        const last = (await conv.activities()).body.activities.at(-1) as { suggestedActions?: { actions: { title: string }[] } };
+        return (last.suggestedActions?.actions ?? []).map((a) => a.title);
+      };
+      expect(await schoolButtons()).not.toContain('Basisschool Het Nieuwe Veld');
+      directory.schools.push({ ...directory.schools[0], id: 'new-field', name: 'Basisschool Het Nieuwe Veld' });
+      await writeFile(file, JSON.stringify(directory));
+      server.child.kill('SIGHUP');
+      await waitFor(() => server.stdout().includes('directory_reloaded'));
+      expect(await schoolButtons()).toContain('Basisschool Het Nieuwe Veld');
+
+      await writeFile(file, '{"schemaVersion": 1, "schools": [');
+      server.child.kill('SIGHUP');
+      await waitFor(() => server.stdout().includes('directory_reload_refused'));
+      expect(server.stdout()).toContain(file);
+      expect(await schoolButtons()).toContain('Basisschool Het Nieuwe Veld');
+    } finally {
+      expect(await killed(server.child, 'SIGTERM')).toBe(0);
     }
   });
 
