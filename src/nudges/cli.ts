@@ -48,8 +48,9 @@ async function main(): Promise<void> {
     const report = await app.scheduler.tick(at, { dryRun });
     const name = (id: string) => app.directory().person(id)?.name ?? id;
     const out = [`Nudge tick at ${report.at}${dryRun ? ' (dry run: nothing is sent or recorded)' : ''}`];
-    if (!report.workingTime) out.push('Outside working hours in the directory\'s time zone: nothing is sent.');
-    for (const n of report.nudges) out.push(`  ${n.outcome === 'would-send' ? 'would send' : n.outcome.padEnd(10)}  ${n.rule} → ${name(n.recipientId)} (${n.recipientId})`);
+    if (!report.workingTime) out.push(`Outside working hours in the directory's time zone: nothing is sent${report.nudges.length ? '; due, waiting for working hours:' : '.'}`);
+    const outcomes: Record<string, string> = { 'would-send': 'would send', waits: 'waits' };
+    for (const n of report.nudges) out.push(`  ${(outcomes[n.outcome] ?? n.outcome).padEnd(10)}  ${n.rule} → ${name(n.recipientId)} (${n.recipientId})`);
     if (report.workingTime) {
       const sent = report.nudges.filter((n) => n.outcome === 'sent').length;
       out.push(dryRun ? `${report.nudges.length} nudge(s) due.` : `${sent} sent, ${report.nudges.length - sent} not delivered.`);

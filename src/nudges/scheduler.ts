@@ -19,7 +19,8 @@ export interface TickReport {
   at: string;
   workingTime: boolean;
   /** What was sent (or, in a dry run, would be sent), and what happened. */
-  nudges: { key: string; rule: string; recipientId: string; outcome: DeliveryResult | 'would-send' }[];
+  /** 'waits': a dry run outside working time lists what is due, to go out when working time starts. */
+  nudges: { key: string; rule: string; recipientId: string; outcome: DeliveryResult | 'would-send' | 'waits' }[];
 }
 
 export interface SchedulerDeps {
@@ -99,7 +100,11 @@ export class NudgeScheduler {
 
   private async runTick(now: Date, dryRun: boolean): Promise<TickReport> {
     const report: TickReport = { at: now.toISOString(), workingTime: isWorkingTime(now, this.deps.directory().data), nudges: [] };
-    if (!report.workingTime) return report;
+    if (!report.workingTime) {
+      // A preview at night or on a Sunday still shows what is waiting.
+      if (dryRun) report.nudges = this.due(now).map((n) => ({ key: nudgeKey(n), rule: n.rule, recipientId: n.recipientId, outcome: 'waits' }));
+      return report;
+    }
     for (const nudge of this.due(now)) {
       const key = nudgeKey(nudge);
       if (dryRun) {

@@ -127,6 +127,10 @@ describe('npm run report and npm run nudges refuse what would give a wrong answe
       expect(out).toContain('Nudge tick at 2026-11-24T08:00:00.000Z');
       expect(out).not.toContain('Outside working hours');
     }
+    // At night a preview lists what waits for the morning.
+    const night = await tick('UTC', '--at', '2026-11-24T03:00', '--dry-run');
+    expect(night).toContain("Outside working hours in the directory's time zone: nothing is sent; due, waiting for working hours:");
+    expect(night).toMatch(/^ {2}waits +keepInTouch → /m);
     const { code, stderr } = await fails('dist/src/nudges/cli.js', ['--once', '--at', '2099-01-05T09:00:00+01:00'], file);
     expect(code).toBe(1);
     expect(stderr).toContain('is in the future');
