@@ -39,6 +39,7 @@ function applyAction(turn: DialogTurn) {
   }
   const { result, firstResponse } = callbacks.change(request.id, action, turn.user.personId, turn.user.role);
   if (result === 'ok') {
+    turn.services.audit.record(turn.user.personId, `callbacks.${action}`, request.id);
     if (firstResponse) turn.afterCommit(() => callbacks.notifyRequesterAcknowledged(request.id));
     const school = callbacks.schoolName(request.schoolId, turn.t);
     turn.say({ kind: 'text', text: turn.t(confirmation(action, request.requesterAddress), { name: request.requesterName, school }) });
@@ -100,6 +101,7 @@ function reassignTo(turn: DialogTurn) {
     turn.say({ kind: 'text', text: turn.t(refusals[result]) });
     return end(null, { showMenu: false });
   }
+  turn.services.audit.record(turn.user.personId!, 'callbacks.reassign', `${id} to ${to}`);
   turn.afterCommit(() => callbacks.notifyAssignee(id));
   turn.say({ kind: 'text', text: turn.t('callback:reassigned', { name: turn.directory.person(to)?.name ?? to }) });
   return end(null, { showMenu: false });

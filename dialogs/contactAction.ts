@@ -33,6 +33,7 @@ export const contactActionDialog = defineDialog({
         return end();
       }
       const result = turn.services.contacts.remove(String(turn.values.id), turn.user.personId);
+      if (result === 'ok' && turn.user.personId) turn.services.audit.record(turn.user.personId, 'contacts.delete', String(turn.values.id));
       turn.say({ kind: 'text', text: turn.t(result === 'ok' ? 'liaison:deleted' : `liaison:change.${result}`, { count: turn.directory.data.intervals.contactEditDays }) });
       return end();
     },

@@ -107,6 +107,7 @@ function save(turn: DialogTurn) {
   const params = { school, kind: turn.t(`liaison:kind.${entry.kind}`), date: formatDate(entry.date, turn.lang) };
   if (typeof turn.args.editId === 'string') {
     const result = turn.services.contacts.update(turn.args.editId, turn.user.personId, entry);
+    if (result === 'ok') turn.services.audit.record(turn.user.personId!, 'contacts.edit', turn.args.editId);
     turn.say({ kind: 'text', text: turn.t(result === 'ok' ? 'liaison:updated' : `liaison:change.${result}`, params) });
     return end();
   }

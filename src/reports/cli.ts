@@ -6,14 +6,14 @@ import { loadDirectory } from '../directory/directory.js';
 import { loadTranslations } from '../i18n/i18n.js';
 import { assertStoreExists, readStoreSnapshot } from '../store/store.js';
 import { schoolYearOf } from '../core/training.js';
-import { contactsReport, schoolsReport, type ReportFormat } from './liaisonReports.js';
+import { auditReport, contactsReport, schoolsReport, type ReportFormat } from './liaisonReports.js';
 import { trainingReportText } from './trainingReports.js';
 
 /**
- * `npm run report -- <contacts|schools|training> [--format csv|json|text] [--today YYYY-MM-DD] [--year 2026-2027]`: exports for
+ * `npm run report -- <contacts|schools|training|audit> [--format csv|json|text] [--today YYYY-MM-DD] [--year 2026-2027]`: exports for
  * coordinators, read from the store file without changing it.
  */
-const REPORTS = ['contacts', 'schools', 'training'] as const;
+const REPORTS = ['contacts', 'schools', 'training', 'audit'] as const;
 const USAGE = `Usage: npm run report -- <${REPORTS.join('|')}> [--format csv|json|text] [--today YYYY-MM-DD] [--year 2026-2027]`;
 
 /** The competences' names as the catalogue words them (in English, the language of these exports' text form). */
@@ -49,7 +49,9 @@ async function main(): Promise<void> {
       ? contactsReport(store, directory, format)
       : report === 'schools'
         ? schoolsReport(store, directory, today, format)
-        : trainingReportText(store, directory, values.year ?? schoolYearOf(today), format, await competenceLabels(config.localesDir));
+        : report === 'audit'
+          ? auditReport(store, directory, format)
+          : trainingReportText(store, directory, values.year ?? schoolYearOf(today), format, await competenceLabels(config.localesDir));
   process.stdout.write(output);
 }
 

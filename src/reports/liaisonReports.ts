@@ -48,3 +48,17 @@ export function schoolsReport(store: Store, directory: DirectoryView, today: Loc
   );
 }
 
+/**
+ * The audit log, oldest first: who read call-back requests, the schools overview or the training
+ * report, and who acknowledged, closed or handed on a request, or corrected or deleted a contact
+ * (kept AUDIT_RETENTION_DAYS). Ids only in the detail: a request's or a contact's, never its content.
+ */
+export function auditReport(store: Store, directory: DirectoryView, format: ReportFormat): string {
+  const rows = [...store.data.audit]
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .map((e) => ({ at: e.at, actor_id: e.actor, actor: directory.person(e.actor)?.name ?? '', action: e.action, detail: e.detail ?? '' }));
+  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  if (format === 'csv') return stringify(rows, { header: true, columns: ['at', 'actor_id', 'actor', 'action', 'detail'] });
+  if (rows.length === 0) return 'The audit log is empty.\n';
+  return rows.map((r) => `${r.at}  ${r.actor || r.actor_id}  ${r.action}${r.detail ? `  ${r.detail}` : ''}`).join('\n') + '\n';
+}

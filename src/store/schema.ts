@@ -265,7 +265,8 @@ export const AuditEntry = z.object({
   at: Timestamp,
   /** A directory person id. */
   actor: z.string().min(1),
-  action: z.enum(['callbacks.read', 'training.report', 'schools.read']),
+  /** Reads of personal or aggregated data, and the changes officers make to call-back requests and contacts. */
+  action: z.enum(['callbacks.read', 'training.report', 'schools.read', 'callbacks.ack', 'callbacks.done', 'callbacks.reassign', 'contacts.edit', 'contacts.delete']),
   detail: z.string().max(100).optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;

@@ -96,6 +96,39 @@ describe('call-back requests', () => {
     expect(officer.transcript()).toContain(await text('en', 'callback:teacherLanguage', { language: 'French' }));
   });
 
+  it('acknowledging, handing on and closing a request, and correcting or deleting a contact, are in the audit log (ids only)', async () => {
+    const { engine, store, directory } = await requestCallback();
+    const id = store.data.callbacks[0]!.id;
+    const liaison = directory.liaisonFor('meadow-primary')!;
+    const colleague = directory.data.people.find((p) => p.id !== liaison.id && p.role === 'liaison')!;
+    const officer = new TestUser(engine, { id: liaison.id });
+    await officer.press(`callback:ack:${id}`);
+    await officer.press(`callback:reassign:${id}`);
+    await officer.click(`to:${colleague.id}`);
+    await new TestUser(engine, { id: colleague.id }).press(`callback:done:${id}`);
+    await officer.press('dialog:logContact');
+    await officer.click('school:meadow-primary');
+    await officer.click('visit');
+    await officer.click('date:today');
+    await officer.click('tags:done');
+    const contactId = store.data.contacts[0]!.id;
+    await officer.press(`contact:edit:${contactId}`);
+    await officer.click('keep');
+    await officer.click('keep');
+    await officer.click('tags:done');
+    await officer.press(`contact:delete:${contactId}`);
+    await officer.click('confirm-delete');
+    const writes = store.data.audit.filter((e) => !e.action.endsWith('.read')).map((e) => `${e.actor} ${e.action} ${e.detail}`);
+    expect(writes).toEqual([
+      `${liaison.id} callbacks.ack ${id}`,
+      `${liaison.id} callbacks.reassign ${id} to ${colleague.id}`,
+      `${colleague.id} callbacks.done ${id}`,
+      `${liaison.id} contacts.edit ${contactId}`,
+      `${liaison.id} contacts.delete ${contactId}`,
+    ]);
+    expect(JSON.stringify(store.data.audit)).not.toContain('Robin');
+  });
+
   it('another liaison officer (not the assignee, not the backup) may not act on it', async () => {
     const json = JSON.parse(await realDirectoryJson());
     json.people.push({ ...json.people[0], id: 'liaison-east', name: 'Third Officer', backupId: undefined, slackUserId: undefined, teamsUserId: undefined });

@@ -24,6 +24,10 @@ async function seededStore(): Promise<string> {
     contact('5', 'liaison-south', 'meadow-primary', '2026-10-30', 'platformMeeting'),
     contact('6', 'liaison-south', 'st-lucas-technical', '2026-11-20', 'visit', ['incident']),
   ];
+  db.audit = [
+    { at: '2026-11-20T10:00:00.000Z', actor: 'liaison-north', action: 'callbacks.read', detail: '2' },
+    { at: '2026-11-20T10:01:00.000Z', actor: 'liaison-north', action: 'callbacks.ack', detail: 'req-1' },
+  ];
   await writeFile(file, JSON.stringify(db));
   return file;
 }
@@ -34,6 +38,17 @@ async function report(storeFile: string, ...args: string[]) {
 }
 
 describe('npm run report', () => {
+  it('audit: who read or changed what, oldest first, by name and id, ids only in the detail', async () => {
+    const file = await seededStore();
+    const csv = await report(file, 'audit', '--format', 'csv');
+    expect(csv.trim().split('\n')).toEqual([
+      'at,actor_id,actor,action,detail',
+      '2026-11-20T10:00:00.000Z,liaison-north,Sanne Peeters,callbacks.read,2',
+      '2026-11-20T10:01:00.000Z,liaison-north,Sanne Peeters,callbacks.ack,req-1',
+    ]);
+    expect(await report(file, 'audit')).toContain('2026-11-20T10:01:00.000Z  Sanne Peeters  callbacks.ack  req-1');
+  });
+
   it('schools: exactly the expected overdue schools, most overdue first (fixed date)', async () => {
     const file = await seededStore();
     const before = await readFile(file, 'utf8');
