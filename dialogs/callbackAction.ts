@@ -1,5 +1,5 @@
 import { CALLBACK_PAYLOAD, isLastingAddress, type CallbackAction } from '../src/core/callbacks.js';
-import { ask, choicePrompt, defineDialog, end, literal, key, type DialogTurn } from '../src/core/dialog.js';
+import { ask, choicePrompt, defineDialog, end, goto, literal, key, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate, localDate } from '../src/core/dates.js';
 import type { CallbackRequest, ContactLog, ConversationAddress } from '../src/store/schema.js';
 
@@ -15,6 +15,8 @@ const refusals = { 'not-found': 'callback:notFound', 'not-allowed': 'callback:no
  * reassigning notifies the colleague.
  */
 function applyAction(turn: DialogTurn) {
+  // Asked again after a name was typed: the colleagues it matched.
+  if (Array.isArray(turn.values.matches)) return askColleague(turn, turn.values.matches as string[]);
   const match = /^callback:(ack|done|reassign):(.+)$/.exec(String(turn.args.payload));
   const { callbacks } = turn.services;
   const request = match ? callbacks.get(match[2]!) : undefined;
@@ -30,12 +32,7 @@ function applyAction(turn: DialogTurn) {
       turn.say({ kind: 'text', text: turn.t('callback:notYours') });
       return end(null, { showMenu: false });
     }
-    return ask(
-      choicePrompt(
-        key('callback:reassignPrompt'),
-        callbacks.colleaguesFor(request).map((p) => ({ value: `${TO}${p.id}`, label: literal(p.name) })),
-      ),
-    );
+    return askColleague(turn);
   }
   const { result, firstResponse } = callbacks.change(request.id, action, turn.user.personId, turn.user.role);
   if (result === 'ok') {
@@ -92,10 +89,45 @@ function confirmation(action: 'ack' | 'done', requesterAddress: ConversationAddr
   return isLastingAddress(requesterAddress) ? 'callback:ackConfirmed' : 'callback:ackConfirmedWeb';
 }
 
+/** At most this many colleagues as buttons; anyone else is found by typing part of their name. */
+export const COLLEAGUE_BUTTONS = 10;
+
+/**
+ * To whom: the likeliest colleagues as buttons (all of them in a small directory), and, when there
+ * are more, their names typed; `matches` are the ids a typed name found.
+ */
+function askColleague(turn: DialogTurn, matches?: string[]) {
+  const { callbacks } = turn.services;
+  const request = callbacks.get(String(turn.values.id));
+  if (!request) return end(null, { showMenu: false });
+  const all = callbacks.colleaguesFor(request);
+  // Nothing found: the likeliest again, beside the message saying so.
+  const offered = matches?.length ? all.filter((p) => matches.includes(p.id)) : all;
+  const buttons = offered.slice(0, COLLEAGUE_BUTTONS).map((p) => ({ value: `${TO}${p.id}`, label: literal(p.name) }));
+  if (!matches && all.length <= COLLEAGUE_BUTTONS) return ask(choicePrompt(key('callback:reassignPrompt'), buttons));
+  const text = !matches ? key('callback:reassignPromptMore') : matches.length === 0 ? key('callback:noColleague') : key('callback:colleaguesFound', { count: matches.length });
+  return ask(textPrompt(text, 80, 'none', buttons));
+}
+
 function reassignTo(turn: DialogTurn) {
   const { callbacks } = turn.services;
   const id = String(turn.values.id);
-  const to = String(turn.answer).slice(TO.length);
+  const answer = String(turn.answer);
+  if (!answer.startsWith(TO)) {
+    // A name typed: one colleague found is the answer; otherwise the ones found are offered.
+    const request = callbacks.get(id);
+    const found = request ? callbacks.colleaguesFor(request, answer) : [];
+    if (found.length !== 1) {
+      turn.values.matches = found.map((p) => p.id);
+      return goto(applyAction);
+    }
+    return handTo(turn, id, found[0]!.id);
+  }
+  return handTo(turn, id, answer.slice(TO.length));
+}
+
+function handTo(turn: DialogTurn, id: string, to: string) {
+  const { callbacks } = turn.services;
   const result = callbacks.reassign(id, to, turn.user.personId!, turn.user.role);
   if (result !== 'ok') {
     turn.say({ kind: 'text', text: turn.t(refusals[result]) });

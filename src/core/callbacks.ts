@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryView, Role } from '../directory/directory.js';
+import type { Person } from '../directory/schema.js';
 import type { Translator } from '../i18n/i18n.js';
 import type { Language } from '../i18n/languages.js';
 import type { CallbacksRepository } from '../store/callbacks.js';
@@ -9,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { formatDate, localDate } from './dates.js';
 import type { OutboundReply } from './messages.js';
 import type { Notifier } from './notifier.js';
+import { normalize, normalizeUncached } from './text.js';
 
 /** Button payloads on call-back notifications: `callback:ack:<id>`, `callback:done:<id>`. */
 export const CALLBACK_PAYLOAD = 'callback:';
@@ -144,10 +146,21 @@ export class CallbackService {
     return 'ok';
   }
 
-  /** Colleagues a request can be handed to: every liaison officer and coordinator but its assignee. */
-  colleaguesFor(request: CallbackRequest): { id: string; name: string }[] {
-    return this.directory()
-      .data.people.filter((p) => p.id !== request.assigneeId)
+  /**
+   * Colleagues a request can be handed to: every liaison officer and coordinator but its assignee,
+   * the likeliest first (the assignee's backup, the school's liaison officer, the coordinators, then
+   * the others by name). With `typed`, only those whose name has every typed word at a word's start.
+   */
+  colleaguesFor(request: CallbackRequest, typed?: string): { id: string; name: string }[] {
+    const directory = this.directory();
+    const backup = directory.person(request.assigneeId)?.backupId;
+    const schoolLiaison = directory.school(request.schoolId ?? undefined)?.liaisonId;
+    const rank = (p: Person) => (p.id === backup ? 0 : p.id === schoolLiaison ? 1 : p.role === 'coordinator' ? 2 : 3);
+    const words = typed === undefined ? [] : normalize(typed).split(' ').filter(Boolean);
+    return directory.data.people
+      .filter((p) => p.id !== request.assigneeId)
+      .filter((p) => words.every((w) => normalizeUncached(p.name).split(' ').some((n) => n.startsWith(w))))
+      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
       .map((p) => ({ id: p.id, name: p.name }));
   }
 

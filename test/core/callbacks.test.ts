@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { COLLEAGUE_BUTTONS } from '../../dialogs/callbackAction.js';
 import { Danger, Offer } from '../../dialogs/concern.js';
 import { parseDirectory } from '../../src/directory/directory.js';
 import { engineHarness, FIXED_NOW, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
@@ -127,6 +128,32 @@ describe('call-back requests', () => {
       `${liaison.id} contacts.delete ${contactId}`,
     ]);
     expect(JSON.stringify(store.data.audit)).not.toContain('Robin');
+  });
+
+  it('handing a request on in a large region: the likeliest colleagues as buttons, anyone else by a typed name', async () => {
+    const json = JSON.parse(await realDirectoryJson());
+    const template = json.people.find((p: { id: string }) => p.id === 'liaison-south');
+    for (let i = 1; i <= 30; i++) json.people.push({ ...template, id: `officer-${i}`, name: `Officer ${i} Janssens`, slackUserId: undefined, teamsUserId: undefined, backupId: undefined });
+    json.people.push({ ...template, id: 'officer-x', name: 'Zoë Van Acker', slackUserId: undefined, teamsUserId: undefined, backupId: undefined });
+    const h = await engineHarness({ directory: parseDirectory(JSON.stringify(json), 'region.json') });
+    const request = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'X' }, { key: 'test:t', language: 'en' });
+    const officer = new TestUser(h.engine, { id: request.assigneeId, locale: 'en' });
+    await officer.press(`callback:reassign:${request.id}`);
+    const buttons = officer.lastChoices().map((c) => c.value);
+    expect(buttons).toHaveLength(COLLEAGUE_BUTTONS);
+    // The backup first, then the coordinators, then the rest by name.
+    const backup = h.directory.person(request.assigneeId)!.backupId!;
+    expect(buttons[0]).toBe(`to:${backup}`);
+    expect(buttons[1]).toBe('to:prevention-coordinator');
+    expect(officer.transcript()).toContain(await text('en', 'callback:reassignPromptMore'));
+    await officer.say('nobody by this name');
+    expect(officer.transcript()).toContain(await text('en', 'callback:noColleague'));
+    await officer.say('janssens 1');
+    // "1", "10" … "19": every word typed begins a word of the name.
+    expect(officer.transcript()).toContain(await text('en', 'callback:colleaguesFound', { count: 11 }));
+    await officer.say('zoe');
+    expect(h.store.data.callbacks[0]!.assigneeId).toBe('officer-x');
+    expect(officer.transcript()).toContain(await text('en', 'callback:reassigned', { name: 'Zoë Van Acker' }));
   });
 
   it('another liaison officer (not the assignee, not the backup) may not act on it', async () => {
