@@ -34,7 +34,9 @@ export const protocolStatusDialog = defineDialog({
         `${t('liaison:protocol.signedOn')}: ${date(status.signedOn)}`,
         `${t('liaison:protocol.signatories')}: ${status.signatoryIds.map(partner).join(', ') || '–'}`,
         ...(status.unsignedIds.length ? [`${t('liaison:protocol.unsigned')}: ${status.unsignedIds.map(partner).join(', ')}`] : []),
-        `${t('liaison:protocol.lastEvaluation')}: ${date(status.lastEvaluation)}`,
+        `${t('liaison:protocol.lastEvaluation')}: ${date(status.lastEvaluation)}${status.lastOutcome ? ` (${t(`liaison:evaluation.outcome.${status.lastOutcome}`)})` : ''}`,
+        // "It needs to be revised" stays in sight until the next evaluation says otherwise.
+        ...(status.lastOutcome === 'revise' ? [`⚠ ${t('liaison:protocol.toRevise')}`] : []),
         `${t('liaison:protocol.nextEvaluation')}: ${date(status.nextEvaluation)}${status.evaluationOverdue ? ` ⚠ ${t('liaison:protocol.overdue')}` : ''}`,
         status.missing.length
           ? `${t('liaison:protocol.missing')}: ${status.missing.map((m) => t(`liaison:protocol.element.${m}`)).join('; ')}`

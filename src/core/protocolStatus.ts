@@ -13,6 +13,8 @@ export interface ProtocolStatus {
   /** Partners for whom the protocol says nothing about what they share and why. */
   withoutSharingIds: string[];
   lastEvaluation: LocalDate | undefined;
+  /** What the partners concluded at the last evaluation, when it was recorded in the chat. */
+  lastOutcome: ProtocolEvaluation['outcome'] | undefined;
   nextEvaluation: LocalDate | undefined;
   evaluationOverdue: boolean;
   missing: ProtocolElement[];
@@ -43,6 +45,7 @@ export function protocolStatus(directory: DirectoryView, evaluations: readonly P
     unsignedIds,
     withoutSharingIds,
     lastEvaluation,
+    lastOutcome: latest && latest.date === lastEvaluation ? latest.outcome : undefined,
     nextEvaluation,
     evaluationOverdue: nextEvaluation !== undefined && nextEvaluation < today,
     missing,

@@ -331,6 +331,12 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     await coordinator.press('dialog:protocolStatus');
     expect(coordinator.transcript()).toContain(`${await text(lang, 'liaison:protocol.nextEvaluation')}: ${formatDate('2027-02-24', lang)}`);
     expect(coordinator.transcript()).not.toContain(await text(lang, 'liaison:protocol.overdue'));
+    // The outcome is shown with the date; "needs to be revised" stays in sight until the next evaluation.
+    expect(coordinator.transcript()).toContain(`${await text(lang, 'liaison:protocol.lastEvaluation')}: ${formatDate('2026-11-24', lang)} (${await text(lang, 'liaison:evaluation.outcome.minorChanges')})`);
+    expect(coordinator.transcript()).not.toContain(await text(lang, 'liaison:protocol.toRevise'));
+    store.data.protocolEvaluations[0]!.outcome = 'revise';
+    await coordinator.press('dialog:protocolStatus');
+    expect(coordinator.transcript()).toContain(await text(lang, 'liaison:protocol.toRevise'));
   });
 
   it('platform meetings: a reminder when fewer than two are planned for the coming 12 months; plan one', async () => {
