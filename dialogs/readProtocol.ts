@@ -7,22 +7,24 @@ import type { Protocol } from '../src/directory/schema.js';
 export const READ_PROTOCOL = 'readProtocol';
 
 /** The parts of the protocol a reader can open, in the order offered. */
-const SECTIONS = ['sharing', 'whenAndHow', 'rights', 'partners', 'feedback'] as const;
+const SECTIONS = ['sharing', 'whenAndHow', 'rights', 'partners', 'feedback', 'meetings'] as const;
 type Section = (typeof SECTIONS)[number];
 const DONE = 'done';
 
-/** A part is offered only when the directory holds its text (a protocol in progress may lack some). */
-function available(protocol: Protocol): Section[] {
+/** A part is offered only when there is something to say (a protocol in progress may lack some; no meeting may be planned). */
+function available(turn: DialogTurn): Section[] {
+  const protocol: Protocol = turn.directory.data.protocol;
   return SECTIONS.filter((s) => {
     if (s === 'whenAndHow') return protocol.whenAndHow !== undefined || protocol.lawfulBasis !== undefined;
     if (s === 'rights') return protocol.rights !== undefined || protocol.retention !== undefined;
+    if (s === 'meetings') return turn.services.protocol.meetings().upcoming.length > 0;
     return true;
   });
 }
 
 function sectionChoices(turn: DialogTurn, text: string) {
   return choicePrompt(key(text), [
-    ...available(turn.directory.data.protocol).map((s) => ({ value: s, label: key(`protocol:section.${s}`) })),
+    ...available(turn).map((s) => ({ value: s, label: key(`protocol:section.${s}`) })),
     { value: DONE, label: key('protocol:done'), also: 'common:doneWords|common:noWords' },
   ]);
 }
@@ -53,6 +55,11 @@ function section(turn: DialogTurn, part: Section): OutboundReply {
       break;
     case 'feedback':
       lines.push(localized(protocol.feedbackToReporter, lang));
+      break;
+    case 'meetings':
+      // The platform meeting brings the schools and the partners together: school staff may want to come, or to raise something there.
+      lines.push(t('protocol:meetingsIntro'));
+      lines.push(...turn.services.protocol.meetings().upcoming.map((m) => `• ${formatDate(m.date, lang)}: ${typeof m.place === 'string' ? m.place : (m.place as Record<string, string>)[lang]}`));
       break;
   }
   return { kind: 'text', text: lines.join('\n') };

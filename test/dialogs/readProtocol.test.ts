@@ -20,7 +20,7 @@ describe.each(SUPPORTED_LANGUAGES)('the protocol in plain words (%s)', (lang) =>
     expect(teacher.transcript()).toContain(protocol.purpose[lang]);
     const signatories = protocol.signatoryPartnerIds.map((id) => partners.find((p) => p.id === id)!.name[lang]).join(', ');
     expect(teacher.transcript()).toContain(await text(lang, 'protocol:signed', { date: formatDate(protocol.signedOn!, lang), partners: signatories }));
-    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['sharing', 'whenAndHow', 'rights', 'partners', 'feedback', 'done']);
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['sharing', 'whenAndHow', 'rights', 'partners', 'feedback', 'meetings', 'done']);
 
     await teacher.click('sharing');
     for (const share of protocol.sharing) {
@@ -41,6 +41,11 @@ describe.each(SUPPORTED_LANGUAGES)('the protocol in plain words (%s)', (lang) =>
     }
     await teacher.click('feedback');
     expect(teacher.transcript()).toContain(protocol.feedbackToReporter[lang]);
+    await teacher.click('meetings');
+    expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingsIntro'));
+    for (const meeting of directory.data.platformMeetings) {
+      expect(teacher.transcript()).toContain(`${formatDate(meeting.date, lang)}: ${meeting.place[lang]}`);
+    }
 
     // "no" to "anything else?" ends it, with the protocol's coordinator named (a person to contact).
     await teacher.say((await translations()).translator(lang).list('common:noWords')[0]!);
@@ -67,10 +72,11 @@ describe.each(SUPPORTED_LANGUAGES)('the protocol in plain words (%s)', (lang) =>
 });
 
 describe('the protocol in plain words, for a protocol still in preparation', () => {
-  it('says it is not signed yet and offers only the parts the directory holds', async () => {
+  it('says it is not signed yet and offers only the parts the directory holds (no meetings when none is planned)', async () => {
     const data = JSON.parse(await realDirectoryJson());
     for (const field of ['signedOn', 'lawfulBasis', 'whenAndHow', 'retention', 'rights']) delete data.protocol[field];
     data.protocol.signatoryPartnerIds = [];
+    data.platformMeetings = [];
     const { engine } = await engineHarness({ directory: parseDirectory(JSON.stringify(data), 'test') });
     const teacher = new TestUser(engine, { locale: 'en' });
     await teacher.press(START);
