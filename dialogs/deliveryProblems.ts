@@ -42,7 +42,10 @@ export const deliveryProblemsDialog = defineDialog({
   menu: { label: 'menu:deliveryProblems', order: 60 },
   steps: [
     function listProblems(turn: DialogTurn) {
-      const { nudges, unreachable } = turn.services.nudges.deliveryProblems();
+      const { nudges, unreachable, noWayToReach } = turn.services.nudges.deliveryProblems();
+      if (noWayToReach.length > 0) {
+        turn.say({ kind: 'text', text: [turn.t('nudges:problems.noWayTitle'), ...noWayToReach.map((p) => `• ${p.name}`)].join('\n') });
+      }
       if (nudges.length === 0 && unreachable.length === 0) {
         turn.say({ kind: 'text', text: turn.t('nudges:problems.none') });
         return end();

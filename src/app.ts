@@ -221,6 +221,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       if (config.nudges.enabled) scheduler.start();
       const address = await http.start(config.port, config.host);
       log.info({ event: 'started', port: address.port, host: address.address, channels: channels.map((c) => c.id) });
+      // Officers whose call-back notices and nudges have nowhere to go yet (on Teams, until they open the app once).
+      const noWay = directory().data.people.filter((p) => !notifier.canReach(p)).map((p) => p.id);
+      if (noWay.length > 0 && channels.some((c) => c.id !== 'web')) log.warn({ event: 'people_not_reachable_yet', people: noWay });
       return address;
     },
     async stop() {

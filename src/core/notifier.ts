@@ -40,6 +40,19 @@ export class Notifier {
     ];
   }
 
+  /**
+   * Whether a message to this person has somewhere to go: a conversation they had with the assistant
+   * on a platform that has not refused them, or a Slack id (Slack opens a direct message from it).
+   * A Teams officer who never opened the app cannot be reached until they do.
+   */
+  canReach(person: Person): boolean {
+    return Notifier.keysOf(person).some((key) => {
+      const user = this.users.get(key);
+      if (user?.unreachable) return false;
+      return (user?.address ?? this.directAddress(key)) !== undefined;
+    });
+  }
+
   async toPerson(personId: string, build: (tr: Translator) => OutboundReply[]): Promise<DeliveryResult> {
     const person = this.directory().person(personId);
     if (!person) return 'no-address';

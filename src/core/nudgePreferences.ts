@@ -1,4 +1,5 @@
 import type { DirectoryView } from '../directory/directory.js';
+import type { Person } from '../directory/schema.js';
 import type { NudgeLogRepository } from '../store/nudgeLog.js';
 import { DEFAULT_KEEP_IN_TOUCH_DAYS, type KEEP_IN_TOUCH_EVERY_DAYS, type NudgeRecord, type NudgeWindow, type User } from '../store/schema.js';
 
@@ -16,6 +17,8 @@ export class NudgePreferences {
     private readonly users: UsersRepository,
     private readonly directory: () => DirectoryView,
     private readonly clock: () => Date,
+    /** Whether the notifier has a way to reach a directory person (see Notifier.canReach). */
+    private readonly canReach: (person: Person) => boolean = () => true,
   ) {}
 
   /** Silences the keep-in-touch nudge for `days`; returns the first day it may come again. */
@@ -59,7 +62,7 @@ export class NudgePreferences {
    * process stopped before the outcome was written: never sent twice, so never retried, and perhaps
    * never received), and platform users marked unreachable.
    */
-  deliveryProblems(): { nudges: NudgeRecord[]; unreachable: User[] } {
+  deliveryProblems(): { nudges: NudgeRecord[]; unreachable: User[]; noWayToReach: Person[] } {
     const interruptedBefore = new Date(this.clock().getTime() - INTERRUPTED_AFTER_MS).toISOString();
     return {
       nudges: this.log
@@ -69,6 +72,8 @@ export class NudgePreferences {
         .map((r) => (r.status === 'claimed' ? { ...r, lastError: 'interrupted' } : r))
         .sort((a, b) => b.claimedAt.localeCompare(a.claimedAt)),
       unreachable: this.users.withProblems(),
+      // Before anything fails: officers whose call-back notices and nudges have nowhere to go yet.
+      noWayToReach: this.directory().data.people.filter((p) => !this.canReach(p)),
     };
   }
 }

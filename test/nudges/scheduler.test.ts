@@ -646,3 +646,19 @@ describe('working hours between two instants', () => {
     expect(hours('2026-03-27T15:00:00Z', '2026-03-30T07:30:00Z')).toBe(2); // Fri 16:00 CET - 17:00, Mon 08:30-09:30 CEST
   });
 });
+
+describe('people the assistant cannot reach yet', () => {
+  it('are listed for coordinators before anything fails, and leave the list once they have talked to the assistant', async () => {
+    const h = await engineHarness();
+    const coordinator = new TestUser(h.engine, { id: 'prevention-coordinator', locale: 'en' });
+    await coordinator.press('dialog:deliveryProblems');
+    // The coordinator has just talked to it; the two liaison officers never have.
+    expect(coordinator.transcript()).toContain(await text('en', 'nudges:problems.noWayTitle'));
+    for (const id of ['liaison-north', 'liaison-south']) expect(coordinator.transcript()).toContain(`• ${h.directory.person(id)!.name}`);
+    expect(coordinator.transcript()).not.toContain(`• ${h.directory.person('prevention-coordinator')!.name}`);
+    for (const id of ['liaison-north', 'liaison-south']) await new TestUser(h.engine, { id, locale: 'en' }).say('menu');
+    await coordinator.press('dialog:deliveryProblems');
+    expect(coordinator.transcript()).not.toContain(await text('en', 'nudges:problems.noWayTitle'));
+    expect(coordinator.transcript()).toContain(await text('en', 'nudges:problems.none'));
+  });
+});

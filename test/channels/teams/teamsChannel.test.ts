@@ -239,6 +239,15 @@ describe('Teams channel', () => {
     expect(connector.calls.length - before).toBe(2);
   });
 
+  it('at start, officers Teams cannot reach yet (they never opened the app) are named by id in a warning', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    fakeConnector();
+    running = await startApp({ TEAMS_ENABLED: 'true' }, { app: { log: createLogger('info', sink) } });
+    const warning = lines.map((l) => JSON.parse(l) as { event?: string; people?: string[] }).find((l) => l.event === 'people_not_reachable_yet');
+    expect(warning?.people).toContain('liaison-south');
+  });
+
   it('a reply throttled without Retry-After is tried again after a short wait, and the replies arrive in order', async () => {
     let throttle = 0;
     const connector = fakeConnector({ override: () => (throttle-- > 0 ? 429 : undefined) });
