@@ -1,6 +1,7 @@
 import { CALLBACK_PAYLOAD, isLastingAddress, type CallbackAction } from '../src/core/callbacks.js';
-import { ask, choicePrompt, defineDialog, end, goto, literal, key, textPrompt, type DialogTurn } from '../src/core/dialog.js';
+import { ask, choicePrompt, defineDialog, end, goto, literal, key, SAVED, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate, localDate } from '../src/core/dates.js';
+import { normalize } from '../src/core/text.js';
 import type { CallbackRequest, ContactLog, ConversationAddress } from '../src/store/schema.js';
 
 export const CALLBACK_ACTION = 'callbackAction';
@@ -43,6 +44,8 @@ function applyAction(turn: DialogTurn) {
     // Calling a teacher back is contact with their school: offered as a log entry, so that the school
     // does not stay "overdue" (and keep-in-touch nudges do not come) just after the call.
     if (action === 'done' && request.schoolId && turn.directory.school(request.schoolId)) {
+      // The request is closed: leaving the question unanswered loses nothing.
+      turn.values[SAVED] = true;
       turn.values.schoolId = request.schoolId;
       turn.values.kind = CONTACT_KIND_FOR_WAY[request.way];
       return ask(
@@ -114,14 +117,18 @@ function reassignTo(turn: DialogTurn) {
   const id = String(turn.values.id);
   const answer = String(turn.answer);
   if (!answer.startsWith(TO)) {
-    // A name typed: one colleague found is the answer; otherwise the ones found are offered.
+    // A name typed: a colleague's whole name is the answer; otherwise the ones found are offered,
+    // even one ("Mar" finds Marieke when Marc was meant).
     const request = callbacks.get(id);
     const found = request ? callbacks.colleaguesFor(request, answer) : [];
-    if (found.length !== 1) {
-      turn.values.matches = found.map((p) => p.id);
-      return goto(applyAction);
+    const whole = found.filter((p) => normalize(p.name) === normalize(answer));
+    if (whole.length === 1) return handTo(turn, id, whole[0]!.id);
+    const assignee = request && turn.directory.person(request.assigneeId);
+    if (found.length === 0 && assignee && callbacks.colleaguesFor({ ...request, assigneeId: '' }, answer).some((p) => p.id === assignee.id)) {
+      turn.say({ kind: 'text', text: turn.t('callback:alreadyTheirs', { name: assignee.name }) });
     }
-    return handTo(turn, id, found[0]!.id);
+    turn.values.matches = found.map((p) => p.id);
+    return goto(applyAction);
   }
   return handTo(turn, id, answer.slice(TO.length));
 }

@@ -36,7 +36,8 @@ export const mySchoolsDialog = defineDialog({
       const overdue = rows.filter((r) => r.overdue).slice(0, LOG_CONTACT_BUTTONS);
       if (overdue.length === 0) turn.say({ kind: 'text', text });
       else turn.say({ kind: 'choices', text, choices: overdue.map((r) => ({ value: `${LOG_CONTACT_PAYLOAD}${r.schoolId}`, label: turn.t('nudges:logContactWith', { school: r.schoolName }) })) });
-      return end(null, { showMenu: overdue.length === 0 });
+      // The menu follows, as after every answer; the school buttons above stay usable.
+      return end();
     },
   ],
 });

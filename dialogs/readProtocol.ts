@@ -58,7 +58,7 @@ function section(turn: DialogTurn, part: Section): OutboundReply {
       break;
     case 'meetings':
       // The platform meeting brings the schools and the partners together: school staff may want to come, or to raise something there.
-      lines.push(t('protocol:meetingsIntro'));
+      lines.push(t('protocol:meetingsIntro', { count: directory.data.intervals.platformMeetingsPerYear }));
       lines.push(...turn.services.protocol.meetings().upcoming.map((m) => `• ${formatDate(m.date, lang)}: ${typeof m.place === 'string' ? m.place : (m.place as Record<string, string>)[lang]}`));
       break;
   }

@@ -73,7 +73,8 @@ export function createAssistant(deps: AssistantDeps) {
       protocol,
       nudges,
       training,
-      audit: { record: (actor, action, detail) => repos.audit.add({ at: deps.clock().toISOString(), actor, action, ...(detail ? { detail } : {}) }) },
+      // The schema caps a detail at 100 characters: one built from long directory ids must not make the store unreadable.
+      audit: { record: (actor, action, detail) => repos.audit.add({ at: deps.clock().toISOString(), actor, action, ...(detail ? { detail: detail.slice(0, 100) } : {}) }) },
     },
     textChecks,
     defaultLanguage: deps.defaultLanguage,

@@ -100,11 +100,12 @@ export class CallbackService {
     return all.filter((r) => this.mayAct(r, personId, role));
   }
 
+  /** Its handler (the assignee, or whoever stands in for one who left) and the handler's backup; coordinators always. */
   mayAct(request: CallbackRequest, personId: string, role: Role): boolean {
     if (role === 'coordinator') return true;
     if (role !== 'liaison') return false;
-    const assignee = this.directory().person(request.assigneeId);
-    return request.assigneeId === personId || assignee?.backupId === personId;
+    const handler = handlerOf(this.directory(), request);
+    return request.assigneeId === personId || handler?.id === personId || handler?.backupId === personId;
   }
 
   /** Acknowledge or close a request; `firstResponse` is true when it was still open (the teacher must hear). */
@@ -160,7 +161,7 @@ export class CallbackService {
     return directory.data.people
       .filter((p) => p.id !== request.assigneeId)
       .filter((p) => words.every((w) => normalizeUncached(p.name).split(' ').some((n) => n.startsWith(w))))
-      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
+      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, undefined, { numeric: true }))
       .map((p) => ({ id: p.id, name: p.name }));
   }
 
@@ -184,9 +185,13 @@ export class CallbackService {
     if (unfinished.length === 0) return [];
     const settled = this.settledNudges();
     return unfinished.map((r) => {
-      const backup = this.backupFor(r);
+      const dir = this.directory();
+      const handler = handlerOf(dir, r);
+      const backup = handler && escalationOf(dir, r, handler);
       const escalated = backup !== undefined && settled.has(`callbackEscalation|${backup.id}|${r.id}`);
-      return { schoolId: r.schoolId, urgency: r.urgency, createdAt: r.createdAt, told: escalated ? [r.assigneeId, backup.id] : [r.assigneeId] };
+      // The handler standing in for an assignee who left was told too (by the re-sent notice).
+      const told = [r.assigneeId, ...(handler && handler.id !== r.assigneeId ? [handler.id] : []), ...(escalated ? [backup.id] : [])];
+      return { schoolId: r.schoolId, urgency: r.urgency, createdAt: r.createdAt, told };
     });
   }
 
@@ -259,15 +264,11 @@ export class CallbackService {
    */
   private nudgesHad(request: CallbackRequest, settled: Set<string>): boolean {
     if (request.status !== 'open') return true;
-    const backup = this.backupFor(request);
-    return settled.has(`callbackReminder|${request.assigneeId}|${request.id}`) && (!backup || settled.has(`callbackEscalation|${backup.id}|${request.id}`));
-  }
-
-  /** Whom an unacknowledged request escalates to: the assignee's backup, else a coordinator (as in planners.ts). */
-  private backupFor(request: CallbackRequest) {
     const dir = this.directory();
-    const assignee = dir.person(request.assigneeId);
-    return dir.person(assignee?.backupId) ?? dir.data.people.find((p) => p.role === 'coordinator' && p.id !== request.assigneeId);
+    const handler = handlerOf(dir, request);
+    if (!handler) return true; // nobody to remind: nothing will be sent
+    const backup = escalationOf(dir, request, handler);
+    return settled.has(`callbackReminder|${handler.id}|${request.id}`) && (!backup || settled.has(`callbackEscalation|${backup.id}|${request.id}`));
   }
 
   /** Minimal by design: who asks, which school, how urgent. Details are in the list, inside the chat. */
@@ -315,4 +316,26 @@ export function actionChoices(request: CallbackRequest, t: Translator['t']): { l
 /** "The teacher uses the assistant in French.", when that is not the reader's language: whoever calls back knows. */
 export function teacherLanguage(request: Pick<CallbackRequest, 'requesterLanguage'>, tr: Pick<Translator, 'lang' | 't'>): string[] {
   return request.requesterLanguage === tr.lang ? [] : [tr.t('callback:teacherLanguage', { language: tr.t(`common:languageNames.${request.requesterLanguage}`) })];
+}
+
+/**
+ * Who deals with a request now: its assignee; when they are no longer in the directory, the school's
+ * liaison officer, else a coordinator. The nudges go to them, and they may act on it.
+ */
+export function handlerOf(directory: DirectoryView, request: Pick<CallbackRequest, 'assigneeId' | 'schoolId'>): Person | undefined {
+  return (
+    directory.person(request.assigneeId) ??
+    directory.person(directory.school(request.schoolId ?? undefined)?.liaisonId) ??
+    directory.data.people.find((p) => p.role === 'coordinator')
+  );
+}
+
+/**
+ * Whom an unacknowledged request escalates to: the handler's backup, unless that is who handed it
+ * over; else a coordinator who is neither of them.
+ */
+export function escalationOf(directory: DirectoryView, request: Pick<CallbackRequest, 'reassignedFrom'>, handler: Person): Person | undefined {
+  const named = directory.person(handler.backupId);
+  if (named && named.id !== request.reassignedFrom) return named;
+  return directory.data.people.find((p) => p.role === 'coordinator' && p.id !== handler.id && p.id !== request.reassignedFrom);
 }

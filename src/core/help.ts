@@ -17,9 +17,12 @@ export function helpReplies(
   const coordinator = directory.person(directory.data.protocol.coordinatorId);
   const person = user.role === 'teacher' ? directory.liaisonFor(user.schoolId ?? '') : coordinator?.id !== user.personId ? coordinator : undefined;
   const desk = directory.data.generalContact;
-  const contact = person ? { name: person.name, phone: person.phone, email: person.email } : { name: localized(desk.name, lang), phone: desk.phone, email: desk.email };
+  // A person's name and a desk's ("Prevention desk, City of Riverside") do not fit the same sentence.
+  const contact = person
+    ? t('common:helpContact', { name: person.name, phone: person.phone, email: person.email })
+    : t('common:helpDesk', { name: localized(desk.name, lang), phone: desk.phone, email: desk.email });
   return [
     { kind: 'text', text: t('common:help', { number: directory.data.emergency.number }) },
-    { kind: 'text', text: t('common:helpContact', contact) },
+    { kind: 'text', text: contact },
   ];
 }

@@ -1,4 +1,4 @@
-import { actionChoices } from '../core/callbacks.js';
+import { actionChoices, escalationOf, handlerOf, teacherLanguage } from '../core/callbacks.js';
 import { LOG_CONTACT_BUTTONS, LOG_CONTACT_PAYLOAD } from '../core/contacts.js';
 import { addDays, addMonths, daysBetween, formatDate, localDate, type LocalDate } from '../core/dates.js';
 import { Payload } from '../core/engine.js';
@@ -181,28 +181,30 @@ export const NOTICE_RETRY_AFTER_MS = 5 * 60_000;
 function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Date, today: LocalDate): PlannedNudge[] {
   const { intervals, workingHours } = directory.data;
   const nudges: PlannedNudge[] = [];
-  const coordinatorBut = (...ids: (string | undefined)[]) => directory.data.people.find((p) => p.role === 'coordinator' && !ids.includes(p.id));
   for (const request of data.callbacks) {
     if (request.status !== 'open') continue;
     const since = new Date(request.reassignedAt ?? request.createdAt);
     if (since > now) continue;
     const waited = workingDaysBetween(countingFrom(since, directory.data), today, workingHours);
     // "Today" cannot wait a working day: its reminder and escalation are counted in working hours.
-    const hours = request.urgency === 'today' ? workingHoursBetween(since, now, directory.data) : undefined;
+    // Counted no further than the escalation needs: an old open request must not walk every day since.
+    const hours = request.urgency === 'today' ? workingHoursBetween(since, now, directory.data, intervals.callbackTodayEscalateWorkingHours) : undefined;
     const remind = hours !== undefined ? hours >= intervals.callbackTodayReminderWorkingHours : waited >= intervals.callbackAcknowledgeWorkingDays;
     const escalate = hours !== undefined ? hours >= intervals.callbackTodayEscalateWorkingHours : waited >= intervals.callbackEscalateWorkingDays;
     const waitedText = (tr: Translator, key: 'callbackReminder' | 'callbackEscalation', params: Record<string, unknown>) =>
       hours !== undefined ? tr.t(`nudges:${key}Hours`, { ...params, count: hours }) : tr.t(`nudges:${key}`, { ...params, count: waited });
     const school = (tr: Translator) => directory.school(request.schoolId ?? undefined)?.name ?? tr.t('callback:unlistedSchool');
-    const listed = directory.person(request.assigneeId);
-    const handler = listed ?? directory.person(directory.school(request.schoolId ?? undefined)?.liaisonId) ?? coordinatorBut();
+    const handler = handlerOf(directory, request);
     if (!handler) continue;
     // The notice of the request never reached its handler (an officer Teams cannot reach yet, a
     // platform failing, an assignee who left): the scheduler sends it again, with its retries and
     // back-off, and a failure for good shows in the coordinators' delivery problems. Not before the
     // notice sent when the request was made has had time to go out.
     const told = request.notifications.some((n) => n.kind === 'new' && n.to === handler.id && n.result === 'sent');
-    if (!told && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS) {
+    // Sent, given up on, or a send under way: the notice is not planned again.
+    const noticeRecord = data.nudges[`callbackNotice|${handler.id}|${request.id}`];
+    const noticeNow = !told && (noticeRecord === undefined || noticeRecord.status === 'failed') && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS;
+    if (noticeNow) {
       nudges.push({
         rule: 'callbackNotice',
         recipientId: handler.id,
@@ -210,13 +212,15 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
         build: (tr) => [
           {
             kind: 'choices',
-            text: tr.t('callback:notification', { name: request.requesterName, school: school(tr), urgency: tr.t(`callback:urgency.${request.urgency}`) }),
+            text: [tr.t('callback:notification', { name: request.requesterName, school: school(tr), urgency: tr.t(`callback:urgency.${request.urgency}`) }), ...teacherLanguage(request, tr)].join(' '),
             choices: actionChoices(request, tr.t),
           },
         ],
       });
     }
-    if (remind) {
+    // Not the reminder in the same tick as the notice it would remind of (a notice that failed on a
+    // Friday evening, sent again on Monday morning): it comes at the next tick.
+    if (remind && !noticeNow) {
       nudges.push({
         rule: 'callbackReminder',
         recipientId: handler.id,
@@ -231,8 +235,7 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
       });
     }
     if (escalate) {
-      const named = directory.person(handler.backupId);
-      const backup = named && named.id !== request.reassignedFrom ? named : coordinatorBut(handler.id, request.reassignedFrom);
+      const backup = escalationOf(directory, request, handler);
       if (backup) {
         nudges.push({
           rule: 'callbackEscalation',

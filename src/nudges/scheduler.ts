@@ -74,12 +74,12 @@ export class NudgeScheduler {
     return run;
   }
 
-  /** What would be sent at `now`, without claiming or sending anything. */
-  due(now: Date): PlannedNudge[] {
+  /** What would be sent at `now`, without claiming or sending anything; `anyWindow`: whatever part of the day each officer chose. */
+  due(now: Date, { anyWindow = false } = {}): PlannedNudge[] {
     const directory = this.deps.directory().data;
     // Outside a recipient's chosen part of the day (nudge settings), their nudges wait for a later
     // tick; not those about a call-back request, for a teacher is waiting.
-    const inWindow = (n: PlannedNudge) => URGENT_RULES.has(n.rule) || isInWindow(now, directory, this.deps.store.data.snoozes[n.recipientId]?.window ?? 'all');
+    const inWindow = (n: PlannedNudge) => anyWindow || URGENT_RULES.has(n.rule) || isInWindow(now, directory, this.deps.store.data.snoozes[n.recipientId]?.window ?? 'all');
     const answered = this.deps.answeredTrainingSurvey ?? (() => false);
     const planned = planNudges(this.deps.directory(), this.deps.store.data, now).filter((n) => inWindow(n) && !(n.rule === 'trainingSurvey' && answered(n.recipientId, n.period)));
     // One send per key, even if two planners' entries share it (a meeting in the directory and the same one planned in the chat).
@@ -102,7 +102,7 @@ export class NudgeScheduler {
     const report: TickReport = { at: now.toISOString(), workingTime: isWorkingTime(now, this.deps.directory().data), nudges: [] };
     if (!report.workingTime) {
       // A preview at night or on a Sunday still shows what is waiting.
-      if (dryRun) report.nudges = this.due(now).map((n) => ({ key: nudgeKey(n), rule: n.rule, recipientId: n.recipientId, outcome: 'waits' }));
+      if (dryRun) report.nudges = this.due(now, { anyWindow: true }).map((n) => ({ key: nudgeKey(n), rule: n.rule, recipientId: n.recipientId, outcome: 'waits' }));
       return report;
     }
     for (const nudge of this.due(now)) {
@@ -128,7 +128,9 @@ export class NudgeScheduler {
     const outcome = nudge.to === 'user' ? await notifier.toUser(nudge.recipientId, nudge.build, this.deps.directory().data.defaultLanguage) : await notifier.toPerson(nudge.recipientId, nudge.build);
     if (outcome === 'sent') {
       nudgeLog.set(key, { ...claim, status: 'sent', sentAt: this.deps.clock().toISOString() });
-    } else if (outcome === 'failed' && attempts < MAX_ATTEMPTS) {
+    } else if ((outcome === 'failed' || (outcome === 'no-address' && nudge.rule === 'callbackNotice')) && attempts < MAX_ATTEMPTS) {
+      // A call-back notice to an officer the assistant cannot reach yet is tried again too: a Teams
+      // officer who opens the app meanwhile still gets it.
       const wait = Math.min(BACKOFF_BASE_MS * 2 ** (attempts - 1), BACKOFF_MAX_MS);
       nudgeLog.set(key, { ...claim, status: 'failed', lastError: outcome, nextAttemptAt: new Date(now.getTime() + wait).toISOString() });
     } else {

@@ -70,8 +70,9 @@ export function workingDaysBetween(from: LocalDate, to: LocalDate, hours: Pick<W
  * Whole working hours between two instants: the time inside the working hours of working days
  * (closed days left out), in the directory's time zone. A request made at 16:00 on a day that ends at
  * 17:00 has waited one working hour at 9:00 the next working day when the day starts at 9:00.
+ * Counting stops at `atMost` hours.
  */
-export function workingHoursBetween(from: Date, to: Date, directory: Pick<Directory, 'timeZone' | 'workingHours'>): number {
+export function workingHoursBetween(from: Date, to: Date, directory: Pick<Directory, 'timeZone' | 'workingHours'>, atMost = Infinity): number {
   if (to <= from) return 0;
   const { timeZone, workingHours } = directory;
   let ms = 0;
@@ -84,6 +85,7 @@ export function workingHoursBetween(from: Date, to: Date, directory: Pick<Direct
     if (!start || !end) continue;
     const overlap = Math.min(end.getTime(), to.getTime()) - Math.max(start.getTime(), from.getTime());
     if (overlap > 0) ms += overlap;
+    if (ms >= atMost * 3_600_000) return atMost; // enough counted: the caller needs no more
   }
   return Math.floor(ms / 3_600_000);
 }

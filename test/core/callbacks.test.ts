@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { COLLEAGUE_BUTTONS } from '../../dialogs/callbackAction.js';
 import { Danger, Offer } from '../../dialogs/concern.js';
 import { parseDirectory } from '../../src/directory/directory.js';
+import { Db } from '../../src/store/schema.js';
 import { engineHarness, FIXED_NOW, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
 
 /** Walks a teacher through a complete call-back request; returns the harness. */
@@ -84,6 +85,30 @@ describe('call-back requests', () => {
     }
   });
 
+  it('done, then on to something else without answering "log it?": nothing is said to be lost', async () => {
+    const { engine, store, directory } = await requestCallback();
+    const officer = new TestUser(engine, { id: directory.liaisonFor('meadow-primary')!.id, locale: 'en' });
+    await officer.press(`callback:done:${store.data.callbacks[0]!.id}`);
+    await officer.press('dialog:mySchools');
+    expect(officer.transcript()).not.toContain(await text('en', 'common:leftUnfinishedUnnamed'));
+    expect(officer.transcript()).toContain(await text('en', 'liaison:schoolsTitle', { count: 2 }).then((t) => t.slice(0, 10)));
+  });
+
+  it('handing a request to a colleague with a very long directory id: the audit detail is cut, and the store still validates', async () => {
+    const json = JSON.parse(await realDirectoryJson());
+    const template = json.people.find((p: { id: string }) => p.id === 'liaison-south');
+    const longId = `officer-${'x'.repeat(80)}`;
+    json.people.push({ ...template, id: longId, name: 'Long Id', slackUserId: undefined, teamsUserId: undefined, backupId: undefined });
+    const h = await engineHarness({ directory: parseDirectory(JSON.stringify(json), 'long.json') });
+    const request = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'X' }, { key: 'test:t', language: 'en' });
+    const officer = new TestUser(h.engine, { id: request.assigneeId, locale: 'en' });
+    await officer.press(`callback:reassign:${request.id}`);
+    await officer.click(`to:${longId}`);
+    const entry = h.store.data.audit.find((e) => e.action === 'callbacks.reassign')!;
+    expect(entry.detail).toHaveLength(100);
+    expect(Db.safeParse(JSON.parse(JSON.stringify(h.store.data))).success).toBe(true);
+  });
+
   it('the officer is told the teacher\'s language when it is not their own, in the notice and the list', async () => {
     const h = await engineHarness();
     const request = h.callbacks.create({ schoolId: 'meadow-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Camille' }, { key: 'test:fr', language: 'fr' });
@@ -151,7 +176,15 @@ describe('call-back requests', () => {
     await officer.say('janssens 1');
     // "1", "10" … "19": every word typed begins a word of the name.
     expect(officer.transcript()).toContain(await text('en', 'callback:colleaguesFound', { count: 11 }));
+    // One match of part of a name is offered, not taken ("Mar" may find Marieke when Marc was meant).
     await officer.say('zoe');
+    expect(officer.transcript()).toContain(await text('en', 'callback:colleaguesFound', { count: 1 }));
+    expect(officer.lastChoices().map((c) => c.value)).toEqual(['to:officer-x']);
+    // The assignee's own name: said so.
+    await officer.say(h.directory.person(request.assigneeId)!.name);
+    expect(officer.transcript()).toContain(await text('en', 'callback:alreadyTheirs', { name: h.directory.person(request.assigneeId)!.name }));
+    // A whole name hands it over.
+    await officer.say('Zoe van Acker');
     expect(h.store.data.callbacks[0]!.assigneeId).toBe('officer-x');
     expect(officer.transcript()).toContain(await text('en', 'callback:reassigned', { name: 'Zoë Van Acker' }));
   });

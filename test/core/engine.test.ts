@@ -131,7 +131,7 @@ describe('engine', () => {
     const desk = directory.data.generalContact;
     const newcomer = new TestUser(engine, { id: 'teacher-new', locale: 'en' });
     await newcomer.say('help');
-    expect(newcomer.transcript()).toContain(await contact({ name: desk.name.en, phone: desk.phone, email: desk.email }));
+    expect(newcomer.transcript()).toContain(await text('en', 'common:helpDesk', { name: desk.name.en, phone: desk.phone, email: desk.email }));
     // A teacher whose school is remembered (chosen in the worried-teacher dialog), from the menu's Help.
     const teacher = new TestUser(engine, { id: 'teacher-known', locale: 'en' });
     await teacher.press('dialog:concern');
@@ -144,7 +144,7 @@ describe('engine', () => {
     expect(officer.transcript()).toContain(await contact(directory.person(directory.data.protocol.coordinatorId)!));
     const coordinator = new TestUser(engine, { id: directory.data.protocol.coordinatorId, locale: 'en' });
     await coordinator.say('help');
-    expect(coordinator.transcript()).toContain(await contact({ name: desk.name.en, phone: desk.phone, email: desk.email }));
+    expect(coordinator.transcript()).toContain(await text('en', 'common:helpDesk', { name: desk.name.en, phone: desk.phone, email: desk.email }));
   });
 
   it('cancel stops the dialog and shows the menu; help re-asks the question', async () => {

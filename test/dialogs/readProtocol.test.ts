@@ -42,7 +42,7 @@ describe.each(SUPPORTED_LANGUAGES)('the protocol in plain words (%s)', (lang) =>
     await teacher.click('feedback');
     expect(teacher.transcript()).toContain(protocol.feedbackToReporter[lang]);
     await teacher.click('meetings');
-    expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingsIntro'));
+    expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingsIntro', { count: directory.data.intervals.platformMeetingsPerYear }));
     for (const meeting of directory.data.platformMeetings) {
       expect(teacher.transcript()).toContain(`${formatDate(meeting.date, lang)}: ${meeting.place[lang]}`);
     }

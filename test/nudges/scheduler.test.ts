@@ -40,6 +40,13 @@ async function setup(start: Date, store?: Store, channel?: ScriptedChannel) {
   return { h, channel: scripted, scheduler, clock, notifier, setNow: (d: Date) => (now = d) };
 }
 
+/** A request made, and its assignee told (as the call-back dialog does once the request is stored). */
+async function request(h: Awaited<ReturnType<typeof setup>>['h']) {
+  const made = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+  await h.callbacks.notifyAssignee(made.id);
+  return made;
+}
+
 describe('nudge scheduler', () => {
   it('a month simulated hour by hour sends each due nudge exactly once, and only in working hours', async () => {
     const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-02T00:00:00Z'));
@@ -309,12 +316,6 @@ describe('call-back reminders count working time from when the request reached i
     channel.sent
       .filter((x) => x.replies[0]?.kind === 'choices' && /^(Reminder|Escalation|Not acknowledged)/.test(x.replies[0].text))
       .map((x) => `${x.at.slice(0, 10)} ${x.to}`);
-  // Made, and its assignee told (as the call-back dialog does once the request is stored).
-  const request = async (h: Awaited<ReturnType<typeof setup>>['h']) => {
-    const made = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
-    await h.callbacks.notifyAssignee(made.id);
-    return made;
-  };
 
   it('a request made on Saturday, or on Monday evening, is reminded a whole working day later', async () => {
     for (const [madeAt, notBefore, on] of [
@@ -362,9 +363,16 @@ describe('call-back reminders count working time from when the request reached i
       .map((p: { backupId?: string }) => ({ ...p, backupId: p.backupId === 'liaison-north' ? undefined : p.backupId }));
     json.schools = json.schools.map((s: { liaisonId: string }) => ({ ...s, liaisonId: s.liaisonId === 'liaison-north' ? 'liaison-south' : s.liaisonId }));
     h.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    // South never had the notice: it comes first, and the reminder at the next tick.
     await scheduler().tick(new Date('2026-11-24T09:00:00Z'));
+    expect(h.store.data.nudges[`callbackNotice|liaison-south|${id}`]?.status).toBe('sent');
+    expect(h.store.data.nudges[`callbackReminder|liaison-south|${id}`]).toBeUndefined();
+    await scheduler().tick(new Date('2026-11-24T10:00:00Z'));
     expect(h.store.data.nudges[`callbackReminder|liaison-south|${id}`]?.status).toBe('sent');
     expect(h.store.data.nudges[`callbackReminder|liaison-north|${id}`]).toBeUndefined();
+    // South may act on it, though it is still assigned to the officer who left.
+    expect(h.callbacks.change(id, 'ack', 'liaison-south', 'liaison').result).toBe('ok');
+    h.store.data.callbacks.find((c) => c.id === id)!.status = 'open';
     await scheduler().tick(new Date('2026-11-25T09:00:00Z'));
     const escalation = channel.sent.find((x) => x.to === 'conv-prevention-coordinator' && JSON.stringify(x.replies).includes('Sam'))!;
     expect(JSON.stringify(escalation.replies)).toContain('Jonas Dubois');
@@ -376,7 +384,7 @@ describe('closed days, meetings planned twice, and sends cut short', () => {
   it('no nudges on a closed day (Christmas), and a closed day is not a working day for call-back reminders', async () => {
     const { h, channel, scheduler, setNow } = await setup(new Date('2026-12-24T09:00:00Z'));
     setNow(new Date('2026-12-24T09:00:00Z'));
-    const { id } = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    const { id } = await request(h);
     const before = channel.sent.length;
     const christmas = await scheduler().tick(new Date('2026-12-25T09:00:00Z'));
     expect(christmas.workingTime).toBe(false);
@@ -427,7 +435,7 @@ describe('an officer\'s nudge settings', () => {
   it('afternoons only: nothing in the morning, the nudge at the first tick after noon; others are not held back', async () => {
     const { h, channel, scheduler } = await setup(new Date('2026-11-24T08:00:00Z'));
     h.nudges.setWindow('liaison-north', 'afternoon');
-    const { id } = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    const { id } = await request(h);
     h.store.data.callbacks.find((c) => c.id === id)!.createdAt = '2026-11-23T09:00:00.000Z';
     await scheduler().tick(new Date('2026-11-24T09:00:00Z')); // 10:00 in Brussels
     expect(h.store.data.nudges['keepInTouch|liaison-north|2026-W48']).toBeUndefined();
@@ -576,6 +584,29 @@ describe('the notice of a new call-back request that did not reach its handler',
     const coordinator = new TestUser(h.engine, { id: 'prevention-coordinator', locale: 'en' });
     await coordinator.press('dialog:deliveryProblems');
     expect(coordinator.transcript()).toContain(await text('en', 'nudges:rule.callbackNotice'));
+  });
+
+  it('an officer with no way to be reached yet gets the notice once they have talked to the assistant (a Teams officer opening the app)', async () => {
+    const { h, channel, scheduler } = await setup(new Date('2026-11-24T09:00:00Z'));
+    h.repos.users.delete('test:liaison-north');
+    const request = make(h, 'no-address');
+    request.requesterLanguage = 'fr';
+    await scheduler().tick(new Date('2026-11-24T09:10:00Z'));
+    expect(h.store.data.nudges[`callbackNotice|liaison-north|${request.id}`]).toMatchObject({ status: 'failed', lastError: 'no-address' });
+    await new TestUser(h.engine, { id: 'liaison-north', locale: 'en' }).say('menu');
+    await scheduler().tick(new Date('2026-11-24T09:20:00Z'));
+    expect(h.store.data.nudges[`callbackNotice|liaison-north|${request.id}`]?.status).toBe('sent');
+    // The same notice as the one sent when the request is made, the teacher's language included.
+    const notice = channel.sent.find((x) => x.to === 'conv-liaison-north' && JSON.stringify(x.replies).includes('Sam'))!;
+    expect((notice.replies[0] as { text: string }).text).toContain(await text('en', 'callback:teacherLanguage', { language: 'French' }));
+  });
+
+  it('a notice given up on does not hold the reminder back', async () => {
+    const { h, scheduler } = await setup(new Date('2026-11-24T09:00:00Z'));
+    const request = make(h, 'failed');
+    h.repos.nudgeLog.set(`callbackNotice|liaison-north|${request.id}`, { rule: 'callbackNotice', recipientId: 'liaison-north', period: request.id, status: 'permanent', claimedAt: '2026-11-24T09:10:00.000Z', attempts: 6 });
+    await scheduler().tick(new Date('2026-11-25T09:00:00Z'));
+    expect(h.store.data.nudges[`callbackReminder|liaison-north|${request.id}`]?.status).toBe('sent');
   });
 
   it('an assignee who left the directory: the school\'s liaison officer gets the notice', async () => {
