@@ -3,7 +3,8 @@ import { UNFINISHED_RETENTION_FACTOR } from '../../src/core/callbacks.js';
 import { Notifier } from '../../src/core/notifier.js';
 import { silentLogger } from '../../src/log.js';
 import { NudgeScheduler } from '../../src/nudges/scheduler.js';
-import { engineHarness, RecordingChannel, TestUser, translations } from '../helpers/fixtures.js';
+import { parseDirectory } from '../../src/directory/directory.js';
+import { engineHarness, realDirectoryJson, RecordingChannel, TestUser, translations } from '../helpers/fixtures.js';
 
 const DAY = 86_400_000;
 /** Monday 2 November 2026, 10:00 in Brussels. */
@@ -107,6 +108,20 @@ describe('retention of call-back requests nobody finished', () => {
     setNow(new Date(MONDAY.getTime() + 99 * DAY));
     expect(await h.callbacks.purgeExpired(90)).toBe(0);
     setNow(new Date(MONDAY.getTime() + 101 * DAY));
+    expect(await h.callbacks.purgeExpired(90)).toBe(1);
+  });
+
+  it('an open request whose assignee left goes once its stand-in had the reminder and the backup the escalation', async () => {
+    const { h, scheduler, create, setNow } = await setup();
+    create('Left Teacher');
+    const json = JSON.parse(await realDirectoryJson());
+    json.people = json.people.filter((p: { id: string }) => p.id !== 'liaison-north').map((p: { backupId?: string }) => ({ ...p, backupId: p.backupId === 'liaison-north' ? undefined : p.backupId }));
+    json.schools = json.schools.map((s: { liaisonId: string }) => ({ ...s, liaisonId: s.liaisonId === 'liaison-north' ? 'liaison-south' : s.liaisonId }));
+    h.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    for (const at of ['2026-11-03T09:00:00Z', '2026-11-03T10:00:00Z', '2026-11-04T09:00:00Z']) await scheduler.tick(new Date(at));
+    const had = h.repos.nudgeLog.all().filter(([, r]) => r.rule.startsWith('callback')).map(([, r]) => `${r.rule}:${r.recipientId}:${r.status}`).sort();
+    expect(had).toEqual(['callbackEscalation:prevention-coordinator:sent', 'callbackNotice:liaison-south:sent', 'callbackReminder:liaison-south:sent']);
+    setNow(new Date(MONDAY.getTime() + (UNFINISHED_RETENTION_FACTOR * 90 + 1) * DAY));
     expect(await h.callbacks.purgeExpired(90)).toBe(1);
   });
 });
