@@ -16,8 +16,9 @@ const refusals = { 'not-found': 'callback:notFound', 'not-allowed': 'callback:no
  * reassigning notifies the colleague.
  */
 function applyAction(turn: DialogTurn) {
-  // Asked again after a name was typed: the colleagues it matched.
+  // Asked again after a name was typed: the colleagues it matched (or, for the assignee's own name, the first choice).
   if (Array.isArray(turn.values.matches)) return askColleague(turn, turn.values.matches as string[]);
+  if (turn.values.askAgain === true) return askColleague(turn);
   const match = /^callback:(ack|done|reassign):(.+)$/.exec(String(turn.args.payload));
   const { callbacks } = turn.services;
   const request = match ? callbacks.get(match[2]!) : undefined;
@@ -126,6 +127,10 @@ function reassignTo(turn: DialogTurn) {
     const assignee = request && turn.directory.person(request.assigneeId);
     if (found.length === 0 && assignee && callbacks.colleaguesFor({ ...request, assigneeId: '' }, answer).some((p) => p.id === assignee.id)) {
       turn.say({ kind: 'text', text: turn.t('callback:alreadyTheirs', { name: assignee.name }) });
+      // Asked again as at first, without "no colleague has that name" after it.
+      delete turn.values.matches;
+      turn.values.askAgain = true;
+      return goto(applyAction);
     }
     turn.values.matches = found.map((p) => p.id);
     return goto(applyAction);

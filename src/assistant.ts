@@ -56,7 +56,7 @@ export function createAssistant(deps: AssistantDeps) {
   const callbacks = new CallbackService(repos.callbacks, store, notifier, directory, deps.clock);
   const contacts = new ContactService(repos.contacts, directory, deps.clock);
   const protocol = new ProtocolService(repos.protocolRecords, directory, deps.clock);
-  const nudges = new NudgePreferences(repos.nudgeLog, repos.users, directory, deps.clock, (person) => notifier.canReach(person));
+  const nudges = new NudgePreferences(repos.nudgeLog, repos.users, directory, deps.clock, (person) => notifier.canReach(person), () => notifier.hasOfficerChannel());
   const training = new TrainingService(repos.training, directory, deps.clock, deps.trainingSubmitterKey, repos.users);
   const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks, repos.nudgeLog);
   const engine = new Engine({

@@ -189,8 +189,9 @@ export class CallbackService {
       const handler = handlerOf(dir, r);
       const backup = handler && escalationOf(dir, r, handler);
       const escalated = backup !== undefined && settled.has(`callbackEscalation|${backup.id}|${r.id}`);
-      // The handler standing in for an assignee who left was told too (by the re-sent notice).
-      const told = [r.assigneeId, ...(handler && handler.id !== r.assigneeId ? [handler.id] : []), ...(escalated ? [backup.id] : [])];
+      // The handler standing in for an assignee who left, once the notice reached them.
+      const standIn = handler && handler.id !== r.assigneeId && (settled.has(`callbackNotice|${handler.id}|${r.id}`) || r.notifications.some((n) => n.to === handler.id && n.result === 'sent'));
+      const told = [r.assigneeId, ...(standIn ? [handler.id] : []), ...(escalated ? [backup.id] : [])];
       return { schoolId: r.schoolId, urgency: r.urgency, createdAt: r.createdAt, told };
     });
   }

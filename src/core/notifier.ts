@@ -49,8 +49,14 @@ export class Notifier {
     return Notifier.keysOf(person).some((key) => {
       const user = this.users.get(key);
       if (user?.unreachable) return false;
-      return (user?.address ?? this.directAddress(key)) !== undefined;
+      const address = user?.address ?? this.directAddress(key);
+      return address !== undefined && this.channels.has(address.channel);
     });
+  }
+
+  /** Whether any channel that writes first to officers is switched on (Slack, Teams; the web chat cannot). */
+  hasOfficerChannel(): boolean {
+    return [...this.channels.keys()].some((id) => id !== 'web');
   }
 
   async toPerson(personId: string, build: (tr: Translator) => OutboundReply[]): Promise<DeliveryResult> {

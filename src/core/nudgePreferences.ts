@@ -1,5 +1,6 @@
 import type { DirectoryView } from '../directory/directory.js';
 import type { Person } from '../directory/schema.js';
+import { Notifier } from './notifier.js';
 import type { NudgeLogRepository } from '../store/nudgeLog.js';
 import { DEFAULT_KEEP_IN_TOUCH_DAYS, type KEEP_IN_TOUCH_EVERY_DAYS, type NudgeRecord, type NudgeWindow, type User } from '../store/schema.js';
 
@@ -19,6 +20,7 @@ export class NudgePreferences {
     private readonly clock: () => Date,
     /** Whether the notifier has a way to reach a directory person (see Notifier.canReach). */
     private readonly canReach: (person: Person) => boolean = () => true,
+    private readonly hasOfficerChannel: () => boolean = () => true,
   ) {}
 
   /** Silences the keep-in-touch nudge for `days`; returns the first day it may come again. */
@@ -72,8 +74,11 @@ export class NudgePreferences {
         .map((r) => (r.status === 'claimed' ? { ...r, lastError: 'interrupted' } : r))
         .sort((a, b) => b.claimedAt.localeCompare(a.claimedAt)),
       unreachable: this.users.withProblems(),
-      // Before anything fails: officers whose call-back notices and nudges have nowhere to go yet.
-      noWayToReach: this.directory().data.people.filter((p) => !this.canReach(p)),
+      // Before anything fails: officers whose call-back notices and nudges have nowhere to go yet (not
+      // those a platform refused, listed above, nor anyone on a deployment with neither Slack nor Teams).
+      noWayToReach: this.hasOfficerChannel()
+        ? this.directory().data.people.filter((p) => !this.canReach(p) && !Notifier.keysOf(p).some((key) => this.users.get(key)?.unreachable))
+        : [],
     };
   }
 }

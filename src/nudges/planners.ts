@@ -191,8 +191,9 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
     const hours = request.urgency === 'today' ? workingHoursBetween(since, now, directory.data, intervals.callbackTodayEscalateWorkingHours) : undefined;
     const remind = hours !== undefined ? hours >= intervals.callbackTodayReminderWorkingHours : waited >= intervals.callbackAcknowledgeWorkingDays;
     const escalate = hours !== undefined ? hours >= intervals.callbackTodayEscalateWorkingHours : waited >= intervals.callbackEscalateWorkingDays;
+    // The message says how long it really waited (counted in full only when one is sent).
     const waitedText = (tr: Translator, key: 'callbackReminder' | 'callbackEscalation', params: Record<string, unknown>) =>
-      hours !== undefined ? tr.t(`nudges:${key}Hours`, { ...params, count: hours }) : tr.t(`nudges:${key}`, { ...params, count: waited });
+      hours !== undefined ? tr.t(`nudges:${key}Hours`, { ...params, count: workingHoursBetween(since, now, directory.data) }) : tr.t(`nudges:${key}`, { ...params, count: waited });
     const school = (tr: Translator) => directory.school(request.schoolId ?? undefined)?.name ?? tr.t('callback:unlistedSchool');
     const handler = handlerOf(directory, request);
     if (!handler) continue;
@@ -203,7 +204,8 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
     const told = request.notifications.some((n) => n.kind === 'new' && n.to === handler.id && n.result === 'sent');
     // Sent, given up on, or a send under way: the notice is not planned again.
     const noticeRecord = data.nudges[`callbackNotice|${handler.id}|${request.id}`];
-    const noticeNow = !told && (noticeRecord === undefined || noticeRecord.status === 'failed') && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS;
+    const noticeDue = noticeRecord === undefined || (noticeRecord.status === 'failed' && (!noticeRecord.nextAttemptAt || noticeRecord.nextAttemptAt <= now.toISOString()));
+    const noticeNow = !told && noticeDue && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS;
     if (noticeNow) {
       nudges.push({
         rule: 'callbackNotice',

@@ -183,6 +183,8 @@ describe('call-back requests', () => {
     // The assignee's own name: said so.
     await officer.say(h.directory.person(request.assigneeId)!.name);
     expect(officer.transcript()).toContain(await text('en', 'callback:alreadyTheirs', { name: h.directory.person(request.assigneeId)!.name }));
+    expect(officer.transcript()).not.toContain(await text('en', 'callback:noColleague'));
+    expect(officer.transcript()).toContain(await text('en', 'callback:reassignPromptMore'));
     // A whole name hands it over.
     await officer.say('Zoe van Acker');
     expect(h.store.data.callbacks[0]!.assigneeId).toBe('officer-x');

@@ -124,4 +124,16 @@ describe('retention of call-back requests nobody finished', () => {
     setNow(new Date(MONDAY.getTime() + (UNFINISHED_RETENTION_FACTOR * 90 + 1) * DAY));
     expect(await h.callbacks.purgeExpired(90)).toBe(1);
   });
+
+  it('"delete my data" tells the stand-in for an assignee who left only once the notice reached them', async () => {
+    const { h, scheduler, create } = await setup();
+    create('Left Teacher');
+    const json = JSON.parse(await realDirectoryJson());
+    json.people = json.people.filter((p: { id: string }) => p.id !== 'liaison-north').map((p: { backupId?: string }) => ({ ...p, backupId: p.backupId === 'liaison-north' ? undefined : p.backupId }));
+    json.schools = json.schools.map((s: { liaisonId: string }) => ({ ...s, liaisonId: s.liaisonId === 'liaison-north' ? 'liaison-south' : s.liaisonId }));
+    h.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    expect(h.callbacks.withdrawable('test:Left Teacher')[0]!.told).toEqual(['liaison-north']);
+    await scheduler.tick(new Date('2026-11-02T10:00:00Z')); // the notice goes to the stand-in
+    expect(h.callbacks.withdrawable('test:Left Teacher')[0]!.told).toEqual(['liaison-north', 'liaison-south']);
+  });
 });

@@ -609,6 +609,15 @@ describe('the notice of a new call-back request that did not reach its handler',
     expect(h.store.data.nudges[`callbackReminder|liaison-north|${request.id}`]?.status).toBe('sent');
   });
 
+  it('a notice waiting for its next try does not hold the reminder back', async () => {
+    const { h, scheduler } = await setup(new Date('2026-11-24T09:00:00Z'));
+    const request = make(h, 'failed', '2026-11-23T09:00:00.000Z');
+    request.createdAt = '2026-11-23T09:00:00.000Z';
+    h.repos.nudgeLog.set(`callbackNotice|liaison-north|${request.id}`, { rule: 'callbackNotice', recipientId: 'liaison-north', period: request.id, status: 'failed', claimedAt: '2026-11-24T08:50:00.000Z', attempts: 5, nextAttemptAt: '2026-11-24T12:20:00.000Z' });
+    await scheduler().tick(new Date('2026-11-24T09:00:00Z'));
+    expect(h.store.data.nudges[`callbackReminder|liaison-north|${request.id}`]?.status).toBe('sent');
+  });
+
   it('an assignee who left the directory: the school\'s liaison officer gets the notice', async () => {
     const { h, channel, scheduler } = await setup(new Date('2026-11-24T09:00:00Z'));
     const request = make(h, 'sent');
