@@ -43,7 +43,7 @@ function preferred(turn: DialogTurn): School[] {
 }
 
 function byName(a: School, b: School): number {
-  return a.name.localeCompare(b.name);
+  return a.name.localeCompare(b.name, undefined, { numeric: true });
 }
 
 function schoolChoice(school: School): { value: string; label: TextSpec } {

@@ -173,7 +173,10 @@ export class Engine implements TurnHandler {
     const stack = dialogStates.load(inbound.conversationKey);
 
     const person = dir.personByPlatformId(inbound.channel, inbound.platformUserId);
-    const turn = new TurnRunner(this, inbound, stack, now, {
+    // A message without a locale (a Direct Line client that sets it only when the conversation
+    // starts) speaks the language last hinted, not the default.
+    const hinted = inbound.localeHint || !record.localeHint ? inbound : { ...inbound, localeHint: record.localeHint };
+    const turn = new TurnRunner(this, hinted, stack, now, {
       key: record.key,
       channel: inbound.channel,
       role: person?.role ?? 'teacher',

@@ -50,7 +50,8 @@ export class DirectoryView {
                 : -1;
       if (rank >= 0) ranked.push({ school: entry.school, rank });
     }
-    return ranked.sort((a, b) => a.rank - b.rank || a.school.name.localeCompare(b.school.name)).map((r) => r.school);
+    // "Basisschool 2" before "Basisschool 10".
+    return ranked.sort((a, b) => a.rank - b.rank || a.school.name.localeCompare(b.school.name, undefined, { numeric: true })).map((r) => r.school);
   }
 
   person(id: string | undefined): Person | undefined {

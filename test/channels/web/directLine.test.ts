@@ -9,6 +9,15 @@ afterEach(async () => {
 });
 
 describe('Direct Line endpoint (REST contract)', () => {
+  it('a conversation started in Dutch stays in Dutch when later messages carry no locale', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine, 'nl');
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: 'dialog:concern', value: { choice: 'dialog:concern' } });
+    const texts = (await conv.activities(mark)).body.activities.map((a) => a.text);
+    expect(texts).toContain(await text('nl', 'concern:dangerPrompt'));
+  });
+
   it('a token opens a conversation that starts with a welcome and the menu as suggested actions', async () => {
     running = await startApp();
     const conv = await openConversation(running.directLine, 'nl-BE');
