@@ -59,7 +59,7 @@ function section(turn: DialogTurn, part: Section): OutboundReply {
     case 'meetings':
       // The platform meeting brings the schools and the partners together: school staff may want to come, or to raise something there.
       lines.push(t('protocol:meetingsIntro', { count: directory.data.intervals.platformMeetingsPerYear }));
-      lines.push(...turn.services.protocol.meetings().upcoming.map((m) => `• ${formatDate(m.date, lang)}: ${typeof m.place === 'string' ? m.place : (m.place as Record<string, string>)[lang]}`));
+      lines.push(...turn.services.protocol.meetings().upcoming.map((m) => `• ${t('protocol:meetingLine', { date: formatDate(m.date, lang), place: typeof m.place === 'string' ? m.place : (m.place as Record<string, string>)[lang] })}`));
       break;
   }
   return { kind: 'text', text: lines.join('\n') };

@@ -44,7 +44,7 @@ describe.each(SUPPORTED_LANGUAGES)('the protocol in plain words (%s)', (lang) =>
     await teacher.click('meetings');
     expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingsIntro', { count: directory.data.intervals.platformMeetingsPerYear }));
     for (const meeting of directory.data.platformMeetings) {
-      expect(teacher.transcript()).toContain(`${formatDate(meeting.date, lang)}: ${meeting.place[lang]}`);
+      expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingLine', { date: formatDate(meeting.date, lang), place: meeting.place[lang] }));
     }
 
     // "no" to "anything else?" ends it, with the protocol's coordinator named (a person to contact).
