@@ -175,15 +175,14 @@ export class Engine implements TurnHandler {
     const person = dir.personByPlatformId(inbound.channel, inbound.platformUserId);
     // A message without a locale (a Direct Line client that sets it only when the conversation
     // starts) speaks the language last hinted, not the default.
-    const hinted = inbound.localeHint || !record.localeHint ? inbound : { ...inbound, localeHint: record.localeHint };
-    const turn = new TurnRunner(this, hinted, stack, now, {
+    const turn = new TurnRunner(this, inbound, stack, now, {
       key: record.key,
       channel: inbound.channel,
       role: person?.role ?? 'teacher',
       personId: person?.id,
       schoolId: record.schoolId,
       language: record.language,
-    });
+    }, inbound.localeHint ?? record.localeHint);
     if (record.unreachable) {
       // A message could not be delivered while the platform refused us; say so now that they are back
       // (by writing, or by installing the app again: either way the address just taken is fresh).
@@ -376,9 +375,10 @@ class TurnRunner {
     readonly stack: DialogFrame[],
     private readonly now: Date,
     user: DialogUser,
+    localeHint: string | undefined,
   ) {
     this.user = user;
-    this.lang = resolveLanguage(user.language, inbound.localeHint, engine.engineDeps.defaultLanguage);
+    this.lang = resolveLanguage(user.language, localeHint, engine.engineDeps.defaultLanguage);
   }
 
   private get tr(): Translator {
