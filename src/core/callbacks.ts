@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import { formatDate, localDate } from './dates.js';
 import type { OutboundReply } from './messages.js';
 import type { Notifier } from './notifier.js';
-import { normalize, normalizeUncached } from './text.js';
+import { normalize, normalizeUncached, wordsBegin } from './text.js';
 
 /** Button payloads on call-back notifications: `callback:ack:<id>`, `callback:done:<id>`. */
 export const CALLBACK_PAYLOAD = 'callback:';
@@ -160,7 +160,7 @@ export class CallbackService {
     const words = typed === undefined ? [] : normalize(typed).split(' ').filter(Boolean);
     return directory.data.people
       .filter((p) => p.id !== request.assigneeId)
-      .filter((p) => words.every((w) => normalizeUncached(p.name).split(' ').some((n) => n.startsWith(w))))
+      .filter((p) => wordsBegin(words, normalizeUncached(p.name).split(' ')))
       .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, undefined, { numeric: true }))
       .map((p) => ({ id: p.id, name: p.name }));
   }

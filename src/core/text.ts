@@ -56,6 +56,11 @@ export function containsAny(text: string, phrases: readonly string[]): boolean {
   });
 }
 
+/** Whether each typed word (normalised) begins one of a name's words (normalised): "jan berch" for "sint jan berchem". */
+export function wordsBegin(typedWords: readonly string[], nameWords: readonly string[]): boolean {
+  return typedWords.every((typed) => nameWords.some((word) => word.startsWith(typed)));
+}
+
 /** How many phrases are remembered (for tests: typed messages must never be among them). */
 export function rememberedPhraseCount(): number {
   return phraseCache.size;

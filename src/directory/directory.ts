@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
-import { normalize, normalizeUncached } from '../core/text.js';
+import { normalize, normalizeUncached, wordsBegin } from '../core/text.js';
 import type { Language } from '../i18n/languages.js';
 import { Directory, type LocalizedText, type Person, type School } from './schema.js';
 
@@ -43,7 +43,7 @@ export class DirectoryView {
           ? 0
           : entry.name.startsWith(typed)
             ? 1
-            : typedWords.every((w) => entry.words.some((word) => word.startsWith(w)))
+            : wordsBegin(typedWords, entry.words)
               ? 2
               : entry.name.includes(typed)
                 ? 3

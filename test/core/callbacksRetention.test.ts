@@ -3,8 +3,7 @@ import { UNFINISHED_RETENTION_FACTOR } from '../../src/core/callbacks.js';
 import { Notifier } from '../../src/core/notifier.js';
 import { silentLogger } from '../../src/log.js';
 import { NudgeScheduler } from '../../src/nudges/scheduler.js';
-import { parseDirectory } from '../../src/directory/directory.js';
-import { engineHarness, realDirectoryJson, RecordingChannel, TestUser, translations } from '../helpers/fixtures.js';
+import { directoryWithout, engineHarness, RecordingChannel, TestUser, translations } from '../helpers/fixtures.js';
 
 const DAY = 86_400_000;
 /** Monday 2 November 2026, 10:00 in Brussels. */
@@ -114,10 +113,7 @@ describe('retention of call-back requests nobody finished', () => {
   it('an open request whose assignee left goes once its stand-in had the reminder and the backup the escalation', async () => {
     const { h, scheduler, create, setNow } = await setup();
     create('Left Teacher');
-    const json = JSON.parse(await realDirectoryJson());
-    json.people = json.people.filter((p: { id: string }) => p.id !== 'liaison-north').map((p: { backupId?: string }) => ({ ...p, backupId: p.backupId === 'liaison-north' ? undefined : p.backupId }));
-    json.schools = json.schools.map((s: { liaisonId: string }) => ({ ...s, liaisonId: s.liaisonId === 'liaison-north' ? 'liaison-south' : s.liaisonId }));
-    h.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    h.setDirectory(await directoryWithout('liaison-north', 'liaison-south'));
     for (const at of ['2026-11-03T09:00:00Z', '2026-11-03T10:00:00Z', '2026-11-04T09:00:00Z']) await scheduler.tick(new Date(at));
     const had = h.repos.nudgeLog.all().filter(([, r]) => r.rule.startsWith('callback')).map(([, r]) => `${r.rule}:${r.recipientId}:${r.status}`).sort();
     expect(had).toEqual(['callbackEscalation:prevention-coordinator:sent', 'callbackNotice:liaison-south:sent', 'callbackReminder:liaison-south:sent']);
@@ -128,10 +124,7 @@ describe('retention of call-back requests nobody finished', () => {
   it('"delete my data" tells the stand-in for an assignee who left only once the notice reached them', async () => {
     const { h, scheduler, create } = await setup();
     create('Left Teacher');
-    const json = JSON.parse(await realDirectoryJson());
-    json.people = json.people.filter((p: { id: string }) => p.id !== 'liaison-north').map((p: { backupId?: string }) => ({ ...p, backupId: p.backupId === 'liaison-north' ? undefined : p.backupId }));
-    json.schools = json.schools.map((s: { liaisonId: string }) => ({ ...s, liaisonId: s.liaisonId === 'liaison-north' ? 'liaison-south' : s.liaisonId }));
-    h.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    h.setDirectory(await directoryWithout('liaison-north', 'liaison-south'));
     expect(h.callbacks.withdrawable('test:Left Teacher')[0]!.told).toEqual(['liaison-north']);
     await scheduler.tick(new Date('2026-11-02T10:00:00Z')); // the notice goes to the stand-in
     expect(h.callbacks.withdrawable('test:Left Teacher')[0]!.told).toEqual(['liaison-north', 'liaison-south']);

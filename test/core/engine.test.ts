@@ -4,8 +4,7 @@ import { Payload } from '../../src/core/engine.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { openMemoryStore, Store } from '../../src/store/store.js';
-import { parseDirectory } from '../../src/directory/directory.js';
-import { answerTrainingSurvey, engineHarness, realDirectoryJson, TestUser, text } from '../helpers/fixtures.js';
+import { answerTrainingSurvey, directoryWithout, engineHarness, TestUser, text } from '../helpers/fixtures.js';
 
 describe('engine', () => {
   describe.each(SUPPORTED_LANGUAGES)('in %s', (lang) => {
@@ -204,12 +203,7 @@ describe('engine', () => {
     const officer = new TestUser(harness.engine, { id: 'liaison-north' });
     await officer.say('menu');
     await officer.click('dialog:logContact');
-    const json = JSON.parse(await realDirectoryJson());
-    json.people = json.people
-      .filter((p: { id: string }) => p.id !== 'liaison-north')
-      .map((p: { backupId?: string }) => ({ ...p, backupId: p.backupId === 'liaison-north' ? undefined : p.backupId }));
-    json.schools = json.schools.map((s: { liaisonId: string }) => ({ ...s, liaisonId: s.liaisonId === 'liaison-north' ? 'liaison-south' : s.liaisonId }));
-    harness.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    harness.setDirectory(await directoryWithout('liaison-north', 'liaison-south'));
     await officer.click('school:oak-primary');
     expect(officer.transcript()).toContain(await text('en', 'common:notAllowed'));
     expect(officer.transcript()).toContain(await text('en', 'menu:prompt'));

@@ -27,6 +27,14 @@ export async function realDirectory(): Promise<DirectoryView> {
   return parseDirectory(await realDirectoryJson(), 'data/directory.json');
 }
 
+/** The real directory after `personId` left it: nobody's backup any more, their schools handed to `successorId`. */
+export async function directoryWithout(personId: string, successorId: string): Promise<DirectoryView> {
+  const json = JSON.parse(await realDirectoryJson()) as { people: { id: string; backupId?: string }[]; schools: { liaisonId: string }[] };
+  json.people = json.people.filter((p) => p.id !== personId).map((p) => ({ ...p, backupId: p.backupId === personId ? undefined : p.backupId }));
+  json.schools = json.schools.map((s) => ({ ...s, liaisonId: s.liaisonId === personId ? successorId : s.liaisonId }));
+  return parseDirectory(JSON.stringify(json), `without-${personId}.json`);
+}
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   // The in-process scheduler stays off in tests: they tick it themselves with a fixed clock.
   return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', NUDGES_ENABLED: 'false', BACKUP_INTERVAL_HOURS: '0', ...overrides });

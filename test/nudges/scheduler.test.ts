@@ -3,13 +3,12 @@ import { Notifier } from '../../src/core/notifier.js';
 import type { OutboundReply } from '../../src/core/messages.js';
 import { silentLogger } from '../../src/log.js';
 import { nudgeKey, planNudges } from '../../src/nudges/planners.js';
-import { parseDirectory } from '../../src/directory/directory.js';
 import { NudgeScheduler } from '../../src/nudges/scheduler.js';
 import { isWorkingTime, workingHoursBetween } from '../../src/nudges/workingTime.js';
 import type { ConversationAddress } from '../../src/store/schema.js';
 import type { SendResult } from '../../src/channels/channel.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { answerTrainingSurvey, engineHarness, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
+import { answerTrainingSurvey, directoryWithout, engineHarness, TestUser, text, translations } from '../helpers/fixtures.js';
 
 
 /** A channel whose answers a test controls, recording the clock time of each send. */
@@ -357,12 +356,7 @@ describe('call-back reminders count working time from when the request reached i
   it('an assignee who left the directory is replaced by the school\'s liaison officer, named in the escalation', async () => {
     const { h, channel, scheduler } = await setup(new Date('2026-11-23T09:00:00Z'));
     const { id } = await request(h);
-    const json = JSON.parse(await realDirectoryJson());
-    json.people = json.people
-      .filter((p: { id: string }) => p.id !== 'liaison-north')
-      .map((p: { backupId?: string }) => ({ ...p, backupId: p.backupId === 'liaison-north' ? undefined : p.backupId }));
-    json.schools = json.schools.map((s: { liaisonId: string }) => ({ ...s, liaisonId: s.liaisonId === 'liaison-north' ? 'liaison-south' : s.liaisonId }));
-    h.setDirectory(parseDirectory(JSON.stringify(json), 'edited.json'));
+    h.setDirectory(await directoryWithout('liaison-north', 'liaison-south'));
     // South never had the notice: it comes first, and the reminder at the next tick.
     await scheduler().tick(new Date('2026-11-24T09:00:00Z'));
     expect(h.store.data.nudges[`callbackNotice|liaison-south|${id}`]?.status).toBe('sent');
