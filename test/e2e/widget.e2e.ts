@@ -1,9 +1,12 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server.js';
-import { text } from '../helpers/fixtures.js';
+import { realDirectoryJson, text } from '../helpers/fixtures.js';
 import { axeViolations, chromiumAvailable, launch, newPage, screenshot } from './browser.js';
 
 /**
@@ -77,6 +80,34 @@ describeIfChromium('web chat widget in Chromium', () => {
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'widget-answer');
     await page.context().close();
+  });
+
+  it('in a region of many schools, finds the school from a typed part of its name', async () => {
+    const data = JSON.parse(await realDirectoryJson());
+    const role = data.schools[0].careContact.role;
+    for (let i = 1; i <= 30; i++) data.schools.push({ id: `x-${i}`, name: `Basisschool ${i} ${i % 2 ? 'Noord' : 'Zuid'}`, liaisonId: 'liaison-north', careContact: { role } });
+    const file = join(await mkdtemp(join(tmpdir(), 'e2e-directory-')), 'directory.json');
+    await writeFile(file, JSON.stringify(data));
+    const region = await startApp({ DIRECTORY_FILE: file });
+    const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${region.base}/`);
+      await page.locator('#slw-log .slw-msg--bot').first().waitFor();
+      await clickAction(page, await text('en', 'menu:concern'));
+      await clickAction(page, await text('en', 'concern:dangerNo'));
+      // No wall of 36 buttons: the question, and "not in the list".
+      expect(await page.locator('.slw-action').count()).toBe(1);
+      const before = await page.locator('#slw-log .slw-msg--bot').count();
+      await page.fill('#slw-input', 'basisschool 12');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((n) => document.querySelectorAll('#slw-log .slw-msg--bot').length > n, before);
+      await clickAction(page, 'Basisschool 12 Zuid');
+      await page.locator('#slw-log', { hasText: await text('en', 'concern:worryPrompt') }).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.context().close();
+      await region.stop();
+    }
   });
 
   it('works by keyboard only, and announces new bot messages in the live region', async () => {

@@ -659,6 +659,23 @@ describe('a request to be called back today is followed up within the day', () =
     expect(sentTo(channel)).toHaveLength(1);
     expect(sentTo(channel)[0]).toContain('09:00 conv-liaison-north');
   });
+
+  it('over a closed day and a weekend, and for an officer who chose afternoons only', async () => {
+    // Thursday 24 December, 16:00 in Brussels: one working hour left; Christmas is closed, then the weekend.
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-12-24T15:00:00Z'));
+    h.nudges.setWindow('liaison-north', 'afternoon');
+    make(h);
+    for (const at of ['2026-12-25T10:00:00Z', '2026-12-28T08:29:00Z']) {
+      setNow(new Date(at));
+      await scheduler().tick(new Date(at));
+    }
+    expect(sentTo(channel)).toEqual([]);
+    // Monday 28 December, 09:30: two working hours; a morning, and still sent (a teacher is waiting).
+    setNow(new Date('2026-12-28T08:30:00Z'));
+    await scheduler().tick(new Date('2026-12-28T08:30:00Z'));
+    expect(sentTo(channel)).toHaveLength(1);
+    expect(sentTo(channel)[0]).toContain('08:30 conv-liaison-north');
+  });
 });
 
 describe('working hours between two instants', () => {
