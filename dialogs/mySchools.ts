@@ -1,6 +1,6 @@
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
 import { LOG_CONTACT_PAYLOAD, LOG_CONTACT_BUTTONS } from '../src/core/contacts.js';
-import { formatDate } from '../src/core/dates.js';
+import { lastContactText } from '../src/core/schoolsOverview.js';
 
 export const MY_SCHOOLS = 'mySchools';
 
@@ -20,12 +20,7 @@ export const mySchoolsDialog = defineDialog({
       const coordinator = turn.user.role === 'coordinator';
       const lines = rows.map((r) => {
         const mark = r.overdue ? '⚠ ' : '✓ ';
-        const last =
-          r.lastContact === undefined
-            ? turn.t('liaison:neverContacted')
-            : r.daysSince === 0
-              ? turn.t('liaison:lastContactToday', { date: formatDate(r.lastContact, turn.lang) })
-              : turn.t('liaison:lastContact', { date: formatDate(r.lastContact, turn.lang), count: r.daysSince });
+        const last = lastContactText(r, turn.t, turn.lang);
         const interval = turn.t('liaison:interval', { count: r.intervalDays });
         const overdue = r.overdue && r.overdueBy !== undefined ? ` ${turn.t('liaison:overdueBy', { count: r.overdueBy })}` : '';
         return `${mark}${r.schoolName}${coordinator ? ` (${r.liaisonName})` : ''}: ${last}; ${interval}.${overdue}`;

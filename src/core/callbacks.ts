@@ -272,22 +272,9 @@ export class CallbackService {
     return settled.has(`callbackReminder|${handler.id}|${request.id}`) && (!backup || settled.has(`callbackEscalation|${backup.id}|${request.id}`));
   }
 
-  /** Minimal by design: who asks, which school, how urgent. Details are in the list, inside the chat. */
+  /** The notice of a new request (see requestNotice). */
   newRequestMessage(request: CallbackRequest, tr: Translator): OutboundReply[] {
-    return [
-      {
-        kind: 'choices',
-        text: [
-          tr.t('callback:notification', {
-            name: request.requesterName,
-            school: this.schoolName(request.schoolId, tr.t),
-            urgency: tr.t(`callback:urgency.${request.urgency}`),
-          }),
-          ...teacherLanguage(request, tr),
-        ].join(' '),
-        choices: actionChoices(request, tr.t),
-      },
-    ];
+    return requestNotice(this.directory(), request, tr);
   }
 
   /** One line naming a request: who, which school, how soon, and where it stands (lists and App Home). */
@@ -311,6 +298,22 @@ export function actionChoices(request: CallbackRequest, t: Translator['t']): { l
     ...(request.status === 'open' ? [{ label: t('callback:acknowledge'), value: `${CALLBACK_PAYLOAD}ack:${request.id}` }] : []),
     { label: t('callback:markDone'), value: `${CALLBACK_PAYLOAD}done:${request.id}` },
     { label: t('callback:reassign'), value: `${CALLBACK_PAYLOAD}reassign:${request.id}` },
+  ];
+}
+
+/**
+ * The notice of a new (or handed-over) request, as sent when it is made and again by the scheduler
+ * when that did not arrive. Minimal by design: who asks, which school, how urgent, and the teacher's
+ * language when it is not the reader's. Details are in the list, inside the chat.
+ */
+export function requestNotice(directory: DirectoryView, request: CallbackRequest, tr: Translator): OutboundReply[] {
+  const school = directory.school(request.schoolId ?? undefined)?.name ?? tr.t('callback:unlistedSchool');
+  return [
+    {
+      kind: 'choices',
+      text: [tr.t('callback:notification', { name: request.requesterName, school, urgency: tr.t(`callback:urgency.${request.urgency}`) }), ...teacherLanguage(request, tr)].join(' '),
+      choices: actionChoices(request, tr.t),
+    },
   ];
 }
 

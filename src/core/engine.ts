@@ -5,7 +5,7 @@ import type { Log } from '../log.js';
 import type { DialogStatesRepository } from '../store/dialogStates.js';
 import type { DialogFrame, JsonValue, TextSpec } from '../store/schema.js';
 import { actionChoices } from './callbacks.js';
-import { formatDate } from './dates.js';
+import { lastContactText } from './schoolsOverview.js';
 import type { Store } from '../store/store.js';
 import type { UsersRepository } from '../store/users.js';
 import { CodedError, ErrorCode, isCodedError } from './errors.js';
@@ -276,13 +276,7 @@ export class Engine implements TurnHandler {
           tr.t('liaison:schoolsTitle', { count: rows.filter((r) => r.overdue).length }),
           ...rows.map(
             (r) =>
-              `${r.overdue ? '⚠' : '✓'} ${r.schoolName}: ${
-                !r.lastContact
-                  ? tr.t('liaison:neverContacted')
-                  : r.daysSince === 0
-                    ? tr.t('liaison:lastContactToday', { date: formatDate(r.lastContact, language) })
-                    : tr.t('liaison:lastContact', { date: formatDate(r.lastContact, language), count: r.daysSince })
-              }`,
+              `${r.overdue ? '⚠' : '✓'} ${r.schoolName}: ${lastContactText(r, (key, params) => tr.t(key, params), language)}`,
           ),
         ].join('\n'),
       });
@@ -523,11 +517,11 @@ class TurnRunner {
       // A helper on top (the school picker) belongs to the dialog underneath: it is that one that is dropped, or restarted.
       const unfinished = [...this.stack]
         .reverse()
-        .filter((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && !(this.engine.hasDialog(f.dialogId) && this.engine.dialog(f.dialogId).helper) && f.values[SAVED] !== true);
+        .find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && !(this.engine.hasDialog(f.dialogId) && this.engine.dialog(f.dialogId).helper) && f.values[SAVED] !== true);
       // A screen that offers the new dialog as one of its own buttons (Protocol → Plan a meeting) was not half-answered: it was answered.
       const offeredHere = this.top?.prompt?.choices?.some((c) => c.value === `${Payload.startDialog}${id}`) ?? false;
-      if (unfinished.length > 0 && !offeredHere) {
-        const label = this.engine.hasDialog(unfinished[0]!.dialogId) ? this.engine.dialog(unfinished[0]!.dialogId).menu?.label : undefined;
+      if (unfinished && !offeredHere) {
+        const label = this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId).menu?.label : undefined;
         this.say({ kind: 'text', text: label ? this.tr.t('common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed') });
       }
       this.stack.length = 0;

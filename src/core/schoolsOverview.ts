@@ -1,6 +1,7 @@
 import type { DirectoryView, Role } from '../directory/directory.js';
 import type { ContactLog } from '../store/schema.js';
-import { daysBetween, type LocalDate } from './dates.js';
+import { daysBetween, formatDate, type LocalDate } from './dates.js';
+import type { Language } from '../i18n/languages.js';
 
 /** The most recent contact date per school. */
 export function lastContactBySchool(contacts: readonly Pick<ContactLog, 'schoolId' | 'date'>[]): Map<string, LocalDate> {
@@ -63,4 +64,11 @@ export function schoolsOverview(
     if (ao !== bo) return bo - ao;
     return a.schoolName.localeCompare(b.schoolName);
   });
+}
+
+/** "last contact 20 November (4 days ago)", "today", or "never", as My schools and the home screen say it. */
+export function lastContactText(row: Pick<SchoolRow, 'lastContact' | 'daysSince'>, t: (key: string, params?: Record<string, unknown>) => string, lang: Language): string {
+  if (row.lastContact === undefined) return t('liaison:neverContacted');
+  if (row.daysSince === 0) return t('liaison:lastContactToday', { date: formatDate(row.lastContact, lang) });
+  return t('liaison:lastContact', { date: formatDate(row.lastContact, lang), count: row.daysSince });
 }

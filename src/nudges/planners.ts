@@ -1,4 +1,4 @@
-import { actionChoices, escalationOf, handlerOf, teacherLanguage } from '../core/callbacks.js';
+import { actionChoices, escalationOf, handlerOf, requestNotice } from '../core/callbacks.js';
 import { LOG_CONTACT_BUTTONS, LOG_CONTACT_PAYLOAD } from '../core/contacts.js';
 import { addDays, addMonths, daysBetween, formatDate, localDate, type LocalDate } from '../core/dates.js';
 import { Payload } from '../core/engine.js';
@@ -8,7 +8,7 @@ import { lastContactBySchool, schoolsOverview } from '../core/schoolsOverview.js
 import { schoolYearOf } from '../core/training.js';
 import type { DirectoryView } from '../directory/directory.js';
 import type { Translator } from '../i18n/i18n.js';
-import { DEFAULT_KEEP_IN_TOUCH_DAYS, type Db, type NUDGE_RULES } from '../store/schema.js';
+import { DEFAULT_KEEP_IN_TOUCH_DAYS, type Db, type NUDGE_RULES, type NudgeRecord } from '../store/schema.js';
 import { countingFrom, isoWeek, workingDaysBetween, workingHoursBetween } from './workingTime.js';
 
 export type NudgeRule = (typeof NUDGE_RULES)[number];
@@ -24,6 +24,13 @@ export interface PlannedNudge {
 }
 
 export const nudgeKey = (n: Pick<PlannedNudge, 'rule' | 'recipientId' | 'period'>) => `${n.rule}|${n.recipientId}|${n.period}`;
+
+/** Whether a nudge with this log record may be sent at `now`: never tried, or failed and its back-off over (not sent, given up on, or claimed by a send that may have happened). */
+export function isNudgeDue(record: NudgeRecord | undefined, now: Date): boolean {
+  if (!record) return true;
+  if (record.status !== 'failed') return false;
+  return !record.nextAttemptAt || record.nextAttemptAt <= now.toISOString();
+}
 
 /** Button payload of the keep-in-touch nudge's "Snooze 7 days". */
 export const SNOOZE_PAYLOAD = 'nudge:snooze:keepInTouch';
@@ -203,23 +210,9 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
     // notice sent when the request was made has had time to go out.
     const told = request.notifications.some((n) => n.kind === 'new' && n.to === handler.id && n.result === 'sent');
     // Sent, given up on, or a send under way: the notice is not planned again.
-    const noticeRecord = data.nudges[`callbackNotice|${handler.id}|${request.id}`];
-    const noticeDue = noticeRecord === undefined || (noticeRecord.status === 'failed' && (!noticeRecord.nextAttemptAt || noticeRecord.nextAttemptAt <= now.toISOString()));
-    const noticeNow = !told && noticeDue && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS;
-    if (noticeNow) {
-      nudges.push({
-        rule: 'callbackNotice',
-        recipientId: handler.id,
-        period: request.id,
-        build: (tr) => [
-          {
-            kind: 'choices',
-            text: [tr.t('callback:notification', { name: request.requesterName, school: school(tr), urgency: tr.t(`callback:urgency.${request.urgency}`) }), ...teacherLanguage(request, tr)].join(' '),
-            choices: actionChoices(request, tr.t),
-          },
-        ],
-      });
-    }
+    const notice = { rule: 'callbackNotice' as const, recipientId: handler.id, period: request.id };
+    const noticeNow = !told && isNudgeDue(data.nudges[nudgeKey(notice)], now) && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS;
+    if (noticeNow) nudges.push({ ...notice, build: (tr) => requestNotice(directory, request, tr) });
     // Not the reminder in the same tick as the notice it would remind of (a notice that failed on a
     // Friday evening, sent again on Monday morning): it comes at the next tick.
     if (remind && !noticeNow) {

@@ -5,7 +5,7 @@ import type { Log } from '../log.js';
 import type { NudgeLogRepository } from '../store/nudgeLog.js';
 import type { NudgeRecord } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { nudgeKey, planNudges, type PlannedNudge } from './planners.js';
+import { isNudgeDue, nudgeKey, planNudges, type PlannedNudge } from './planners.js';
 import { isInWindow, isWorkingTime } from './workingTime.js';
 
 /** Back-off for a transient failure: 5 min, 10, 20 … at most 6 h; after this many tries it is permanent. */
@@ -88,15 +88,10 @@ export class NudgeScheduler {
       const key = nudgeKey(n);
       if (seen.has(key)) return false;
       seen.add(key);
-      return this.isDue(this.deps.nudgeLog.get(key), now);
+      return isNudgeDue(this.deps.nudgeLog.get(key), now);
     });
   }
 
-  private isDue(record: NudgeRecord | undefined, now: Date): boolean {
-    if (!record) return true;
-    if (record.status !== 'failed') return false; // sent, permanent, or claimed by a send that may have happened
-    return !record.nextAttemptAt || record.nextAttemptAt <= now.toISOString();
-  }
 
   private async runTick(now: Date, dryRun: boolean): Promise<TickReport> {
     const report: TickReport = { at: now.toISOString(), workingTime: isWorkingTime(now, this.deps.directory().data), nudges: [] };
