@@ -1,5 +1,6 @@
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
 import { MIN_GROUP, rankCompetences, trainingReport } from '../src/core/training.js';
+import { trainingCsv } from '../src/reports/trainingReports.js';
 import { TRAINING_FORMATS } from '../src/store/schema.js';
 
 export const TRAINING_REPORT = 'trainingReport';
@@ -19,11 +20,11 @@ const COMMENTS_MESSAGE_CHARS = 2000;
  * not the assistant's), at most CHAT_COMMENTS_MAX of them, then how many more the export holds.
  * Nothing at all when there is no comment.
  */
-function sayComments(turn: DialogTurn, comments: readonly string[]): void {
+function sayComments(turn: DialogTurn, comments: readonly string[], inCsv: boolean): void {
   if (comments.length === 0) return;
   const { t } = turn;
   const lines = [t('training:report.comments'), ...comments.slice(0, CHAT_COMMENTS_MAX).map((comment) => `• ${t('training:report.comment', { comment })}`)];
-  if (comments.length > CHAT_COMMENTS_MAX) lines.push(t('training:report.moreComments', { count: comments.length - CHAT_COMMENTS_MAX }));
+  if (comments.length > CHAT_COMMENTS_MAX) lines.push(t(inCsv ? 'training:report.moreCommentsInCsv' : 'training:report.moreComments', { count: comments.length - CHAT_COMMENTS_MAX }));
   let message: string[] = [];
   let length = 0;
   for (const line of lines) {
@@ -42,7 +43,8 @@ function sayComments(turn: DialogTurn, comments: readonly string[]): void {
  * Aggregated training needs for liaison officers and coordinators: this school year, overall and per
  * school, as bar charts with the numbers written out; groups under five answers are not shown, and
  * neither are the overall figures when, with the schools' figures, they would reveal such a group.
- * The teachers' comments follow the overall figures, and are shown only with them.
+ * The teachers' comments follow the overall figures, and are shown only with them. Last, a link to
+ * the whole report as CSV (DESIGN §4: "as a chart and as CSV"), valid for a quarter of an hour.
  */
 export const trainingReportDialog = defineDialog({
   id: TRAINING_REPORT,
@@ -54,13 +56,26 @@ export const trainingReportDialog = defineDialog({
     function showReport(turn: DialogTurn) {
       const { t } = turn;
       const year = turn.services.training.currentYear();
-      const report = trainingReport(turn.services.training.responses(), turn.directory, year);
+      const responses = turn.services.training.responses();
+      const report = trainingReport(responses, turn.directory, year);
       if (turn.user.personId) turn.services.audit.record(turn.user.personId, 'training.report', year);
       const fewer = t('training:report.fewerThan', { count: MIN_GROUP });
       if (report.schools.length === 0) {
         turn.say({ kind: 'text', text: t('training:report.none', { year }) });
         return end();
       }
+      // The whole report as a spreadsheet, in the reader's language: the same figures and withheld
+      // groups as below, with every comment. No link when this channel cannot reach the server.
+      const csvUrl = turn.services.exports.offer(
+        {
+          name: `training-needs-${year}.csv`,
+          mediaType: 'text/csv',
+          content: trainingCsv(responses, turn.directory, year, (dimension, item) => t(`training:${dimension}.${item}`)),
+          kind: 'training',
+          requestedBy: turn.user.personId ?? turn.user.key,
+        },
+        turn.user.channel,
+      );
       const { overall } = report;
       if (overall.shown) {
         turn.say({ kind: 'text', text: t('training:report.title', { year, responses: String(overall.responses) }) });
@@ -75,7 +90,7 @@ export const trainingReportDialog = defineDialog({
           bars: TRAINING_FORMATS.map((f) => ({ label: t(`training:format.${f}`), value: overall.formats[f], display: String(overall.formats[f]) })),
         });
         turn.say({ kind: 'text', text: t('training:report.topNeeds', { needs: report.topNeeds.map((c) => t(`training:competence.${c}`)).join(', ') }) });
-        sayComments(turn, overall.comments);
+        sayComments(turn, overall.comments, csvUrl !== undefined);
       } else if (overall.reason === 'smallGroup') {
         turn.say({ kind: 'text', text: t('training:report.title', { year, responses: fewer }) });
       } else {
@@ -90,6 +105,7 @@ export const trainingReportDialog = defineDialog({
         return `• ${t('training:report.school', { school: name, count: s.responses, needs: top.map((c) => `${t(`training:competence.${c}`)} (${s.competences[c]})`).join(', ') })}`;
       });
       turn.say({ kind: 'text', text: [t('training:report.perSchool'), ...lines].join('\n') });
+      if (csvUrl) turn.say({ kind: 'link', text: t('training:report.csv', { minutes: turn.services.exports.ttlMinutes }), label: t('training:report.csvLink'), url: csvUrl });
       return end();
     },
   ],

@@ -12,10 +12,12 @@ import { isCodedError } from './core/errors.js';
 import type { CallbackService } from './core/callbacks.js';
 import type { Dialog } from './core/dialog.js';
 import type { Engine } from './core/engine.js';
+import type { ExportService } from './core/exports.js';
 import type { Notifier } from './core/notifier.js';
 import { loadDirectory, type DirectoryView } from './directory/directory.js';
 import { NudgeScheduler } from './nudges/scheduler.js';
 import { backupStore, lastBackupAt } from './store/backup.js';
+import { mountExports } from './http/exports.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { loadTranslations } from './i18n/i18n.js';
 import type { Log } from './log.js';
@@ -59,6 +61,8 @@ export interface App {
   readonly http: HttpServer;
   readonly channels: readonly Channel[];
   readonly directory: () => DirectoryView;
+  /** Files offered as download links in the chat, served at /exports/<id>. */
+  readonly exports: ExportService;
   start(): Promise<AddressInfo>;
   stop(): Promise<void>;
   /** The hourly retention, now (also run at start). */
@@ -83,7 +87,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const store = options.store ?? (await openFileStore(config.storeFile));
 
   const directory = () => directoryView;
-  const { engine, notifier, callbacks, training, repos } = createAssistant({
+  const { engine, notifier, callbacks, training, exports, repos } = createAssistant({
     store,
     directory,
     translations,
@@ -92,9 +96,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     log,
     dialogs: options.dialogs,
     trainingSubmitterKey: config.trainingSubmitterKey,
+    publicUrl: config.publicUrl,
   });
 
   const http = createHttpServer(log, config.web.allowedOrigins, { https: config.publicUrl?.startsWith('https://') ?? false });
+  mountExports({ http, exports, translations, defaultLanguage: config.defaultLanguage, log });
   const channels: Channel[] = [];
   if (config.web.enabled) {
     await mountStaticWidget(http, options.publicDir ?? resolve('src/channels/web/public'), { translations, maxMessageLength: config.web.maxMessageLength, defaultLanguage: config.defaultLanguage });
@@ -196,6 +202,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     http,
     channels,
     directory,
+    exports,
     purge,
     reloadDirectory: async () => {
       try {

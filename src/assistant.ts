@@ -1,6 +1,7 @@
 import { dialogs as defaultDialogs } from '../dialogs/index.js';
 import { CallbackService } from './core/callbacks.js';
 import { ContactService } from './core/contacts.js';
+import { ExportService } from './core/exports.js';
 import { NudgePreferences } from './core/nudgePreferences.js';
 import { ProtocolService } from './core/protocol.js';
 import { TrainingService } from './core/training.js';
@@ -35,6 +36,8 @@ export interface AssistantDeps {
   dialogs?: readonly Dialog[];
   /** TRAINING_SUBMITTER_KEY: keys the training survey's submitter hashes (see TrainingService). */
   trainingSubmitterKey?: string;
+  /** PUBLIC_URL: download links in Slack and Teams need it (see ExportService). */
+  publicUrl?: string;
 }
 
 /** The channel-neutral assistant: repositories, domain services and the engine over one store. */
@@ -58,6 +61,7 @@ export function createAssistant(deps: AssistantDeps) {
   const protocol = new ProtocolService(repos.protocolRecords, directory, deps.clock);
   const nudges = new NudgePreferences(repos.nudgeLog, repos.users, directory, deps.clock, (person) => notifier.canReach(person), () => notifier.hasOfficerChannel());
   const training = new TrainingService(repos.training, directory, deps.clock, deps.trainingSubmitterKey, repos.users);
+  const exports = new ExportService({ publicUrl: deps.publicUrl, clock: deps.clock });
   const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks, repos.nudgeLog);
   const engine = new Engine({
     store,
@@ -73,6 +77,7 @@ export function createAssistant(deps: AssistantDeps) {
       protocol,
       nudges,
       training,
+      exports,
       // The schema caps a detail at 100 characters: one built from long directory ids must not make the store unreadable.
       audit: { record: (actor, action, detail) => repos.audit.add({ at: deps.clock().toISOString(), actor, action, ...(detail ? { detail: detail.slice(0, 100) } : {}) }) },
     },
@@ -81,6 +86,6 @@ export function createAssistant(deps: AssistantDeps) {
     clock: deps.clock,
     log,
   });
-  return { engine, notifier, callbacks, contacts, protocol, training, nudges, repos };
+  return { engine, notifier, callbacks, contacts, protocol, training, nudges, exports, repos };
 }
 export type Assistant = ReturnType<typeof createAssistant>;

@@ -40,7 +40,9 @@ export type OutboundReply =
   /** An ordered list, e.g. what will happen next. */
   | { kind: 'steps'; title: string; steps: { title: string; detail: string }[] }
   /** A bar chart; `display` is the value as shown (e.g. "12" or "fewer than 5"), always given as text. */
-  | { kind: 'chart'; title: string; bars: { label: string; value: number; display: string }[] };
+  | { kind: 'chart'; title: string; bars: { label: string; value: number; display: string }[] }
+  /** A sentence and a link that opens in the browser (a file to download, see ExportService). */
+  | { kind: 'link'; text: string; label: string; url: string };
 
 /** A bar of block characters for text channels; the number is always written next to it. */
 export function textBar(value: number, max: number, width = 12): string {
@@ -63,5 +65,7 @@ export function replyAsPlainText(reply: OutboundReply): string {
       const max = Math.max(0, ...reply.bars.map((b) => b.value));
       return [reply.title, ...reply.bars.map((b) => `${textBar(b.value, max)} ${b.display}  ${b.label}`)].join('\n');
     }
+    case 'link':
+      return `${reply.text}\n${reply.label}: ${reply.url}`;
   }
 }

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../store/schema.js';
 import type { CallbackService } from './callbacks.js';
 import type { ContactService } from './contacts.js';
+import type { ExportService } from './exports.js';
 import type { NudgePreferences } from './nudgePreferences.js';
 import type { StoredCallbackRequest } from './privacy.js';
 import type { ProtocolService } from './protocol.js';
@@ -41,6 +42,8 @@ export interface Services {
   protocol: ProtocolService;
   nudges: NudgePreferences;
   training: TrainingService;
+  /** Files offered as download links (the training report as CSV). */
+  exports: ExportService;
   audit: AuditLog;
 }
 

@@ -7,7 +7,7 @@ import { loadTranslations } from '../i18n/i18n.js';
 import { assertStoreExists, readStoreSnapshot } from '../store/store.js';
 import { schoolYearOf } from '../core/training.js';
 import { auditReport, contactsReport, schoolsReport, type ReportFormat } from './liaisonReports.js';
-import { trainingReportText } from './trainingReports.js';
+import { trainingReportText, type TrainingLabel } from './trainingReports.js';
 
 /**
  * `npm run report -- <contacts|schools|training|audit> [--format csv|json|text] [--today YYYY-MM-DD] [--year 2026-2027]`: exports for
@@ -16,10 +16,10 @@ import { trainingReportText } from './trainingReports.js';
 const REPORTS = ['contacts', 'schools', 'training', 'audit'] as const;
 const USAGE = `Usage: npm run report -- <${REPORTS.join('|')}> [--format csv|json|text] [--today YYYY-MM-DD] [--year 2026-2027]`;
 
-/** The competences' names as the catalogue words them (in English, the language of these exports' text form). */
-async function competenceLabels(localesDir: string): Promise<(competence: string) => string> {
+/** Competences' and formats' names as the catalogue words them (in English, the language of these exports). */
+async function trainingLabels(localesDir: string): Promise<TrainingLabel> {
   const tr = (await loadTranslations(localesDir)).translator('en');
-  return (competence) => tr.t(`training:competence.${competence}`);
+  return (dimension, item) => tr.t(`training:${dimension}.${item}`);
 }
 
 async function main(): Promise<void> {
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
         ? schoolsReport(store, directory, today, format)
         : report === 'audit'
           ? auditReport(store, directory, format)
-          : trainingReportText(store, directory, values.year ?? schoolYearOf(today), format, await competenceLabels(config.localesDir));
+          : trainingReportText(store, directory, values.year ?? schoolYearOf(today), format, await trainingLabels(config.localesDir));
   process.stdout.write(output);
 }
 

@@ -1,40 +1,56 @@
 import { stringify } from 'csv-stringify/sync';
 import { MIN_GROUP, trainingReport, type Tally, type TrainingReport } from '../core/training.js';
 import type { DirectoryView } from '../directory/directory.js';
-import { COMPETENCES, TRAINING_FORMATS } from '../store/schema.js';
+import { COMPETENCES, TRAINING_FORMATS, type TrainingResponse } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { ReportFormat } from './liaisonReports.js';
 
 /** What a withheld group shows instead of its number of answers (CSV) or its counts (text). */
 const WITHHELD_CSV = { smallGroup: `<${MIN_GROUP}`, revealsSmallGroup: 'withheld' } as const;
 
+/** A competence's or a format's name in the reader's language, for the CSV's `label` column and the text form. */
+export type TrainingLabel = (dimension: 'competence' | 'format', item: string) => string;
+
+const CSV_COLUMNS = ['scope', 'school', 'responses', 'dimension', 'item', 'count', 'label'];
+
 /**
- * The training-needs report as rows: per school and overall, the count per competence and per format.
+ * The training-needs report as rows: per school and overall, the count per competence and per format,
+ * with the item's id (stable, for formulas) and its name in the reader's language (`label`).
  * A group whose figures are withheld is one row saying so, with no counts: `<5` for a group of fewer
  * than five answers, `withheld` for overall figures that would reveal such a group by subtraction.
  *
  * When the overall figures are shown, each teacher's comment follows them as a row of its own:
- * scope `overall`, dimension `comment`, the comment in `item`, `count` empty; alphabetical, without
- * school (see trainingReport). Withheld overall figures have no comment rows.
+ * scope `overall`, dimension `comment`, the comment in `item`, `count` and `label` empty; alphabetical,
+ * without school (see trainingReport). Withheld overall figures have no comment rows.
  */
-export function trainingRows(store: Store, directory: DirectoryView, schoolYear: string) {
-  const report = trainingReport(store.data.trainingResponses, directory, schoolYear);
-  const rows: { scope: string; school: string; responses: string; dimension: string; item: string; count: string }[] = [];
+export function trainingRows(responses: readonly TrainingResponse[], directory: DirectoryView, schoolYear: string, label: TrainingLabel) {
+  const report = trainingReport(responses, directory, schoolYear);
+  const rows: { scope: string; school: string; responses: string; dimension: string; item: string; count: string; label: string }[] = [];
   const add = (scope: string, school: string, tally: Tally) => {
     if (!tally.shown) {
-      rows.push({ scope, school, responses: WITHHELD_CSV[tally.reason], dimension: '', item: '', count: '' });
+      rows.push({ scope, school, responses: WITHHELD_CSV[tally.reason], dimension: '', item: '', count: '', label: '' });
       return;
     }
-    for (const c of COMPETENCES) rows.push({ scope, school, responses: String(tally.responses), dimension: 'competence', item: c, count: String(tally.competences[c]) });
-    for (const f of TRAINING_FORMATS) rows.push({ scope, school, responses: String(tally.responses), dimension: 'format', item: f, count: String(tally.formats[f]) });
+    const responses = String(tally.responses);
+    for (const c of COMPETENCES) rows.push({ scope, school, responses, dimension: 'competence', item: c, count: String(tally.competences[c]), label: label('competence', c) });
+    for (const f of TRAINING_FORMATS) rows.push({ scope, school, responses, dimension: 'format', item: f, count: String(tally.formats[f]), label: label('format', f) });
   };
   add('overall', '', report.overall);
   if (report.overall.shown) {
     const responses = String(report.overall.responses);
-    for (const comment of report.overall.comments) rows.push({ scope: 'overall', school: '', responses, dimension: 'comment', item: comment, count: '' });
+    for (const comment of report.overall.comments) rows.push({ scope: 'overall', school: '', responses, dimension: 'comment', item: comment, count: '', label: '' });
   }
   for (const s of report.schools) add(s.schoolId ?? 'not-listed', s.schoolName ?? '', s);
   return { report, rows };
+}
+
+/**
+ * The report as CSV, for `npm run report` and for the download offered in the chat. A comment is a
+ * teacher's own text: one starting with = + - @ would run as a formula in a spreadsheet, so such a
+ * cell gets a leading apostrophe.
+ */
+export function trainingCsv(responses: readonly TrainingResponse[], directory: DirectoryView, schoolYear: string, label: TrainingLabel): string {
+  return stringify(trainingRows(responses, directory, schoolYear, label).rows, { header: true, columns: CSV_COLUMNS, escape_formulas: true });
 }
 
 /** A tally as exported: a withheld group says only that it is withheld and why, never a count. */
@@ -59,12 +75,11 @@ function reportJson(report: TrainingReport) {
   };
 }
 
-/** `label` names a competence in the text report (the catalogue's English label; CSV and JSON keep the ids). */
-export function trainingReportText(store: Store, directory: DirectoryView, schoolYear: string, format: ReportFormat, label: (competence: string) => string = (c) => c): string {
-  const { report, rows } = trainingRows(store, directory, schoolYear);
-  // A comment is a teacher's own text: one starting with = + - @ would run as a formula in a
-  // spreadsheet, so such a cell gets a leading apostrophe.
-  if (format === 'csv') return stringify(rows, { header: true, columns: ['scope', 'school', 'responses', 'dimension', 'item', 'count'], escape_formulas: true });
+/** `label` names competences and formats in the text report and the CSV's `label` column (JSON keeps the ids). */
+export function trainingReportText(store: Store, directory: DirectoryView, schoolYear: string, format: ReportFormat, label: TrainingLabel = (_, item) => item): string {
+  const responses = store.data.trainingResponses;
+  if (format === 'csv') return trainingCsv(responses, directory, schoolYear, label);
+  const { report } = trainingRows(responses, directory, schoolYear, label);
   if (format === 'json') return `${JSON.stringify(reportJson(report), null, 2)}\n`;
   const { overall } = report;
   const lines = [
@@ -74,7 +89,7 @@ export function trainingReportText(store: Store, directory: DirectoryView, schoo
         ? `Training needs, school year ${schoolYear}: fewer than ${MIN_GROUP} answers`
         : `Training needs, school year ${schoolYear}: overall figures withheld, because with the figures per school they would reveal the answers of fewer than ${MIN_GROUP} people`,
   ];
-  if (overall.shown) lines.push(`Most asked for: ${report.topNeeds.map(label).join(', ')}`);
+  if (overall.shown) lines.push(`Most asked for: ${report.topNeeds.map((c) => label('competence', c)).join(', ')}`);
   for (const s of report.schools) {
     lines.push(`${s.schoolName ?? 'not in the directory'}: ${s.shown ? `${s.responses} answers` : `fewer than ${MIN_GROUP} answers`}`);
   }

@@ -17,7 +17,29 @@ const chart: OutboundReply = {
 const card: OutboundReply = { kind: 'card', title: 'Liaison officer', fields: [{ label: 'Phone', value: '+32 3 555 01 21' }] };
 const choices: OutboundReply = { kind: 'choices', text: 'Pick one', choices: [{ label: 'Yes', value: 'y' }, { label: 'No', value: 'n' }] };
 
+const link: OutboundReply = { kind: 'link', text: 'The whole report as CSV <for you> & yours.', label: 'Download the report (CSV)', url: 'https://assistant.example.org/exports/AbCdEfGhIjKlMnOpQrStUv' };
+
 describe('channel renderers', () => {
+  it('a link: Slack a URL button (no value, so a click runs no turn), Teams Action.OpenUrl, web the widget\'s channelData and a hero card; the URL in every text fallback', () => {
+    const [slack] = renderForSlack([link]);
+    expect(slack!.blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'The whole report as CSV &lt;for you&gt; &amp; yours.' } },
+      { type: 'actions', block_id: 'link_0', elements: [{ type: 'button', action_id: 'open_link', text: { type: 'plain_text', text: 'Download the report (CSV)', emoji: false }, url: link.url }] },
+    ]);
+    expect(slack!.text).toContain(link.url);
+    const teams = renderForTeams(link);
+    const content = teams.attachments![0]!.content as { body: { text: string }[]; actions: unknown[] };
+    expect(content.body[0]!.text).toBe('The whole report as CSV <for you\\> & yours.'); // card Markdown escaped, as for every text
+    expect(content.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Download the report (CSV)', url: link.url }]);
+    expect(renderForWeb(link)).toEqual({
+      type: 'message',
+      text: 'The whole report as CSV <for you> & yours.',
+      textFormat: 'plain',
+      channelData: { reply: 'link', link: { label: 'Download the report (CSV)', url: link.url } },
+      attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: { buttons: [{ type: 'openUrl', title: 'Download the report (CSV)', value: link.url }] } }],
+    });
+  });
+
   it('Slack: Block Kit with buttons carrying the choice, fields for contacts, text bars with the numbers, escaped mrkdwn and a text fallback', () => {
     const [message] = renderForSlack([choices, card, chart]);
     expect(message!.text).toContain('1. Yes');

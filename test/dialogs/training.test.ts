@@ -149,23 +149,23 @@ describe('training needs report', () => {
 
   it('the CSV has the same counts and the same suppression', async () => {
     const rows = await csvReport((await seed40({ more: true })).store.data);
-    expect(rows[0]).toBe('scope,school,responses,dimension,item,count');
-    expect(rows).toContain('overall,,42,competence,criticalThinking,15');
-    expect(rows).toContain('overall,,42,format,schoolTeam,24');
-    expect(rows).toContain('oak-primary,Basisschool De Eik,15,competence,onlineRadicalisation,10');
-    expect(rows).toContain('harbour-secondary,Atheneum Havenkwartier,12,format,online,8');
-    expect(rows).toContain('canal-secondary,Athénée du Canal,9,competence,informationSharing,9');
-    expect(rows.filter((r) => r.startsWith('meadow-primary'))).toEqual(['meadow-primary,Basisschool De Beemd,<5,,,']);
-    expect(rows.filter((r) => r.startsWith('willow-primary'))).toEqual(['willow-primary,École fondamentale Les Saules,<5,,,']);
+    expect(rows[0]).toBe('scope,school,responses,dimension,item,count,label');
+    expect(rows).toContain('overall,,42,competence,criticalThinking,15,Critical thinking and media literacy');
+    expect(rows).toContain('overall,,42,format,schoolTeam,24,With colleagues of my school');
+    expect(rows).toContain('oak-primary,Basisschool De Eik,15,competence,onlineRadicalisation,10,Online radicalisation');
+    expect(rows).toContain('harbour-secondary,Atheneum Havenkwartier,12,format,online,8,Online');
+    expect(rows).toContain('canal-secondary,Athénée du Canal,9,competence,informationSharing,9,Information sharing and privacy');
+    expect(rows.filter((r) => r.startsWith('meadow-primary'))).toEqual(['meadow-primary,Basisschool De Beemd,<5,,,,']);
+    expect(rows.filter((r) => r.startsWith('willow-primary'))).toEqual(['willow-primary,École fondamentale Les Saules,<5,,,,']);
     // 1 header + (10 competences + 4 formats) × (overall + 3 shown schools) + 2 suppressed rows
     expect(rows).toHaveLength(1 + 14 * 4 + 2);
   });
 
   it('the CSV withholds the overall counts when the only hidden school has 4 answers (overall minus the rest would give them)', async () => {
     const rows = await csvReport((await seed40()).store.data);
-    expect(rows.filter((r) => r.startsWith('overall'))).toEqual(['overall,,withheld,,,']);
-    expect(rows.filter((r) => r.startsWith('meadow-primary'))).toEqual(['meadow-primary,Basisschool De Beemd,<5,,,']);
-    expect(rows).toContain('oak-primary,Basisschool De Eik,15,competence,onlineRadicalisation,10');
+    expect(rows.filter((r) => r.startsWith('overall'))).toEqual(['overall,,withheld,,,,']);
+    expect(rows.filter((r) => r.startsWith('meadow-primary'))).toEqual(['meadow-primary,Basisschool De Beemd,<5,,,,']);
+    expect(rows).toContain('oak-primary,Basisschool De Eik,15,competence,onlineRadicalisation,10,Online radicalisation');
     expect(rows).toHaveLength(1 + 1 + 14 * 3 + 1);
   });
 });

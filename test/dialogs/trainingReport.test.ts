@@ -63,8 +63,8 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat (%s)', (la
 type Group = [schoolId: string | null, count: number, pick: Pick<TrainingResponse, 'competences' | 'format'>, comments?: readonly string[]];
 
 /** Answers per school; the first answers of a group carry its comments, one each. */
-async function seededWithComments(groups: Group[]) {
-  const h = await engineHarness({ clock: () => NOW });
+async function seededWithComments(groups: Group[], publicUrl?: string) {
+  const h = await engineHarness({ clock: () => NOW, publicUrl });
   for (const [schoolId, count, pick, comments = []] of groups) {
     for (let i = 0; i < count; i++) {
       const comment = comments[i];
@@ -165,5 +165,72 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: teachers\
     const comment = '{{year}} $t(training:done) <b>{{count}}</b>';
     const replies = await readReport([['oak-primary', 5, { competences: ['criticalThinking'], format: 'online' }, [comment]]], lang);
     expect(replies.map(textOf).join('\n')).toContain(`• ${await text(lang, 'training:report.comment', { comment: 'X' })}`.replace('X', () => comment));
+  });
+});
+
+describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: the whole report as CSV (%s)', (lang: Language) => {
+  const PUBLIC_URL = 'https://assistant.example.org';
+  const csvLines = (content: string) => content.trim().split('\n');
+
+  async function reportWithLink(groups: Group[]) {
+    const h = await seededWithComments(groups, PUBLIC_URL);
+    const officer = new TestUser(h.engine, { id: 'prevention-coordinator', locale: lang });
+    const replies = await officer.press('dialog:trainingReport');
+    const link = replies.find((r) => r.kind === 'link');
+    return { h, replies, link, file: link?.kind === 'link' ? h.exports.get(link.url.split('/').at(-1)!) : undefined };
+  }
+
+  it('ends with a link to the CSV, valid 15 minutes; the file has the same figures and withheld groups, named in the officer\'s language', async () => {
+    const { replies, link, file } = await reportWithLink([
+      ['oak-primary', 5, { competences: ['criticalThinking'], format: 'schoolTeam' }],
+      ['harbour-secondary', 1, { competences: ['religionIdentity'], format: 'online' }],
+    ]);
+    expect(link).toEqual({
+      kind: 'link',
+      text: await text(lang, 'training:report.csv', { minutes: 15 }),
+      label: await text(lang, 'training:report.csvLink'),
+      url: expect.stringMatching(/^https:\/\/assistant\.example\.org\/exports\/[A-Za-z0-9_-]{22}$/),
+    });
+    expect(replies.filter((r) => r.kind === 'link')).toHaveLength(1);
+    // Last in the report: after the figures per school, before the menu that follows every dialog.
+    const perSchool = await text(lang, 'training:report.perSchool');
+    expect(replies.indexOf(link!)).toBe(replies.findIndex((r) => textOf(r).startsWith(perSchool)) + 1);
+    expect(file).toMatchObject({ name: 'training-needs-2026-2027.csv', mediaType: 'text/csv', requestedBy: 'prevention-coordinator' });
+    const rows = csvLines(file!.content);
+    expect(rows[0]).toBe('scope,school,responses,dimension,item,count,label');
+    // The overall counts are withheld in the file as in the chat, and the Atheneum's one answer is nowhere.
+    expect(rows.filter((r) => r.startsWith('overall'))).toEqual(['overall,,withheld,,,,']);
+    expect(rows.filter((r) => r.startsWith('harbour-secondary'))).toEqual(['harbour-secondary,Atheneum Havenkwartier,<5,,,,']);
+    const label = await text(lang, 'training:competence.criticalThinking');
+    expect(rows).toContain(`oak-primary,Basisschool De Eik,5,competence,criticalThinking,5,${label.includes(',') ? `"${label}"` : label}`);
+    expect(rows.some((r) => r.includes('religionIdentity,1'))).toBe(false);
+  });
+
+  it(`more than ${CHAT_COMMENTS_MAX} comments: the chat points to the file, which has every one`, async () => {
+    const comments = Array.from({ length: CHAT_COMMENTS_MAX + 3 }, (_, i) => `wish ${String(i + 1).padStart(2, '0')}`);
+    const { replies, file } = await reportWithLink([['oak-primary', comments.length, { competences: ['criticalThinking'], format: 'online' }, comments]]);
+    const all = replies.map(textOf).join('\n');
+    expect(all).toContain(await text(lang, 'training:report.moreCommentsInCsv', { count: 3 }));
+    expect(all).not.toContain(await text(lang, 'training:report.moreComments', { count: 3 }));
+    expect(all).not.toContain('wish 23');
+    const commentRows = csvLines(file!.content).filter((r) => r.startsWith(`overall,,${comments.length},comment,`));
+    expect(commentRows).toEqual(comments.map((c) => `overall,,${comments.length},comment,${c},,`));
+  });
+
+  it('no answers yet: no link, and nothing held', async () => {
+    const { h, replies, link } = await reportWithLink([]);
+    expect(replies[0]).toEqual({ kind: 'text', text: await text(lang, 'training:report.none', { year: '2026-2027' }) });
+    expect(link).toBeUndefined();
+    expect(h.exports.size).toBe(0);
+  });
+
+  it('no public address (PUBLIC_URL) on a channel other than the web chat: no link, and the comments point to the coordinators\' export', async () => {
+    const comments = Array.from({ length: CHAT_COMMENTS_MAX + 1 }, (_, i) => `wish ${i}`);
+    const h = await seededWithComments([['oak-primary', comments.length, { competences: ['criticalThinking'], format: 'online' }, comments]]);
+    const officer = new TestUser(h.engine, { id: 'prevention-coordinator', locale: lang });
+    const replies = await officer.press('dialog:trainingReport');
+    expect(replies.some((r) => r.kind === 'link')).toBe(false);
+    expect(h.exports.size).toBe(0);
+    expect(replies.map(textOf).join('\n')).toContain(await text(lang, 'training:report.moreComments', { count: 1 }));
   });
 });

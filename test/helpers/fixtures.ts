@@ -65,7 +65,7 @@ export class RecordingChannel implements Channel {
   }
 }
 
-export async function engineHarness(options: { store?: Store; directory?: DirectoryView; clock?: () => Date; log?: Log } = {}): Promise<EngineHarness> {
+export async function engineHarness(options: { store?: Store; directory?: DirectoryView; clock?: () => Date; log?: Log; publicUrl?: string } = {}): Promise<EngineHarness> {
   const store = options.store ?? (await openMemoryStore(undefined, { checkChanges: true }));
   let directory = options.directory ?? (await realDirectory());
   const assistant = createAssistant({
@@ -75,6 +75,7 @@ export async function engineHarness(options: { store?: Store; directory?: Direct
     defaultLanguage: 'en',
     clock: options.clock ?? (() => FIXED_NOW),
     log: options.log ?? silentLogger(),
+    publicUrl: options.publicUrl,
   });
   const channel = new RecordingChannel();
   assistant.notifier.register(channel);

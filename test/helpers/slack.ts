@@ -81,6 +81,25 @@ export async function clickButton(
   return fetch(`${base}/slack/events`, { method: 'POST', headers: slackHeaders(body, 'application/x-www-form-urlencoded'), body });
 }
 
+/** A click on a link button (a URL button: Slack opens the URL and still sends the click, with no value). */
+export async function clickLinkButton(base: string, fields: { user: string; channel: string; url: string; blockId: string }) {
+  const messageTs = `${Date.now()}.${++clickedMessages}`;
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    user: { id: fields.user },
+    trigger_id: 'trigger',
+    channel: { id: fields.channel },
+    container: { type: 'message', message_ts: messageTs, channel_id: fields.channel },
+    message: { ts: messageTs, text: 'fallback', blocks: [] },
+    actions: [{ type: 'button', action_id: 'open_link', block_id: fields.blockId, url: fields.url, text: { type: 'plain_text', text: 'Download' }, action_ts: `${Date.now() / 1000}` }],
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return fetch(`${base}/slack/events`, { method: 'POST', headers: slackHeaders(body, 'application/x-www-form-urlencoded'), body });
+}
+
 export async function slashCommand(base: string, user: string, text = '', command = '/liaison') {
   const body = new URLSearchParams({
     token: 'legacy', team_id: 'T1', channel_id: 'C-general', user_id: user, command, text,

@@ -58,21 +58,21 @@ describe('npm run report -- training: a group under five is never shown, not eve
 
   it('CSV, five answers at A and one at B: no overall counts, so overall minus A cannot give B', async () => {
     const rows = (await report(await storeWith(fiveAndOne()), 'csv')).trim().split('\n');
-    expect(rows[0]).toBe('scope,school,responses,dimension,item,count');
-    expect(rows.filter((r) => r.startsWith('overall'))).toEqual(['overall,,withheld,,,']);
-    expect(rows.filter((r) => r.startsWith('harbour-secondary'))).toEqual(['harbour-secondary,Atheneum Havenkwartier,<5,,,']);
-    expect(rows).toContain('oak-primary,Basisschool De Eik,5,competence,criticalThinking,5');
-    expect(rows).not.toContain('oak-primary,Basisschool De Eik,5,competence,religionIdentity,1');
+    expect(rows[0]).toBe('scope,school,responses,dimension,item,count,label');
+    expect(rows.filter((r) => r.startsWith('overall'))).toEqual(['overall,,withheld,,,,']);
+    expect(rows.filter((r) => r.startsWith('harbour-secondary'))).toEqual(['harbour-secondary,Atheneum Havenkwartier,<5,,,,']);
+    expect(rows).toContain('oak-primary,Basisschool De Eik,5,competence,criticalThinking,5,Critical thinking and media literacy');
+    expect(rows).not.toContain('oak-primary,Basisschool De Eik,5,competence,religionIdentity,1,Religion and identity at school');
     // Nothing anywhere says one person asked for religion and identity, or for online training.
-    expect(rows.some((r) => /,(religionIdentity|workingWithParents|online),1$/.test(r))).toBe(false);
+    expect(rows.some((r) => /,(religionIdentity|workingWithParents|online),1,/.test(r))).toBe(false);
     expect(rows).toHaveLength(1 + 1 + 14 + 1);
   });
 
   it('CSV: hidden schools that together hold five answers or more leave the overall counts shown', async () => {
     const rows = (await report(await storeWith([...fiveAndOne(), ...Array.from({ length: 4 }, () => answer(null, ['onlineRadicalisation'], 'other'))]), 'csv')).trim().split('\n');
-    expect(rows).toContain('overall,,10,competence,criticalThinking,5');
-    expect(rows).toContain('overall,,10,format,online,1');
-    expect(rows).toContain('not-listed,,<5,,,');
+    expect(rows).toContain('overall,,10,competence,criticalThinking,5,Critical thinking and media literacy');
+    expect(rows).toContain('overall,,10,format,online,1,Online');
+    expect(rows).toContain('not-listed,,<5,,,,');
   });
 
   it('text: says the overall figures are withheld, and why', async () => {
@@ -120,13 +120,13 @@ describe('npm run report -- training: the teachers\' comments, with the overall 
     const rows = (await report(await storeWith(withComments([...COMMENTS, 'Say "no", then, stop', '=HYPERLINK("https://example.org","click")', '-1+1'])), 'csv')).trim().split('\n');
     const comments = rows.filter((r) => r.startsWith('overall,,10,comment,'));
     expect(comments).toEqual([
-      `overall,,10,comment,'-1+1,`,
-      `overall,,10,comment,"'=HYPERLINK(""https://example.org"",""click"")",`,
-      'overall,,10,comment,a whole-team session in spring,',
-      'overall,,10,comment,Brochures for parents,',
-      'overall,,10,comment,"More on online groups, please",',
-      'overall,,10,comment,"Say ""no"", then, stop",',
-      'overall,,10,comment,Zoom is fine,',
+      `overall,,10,comment,'-1+1,,`,
+      `overall,,10,comment,"'=HYPERLINK(""https://example.org"",""click"")",,`,
+      'overall,,10,comment,a whole-team session in spring,,',
+      'overall,,10,comment,Brochures for parents,,',
+      'overall,,10,comment,"More on online groups, please",,',
+      'overall,,10,comment,"Say ""no"", then, stop",,',
+      'overall,,10,comment,Zoom is fine,,',
     ]);
     // Under the overall figures, before the first school.
     const lastOverall = rows.findLastIndex((r) => r.startsWith('overall,'));

@@ -63,6 +63,8 @@ export function sections(mrkdwn: string): Block[] {
 }
 
 export const CHOICE_ACTION_PREFIX = 'choice_';
+/** A link button: Slack opens its URL and still sends the click, which the channel only acknowledges. */
+export const LINK_ACTION_ID = 'open_link';
 
 function blocksFor(reply: OutboundReply, index: number): Block[] {
   switch (reply.kind) {
@@ -102,6 +104,15 @@ function blocksFor(reply: OutboundReply, index: number): Block[] {
       const lines = reply.bars.map((b) => `\`${textBar(b.value, max)}\` *${escapeMrkdwn(b.display)}*  ${escapeMrkdwn(b.label)}`);
       return sections([`*${escapeMrkdwn(reply.title)}*`, ...lines].join('\n'));
     }
+    case 'link':
+      return [
+        ...sections(escapeMrkdwn(reply.text)),
+        {
+          type: 'actions',
+          block_id: `link_${index}`,
+          elements: [{ type: 'button', action_id: LINK_ACTION_ID, text: { type: 'plain_text', text: truncate(reply.label, BUTTON_TEXT_MAX), emoji: false }, url: reply.url }],
+        },
+      ];
     case 'steps':
       // A section per step, so that a step's bold title never spans two sections.
       return [

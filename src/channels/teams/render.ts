@@ -102,6 +102,8 @@ export function renderForTeams(reply: OutboundReply): Partial<Activity> {
         ],
       };
     }
+    case 'link':
+      return { type: 'message', attachments: [adaptiveCard([textBlock(reply.text)], [{ type: 'Action.OpenUrl', title: reply.label, url: reply.url }])] };
     case 'steps':
       return {
         type: 'message',

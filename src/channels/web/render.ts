@@ -12,7 +12,9 @@ export interface RenderedActivity {
   suggestedActions?: {
     actions: { type: 'messageBack'; title: string; text: string; displayText: string; value: { choice: string } }[];
   };
-  channelData?: { reply: OutboundReply['kind']; chart?: { label: string; value: number; display: string }[] };
+  channelData?: { reply: OutboundReply['kind']; chart?: { label: string; value: number; display: string }[]; link?: { label: string; url: string } };
+  /** A link as a hero card's openUrl button, which Direct Line clients such as Web Chat show. */
+  attachments?: { contentType: 'application/vnd.microsoft.card.hero'; content: { buttons: { type: 'openUrl'; title: string; value: string }[] } }[];
 }
 
 export function renderForWeb(reply: OutboundReply): RenderedActivity {
@@ -23,6 +25,16 @@ export function renderForWeb(reply: OutboundReply): RenderedActivity {
       text: [reply.title, ...reply.bars.map((b) => `${b.label}: ${b.display}`)].join('\n'),
       textFormat: 'plain',
       channelData: { reply: 'chart', chart: reply.bars },
+    };
+  }
+  if (reply.kind === 'link') {
+    // The widget shows channelData.link as a link under the text; other clients get the card.
+    return {
+      type: 'message',
+      text: reply.text,
+      textFormat: 'plain',
+      channelData: { reply: 'link', link: { label: reply.label, url: reply.url } },
+      attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: { buttons: [{ type: 'openUrl', title: reply.label, value: reply.url }] } }],
     };
   }
   const base: RenderedActivity = {

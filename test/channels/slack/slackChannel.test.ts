@@ -3,7 +3,9 @@ import nock from 'nock';
 import { Danger, Offer } from '../../../dialogs/concern.js';
 import { text } from '../../helpers/fixtures.js';
 import { startApp, type RunningApp } from '../../helpers/server.js';
-import { clickButton, dm, fakeSlackApi, postEvent, SLACK_ENV, slashCommand, waitFor, type SlackCall } from '../../helpers/slack.js';
+import { clickButton, clickLinkButton, dm, fakeSlackApi, postEvent, SLACK_ENV, slashCommand, waitFor, type SlackCall } from '../../helpers/slack.js';
+import { openMemoryStore } from '../../../src/store/store.js';
+import { emptyDb } from '../../../src/store/schema.js';
 
 const GOV_API = 'https://slack.gov.example/api/';
 let running: RunningApp | undefined;
@@ -47,6 +49,36 @@ describe('Slack channel', () => {
     const topLevel = api.posts().slice(mark);
     expect(topLevel.length).toBeGreaterThan(0);
     expect(topLevel.every((c) => c.args.thread_ts === undefined)).toBe(true);
+  });
+
+  it('training report: an officer gets a link button to the CSV; the link serves the file; clicking it runs no turn', async () => {
+    const api = fakeSlackApi(GOV_API);
+    const db = emptyDb();
+    for (let i = 0; i < 6; i++) {
+      db.trainingResponses.push({ id: `r${i}`, schoolYear: '2026-2027', schoolId: 'oak-primary', role: 'teacher', competences: ['criticalThinking'], format: 'online', month: '2026-11' });
+    }
+    running = await startApp(
+      { ...SLACK_ENV, SLACK_API_URL: GOV_API, PUBLIC_URL: 'https://assistant.example.org' },
+      { store: await openMemoryStore(db, { checkChanges: true }), clock: () => new Date('2026-11-24T10:00:00Z'), app: { slack: { processBeforeResponse: true, sleep: async () => undefined } } },
+    );
+    const officer = 'U0LIAISON1';
+    await postEvent(running.base, dm(officer, 'training'));
+    const blocks = api.posts().flatMap((c) => c.args.blocks as { type: string; block_id?: string; elements?: { url?: string; value?: string }[] }[]);
+    const row = blocks.find((b) => b.type === 'actions' && b.elements?.some((e) => e.url))!;
+    const url = row.elements![0]!.url!;
+    expect(url).toMatch(/^https:\/\/assistant\.example\.org\/exports\/[A-Za-z0-9_-]{22}$/);
+    expect(row.elements![0]!.value).toBeUndefined();
+    expect(blockText(api.posts().at(-1)!)).toContain(await text('en', 'training:report.csv', { minutes: 15 }));
+
+    const res = await fetch(`${running.base}${new URL(url).pathname}`);
+    expect(res.status).toBe(200);
+    const csv = (await res.text()).replace(/^\uFEFF/, '');
+    expect(csv.split('\n')).toContain(`oak-primary,Basisschool De Eik,6,competence,criticalThinking,6,${await text('en', 'training:competence.criticalThinking')}`);
+
+    const before = api.calls.length;
+    const click = await clickLinkButton(running.base, { user: officer, channel: `D-${officer}`, url, blockId: row.block_id! });
+    expect(click.status).toBe(200);
+    expect(api.calls.slice(before).filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update')).toEqual([]);
   });
 
   it('answers Slack\'s URL verification challenge', async () => {

@@ -165,6 +165,15 @@
     node.append(list);
   }
 
+  // A file to download (a report as CSV): the link goes under the text. Only this server's own links
+  // (relative) and http(s) ones are followed; anything else stays text.
+  function addLink(text, link, locale) {
+    const node = addMessage('bot', text || '', locale);
+    const url = String(link.url || '');
+    if (!/^(\/(?!\/)|https?:\/\/)/i.test(url)) return;
+    node.append(el('br'), el('a', { class: 'slw-link', href: url, download: '', rel: 'noopener noreferrer', text: String(link.label || url) }));
+  }
+
   // Suggested actions are only meaningful for the latest turn, so any newer message removes them.
   const removeActions = () => log.querySelectorAll('.slw-actions').forEach((group) => group.remove());
 
@@ -199,7 +208,9 @@
     if (!a.text && !actions.length) return;
     removeActions();
     const chart = role === 'bot' && a.channelData && Array.isArray(a.channelData.chart) ? a.channelData.chart : null;
+    const link = role === 'bot' && a.channelData && a.channelData.link;
     if (chart) addChart(a.text, chart, a.locale);
+    else if (link) addLink(a.text, link, a.locale);
     else if (a.text) addMessage(role, a.text, a.locale);
     if (actions.length) renderActions(actions);
   }
