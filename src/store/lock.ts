@@ -9,6 +9,11 @@ import { FILE_MODE, lockFile } from './persistence.js';
  * writes. So whoever opens a store for writing holds data/db.lock, which names its process: another
  * process finds it and refuses, with a message saying who holds it. A lock left by a process that
  * is gone (killed, a crash, a reboot) is taken over. Readers (reports, a dry run) take no lock.
+ *
+ * The file holds the pid, then (on Linux) the boot and the moment that process started: after a
+ * reboot, or once the pid went to another process, a live process with that pid is not the holder,
+ * and the lock is taken over instead of blocking every start until someone deletes it. A lock with
+ * only a pid (written by an older build, or where /proc cannot be read) is judged by the pid alone.
  */
 
 /**
@@ -27,12 +32,42 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function holderOf(path: string): number {
+/**
+ * Which process a pid names now: `<boot id>:<start time in clock ticks since boot>`, from /proc
+ * (readable for every process, whoever runs it). Undefined where there is no /proc, or the process is gone.
+ */
+export function processIdentity(pid: number): string | undefined {
   try {
-    return Number.parseInt(readFileSync(path, 'utf8'), 10);
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): the 22nd field of the line, starttime, is the 20th of these.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return boot && start && /^\d+$/.test(start) ? `${boot}:${start}` : undefined;
   } catch {
-    return NaN;
+    return undefined;
   }
+}
+
+interface Holder {
+  pid: number;
+  identity: string | undefined;
+}
+
+function holderOf(path: string): Holder {
+  try {
+    const [pid, identity] = readFileSync(path, 'utf8').split('\n');
+    return { pid: Number.parseInt(pid ?? '', 10), identity: identity || undefined };
+  } catch {
+    return { pid: NaN, identity: undefined };
+  }
+}
+
+/** Whether the process that wrote the lock still runs: its pid runs, and (when both are known) it is the same process. */
+function holderRuns(holder: Holder): boolean {
+  if (!isRunning(holder.pid)) return false;
+  if (holder.identity === undefined) return true;
+  const now = processIdentity(holder.pid);
+  return now === undefined || now === holder.identity;
 }
 
 function inUse(file: string, path: string, holder: number): CodedError {
@@ -45,7 +80,8 @@ function inUse(file: string, path: string, holder: number): CodedError {
 /** Takes the store's lock, or throws naming the process that holds it. Returns the release. */
 export function acquireStoreLock(file: string): () => void {
   const path = resolve(lockFile(file));
-  const mine = `${process.pid}\n`;
+  const identity = processIdentity(process.pid);
+  const mine = `${process.pid}\n${identity ? `${identity}\n` : ''}`;
   const shared = heldHere.get(path);
   if (shared !== undefined) {
     heldHere.set(path, shared + 1);
@@ -61,13 +97,13 @@ export function acquireStoreLock(file: string): () => void {
     }
     const holder = holderOf(path);
     // No pid yet: a lock being written this instant (or one left empty by a crash long ago).
-    if (Number.isNaN(holder) && !isOld(path)) {
+    if (Number.isNaN(holder.pid) && !isOld(path)) {
       sleep(20);
       continue;
     }
     // Our own pid, though not held here: a process before us with the same pid (pid 1 again in a
     // restarted container). Any other live process holds it.
-    if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) throw inUse(file, path, holder);
+    if (Number.isInteger(holder.pid) && holder.pid !== process.pid && holderRuns(holder)) throw inUse(file, path, holder.pid);
     // Stale. Taken over by one process at a time (whoever creates the takeover file): the others wait
     // and look again, so none deletes a lock another has just taken.
     if (!takeOver(path, holder)) sleep(20);
@@ -76,7 +112,7 @@ export function acquireStoreLock(file: string): () => void {
 }
 
 /** Removes a stale lock (still held by `stale`) under the takeover file; false if another process is taking it over. */
-function takeOver(path: string, stale: number): boolean {
+function takeOver(path: string, stale: Holder): boolean {
   const guard = `${path}.takeover`;
   try {
     writeFileSync(guard, `${process.pid}\n`, { flag: 'wx', mode: FILE_MODE });
@@ -92,7 +128,8 @@ function takeOver(path: string, stale: number): boolean {
   }
   try {
     const holder = holderOf(path);
-    if (holder === stale || (Number.isNaN(holder) && Number.isNaN(stale) && isOld(path))) rmSync(path, { force: true });
+    const same = holder.pid === stale.pid && holder.identity === stale.identity;
+    if ((same && !Number.isNaN(holder.pid)) || (Number.isNaN(holder.pid) && Number.isNaN(stale.pid) && isOld(path))) rmSync(path, { force: true });
   } finally {
     rmSync(guard, { force: true });
   }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
-import { acquireStoreLock } from '../../src/store/lock.js';
+import { spawn } from 'node:child_process';
+import { acquireStoreLock, processIdentity } from '../../src/store/lock.js';
 
 const run = promisify(execFile);
 
@@ -34,8 +35,39 @@ describe('the store lock', () => {
     const second = acquireStoreLock(store);
     first();
     first(); // a release counts once
-    expect(await readFile(join(dir, 'db.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(await readFile(join(dir, 'db.lock'), 'utf8')).toBe(`${process.pid}\n${processIdentity(process.pid)}\n`);
     second();
     await expect(readFile(join(dir, 'db.lock'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('names the holder by pid, boot and start time: a live process that only has the pid of a holder from before a reboot or an earlier run does not block', async () => {
+    // A live process other than us, standing for whatever got the old holder's pid.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => other.once('spawn', r));
+      const identity = processIdentity(other.pid!);
+      expect(identity).toMatch(/^[0-9a-f-]{36}:\d+$/);
+      const cases: [content: string, taken: boolean][] = [
+        [`${other.pid}\n${identity}\n`, false], // that very process holds it
+        [`${other.pid}\n`, false], // an older build's lock: the pid alone decides
+        [`${other.pid}\n00000000-0000-0000-0000-000000000000:${identity!.split(':')[1]}\n`, true], // another boot
+        [`${other.pid}\n${identity!.split(':')[0]}:1\n`, true], // the same boot, a process that started long before
+      ];
+      for (const [content, taken] of cases) {
+        const dir = await mkdtemp(join(tmpdir(), 'lock-'));
+        const store = join(dir, 'db.json');
+        await writeFile(join(dir, 'db.lock'), content);
+        if (taken) {
+          const release = acquireStoreLock(store);
+          expect((await readFile(join(dir, 'db.lock'), 'utf8')).split('\n')[0]).toBe(String(process.pid));
+          release();
+        } else {
+          expect(() => acquireStoreLock(store)).toThrow(new RegExp(`in use by another process \\(pid ${other.pid}\\)`));
+          expect(await readFile(join(dir, 'db.lock'), 'utf8')).toBe(content);
+        }
+      }
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 });
