@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,36 @@ describeIfChromium('web chat widget in Chromium', () => {
     expect(await page.locator('#slw-log a[href^="tel:"]').count()).toBeGreaterThan(0);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'widget-answer');
+    await page.context().close();
+  });
+
+  it('a download link from the assistant (a report as CSV) is a link that saves the file; a link that is neither http(s) nor this server\'s stays text', async () => {
+    const page = await newPage(browser);
+    await openWidget(page);
+    const { conversationId } = JSON.parse((await page.evaluate(() => sessionStorage.getItem('slw:conversation')))!) as { conversationId: string };
+    const content = 'scope,school,responses\nwillow-primary,École fondamentale Les Saules,<5\n';
+    const url = running.app.exports.offer({ name: 'training-needs-2026-2027.csv', mediaType: 'text/csv', content, kind: 'training', requestedBy: 'prevention-coordinator' }, 'web')!;
+    expect(url).toMatch(/^\/exports\//); // no PUBLIC_URL: relative to the page, which this server serves
+    const web = running.app.channels.find((c) => c.id === 'web')!;
+    const sent = await web.send(
+      { channel: 'web', conversationId, data: {} },
+      [
+        { kind: 'link', text: 'Report ready', label: 'Download the report (CSV)', url },
+        { kind: 'link', text: 'Not a link', label: 'Bad', url: 'javascript:alert(1)' },
+      ],
+      'en',
+    );
+    expect(sent.ok).toBe(true);
+    await page.locator('#slw-log .slw-msg--bot', { hasText: 'Not a link' }).waitFor();
+    const links = page.locator('#slw-log a.slw-link');
+    expect(await links.count()).toBe(1);
+    expect(await links.first().getAttribute('href')).toBe(url);
+    expect(await links.first().innerText()).toBe('Download the report (CSV)');
+    expect(await axeViolations(page)).toEqual([]);
+    const [download] = await Promise.all([page.waitForEvent('download'), links.first().click()]);
+    expect(download.suggestedFilename()).toBe('training-needs-2026-2027.csv');
+    const saved = await readFile((await download.path())!, 'utf8');
+    expect(saved).toBe(`\uFEFF${content}`);
     await page.context().close();
   });
 
