@@ -1,6 +1,6 @@
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
 import { MIN_GROUP, rankCompetences, trainingReport } from '../src/core/training.js';
-import { trainingCsv } from '../src/reports/trainingReports.js';
+import { spreadsheetDelimiter, trainingCsv } from '../src/reports/trainingReports.js';
 import { TRAINING_FORMATS } from '../src/store/schema.js';
 
 export const TRAINING_REPORT = 'trainingReport';
@@ -41,7 +41,7 @@ function sayComments(turn: DialogTurn, comments: readonly string[], inCsv: boole
 
 /**
  * Aggregated training needs for liaison officers and coordinators: this school year, overall and per
- * school, as bar charts with the numbers written out; groups under five answers are not shown, and
+ * school and per staff role, as bar charts and lines with the numbers written out; groups under five answers are not shown, and
  * neither are the overall figures when, with the schools' figures, they would reveal such a group.
  * The teachers' comments follow the overall figures, and are shown only with them. Last, a link to
  * the whole report as CSV (DESIGN §4: "as a chart and as CSV"), valid for a quarter of an hour.
@@ -65,17 +65,14 @@ export const trainingReportDialog = defineDialog({
         return end();
       }
       // The whole report as a spreadsheet, in the reader's language: the same figures and withheld
-      // groups as below, with every comment. No link when this channel cannot reach the server.
-      const csvUrl = turn.services.exports.offer(
-        {
-          name: `training-needs-${year}.csv`,
-          mediaType: 'text/csv',
-          content: trainingCsv(responses, turn.directory, year, (dimension, item) => t(`training:${dimension}.${item}`)),
-          kind: 'training',
-          requestedBy: turn.user.personId ?? turn.user.key,
-        },
-        turn.user.channel,
-      );
+      // groups as below, with every comment. No link without PUBLIC_URL (nothing to reach the server by).
+      const csvUrl = turn.services.exports.offer({
+        name: `training-needs-${year}.csv`,
+        mediaType: 'text/csv',
+        content: trainingCsv(responses, turn.directory, year, (dimension, item) => t(`training:${dimension}.${item}`), spreadsheetDelimiter(turn.lang)),
+        kind: 'training',
+        requestedBy: turn.user.personId ?? turn.user.key,
+      });
       const { overall } = report;
       if (overall.shown) {
         turn.say({ kind: 'text', text: t('training:report.title', { year, responses: String(overall.responses) }) });
@@ -105,6 +102,20 @@ export const trainingReportDialog = defineDialog({
         return `• ${t('training:report.school', { school: name, count: s.responses, needs: top.map((c) => `${t(`training:competence.${c}`)} (${s.competences[c]})`).join(', ') })}`;
       });
       turn.say({ kind: 'text', text: [t('training:report.perSchool'), ...lines].join('\n') });
+      if (report.roles.length > 0) {
+        // Either every role with its figures (or "fewer than 5"), or, when those figures and the
+        // totals together would give a small group's, only why they are not shown.
+        const withheld = report.roles.some((r) => !r.shown && r.reason === 'revealsSmallGroup');
+        const roleLines = withheld
+          ? [t('training:report.rolesWithheld', { count: MIN_GROUP })]
+          : report.roles.map((r) => {
+              const role = t(`training:role.${r.role}`);
+              if (!r.shown) return `• ${role}: ${fewer}`;
+              const top = rankCompetences(r, { limit: 3 });
+              return `• ${t('training:report.role', { role, count: r.responses, needs: top.map((c) => `${t(`training:competence.${c}`)} (${r.competences[c]})`).join(', ') })}`;
+            });
+        turn.say({ kind: 'text', text: [t('training:report.perRole'), ...roleLines].join('\n') });
+      }
       if (csvUrl) turn.say({ kind: 'link', text: t('training:report.csv', { minutes: turn.services.exports.ttlMinutes }), label: t('training:report.csvLink'), url: csvUrl });
       return end();
     },

@@ -163,6 +163,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     try {
       const now = clock();
       repos.processedEvents.prune(now);
+      exports.dropExpired(); // expired download links' files leave memory even if nobody asks for another
       training.rotate(); // a new school year: last year's submitter hashes go
       const dialogs = repos.dialogStates.deleteIdleSince(new Date(now.getTime() - config.retention.dialogDays * 86_400_000));
       repos.audit.deleteBefore(new Date(now.getTime() - config.retention.auditDays * 86_400_000));

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { ChannelId } from './messages.js';
 
 /**
  * Files offered in the chat as a download link (the training-needs report as CSV): a chat platform
@@ -23,7 +22,7 @@ export interface ExportFile {
 }
 
 export interface ExportOptions {
-  /** PUBLIC_URL: where people's browsers reach this server. Without it only the web chat (same origin) gets links. */
+  /** PUBLIC_URL: where people's browsers reach this server. Without it no link is given. */
   publicUrl: string | undefined;
   clock: () => Date;
   ttlMinutes?: number;
@@ -47,12 +46,12 @@ export class ExportService {
   }
 
   /**
-   * Where a user of this channel can fetch the file: an absolute link under PUBLIC_URL, or, in the web
-   * chat without it, a link relative to the page (the widget is served by this server). Undefined when
-   * no link can reach this server from that channel (Slack or Teams without PUBLIC_URL): nothing is held then.
+   * The link to the file, under PUBLIC_URL: a person's browser must reach this server, and only
+   * PUBLIC_URL says where it does (Slack and Teams reach it through their own services; the web chat
+   * may be embedded on a school's site). Undefined without PUBLIC_URL, and nothing is held then.
    */
-  offer(file: ExportFile, channel: ChannelId): string | undefined {
-    const base = this.options.publicUrl?.replace(/\/+$/, '') ?? (channel === 'web' ? '' : undefined);
+  offer(file: ExportFile): string | undefined {
+    const base = this.options.publicUrl?.replace(/\/+$/, '');
     if (base === undefined) return undefined;
     this.dropExpired();
     while (this.held.size >= this.maxHeld) this.held.delete(this.held.keys().next().value!);
@@ -69,13 +68,14 @@ export class ExportService {
     return entry && entry.expiresAt > this.options.clock().getTime() ? entry.file : undefined;
   }
 
-  /** How many exports are held now (for tests and /healthz-like checks). */
+  /** How many exports are held now. */
   get size(): number {
     this.dropExpired();
     return this.held.size;
   }
 
-  private dropExpired(): void {
+  /** Forgets the files whose links have expired (also done on every offer and get; the hourly upkeep calls it too). */
+  dropExpired(): void {
     const now = this.options.clock().getTime();
     // Insertion order is expiry order (every export lives equally long), so the scan stops at the first live one.
     for (const [id, entry] of this.held) {

@@ -66,6 +66,7 @@ export function replyAsPlainText(reply: OutboundReply): string {
       return [reply.title, ...reply.bars.map((b) => `${textBar(b.value, max)} ${b.display}  ${b.label}`)].join('\n');
     }
     case 'link':
-      return `${reply.text}\n${reply.label}: ${reply.url}`;
+      // Not the URL: this text is what notifications and previews show, and the link is the permission to the file.
+      return `${reply.text}\n${reply.label}`;
   }
 }

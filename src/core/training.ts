@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { DirectoryView } from '../directory/directory.js';
-import { COMPETENCES, TRAINING_FORMATS, type TrainingResponse } from '../store/schema.js';
+import { COMPETENCES, STAFF_ROLES, TRAINING_FORMATS, type TrainingResponse } from '../store/schema.js';
 import type { TrainingRepository } from '../store/training.js';
 import type { UsersRepository } from '../store/users.js';
 import { localDate } from './dates.js';
@@ -155,6 +155,9 @@ export type Tally = ShownTally | SuppressedTally;
 
 export type SchoolTally = { schoolId: string | null; schoolName: string | undefined } & Tally;
 
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export type RoleTally = { role: StaffRole } & Tally;
+
 /**
  * The overall figures and, only with them, the teachers' comments (see trainingReport). A school's
  * figures never carry comments: a comment beside its school would narrow its writer down to that school's few teachers.
@@ -167,6 +170,11 @@ export interface TrainingReport {
   minGroup: number;
   overall: OverallTally;
   schools: SchoolTally[];
+  /**
+   * The same answers per staff role (the survey asks it), in the survey's order of roles; roles nobody
+   * gave are left out. Empty whenever the overall figures are withheld (see trainingReport).
+   */
+  roles: RoleTally[];
   /** The most asked-for competences overall, most first (empty when the overall figures are withheld). */
   topNeeds: Competence[];
 }
@@ -257,5 +265,16 @@ export function trainingReport(responses: readonly TrainingResponse[], directory
         ? { shown: false, reason: 'revealsSmallGroup' }
         : { ...count(selected), comments: comments(selected) };
   const topNeeds = overall.shown ? rankCompetences(overall, { limit: 3 }) : [];
-  return { schoolYear, minGroup: MIN_GROUP, overall, schools, topNeeds };
+  return { schoolYear, minGroup: MIN_GROUP, overall, schools, roles: overall.shown ? tallyRoles(selected) : [], topNeeds };
+}
+
+/** The figures per role, with the same suppression as the schools' (see trainingReport). */
+function tallyRoles(selected: readonly TrainingResponse[]): RoleTally[] {
+  const groups = STAFF_ROLES.map((role) => ({ role, list: selected.filter((r) => r.role === role) })).filter((g) => g.list.length > 0);
+  const hidden = groups.reduce((sum, g) => sum + (g.list.length < MIN_GROUP ? g.list.length : 0), 0);
+  const revealing = hidden > 0 && hidden < MIN_GROUP;
+  return groups.map(({ role, list }): RoleTally => {
+    if (list.length < MIN_GROUP) return { role, shown: false, reason: 'smallGroup' };
+    return revealing ? { role, shown: false, reason: 'revealsSmallGroup' } : { role, ...count(list) };
+  });
 }

@@ -28,7 +28,7 @@ export function createHttpServer(log: Log, allowedOrigins: readonly string[], op
   });
 
   server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
-    log.warn({ event: 'http_error', method: req.method, path: req.getPath(), status: err.statusCode ?? 500, code: err.name });
+    log.warn({ event: 'http_error', method: req.method, path: loggedPath(req.getPath()), status: err.statusCode ?? 500, code: err.name });
     callback();
   });
 
@@ -65,15 +65,25 @@ function securityHeaders(https: boolean) {
   };
 }
 
+/**
+ * A path as logged: a download link's id is the permission to the file (see src/http/exports.ts,
+ * which answers those paths itself), so it never goes to a log, even if a route below changes.
+ */
+export function loggedPath(path: string): string {
+  return path.replace(/^(\/exports\/)[^/]+/i, '$1…');
+}
+
 const CORS_HEADERS = 'authorization, content-type, x-ms-bot-agent, x-requested-with, x-ms-conversation-id';
 
 /**
- * CORS for the web chat endpoints, limited to the configured origins ("*" allows any), so sites that
- * embed Microsoft's Web Chat can point it at this server. Preflight requests are answered here.
+ * CORS for the web chat endpoints (/v3/, Direct Line) and only those, limited to the configured
+ * origins ("*" allows any), so sites that embed the widget or Microsoft's Web Chat can point it at
+ * this server. Preflight requests are answered here. Nothing else is readable by another site's script.
  */
 function corsMiddleware(allowedOrigins: readonly string[]) {
   const anyOrigin = allowedOrigins.includes('*');
   return (req: Request, res: Response, next: (arg?: false) => void) => {
+    if (!req.getPath().startsWith('/v3/')) return next();
     const origin = req.headers.origin;
     const allowed = origin !== undefined && (anyOrigin || allowedOrigins.includes(origin));
     if (allowed) {

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { MIN_GROUP, trainingReport, type Tally, type TrainingReport } from '../core/training.js';
 import type { DirectoryView } from '../directory/directory.js';
+import type { Language } from '../i18n/languages.js';
 import { COMPETENCES, TRAINING_FORMATS, type TrainingResponse } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { ReportFormat } from './liaisonReports.js';
@@ -8,8 +9,8 @@ import type { ReportFormat } from './liaisonReports.js';
 /** What a withheld group shows instead of its number of answers (CSV) or its counts (text). */
 const WITHHELD_CSV = { smallGroup: `<${MIN_GROUP}`, revealsSmallGroup: 'withheld' } as const;
 
-/** A competence's or a format's name in the reader's language, for the CSV's `label` column and the text form. */
-export type TrainingLabel = (dimension: 'competence' | 'format', item: string) => string;
+/** A competence's, a format's or a staff role's name in the reader's language, for the CSV's `label` column and the text form. */
+export type TrainingLabel = (dimension: 'competence' | 'format' | 'role', item: string) => string;
 
 const CSV_COLUMNS = ['scope', 'school', 'responses', 'dimension', 'item', 'count', 'label'];
 
@@ -18,6 +19,9 @@ const CSV_COLUMNS = ['scope', 'school', 'responses', 'dimension', 'item', 'count
  * with the item's id (stable, for formulas) and its name in the reader's language (`label`).
  * A group whose figures are withheld is one row saying so, with no counts: `<5` for a group of fewer
  * than five answers, `withheld` for overall figures that would reveal such a group by subtraction.
+ *
+ * After the schools come the figures per staff role, scope `role:<role>` (e.g. `role:head`) with the
+ * school column empty, only when the overall figures are shown (see trainingReport).
  *
  * When the overall figures are shown, each teacher's comment follows them as a row of its own:
  * scope `overall`, dimension `comment`, the comment in `item`, `count` and `label` empty; alphabetical,
@@ -41,6 +45,7 @@ export function trainingRows(responses: readonly TrainingResponse[], directory: 
     for (const comment of report.overall.comments) rows.push({ scope: 'overall', school: '', responses, dimension: 'comment', item: comment, count: '', label: '' });
   }
   for (const s of report.schools) add(s.schoolId ?? 'not-listed', s.schoolName ?? '', s);
+  for (const r of report.roles) add(`role:${r.role}`, '', r);
   return { report, rows };
 }
 
@@ -49,8 +54,17 @@ export function trainingRows(responses: readonly TrainingResponse[], directory: 
  * teacher's own text: one starting with = + - @ would run as a formula in a spreadsheet, so such a
  * cell gets a leading apostrophe.
  */
-export function trainingCsv(responses: readonly TrainingResponse[], directory: DirectoryView, schoolYear: string, label: TrainingLabel): string {
-  return stringify(trainingRows(responses, directory, schoolYear, label).rows, { header: true, columns: CSV_COLUMNS, escape_formulas: true });
+export function trainingCsv(responses: readonly TrainingResponse[], directory: DirectoryView, schoolYear: string, label: TrainingLabel, delimiter: ',' | ';' = ','): string {
+  return stringify(trainingRows(responses, directory, schoolYear, label).rows, { header: true, columns: CSV_COLUMNS, escape_formulas: true, delimiter });
+}
+
+/**
+ * The separator a spreadsheet program opening a double-clicked file expects from someone reading in
+ * this language: a semicolon where the decimal separator is a comma (Dutch, French and German
+ * regional settings), a comma in English. The command-line export keeps commas.
+ */
+export function spreadsheetDelimiter(language: Language): ',' | ';' {
+  return language === 'en' ? ',' : ';';
 }
 
 /** A tally as exported: a withheld group says only that it is withheld and why, never a count. */
@@ -71,6 +85,7 @@ function reportJson(report: TrainingReport) {
     minGroup: report.minGroup,
     overall: overall.shown ? { ...tallyJson(overall), comments: overall.comments } : tallyJson(overall),
     schools: report.schools.map((s) => ({ schoolId: s.schoolId, schoolName: s.schoolName, ...tallyJson(s) })),
+    roles: report.roles.map((r) => ({ role: r.role, ...tallyJson(r) })),
     topNeeds: report.topNeeds,
   };
 }
@@ -92,6 +107,13 @@ export function trainingReportText(store: Store, directory: DirectoryView, schoo
   if (overall.shown) lines.push(`Most asked for: ${report.topNeeds.map((c) => label('competence', c)).join(', ')}`);
   for (const s of report.schools) {
     lines.push(`${s.schoolName ?? 'not in the directory'}: ${s.shown ? `${s.responses} answers` : `fewer than ${MIN_GROUP} answers`}`);
+  }
+  if (report.roles.length > 0) {
+    lines.push('', 'Per role:');
+    for (const r of report.roles) {
+      const figures = r.shown ? `${r.responses} answers` : r.reason === 'smallGroup' ? `fewer than ${MIN_GROUP} answers` : `withheld, because with the totals they would reveal the answers of fewer than ${MIN_GROUP} people`;
+      lines.push(`${label('role', r.role)}: ${figures}`);
+    }
   }
   if (overall.shown) {
     // All of them, one per line (the chat shows only the first ones); alphabetical, without school.

@@ -4,7 +4,7 @@ import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { realDirectory } from '../helpers/fixtures.js';
 import { renderForTeams } from '../../src/channels/teams/render.js';
 import { renderForWeb } from '../../src/channels/web/render.js';
-import type { OutboundReply } from '../../src/core/messages.js';
+import { replyAsPlainText, type OutboundReply } from '../../src/core/messages.js';
 
 const chart: OutboundReply = {
   kind: 'chart',
@@ -20,13 +20,14 @@ const choices: OutboundReply = { kind: 'choices', text: 'Pick one', choices: [{ 
 const link: OutboundReply = { kind: 'link', text: 'The whole report as CSV <for you> & yours.', label: 'Download the report (CSV)', url: 'https://assistant.example.org/exports/AbCdEfGhIjKlMnOpQrStUv' };
 
 describe('channel renderers', () => {
-  it('a link: Slack a URL button (no value, so a click runs no turn), Teams Action.OpenUrl, web the widget\'s channelData and a hero card; the URL in every text fallback', () => {
+  it('a link: Slack a URL button (no value, so a click runs no turn), Teams Action.OpenUrl, web the widget\'s channelData and a hero card; the plain-text fallback names the link but leaves the URL out', () => {
     const [slack] = renderForSlack([link]);
     expect(slack!.blocks).toEqual([
       { type: 'section', text: { type: 'mrkdwn', text: 'The whole report as CSV &lt;for you&gt; &amp; yours.' } },
       { type: 'actions', block_id: 'link_0', elements: [{ type: 'button', action_id: 'open_link', text: { type: 'plain_text', text: 'Download the report (CSV)', emoji: false }, url: link.url }] },
     ]);
-    expect(slack!.text).toContain(link.url);
+    expect(slack!.text).toBe('The whole report as CSV &lt;for you&gt; &amp; yours.\nDownload the report (CSV)');
+    expect(replyAsPlainText(link)).not.toContain('exports');
     const teams = renderForTeams(link);
     const content = teams.attachments![0]!.content as { body: { text: string }[]; actions: unknown[] };
     expect(content.body[0]!.text).toBe('The whole report as CSV <for you\\> & yours.'); // card Markdown escaped, as for every text

@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { MIN_GROUP, reportedComment, trainingReport } from '../../src/core/training.js';
-import { COMPETENCES, TRAINING_FORMATS, type TrainingResponse } from '../../src/store/schema.js';
+import { COMPETENCES, STAFF_ROLES, TRAINING_FORMATS, type TrainingResponse } from '../../src/store/schema.js';
 import { realDirectory } from '../helpers/fixtures.js';
 
 const YEAR = '2026-2027';
 let n = 0;
-const answer = (schoolId: string | null, competences: TrainingResponse['competences'], format: TrainingResponse['format'] = 'schoolTeam'): TrainingResponse => ({
+const answer = (schoolId: string | null, competences: TrainingResponse['competences'], format: TrainingResponse['format'] = 'schoolTeam', role: TrainingResponse['role'] = 'teacher'): TrainingResponse => ({
   id: `r${++n}`,
   schoolYear: YEAR,
   schoolId,
-  role: 'teacher',
+  role,
   competences,
   format,
   month: '2026-09',
@@ -85,11 +85,13 @@ describe('trainingReport: complementary suppression (no group under five by subt
     const schools = [...directory.data.schools.map((s) => s.id), null];
     const random = prng(20261124);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    let checkedRoles = 0;
     for (let run = 0; run < 500; run++) {
       const responses: TrainingResponse[] = [];
       for (const school of schools) {
         const count = random() < 0.3 ? 0 : Math.floor(random() * 9);
-        for (let i = 0; i < count; i++) responses.push(answer(school, [pick(COMPETENCES)], pick(TRAINING_FORMATS)));
+        // Teachers mostly, as in a school; the other roles often in groups under five.
+        for (let i = 0; i < count; i++) responses.push(answer(school, [pick(COMPETENCES)], pick(TRAINING_FORMATS), random() < 0.6 ? 'teacher' : pick(STAFF_ROLES)));
       }
       const report = trainingReport(responses, directory, YEAR);
       const truth = new Map<string | null, number>();
@@ -110,11 +112,68 @@ describe('trainingReport: complementary suppression (no group under five by subt
         const hidden = report.overall.responses - shownSum;
         // What the overall figures add over the shown schools is nothing or a group of at least five.
         expect(hidden === 0 || hidden >= MIN_GROUP).toBe(true);
+        // The same two rules per role: what the overall figures add over the shown roles is nothing or five and more.
+        let rolesShown = 0;
+        for (const r of report.roles) {
+          const actual = responses.filter((a) => a.role === r.role).length;
+          expect(actual).toBeGreaterThan(0);
+          if (r.shown) {
+            expect(r.responses).toBe(actual);
+            expect(r.responses).toBeGreaterThanOrEqual(MIN_GROUP);
+            rolesShown += r.responses;
+          } else {
+            expect(Object.keys(r).sort()).toEqual(['reason', 'role', 'shown']);
+          }
+        }
+        const rolesHidden = responses.length - rolesShown;
+        expect(rolesShown === 0 || rolesHidden === 0 || rolesHidden >= MIN_GROUP).toBe(true);
+        checkedRoles += report.roles.some((r) => r.shown) ? 1 : 0;
       } else {
         expect(Object.keys(report.overall).sort()).toEqual(['reason', 'shown']);
         expect(report.topNeeds).toEqual([]);
+        // Figures per role beside withheld totals would add up to them.
+        expect(report.roles).toEqual([]);
       }
     }
+    // The data sets exercise the roles, not only the schools.
+    expect(checkedRoles).toBeGreaterThan(50);
+  });
+
+  it('per role: a role under five is listed without figures; when the hidden roles hold 1 to 4 answers together, the shown ones are withheld too', async () => {
+    const directory = await realDirectory();
+    const group = (count: number, role: TrainingResponse['role'], competence: TrainingResponse['competences'][number] = 'criticalThinking') =>
+      times(count, () => answer('oak-primary', [competence], 'online', role));
+    // 6 teachers, 5 heads, 2 others: overall minus teachers and heads would give the two others.
+    let report = trainingReport([...group(6, 'teacher'), ...group(5, 'head'), ...group(2, 'other', 'religionIdentity')], directory, YEAR);
+    expect(report.overall.shown).toBe(true);
+    expect(report.roles).toEqual([
+      { role: 'teacher', shown: false, reason: 'revealsSmallGroup' },
+      { role: 'head', shown: false, reason: 'revealsSmallGroup' },
+      { role: 'other', shown: false, reason: 'smallGroup' },
+    ]);
+    // 7 teachers, 3 heads, 2 others: the hidden roles hold five together, so the teachers are shown.
+    report = trainingReport([...group(7, 'teacher'), ...group(3, 'head'), ...group(2, 'other')], directory, YEAR);
+    expect(report.roles.map((r) => [r.role, r.shown ? r.responses : r.reason])).toEqual([
+      ['teacher', 7],
+      ['head', 'smallGroup'],
+      ['other', 'smallGroup'],
+    ]);
+    // Every role at five or more: all shown, in the survey's order, roles nobody gave left out.
+    report = trainingReport([...group(5, 'careCoordinator', 'workingWithParents'), ...group(6, 'teacher')], directory, YEAR);
+    expect(report.roles.map((r) => [r.role, r.shown ? r.competences.workingWithParents : r.reason])).toEqual([
+      ['teacher', 0],
+      ['careCoordinator', 5],
+    ]);
+  });
+
+  it('per role: nothing at all while the overall figures are withheld or too few', async () => {
+    const directory = await realDirectory();
+    const five = times(5, () => answer('oak-primary', ['criticalThinking'], 'online', 'teacher'));
+    // One answer at another school makes the totals withheld; the teachers' figures would be those totals.
+    const withheld = trainingReport([...five, answer('harbour-secondary', ['religionIdentity'], 'online', 'teacher')], directory, YEAR);
+    expect(withheld.overall).toEqual({ shown: false, reason: 'revealsSmallGroup' });
+    expect(withheld.roles).toEqual([]);
+    expect(trainingReport(five.slice(0, 4), directory, YEAR).roles).toEqual([]);
   });
 });
 

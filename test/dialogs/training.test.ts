@@ -157,8 +157,9 @@ describe('training needs report', () => {
     expect(rows).toContain('canal-secondary,Athénée du Canal,9,competence,informationSharing,9,Information sharing and privacy');
     expect(rows.filter((r) => r.startsWith('meadow-primary'))).toEqual(['meadow-primary,Basisschool De Beemd,<5,,,,']);
     expect(rows.filter((r) => r.startsWith('willow-primary'))).toEqual(['willow-primary,École fondamentale Les Saules,<5,,,,']);
-    // 1 header + (10 competences + 4 formats) × (overall + 3 shown schools) + 2 suppressed rows
-    expect(rows).toHaveLength(1 + 14 * 4 + 2);
+    // 1 header + (10 competences + 4 formats) × (overall + 3 shown schools + the one role) + 2 suppressed rows
+    expect(rows).toHaveLength(1 + 14 * 5 + 2);
+    expect(rows).toContain('role:teacher,,42,competence,criticalThinking,15,Critical thinking and media literacy');
   });
 
   it('the CSV withholds the overall counts when the only hidden school has 4 answers (overall minus the rest would give them)', async () => {

@@ -60,6 +60,48 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat (%s)', (la
   });
 });
 
+describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: per staff role (%s)', (lang: Language) => {
+  async function reportFor(roles: [TrainingResponse['role'], number, TrainingResponse['competences']][]) {
+    const h = await engineHarness({ clock: () => NOW });
+    for (const [role, count, competences] of roles) {
+      for (let i = 0; i < count; i++) expect(h.training.submit(`test:${role}-${i}`, { schoolId: 'oak-primary', role, competences, format: 'online' }).ok).toBe(true);
+    }
+    const officer = new TestUser(h.engine, { id: 'prevention-coordinator', locale: lang });
+    const replies = await officer.press('dialog:trainingReport');
+    const heading = await text(lang, 'training:report.perRole');
+    return replies.find((r) => r.kind === 'text' && r.text.startsWith(heading));
+  }
+
+  it('each role with its answers and most asked topics, a role under five without figures', async () => {
+    const section = await reportFor([
+      ['teacher', 7, ['criticalThinking', 'onlineRadicalisation']],
+      ['head', 5, ['informationSharing']],
+      ['other', 2, ['religionIdentity']],
+      ['careCoordinator', 3, ['workingWithParents']],
+    ]);
+    const t = (key: string, params?: Record<string, unknown>) => text(lang, key, params);
+    expect(section).toEqual({
+      kind: 'text',
+      text: [
+        await t('training:report.perRole'),
+        `• ${await t('training:report.role', { role: await t('training:role.teacher'), count: 7, needs: `${await t('training:competence.criticalThinking')} (7), ${await t('training:competence.onlineRadicalisation')} (7)` })}`,
+        `• ${await t('training:report.role', { role: await t('training:role.head'), count: 5, needs: `${await t('training:competence.informationSharing')} (5)` })}`,
+        `• ${await t('training:role.careCoordinator')}: ${await t('training:report.fewerThan', { count: 5 })}`,
+        `• ${await t('training:role.other')}: ${await t('training:report.fewerThan', { count: 5 })}`,
+      ].join('\n'),
+    });
+  });
+
+  it('hidden roles holding 1 to 4 answers together: only why the figures per role are not shown', async () => {
+    const section = await reportFor([
+      ['teacher', 6, ['criticalThinking']],
+      ['head', 5, ['informationSharing']],
+      ['other', 2, ['religionIdentity']],
+    ]);
+    expect(section).toEqual({ kind: 'text', text: [await text(lang, 'training:report.perRole'), await text(lang, 'training:report.rolesWithheld', { count: 5 })].join('\n') });
+  });
+});
+
 type Group = [schoolId: string | null, count: number, pick: Pick<TrainingResponse, 'competences' | 'format'>, comments?: readonly string[]];
 
 /** Answers per school; the first answers of a group carry its comments, one each. */
@@ -171,6 +213,9 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: teachers\
 describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: the whole report as CSV (%s)', (lang: Language) => {
   const PUBLIC_URL = 'https://assistant.example.org';
   const csvLines = (content: string) => content.trim().split('\n');
+  // Semicolons for Dutch, French and German readers (their spreadsheets' list separator), commas in English.
+  const sep = lang === 'en' ? ',' : ';';
+  const row = (...cells: (string | number)[]) => cells.map((c) => (String(c).includes(sep) || String(c).includes('"') ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(sep);
 
   async function reportWithLink(groups: Group[]) {
     const h = await seededWithComments(groups, PUBLIC_URL);
@@ -197,13 +242,14 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: the whole
     expect(replies.indexOf(link!)).toBe(replies.findIndex((r) => textOf(r).startsWith(perSchool)) + 1);
     expect(file).toMatchObject({ name: 'training-needs-2026-2027.csv', mediaType: 'text/csv', requestedBy: 'prevention-coordinator' });
     const rows = csvLines(file!.content);
-    expect(rows[0]).toBe('scope,school,responses,dimension,item,count,label');
+    expect(rows[0]).toBe(row('scope', 'school', 'responses', 'dimension', 'item', 'count', 'label'));
     // The overall counts are withheld in the file as in the chat, and the Atheneum's one answer is nowhere.
-    expect(rows.filter((r) => r.startsWith('overall'))).toEqual(['overall,,withheld,,,,']);
-    expect(rows.filter((r) => r.startsWith('harbour-secondary'))).toEqual(['harbour-secondary,Atheneum Havenkwartier,<5,,,,']);
-    const label = await text(lang, 'training:competence.criticalThinking');
-    expect(rows).toContain(`oak-primary,Basisschool De Eik,5,competence,criticalThinking,5,${label.includes(',') ? `"${label}"` : label}`);
-    expect(rows.some((r) => r.includes('religionIdentity,1'))).toBe(false);
+    expect(rows.filter((r) => r.startsWith('overall'))).toEqual([row('overall', '', 'withheld', '', '', '', '')]);
+    expect(rows.filter((r) => r.startsWith('harbour-secondary'))).toEqual([row('harbour-secondary', 'Atheneum Havenkwartier', '<5', '', '', '', '')]);
+    expect(rows).toContain(row('oak-primary', 'Basisschool De Eik', 5, 'competence', 'criticalThinking', 5, await text(lang, 'training:competence.criticalThinking')));
+    expect(rows.some((r) => r.includes(row('religionIdentity', 1)))).toBe(false);
+    // No figures per role beside withheld totals.
+    expect(rows.some((r) => r.startsWith('role:'))).toBe(false);
   });
 
   it(`more than ${CHAT_COMMENTS_MAX} comments: the chat points to the file, which has every one`, async () => {
@@ -213,8 +259,10 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: the whole
     expect(all).toContain(await text(lang, 'training:report.moreCommentsInCsv', { count: 3 }));
     expect(all).not.toContain(await text(lang, 'training:report.moreComments', { count: 3 }));
     expect(all).not.toContain('wish 23');
-    const commentRows = csvLines(file!.content).filter((r) => r.startsWith(`overall,,${comments.length},comment,`));
-    expect(commentRows).toEqual(comments.map((c) => `overall,,${comments.length},comment,${c},,`));
+    const commentRows = csvLines(file!.content).filter((r) => r.startsWith(row('overall', '', comments.length, 'comment', '')));
+    expect(commentRows).toEqual(comments.map((c) => row('overall', '', comments.length, 'comment', c, '', '')));
+    // The one role (all teachers) after the schools, its name in the reader's language.
+    expect(csvLines(file!.content)).toContain(row('role:teacher', '', comments.length, 'format', 'online', comments.length, await text(lang, 'training:format.online')));
   });
 
   it('no answers yet: no link, and nothing held', async () => {
@@ -224,7 +272,7 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: the whole
     expect(h.exports.size).toBe(0);
   });
 
-  it('no public address (PUBLIC_URL) on a channel other than the web chat: no link, and the comments point to the coordinators\' export', async () => {
+  it('no public address (PUBLIC_URL): no link, and the comments point to the coordinators\' export', async () => {
     const comments = Array.from({ length: CHAT_COMMENTS_MAX + 1 }, (_, i) => `wish ${i}`);
     const h = await seededWithComments([['oak-primary', comments.length, { competences: ['criticalThinking'], format: 'online' }, comments]]);
     const officer = new TestUser(h.engine, { id: 'prevention-coordinator', locale: lang });

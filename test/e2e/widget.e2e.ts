@@ -44,6 +44,15 @@ afterAll(async () => {
   host?.close();
 });
 
+/** A port nothing listens on now (for a server that must know its own address before it starts). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 async function openWidget(page: Page, path = '/') {
   await page.goto(`${running.base}${path}`);
   await page.locator('#slw-log .slw-msg--bot').first().waitFor();
@@ -83,23 +92,28 @@ describeIfChromium('web chat widget in Chromium', () => {
   });
 
   it('a download link from the assistant (a report as CSV) is a link that saves the file; a link that is neither http(s) nor this server\'s stays text', async () => {
+    // Links are built on PUBLIC_URL: an assistant whose public address is its own local one.
+    const port = await freePort();
+    const linked = await startApp({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
     const page = await newPage(browser);
-    await openWidget(page);
+    await page.goto(`${linked.base}/`);
+    await page.locator('#slw-log .slw-msg--bot').first().waitFor();
     const { conversationId } = JSON.parse((await page.evaluate(() => sessionStorage.getItem('slw:conversation')))!) as { conversationId: string };
     const content = 'scope,school,responses\nwillow-primary,École fondamentale Les Saules,<5\n';
-    const url = running.app.exports.offer({ name: 'training-needs-2026-2027.csv', mediaType: 'text/csv', content, kind: 'training', requestedBy: 'prevention-coordinator' }, 'web')!;
-    expect(url).toMatch(/^\/exports\//); // no PUBLIC_URL: relative to the page, which this server serves
-    const web = running.app.channels.find((c) => c.id === 'web')!;
+    const url = linked.app.exports.offer({ name: 'training-needs-2026-2027.csv', mediaType: 'text/csv', content, kind: 'training', requestedBy: 'prevention-coordinator' })!;
+    expect(url.startsWith(`http://127.0.0.1:${port}/exports/`)).toBe(true);
+    const web = linked.app.channels.find((c) => c.id === 'web')!;
     const sent = await web.send(
       { channel: 'web', conversationId, data: {} },
       [
         { kind: 'link', text: 'Report ready', label: 'Download the report (CSV)', url },
         { kind: 'link', text: 'Not a link', label: 'Bad', url: 'javascript:alert(1)' },
+        { kind: 'link', text: 'Not one either', label: 'Bad too', url: '/\\elsewhere.example/x' },
       ],
       'en',
     );
     expect(sent.ok).toBe(true);
-    await page.locator('#slw-log .slw-msg--bot', { hasText: 'Not a link' }).waitFor();
+    await page.locator('#slw-log .slw-msg--bot', { hasText: 'Not one either' }).waitFor();
     const links = page.locator('#slw-log a.slw-link');
     expect(await links.count()).toBe(1);
     expect(await links.first().getAttribute('href')).toBe(url);
@@ -110,6 +124,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     const saved = await readFile((await download.path())!, 'utf8');
     expect(saved).toBe(`\uFEFF${content}`);
     await page.context().close();
+    await linked.stop();
   });
 
   it('in a region of many schools, finds the school from a typed part of its name', async () => {

@@ -17,7 +17,7 @@ async function appWithClock() {
   const lines: string[] = [];
   const log = createLogger('info', new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
   running = await startApp({ PUBLIC_URL: 'https://assistant.example.org' }, { clock: () => new Date(now), app: { log } });
-  const offer = () => running!.app.exports.offer({ name: 'training-needs-2026-2027.csv', mediaType: 'text/csv', content: CONTENT, kind: 'training', requestedBy: 'liaison-north' }, 'slack')!;
+  const offer = () => running!.app.exports.offer({ name: 'training-needs-2026-2027.csv', mediaType: 'text/csv', content: CONTENT, kind: 'training', requestedBy: 'liaison-north' })!;
   // The link names the public address; the test reaches the same path on the local port.
   const local = (url: string) => `${running!.base}${new URL(url).pathname}`;
   return { offer, local, lines, advanceMinutes: (m: number) => (now += m * 60_000) };
@@ -43,10 +43,16 @@ describe('GET /exports/<id>: a download link given in the chat', () => {
     expect(logged).toContain('"by":"liaison-north"');
     expect(logged).not.toContain('Saules');
     expect(logged).not.toContain(new URL(url).pathname.split('/').at(-1));
-    // HEAD answers the same headers without the body.
+    // No CORS: another site's script could not read the file, even with its link.
+    const cross = await fetch(local(url), { headers: { origin: 'https://school.example' } });
+    expect(cross.headers.get('access-control-allow-origin')).toBeNull();
+    // HEAD answers the same headers without the body, and is not a download.
+    const downloads = () => lines.filter((l) => l.includes('"event":"export_downloaded"')).length;
+    const before = downloads();
     const head = await fetch(local(url), { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(bytes.length));
+    expect(downloads()).toBe(before);
   });
 
   it('after 15 minutes the link answers 404 with one sentence in the browser\'s language', async () => {
@@ -62,12 +68,35 @@ describe('GET /exports/<id>: a download link given in the chat', () => {
     expect((await res.text()).trim()).toBe(await text('fr', 'page:exportGone', { minutes: 15 }));
   });
 
-  it('an unknown or malformed id is a 404 in the default language, never a crash', async () => {
-    const { local } = await appWithClock();
-    for (const path of ['AAAAAAAAAAAAAAAAAAAAAA', 'short', '..%2F..%2Fdb.json', '%00', 'x'.repeat(90)]) {
-      const res = await fetch(local(`https://assistant.example.org/exports/${path}`));
-      expect(res.status).toBe(404);
-      expect((await res.text()).trim()).toBe(await text('en', 'page:exportGone', { minutes: 15 }));
+  it('anything else under /exports (unknown or malformed ids, other methods, a trailing slash, another case) is the same 404 sentence, and no log line carries a live id', async () => {
+    const { offer, local, lines } = await appWithClock();
+    const url = offer();
+    const id = new URL(url).pathname.split('/').at(-1)!;
+    const gone = await text('en', 'page:exportGone', { minutes: 15 });
+    const tries: [string, string][] = [
+      ['GET', 'AAAAAAAAAAAAAAAAAAAAAA'],
+      ['GET', 'short'],
+      ['GET', '..%2F..%2Fdb.json'],
+      ['GET', '%00'],
+      ['GET', 'x'.repeat(5000)],
+      ['GET', `${id}/`],
+      ['GET', `${id}/more`],
+      ['POST', id],
+      ['PUT', id],
+      ['DELETE', id],
+    ];
+    for (const [method, path] of tries) {
+      const res = await fetch(`${running!.base}/exports/${path}`, { method });
+      expect([method, path.slice(0, 30), res.status]).toEqual([method, path.slice(0, 30), 404]);
+      expect((await res.text()).trim()).toBe(gone);
     }
+    for (const path of ['/exports', '/exports/', `/EXPORTS/${id}`, `/Exports/${id}`]) {
+      const res = await fetch(`${running!.base}${path}`);
+      expect([path, res.status]).toEqual([path, 404]);
+      expect((await res.text()).trim()).toBe(gone);
+    }
+    expect(lines.join('')).not.toContain(id);
+    // The file is still there for its link.
+    expect((await fetch(local(url))).status).toBe(200);
   });
 });

@@ -42,6 +42,7 @@ describe('npm run report -- training: a group under five is never shown, not eve
       minGroup: 5,
       overall: { shown: false, reason: 'smallGroup' },
       schools: [{ schoolId: 'oak-primary', schoolName: 'Basisschool De Eik', shown: false, reason: 'smallGroup' }],
+      roles: [],
       topNeeds: [],
     });
   });
@@ -132,7 +133,9 @@ describe('npm run report -- training: the teachers\' comments, with the overall 
     const lastOverall = rows.findLastIndex((r) => r.startsWith('overall,'));
     expect(rows.findIndex((r) => r.startsWith('overall,,10,comment,'))).toBe(lastOverall - comments.length + 1);
     expect(rows.slice(lastOverall + 1).every((r) => !r.startsWith('overall,') && !r.includes(',comment,'))).toBe(true);
-    expect(rows).toHaveLength(1 + 14 + 7 + 14 + 1 + 1);
+    // overall, its comments, De Eik, two hidden schools, and the one role (all teachers): the totals again
+    expect(rows).toHaveLength(1 + 14 + 7 + 14 + 1 + 1 + 14);
+    expect(rows.at(-14)).toBe('role:teacher,,10,competence,radicalisationProcesses,0,Radicalisation and current extremist groups');
   });
 
   it('CSV: overall figures withheld, so no comment rows and no comment text', async () => {

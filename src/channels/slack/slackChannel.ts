@@ -239,7 +239,10 @@ export class SlackChannel implements Channel {
 
   private async post(channel: string, replies: OutboundReply[], threadTs?: string): Promise<void> {
     for (const message of renderForSlack(replies)) {
-      await this.withRateLimit(() => this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...(threadTs ? { thread_ts: threadTs } : {}) }));
+      // No previews: Slack would fetch the pages the messages link to (a report's download link among them).
+      await this.withRateLimit(() =>
+        this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false, ...(threadTs ? { thread_ts: threadTs } : {}) }),
+      );
     }
   }
 

@@ -69,6 +69,9 @@ describe('Slack channel', () => {
     expect(url).toMatch(/^https:\/\/assistant\.example\.org\/exports\/[A-Za-z0-9_-]{22}$/);
     expect(row.elements![0]!.value).toBeUndefined();
     expect(blockText(api.posts().at(-1)!)).toContain(await text('en', 'training:report.csv', { minutes: 15 }));
+    // Slack fetches no preview of the link, and the notification text does not carry it.
+    for (const post of api.posts()) expect(post.args).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false' });
+    expect(api.posts().some((c) => String(c.args.text).includes('/exports/'))).toBe(false);
 
     const res = await fetch(`${running.base}${new URL(url).pathname}`);
     expect(res.status).toBe(200);

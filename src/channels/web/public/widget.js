@@ -165,12 +165,12 @@
     node.append(list);
   }
 
-  // A file to download (a report as CSV): the link goes under the text. Only this server's own links
-  // (relative) and http(s) ones are followed; anything else stays text.
+  // A file to download (a report as CSV): the link goes under the text. Only http(s) links are
+  // followed (the server builds them on PUBLIC_URL); anything else stays text.
   function addLink(text, link, locale) {
     const node = addMessage('bot', text || '', locale);
     const url = String(link.url || '');
-    if (!/^(\/(?!\/)|https?:\/\/)/i.test(url)) return;
+    if (!/^https?:\/\//i.test(url)) return;
     node.append(el('br'), el('a', { class: 'slw-link', href: url, download: '', rel: 'noopener noreferrer', text: String(link.label || url) }));
   }
 
