@@ -5,6 +5,7 @@ import { localized } from '../src/directory/directory.js';
 import { CALLBACK_REQUEST } from './callbackRequest.js';
 import { pickSchool } from './pickSchool.js';
 import { rememberSchool } from './shared/schools.js';
+import { sharingLines } from './shared/sharing.js';
 
 export const CONCERN = 'concern';
 
@@ -83,7 +84,8 @@ export function guidance(turn: DialogTurn, schoolId: string | null, worry: Worry
   const liaison = school ? directory.liaisonFor(school.id) : undefined;
   const replies: OutboundReply[] = [];
 
-  replies.push({ kind: 'text', text: t(`concern:advice.${worry}`) });
+  // The emergency number is the directory's, said where the advice tells the teacher to call it.
+  replies.push({ kind: 'text', text: t(`concern:advice.${worry}`, { number: dir.emergency.number }) });
 
   if (school) {
     const role = localized(school.careContact.role, lang);
@@ -135,18 +137,7 @@ export function guidance(turn: DialogTurn, schoolId: string | null, worry: Worry
     })),
   });
 
-  const partners = new Map(dir.partners.map((p) => [p.id, p]));
-  replies.push({
-    kind: 'text',
-    text: [
-      t('concern:sharingTitle'),
-      localized(dir.protocol.purpose, lang),
-      ...dir.protocol.sharing.map((s) => {
-        const partner = partners.get(s.partnerId);
-        return `• ${partner ? localized(partner.name, lang) : s.partnerId}: ${localized(s.what, lang)} ${t('concern:sharingWhy')} ${localized(s.why, lang)}`;
-      }),
-    ].join('\n'),
-  });
+  replies.push({ kind: 'text', text: [t('concern:sharingTitle'), localized(dir.protocol.purpose, lang), ...sharingLines(turn)].join('\n') });
 
   replies.push({ kind: 'text', text: t('concern:doAndDont') });
   replies.push({ kind: 'text', text: `${t('concern:feedbackTitle')}\n${localized(dir.protocol.feedbackToReporter, lang)}` });

@@ -3,6 +3,7 @@ import { formatDate } from '../src/core/dates.js';
 import type { OutboundReply } from '../src/core/messages.js';
 import { localized } from '../src/directory/directory.js';
 import type { Protocol } from '../src/directory/schema.js';
+import { sharingLines } from './shared/sharing.js';
 
 export const READ_PROTOCOL = 'readProtocol';
 
@@ -33,14 +34,10 @@ function sectionChoices(turn: DialogTurn, text: string) {
 function section(turn: DialogTurn, part: Section): OutboundReply {
   const { t, lang, directory } = turn;
   const { protocol, partners } = directory.data;
-  const partnerName = (id: string) => {
-    const partner = partners.find((p) => p.id === id);
-    return partner ? localized(partner.name, lang) : id;
-  };
   const lines: string[] = [t(`protocol:section.${part}`)];
   switch (part) {
     case 'sharing':
-      lines.push(...protocol.sharing.map((s) => `• ${partnerName(s.partnerId)}: ${localized(s.what, lang)} ${t('concern:sharingWhy')} ${localized(s.why, lang)}`));
+      lines.push(...sharingLines(turn));
       break;
     case 'whenAndHow':
       if (protocol.whenAndHow) lines.push(localized(protocol.whenAndHow, lang));

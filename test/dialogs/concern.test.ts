@@ -57,7 +57,9 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     const answer = teacher.transcript();
     const school = directory.school('oak-primary')!;
     const liaison = directory.liaisonFor('oak-primary')!;
-    expect(answer).toContain(await text(lang, `concern:advice.${worry}`));
+    expect(answer).toContain(await text(lang, `concern:advice.${worry}`, { number: directory.data.emergency.number }));
+    // Where the advice says to call for help, it says which number.
+    if (worry === 'violence') expect(await text(lang, 'concern:advice.violence', { number: '112' })).toContain('112');
     expect(answer).toContain(await text(lang, 'concern:talkToday', { role: school.careContact.role[lang] }));
     for (const fact of [liaison.name, liaison.phone, liaison.email, liaison.hours[lang]]) expect(answer).toContain(fact);
     // The languages the officer speaks, named in the teacher's language.
@@ -67,7 +69,17 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
       expect(answer).toContain(step.title[lang]);
       expect(answer).toContain(step.timeFrame[lang]);
     }
-    for (const share of directory.data.protocol.sharing) expect(answer).toContain(share.why[lang]);
+    // What each signatory shares and why; a partner that has not signed is named with that fact only.
+    const signed = new Set(directory.data.protocol.signatoryPartnerIds);
+    for (const share of directory.data.protocol.sharing) {
+      if (signed.has(share.partnerId)) expect(answer).toContain(share.why[lang]);
+      else {
+        const partner = directory.data.partners.find((p) => p.id === share.partnerId)!;
+        expect(answer).toContain(await text(lang, 'concern:sharingNotSigned', { partner: partner.name[lang] }));
+        expect(answer).not.toContain(share.what[lang]);
+      }
+    }
+    expect(directory.data.protocol.sharing.some((s) => !signed.has(s.partnerId))).toBe(true); // the sample directory has such a partner
     expect(answer).toContain(await text(lang, 'concern:doAndDont'));
     expect(answer).toContain(directory.data.protocol.feedbackToReporter[lang]);
     expect(answer).toContain(await text(lang, 'concern:offerCallback'));

@@ -24,8 +24,14 @@ describe.each(SUPPORTED_LANGUAGES)('the protocol in plain words (%s)', (lang) =>
 
     await teacher.click('sharing');
     for (const share of protocol.sharing) {
-      expect(teacher.transcript()).toContain(share.what[lang]);
-      expect(teacher.transcript()).toContain(share.why[lang]);
+      if (protocol.signatoryPartnerIds.includes(share.partnerId)) {
+        expect(teacher.transcript()).toContain(share.what[lang]);
+        expect(teacher.transcript()).toContain(share.why[lang]);
+      } else {
+        // A partner that has not signed: named with that fact, not with what it would share.
+        expect(teacher.transcript()).toContain(await text(lang, 'concern:sharingNotSigned', { partner: partners.find((p) => p.id === share.partnerId)!.name[lang] }));
+        expect(teacher.transcript()).not.toContain(share.what[lang]);
+      }
     }
     expect(teacher.transcript()).toContain(await text(lang, 'protocol:more'));
     await teacher.click('whenAndHow');
@@ -82,6 +88,9 @@ describe('the protocol in plain words, for a protocol still in preparation', () 
     await teacher.press(START);
     expect(teacher.transcript()).toContain(await text('en', 'protocol:notSigned'));
     expect(teacher.lastChoices().map((c) => c.value)).toEqual(['sharing', 'partners', 'feedback', 'done']);
+    // Not signed by anyone yet: the draft's sharing is shown for every partner, as what is planned.
+    await teacher.click('sharing');
+    for (const share of data.protocol.sharing) expect(teacher.transcript()).toContain(share.what.en);
   });
 });
 
