@@ -1,6 +1,6 @@
-import { isLastingAddress } from '../src/core/callbacks.js';
+import { escalationOf, handlerOf, isLastingAddress } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
-import { CALLBACK_URGENCIES, CALLBACK_WINDOWS } from '../src/store/schema.js';
+import { CALLBACK_URGENCIES, CALLBACK_WINDOWS, type CallbackRequest } from '../src/store/schema.js';
 import { pickSchool } from './pickSchool.js';
 import { rememberSchool } from './shared/schools.js';
 
@@ -127,8 +127,29 @@ export const callbackRequestDialog = defineDialog({
       // The teacher hears of the acknowledgement where they are now: on Slack or Teams that lasts; a
       // web chat may be gone by then, so it is promised only "if this chat is still open".
       const sent = isLastingAddress(turn.address) ? 'callback:sent' : 'callback:sentWeb';
-      turn.say({ kind: 'text', text: turn.t(sent, { name: assignee?.name ?? '' }) });
+      turn.say({ kind: 'text', text: [turn.t(sent, { name: assignee?.name ?? '' }), ...whatHappensNext(turn, request)].join('\n') });
       return end(request.id);
     },
   ],
 });
+
+/**
+ * What happens next, with the directory's time frames (DESIGN principle: every answer says what
+ * happens next): when the officer is reminded, when a colleague is asked to take over, and whom to
+ * call if it cannot wait. The same intervals drive the nudges (src/nudges/planners.ts).
+ */
+function whatHappensNext(turn: DialogTurn, request: Pick<CallbackRequest, 'urgency' | 'assigneeId' | 'schoolId' | 'reassignedFrom'>): string[] {
+  const handler = handlerOf(turn.directory, request);
+  if (!handler) return [];
+  const intervals = turn.directory.data.intervals;
+  const today = request.urgency === 'today';
+  const unit = today ? 'Hours' : 'Days';
+  const remind = today ? intervals.callbackTodayReminderWorkingHours : intervals.callbackAcknowledgeWorkingDays;
+  const escalate = today ? intervals.callbackTodayEscalateWorkingHours : intervals.callbackEscalateWorkingDays;
+  const backup = escalationOf(turn.directory, request, handler);
+  return [
+    turn.t(`callback:nextRemind${unit}`, { name: handler.name, count: remind }),
+    ...(backup ? [turn.t(`callback:nextEscalate${unit}`, { backup: backup.name, count: escalate })] : []),
+    turn.t('callback:nextUrgent', { name: handler.name, phone: handler.phone }),
+  ];
+}

@@ -64,6 +64,42 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: only promises that can b
   });
 });
 
+describe.each(SUPPORTED_LANGUAGES)('call-back requests: the teacher is told what happens next (%s)', (lang) => {
+  it.each([
+    ['today', 'Hours', 2, 4],
+    ['week', 'Days', 1, 2],
+    ['whenever', 'Days', 1, 2],
+  ] as const)('"%s": when the officer is reminded, when their backup takes over, and whom to call if it cannot wait', async (urgency, unit, remind, escalate) => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { id: `teacher-${urgency}`, locale: lang });
+    await teacher.say('menu');
+    await teacher.click('dialog:callbackRequest');
+    await teacher.click('school:oak-primary');
+    await teacher.click(urgency);
+    await teacher.click('phone');
+    await teacher.click('afternoon');
+    await teacher.say('Alex Teacher');
+    await teacher.say('+32 3 555 77 88');
+    await teacher.click('skip');
+    await teacher.click('send');
+    const officer = h.directory.person('liaison-north')!;
+    const backup = h.directory.person(officer.backupId)!;
+    // The sample directory's intervals: a request for today is reminded after 2 and escalated after 4
+    // working hours (its defaults), others after 1 and 2 working days.
+    const intervals = h.directory.data.intervals;
+    expect(unit === 'Hours' ? [intervals.callbackTodayReminderWorkingHours, intervals.callbackTodayEscalateWorkingHours] : [intervals.callbackAcknowledgeWorkingDays, intervals.callbackEscalateWorkingDays]).toEqual([remind, escalate]);
+    expect(teacher.last[0]).toEqual({
+      kind: 'text',
+      text: [
+        await text(lang, 'callback:sent', { name: officer.name }),
+        await text(lang, `callback:nextRemind${unit}`, { name: officer.name, count: remind }),
+        await text(lang, `callback:nextEscalate${unit}`, { backup: backup.name, count: escalate }),
+        await text(lang, 'callback:nextUrgent', { name: officer.name, phone: officer.phone }),
+      ].join('\n'),
+    });
+  });
+});
+
 describe('call-back requests made before "here in the chat" was withdrawn', () => {
   it('a conversation waiting at the old question with the chat button answered is asked the way again, keeping its urgency', async () => {
     const h = await engineHarness();
