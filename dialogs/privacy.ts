@@ -11,6 +11,8 @@ export const privacyDialog = defineDialog({
   id: PRIVACY,
   intent: 'commands:intents.privacy',
   menu: { label: 'menu:privacy', order: 70 },
+  // Leaving it deletes nothing: said so, since its last question is whether to delete.
+  whenLeft: 'privacy:leftNotDeleted',
   steps: [
     /** Lists what is stored, fact by fact (each call-back request in full), then offers deletion. */
     function describeStored(turn: DialogTurn) {

@@ -19,6 +19,8 @@ export const protocolStatusDialog = defineDialog({
   id: PROTOCOL_STATUS,
   roles: ['liaison', 'coordinator'],
   menu: { label: 'menu:protocol', order: 50 },
+  // It only shows things: leaving it half-way loses nothing, so nothing is said.
+  whenLeft: false,
   // "protocol" typed by an officer opens this; by a teacher, the protocol in plain words.
   intent: 'commands:intents.protocol',
   steps: [

@@ -119,5 +119,7 @@ export const readProtocolDialog = defineDialog({
   intent: 'commands:intents.protocol',
   // In the teachers' menu; officers open it from "Protocol and platform meetings".
   menu: { label: 'menu:readProtocol', order: 27, roles: ['teacher'] },
+  // It only shows things: leaving it half-way loses nothing, so nothing is said.
+  whenLeft: false,
   steps: [introduce, askPart, showPart],
 });

@@ -18,7 +18,7 @@ function askSchool(turn: DialogTurn) {
     turn.say({ kind: 'text', text: turn.t('training:alreadyAnswered') });
     return end();
   }
-  return pickSchool({ question: 'concern:schoolPrompt', notListed: true, prefer: 'remembered' });
+  return pickSchool({ question: 'training:schoolPrompt', notListed: true, prefer: 'remembered' });
 }
 
 /**

@@ -96,6 +96,12 @@ export interface Dialog {
   readonly helper?: boolean;
   /** Button payloads with this prefix start this dialog from anywhere, with `args.payload` set. */
   readonly payloadPrefix?: string;
+  /**
+   * What the user is told when another dialog replaces this one half-way: a catalogue key taking
+   * `{{what}}` (the menu label), by default `common:leftUnfinished` ("stopped without saving"), or
+   * false for a dialog that only shows things, where leaving loses nothing.
+   */
+  readonly whenLeft?: string | false;
 }
 
 /**

@@ -520,9 +520,10 @@ class TurnRunner {
         .find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && !(this.engine.hasDialog(f.dialogId) && this.engine.dialog(f.dialogId).helper) && f.values[SAVED] !== true);
       // A screen that offers the new dialog as one of its own buttons (Protocol → Plan a meeting) was not half-answered: it was answered.
       const offeredHere = this.top?.prompt?.choices?.some((c) => c.value === `${Payload.startDialog}${id}`) ?? false;
-      if (unfinished && !offeredHere) {
-        const label = this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId).menu?.label : undefined;
-        this.say({ kind: 'text', text: label ? this.tr.t('common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed') });
+      const left = unfinished && this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId) : undefined;
+      if (unfinished && !offeredHere && left?.whenLeft !== false) {
+        const label = left?.menu?.label;
+        this.say({ kind: 'text', text: label ? this.tr.t(left?.whenLeft ?? 'common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed') });
       }
       this.stack.length = 0;
     }

@@ -297,6 +297,22 @@ describe('engine', () => {
       expect(teacher.transcript()).not.toContain('I have stopped');
     });
 
+    it('leaving "what do you store about me" at its delete question says nothing was deleted; leaving a screen that only shows things says nothing', async () => {
+      const harness = await engineHarness();
+      const teacher = new TestUser(harness.engine, { id: 'teacher-6' });
+      await teacher.press('dialog:privacy');
+      await teacher.press('dialog:trainingNeeds');
+      expect(teacher.transcript()).toContain(await text('en', 'privacy:leftNotDeleted', { what: await text('en', 'menu:privacy') }));
+      expect(teacher.transcript()).not.toContain(await text('en', 'common:leftUnfinished', { what: await text('en', 'menu:privacy') }));
+      await teacher.press('dialog:readProtocol');
+      await teacher.press('dialog:concern');
+      expect(teacher.transcript()).not.toContain('I have stopped');
+      const officer = new TestUser(harness.engine, { id: 'liaison-north' });
+      await officer.press('dialog:protocolStatus');
+      await officer.press('dialog:mySchools');
+      expect(officer.transcript()).not.toContain('I have stopped');
+    });
+
     it('a free-text answer is kept on one line: line breaks typed into it cannot become structure in a card', async () => {
       const harness = await engineHarness();
       const teacher = new TestUser(harness.engine, { id: 'teacher-8' });

@@ -12,6 +12,8 @@ const NOW = new Date('2026-11-24T10:00:00Z');
 
 async function answerAll(teacher: TestUser, comment: string | null) {
   await teacher.press('dialog:trainingNeeds');
+  // Asked where the teacher works (not "which school is this about", the worried teacher's question).
+  expect(teacher.transcript()).toContain(await text((teacher.options.locale ?? 'en') as Language, 'training:schoolPrompt'));
   await teacher.click('school:harbour-secondary');
   await teacher.click('teacher');
   await teacher.click('onlineRadicalisation');
@@ -69,7 +71,7 @@ describe.each(SUPPORTED_LANGUAGES)('training needs (%s)', (lang: Language) => {
     expect(store.data.trainingResponses).toHaveLength(1);
     now = new Date('2027-09-02T10:00:00Z');
     await teacher.press('dialog:trainingNeeds');
-    expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
+    expect(teacher.transcript()).toContain(await text(lang, 'training:schoolPrompt'));
   });
 
   it('refuses a comment that identifies someone', async () => {

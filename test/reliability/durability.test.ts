@@ -39,7 +39,8 @@ async function requestCallback(directLine: string, name: string, sentText: strin
     if (res.status !== 200) return undefined;
   }
   // The confirmation is in the transcript (when the server is still up to show it).
-  const shown = await conv.activities().then((r) => r.body.activities.some((a) => a.text === sentText), () => true);
+  // (Its first line: what happens next follows it.)
+  const shown = await conv.activities().then((r) => r.body.activities.some((a) => a.text?.split('\n')[0] === sentText), () => true);
   return shown ? name : undefined;
 }
 
