@@ -23,8 +23,8 @@ export const callbackListDialog = defineDialog({
         const lines = [
           callbacks.headline(r, turn.t),
           ...teacherLanguage(r, turn),
-          `${turn.t('callback:summaryWay')}: ${turn.t(`callback:way.${r.way}`)}${r.requesterContact ? ` (${r.requesterContact})` : ''}, ${turn.t(`callback:window.${r.window}`)}`,
-          ...(r.note ? [`${turn.t('callback:summaryNote')}: ${r.note}`] : []),
+          turn.t('common:labelled', { label: turn.t('callback:summaryWay'), value: `${turn.t(`callback:way.${r.way}`)}${r.requesterContact ? ` (${r.requesterContact})` : ''}, ${turn.t(`callback:window.${r.window}`)}` }),
+          ...(r.note ? [turn.t('common:labelled', { label: turn.t('callback:summaryNote'), value: r.note })] : []),
           // The day as people in the municipality saw it (00:30 in Brussels is the day before in UTC).
           turn.t('callback:requestedOn', { date: formatDate(localDate(new Date(r.createdAt), turn.directory.data.timeZone), turn.lang) }),
         ];

@@ -87,15 +87,15 @@ export const callbackRequestDialog = defineDialog({
       turn.values.note = turn.answer === SKIP ? null : (turn.answer ?? null);
       const v = turn.values;
       const school = turn.directory.school(typeof v.schoolId === 'string' ? v.schoolId : undefined);
-      const lines = [
-        `${turn.t('common:field.name')}: ${String(v.name)}`,
-        `${turn.t('common:field.school')}: ${school?.name ?? turn.t('callback:unlistedSchool')}`,
-        `${turn.t('callback:summaryUrgency')}: ${turn.t(`callback:urgency.${String(v.urgency)}`)}`,
-        `${turn.t('callback:summaryWay')}: ${turn.t(`callback:way.${String(v.way)}`)}${v.contact ? ` (${String(v.contact)})` : ''}`,
-        `${turn.t('callback:summaryWindow')}: ${turn.t(`callback:window.${String(v.window)}`)}`,
-        ...(v.note ? [`${turn.t('callback:summaryNote')}: ${String(v.note)}`] : []),
+      const fields = [
+        { label: turn.t('common:field.name'), value: String(v.name) },
+        { label: turn.t('common:field.school'), value: school?.name ?? turn.t('callback:unlistedSchool') },
+        { label: turn.t('callback:summaryUrgency'), value: turn.t(`callback:urgency.${String(v.urgency)}`) },
+        { label: turn.t('callback:summaryWay'), value: `${turn.t(`callback:way.${String(v.way)}`)}${v.contact ? ` (${String(v.contact)})` : ''}` },
+        { label: turn.t('callback:summaryWindow'), value: turn.t(`callback:window.${String(v.window)}`) },
+        ...(v.note ? [{ label: turn.t('callback:summaryNote'), value: String(v.note) }] : []),
       ];
-      turn.say({ kind: 'card', title: turn.t('callback:summaryTitle'), fields: lines.map((l) => ({ label: l.split(': ')[0]!, value: l.slice(l.indexOf(': ') + 2) })) });
+      turn.say({ kind: 'card', title: turn.t('callback:summaryTitle'), fields });
       return ask(
         choicePrompt(key('callback:confirmPrompt'), [
           { value: Confirm.Send, label: key('callback:send') },

@@ -17,7 +17,7 @@ function askWhich(turn: DialogTurn) {
   }
   return ask(
     choicePrompt(key('liaison:meetings.cancelPrompt'), [
-      ...meetings.map((m) => ({ value: `${MEETING}${m.id}`, label: literal(turn.inEveryLanguage((_, lang) => `${formatDate(m.date, lang)}: ${m.place}`)) })),
+      ...meetings.map((m) => ({ value: `${MEETING}${m.id}`, label: literal(turn.inEveryLanguage((t, lang) => t('common:labelled', { label: formatDate(m.date, lang), value: m.place }))) })),
       { value: KEEP, label: key('liaison:meetings.keepAll'), also: 'common:noWords' },
     ]),
   );

@@ -23,7 +23,7 @@ export const mySchoolsDialog = defineDialog({
         const last = lastContactText(r, turn.t, turn.lang);
         const interval = turn.t('liaison:interval', { count: r.intervalDays });
         const overdue = r.overdue && r.overdueBy !== undefined ? ` ${turn.t('liaison:overdueBy', { count: r.overdueBy })}` : '';
-        return `${mark}${r.schoolName}${coordinator ? ` (${r.liaisonName})` : ''}: ${last}; ${interval}.${overdue}`;
+        return `${mark}${turn.t('liaison:schoolLine', { school: coordinator ? `${r.schoolName} (${r.liaisonName})` : r.schoolName, last, interval })}${overdue}`;
       });
       const overdueCount = rows.filter((r) => r.overdue).length;
       const text = [turn.t('liaison:schoolsTitle', { count: overdueCount }), ...lines].join('\n');

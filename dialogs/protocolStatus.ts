@@ -32,23 +32,23 @@ export const protocolStatusDialog = defineDialog({
         return p ? localized(p.name, lang) : id;
       };
       const date = (d: string | undefined) => (d ? formatDate(d, lang) : t('liaison:protocol.never'));
+      const lv = (label: string, value: string) => t('common:labelled', { label: t(label), value });
       const lines = [
-        `${t('liaison:protocol.signedOn')}: ${date(status.signedOn)}`,
-        `${t('liaison:protocol.signatories')}: ${status.signatoryIds.map(partner).join(', ') || '–'}`,
-        ...(status.unsignedIds.length ? [`${t('liaison:protocol.unsigned')}: ${status.unsignedIds.map(partner).join(', ')}`] : []),
-        `${t('liaison:protocol.lastEvaluation')}: ${date(status.lastEvaluation)}${status.lastOutcome ? ` (${t(`liaison:evaluation.outcome.${status.lastOutcome}`)})` : ''}`,
+        lv('liaison:protocol.signedOn', date(status.signedOn)),
+        lv('liaison:protocol.signatories', status.signatoryIds.map(partner).join(', ') || '–'),
+        ...(status.unsignedIds.length ? [lv('liaison:protocol.unsigned', status.unsignedIds.map(partner).join(', '))] : []),
+        lv('liaison:protocol.lastEvaluation', `${date(status.lastEvaluation)}${status.lastOutcome ? ` (${t(`liaison:evaluation.outcome.${status.lastOutcome}`)})` : ''}`),
         // "It needs to be revised" stays in sight until the next evaluation says otherwise.
         ...(status.lastOutcome === 'revise' ? [`⚠ ${t('liaison:protocol.toRevise')}`] : []),
-        `${t('liaison:protocol.nextEvaluation')}: ${date(status.nextEvaluation)}${status.evaluationOverdue ? ` ⚠ ${t('liaison:protocol.overdue')}` : ''}`,
-        status.missing.length
-          ? `${t('liaison:protocol.missing')}: ${status.missing.map((m) => t(`liaison:protocol.element.${m}`)).join('; ')}`
-          : t('liaison:protocol.complete'),
-        ...(status.withoutSharingIds.length ? [`${t('liaison:protocol.withoutSharing')}: ${status.withoutSharingIds.map(partner).join(', ')}`] : []),
+        lv('liaison:protocol.nextEvaluation', `${date(status.nextEvaluation)}${status.evaluationOverdue ? ` ⚠ ${t('liaison:protocol.overdue')}` : ''}`),
+        // Each missing element is a phrase of its own: listed with commas, as the other lists here.
+        status.missing.length ? lv('liaison:protocol.missing', status.missing.map((m) => t(`liaison:protocol.element.${m}`)).join(', ')) : t('liaison:protocol.complete'),
+        ...(status.withoutSharingIds.length ? [lv('liaison:protocol.withoutSharing', status.withoutSharingIds.map(partner).join(', '))] : []),
       ];
       turn.say({ kind: 'text', text: [t('liaison:protocol.title'), ...lines.map((l) => `• ${l}`)].join('\n') });
 
       const meetings = turn.services.protocol.meetings();
-      const meetingLines = meetings.upcoming.map((m) => `• ${formatDate(m.date, lang)}: ${typeof m.place === 'string' ? m.place : (m.place as Record<string, string>)[lang]}`);
+      const meetingLines = meetings.upcoming.map((m) => `• ${t('common:labelled', { label: formatDate(m.date, lang), value: typeof m.place === 'string' ? m.place : (m.place as Record<string, string>)[lang] })}`);
       turn.say({
         kind: 'text',
         text: [

@@ -48,7 +48,7 @@ function section(turn: DialogTurn, part: Section): OutboundReply {
       if (protocol.retention) lines.push(`${t('protocol:retention')} ${localized(protocol.retention, lang)}`);
       break;
     case 'partners':
-      lines.push(...partners.map((p) => `• ${localized(p.name, lang)}: ${localized(p.tasks, lang)}\n  ${localized(p.shares, lang)}`));
+      lines.push(...partners.map((p) => `• ${t('common:labelled', { label: localized(p.name, lang), value: localized(p.tasks, lang) })}\n  ${localized(p.shares, lang)}`));
       break;
     case 'feedback':
       lines.push(localized(protocol.feedbackToReporter, lang));

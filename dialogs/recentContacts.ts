@@ -21,7 +21,7 @@ export const recentContactsDialog = defineDialog({
         const tags = c.tags.map((t) => turn.t(`liaison:tag.${t}`)).join(', ');
         turn.say({
           kind: 'choices',
-          text: `${formatDate(c.date, turn.lang)}: ${turn.directory.school(c.schoolId)?.name ?? c.schoolId}, ${turn.t(`liaison:kind.${c.kind}`)}${tags ? ` (${tags})` : ''}`,
+          text: turn.t('common:labelled', { label: formatDate(c.date, turn.lang), value: `${turn.directory.school(c.schoolId)?.name ?? c.schoolId}, ${turn.t(`liaison:kind.${c.kind}`)}${tags ? ` (${tags})` : ''}` }),
           choices: [
             { label: turn.t('liaison:edit'), value: `${CONTACT_PAYLOAD}edit:${c.id}` },
             { label: turn.t('liaison:delete'), value: `${CONTACT_PAYLOAD}delete:${c.id}` },

@@ -97,7 +97,7 @@ export const trainingReportDialog = defineDialog({
       }
       const lines = report.schools.map((s) => {
         const name = s.schoolName ?? t('callback:unlistedSchool');
-        if (!s.shown) return `• ${name}: ${fewer}`;
+        if (!s.shown) return `• ${t('common:labelled', { label: name, value: fewer })}`;
         const top = rankCompetences(s, { limit: 3 });
         return `• ${t('training:report.school', { school: name, count: s.responses, needs: top.map((c) => `${t(`training:competence.${c}`)} (${s.competences[c]})`).join(', ') })}`;
       });
@@ -110,7 +110,7 @@ export const trainingReportDialog = defineDialog({
           ? [t('training:report.rolesWithheld', { count: MIN_GROUP })]
           : report.roles.map((r) => {
               const role = t(`training:role.${r.role}`);
-              if (!r.shown) return `• ${role}: ${fewer}`;
+              if (!r.shown) return `• ${t('common:labelled', { label: role, value: fewer })}`;
               const top = rankCompetences(r, { limit: 3 });
               return `• ${t('training:report.role', { role, count: r.responses, needs: top.map((c) => `${t(`training:competence.${c}`)} (${r.competences[c]})`).join(', ') })}`;
             });

@@ -116,6 +116,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         dialogStates: repos.dialogStates,
         log,
         clock,
+        labelled: (language) => {
+          const tr = translations.translator(language);
+          return (label, value) => tr.t('common:labelled', { label, value });
+        },
       }),
     );
   }

@@ -15,6 +15,6 @@ export function sharingLines(turn: DialogTurn): string[] {
     const partner = partners.find((p) => p.id === s.partnerId);
     const name = partner ? localized(partner.name, lang) : s.partnerId;
     if (protocol.signedOn && !signed.has(s.partnerId)) return `• ${t('concern:sharingNotSigned', { partner: name })}`;
-    return `• ${name}: ${localized(s.what, lang)} ${t('concern:sharingWhy')} ${localized(s.why, lang)}`;
+    return `• ${t('common:labelled', { label: name, value: `${localized(s.what, lang)} ${t('concern:sharingWhy')} ${localized(s.why, lang)}` })}`;
   });
 }

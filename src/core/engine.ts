@@ -276,7 +276,7 @@ export class Engine implements TurnHandler {
           tr.t('liaison:schoolsTitle', { count: rows.filter((r) => r.overdue).length }),
           ...rows.map(
             (r) =>
-              `${r.overdue ? '⚠' : '✓'} ${r.schoolName}: ${lastContactText(r, (key, params) => tr.t(key, params), language)}`,
+              `${r.overdue ? '⚠' : '✓'} ${tr.t('common:labelled', { label: r.schoolName, value: lastContactText(r, (key, params) => tr.t(key, params), language) })}`,
           ),
         ].join('\n'),
       });

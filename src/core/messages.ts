@@ -50,17 +50,21 @@ export function textBar(value: number, max: number, width = 12): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
+/** "label: value" as the reader's language writes it (`common:labelled`: French puts a space before the colon). */
+export type Labelled = (label: string, value: string) => string;
+const plainLabelled: Labelled = (label, value) => `${label}: ${value}`;
+
 /** The plain-text rendering every channel can fall back to (Slack's `text`, notifications, screen readers). */
-export function replyAsPlainText(reply: OutboundReply): string {
+export function replyAsPlainText(reply: OutboundReply, labelled: Labelled = plainLabelled): string {
   switch (reply.kind) {
     case 'text':
       return reply.text;
     case 'choices':
       return [reply.text, ...reply.choices.map((c, i) => `${i + 1}. ${c.label}`)].join('\n');
     case 'card':
-      return [reply.title, ...reply.fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
+      return [reply.title, ...reply.fields.map((f) => labelled(f.label, f.value))].join('\n');
     case 'steps':
-      return [reply.title, ...reply.steps.map((s, i) => `${i + 1}. ${s.title}: ${s.detail}`)].join('\n');
+      return [reply.title, ...reply.steps.map((s, i) => `${i + 1}. ${labelled(s.title, s.detail)}`)].join('\n');
     case 'chart': {
       const max = Math.max(0, ...reply.bars.map((b) => b.value));
       return [reply.title, ...reply.bars.map((b) => `${textBar(b.value, max)} ${b.display}  ${b.label}`)].join('\n');

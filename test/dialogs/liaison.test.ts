@@ -317,11 +317,11 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     const coordinator = new TestUser(engine, { id: 'prevention-coordinator', locale: lang });
     await coordinator.press('dialog:protocolStatus');
     const status = coordinator.transcript();
-    expect(status).toContain(`${await text(lang, 'liaison:protocol.signedOn')}: ${formatDate('2026-03-02', lang)}`);
+    expect(status).toContain(await text(lang, 'common:labelled', { label: await text(lang, 'liaison:protocol.signedOn'), value: `${formatDate('2026-03-02', lang)}` }));
     const unsigned = directory.data.partners.find((p) => !directory.data.protocol.signatoryPartnerIds.includes(p.id))!;
-    expect(status).toContain(`${await text(lang, 'liaison:protocol.unsigned')}: ${unsigned.name[lang]}`);
+    expect(status).toContain(await text(lang, 'common:labelled', { label: await text(lang, 'liaison:protocol.unsigned'), value: `${unsigned.name[lang]}` }));
     // Last evaluated 15 June 2026: the next was due on 15 September, so it is overdue on 24 November.
-    expect(status).toContain(`${await text(lang, 'liaison:protocol.nextEvaluation')}: ${formatDate('2026-09-15', lang)} ⚠ ${await text(lang, 'liaison:protocol.overdue')}`);
+    expect(status).toContain(await text(lang, 'common:labelled', { label: await text(lang, 'liaison:protocol.nextEvaluation'), value: `${formatDate('2026-09-15', lang)} ⚠ ${await text(lang, 'liaison:protocol.overdue')}` }));
     expect(status).toContain(await text(lang, 'liaison:protocol.element.signature'));
 
     await coordinator.click('dialog:recordEvaluation');
@@ -331,10 +331,10 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     await coordinator.click('next:default');
     expect(store.data.protocolEvaluations).toEqual([expect.objectContaining({ date: '2026-11-24', outcome: 'minorChanges', nextDate: '2027-02-24', recordedBy: 'prevention-coordinator' })]);
     await coordinator.press('dialog:protocolStatus');
-    expect(coordinator.transcript()).toContain(`${await text(lang, 'liaison:protocol.nextEvaluation')}: ${formatDate('2027-02-24', lang)}`);
+    expect(coordinator.transcript()).toContain(await text(lang, 'common:labelled', { label: await text(lang, 'liaison:protocol.nextEvaluation'), value: `${formatDate('2027-02-24', lang)}` }));
     expect(coordinator.transcript()).not.toContain(await text(lang, 'liaison:protocol.overdue'));
     // The outcome is shown with the date; "needs to be revised" stays in sight until the next evaluation.
-    expect(coordinator.transcript()).toContain(`${await text(lang, 'liaison:protocol.lastEvaluation')}: ${formatDate('2026-11-24', lang)} (${await text(lang, 'liaison:evaluation.outcome.minorChanges')})`);
+    expect(coordinator.transcript()).toContain(await text(lang, 'common:labelled', { label: await text(lang, 'liaison:protocol.lastEvaluation'), value: `${formatDate('2026-11-24', lang)} (${await text(lang, 'liaison:evaluation.outcome.minorChanges')})` }));
     expect(coordinator.transcript()).not.toContain(await text(lang, 'liaison:protocol.toRevise'));
     store.data.protocolEvaluations[0]!.outcome = 'revise';
     await coordinator.press('dialog:protocolStatus');

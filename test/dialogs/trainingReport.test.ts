@@ -32,7 +32,7 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat (%s)', (la
     expect(transcript).not.toContain(await text(lang, 'training:report.title', { year: '2026-2027', responses: '6' }));
     expect(transcript).not.toContain(await text(lang, 'training:competence.religionIdentity'));
     expect(transcript).not.toContain(await text(lang, 'training:competence.workingWithParents'));
-    expect(transcript).toContain(`Atheneum Havenkwartier: ${await text(lang, 'training:report.fewerThan', { count: 5 })}`);
+    expect(transcript).toContain(await text(lang, 'common:labelled', { label: 'Atheneum Havenkwartier', value: await text(lang, 'training:report.fewerThan', { count: 5 }) }));
     expect(transcript).toContain(await text(lang, 'training:report.school', { school: 'Basisschool De Eik', count: 5, needs: `${await text(lang, 'training:competence.criticalThinking')} (5)` }));
   });
 
@@ -86,8 +86,8 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: per staff
         await t('training:report.perRole'),
         `• ${await t('training:report.role', { role: await t('training:role.teacher'), count: 7, needs: `${await t('training:competence.criticalThinking')} (7), ${await t('training:competence.onlineRadicalisation')} (7)` })}`,
         `• ${await t('training:report.role', { role: await t('training:role.head'), count: 5, needs: `${await t('training:competence.informationSharing')} (5)` })}`,
-        `• ${await t('training:role.careCoordinator')}: ${await t('training:report.fewerThan', { count: 5 })}`,
-        `• ${await t('training:role.other')}: ${await t('training:report.fewerThan', { count: 5 })}`,
+        `• ${await t('common:labelled', { label: await t('training:role.careCoordinator'), value: await t('training:report.fewerThan', { count: 5 }) })}`,
+        `• ${await t('common:labelled', { label: await t('training:role.other'), value: await t('training:report.fewerThan', { count: 5 }) })}`,
       ].join('\n'),
     });
   });

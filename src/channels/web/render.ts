@@ -1,4 +1,4 @@
-import type { OutboundReply } from '../../core/messages.js';
+import type { Labelled, OutboundReply } from '../../core/messages.js';
 import { replyAsPlainText } from '../../core/messages.js';
 
 /**
@@ -17,12 +17,13 @@ export interface RenderedActivity {
   attachments?: { contentType: 'application/vnd.microsoft.card.hero'; content: { buttons: { type: 'openUrl'; title: string; value: string }[] } }[];
 }
 
-export function renderForWeb(reply: OutboundReply): RenderedActivity {
+/** `labelled` joins a card's label and value, a step's title and detail, a bar's label and number, as the reader's language does. */
+export function renderForWeb(reply: OutboundReply, labelled?: Labelled): RenderedActivity {
   if (reply.kind === 'chart') {
     // The numbers as text for everyone (screen readers too); the widget draws the bars beside them.
     return {
       type: 'message',
-      text: [reply.title, ...reply.bars.map((b) => `${b.label}: ${b.display}`)].join('\n'),
+      text: [reply.title, ...reply.bars.map((b) => (labelled ? labelled(b.label, b.display) : `${b.label}: ${b.display}`))].join('\n'),
       textFormat: 'plain',
       channelData: { reply: 'chart', chart: reply.bars },
     };
@@ -39,7 +40,7 @@ export function renderForWeb(reply: OutboundReply): RenderedActivity {
   }
   const base: RenderedActivity = {
     type: 'message',
-    text: reply.kind === 'choices' ? reply.text : replyAsPlainText(reply),
+    text: reply.kind === 'choices' ? reply.text : replyAsPlainText(reply, labelled),
     textFormat: 'plain',
     channelData: { reply: reply.kind },
   };

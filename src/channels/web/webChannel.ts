@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../../config.js';
 import type { TurnHandler } from '../../core/engine.js';
 import { KeyedQueue } from '../../core/keyedQueue.js';
-import type { OutboundReply } from '../../core/messages.js';
+import type { Labelled, OutboundReply } from '../../core/messages.js';
 import type { HttpServer } from '../../http/server.js';
 import { isLocaleTag, type Language } from '../../i18n/languages.js';
 import { jsonBody } from '../../http/jsonBody.js';
@@ -37,6 +37,8 @@ export interface WebChannelDeps {
   dialogStates: DialogStatesRepository;
   log: Log;
   clock: () => Date;
+  /** How the reader's language writes "label: value" (`common:labelled`), for cards sent as text. */
+  labelled?: (language: Language) => Labelled;
 }
 
 type HttpError = { status: number; code: string; message: string; retryAfterSeconds?: number };
@@ -426,7 +428,7 @@ export class WebChannel implements Channel {
 
   private appendBotReplies(conversationId: string, replies: OutboundReply[], language: Language, replyToId: string | undefined): StoredActivity[] {
     return replies.map((reply) => {
-      const fields: RenderedActivity & { from?: typeof BOT; locale?: Language; replyToId?: string } = renderForWeb(reply);
+      const fields: RenderedActivity & { from?: typeof BOT; locale?: Language; replyToId?: string } = renderForWeb(reply, this.deps.labelled?.(language));
       fields.from = BOT;
       fields.locale = language;
       if (replyToId) fields.replyToId = replyToId;

@@ -45,6 +45,10 @@ describe('call-back loop across channels', () => {
     // Followed by what happens next (reminder, backup, whom to call).
     expect(body.activities.some((a) => a.text?.startsWith(`${sentFR}\n`))).toBe(true);
     expect(body.activities.some((a) => a.suggestedActions?.actions.some((x) => x.value.choice === 'chat'))).toBe(false);
+    // Cards arrive as text here, their labels and values joined as French writes it ("Nom : …").
+    const nameLine = await text('fr', 'common:labelled', { label: await text('fr', 'common:field.name'), value: liaison.name });
+    expect(nameLine).toBe(`${await text('fr', 'common:field.name')} : ${liaison.name}`);
+    expect(body.activities.some((a) => a.text?.split('\n').includes(nameLine))).toBe(true);
     await app.engine.idle();
 
     const [request] = app.store.data.callbacks;
