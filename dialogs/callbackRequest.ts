@@ -46,7 +46,8 @@ function askWindow(turn: DialogTurn) {
  */
 export const callbackRequestDialog = defineDialog({
   id: CALLBACK_REQUEST,
-  menu: { label: 'menu:callback', order: 20 },
+  // Teachers ask their liaison officer; officers have no officer of their own to ask.
+  menu: { label: 'menu:callback', order: 20, roles: ['teacher'] },
   steps: [
     /** The school comes from the worried-teacher dialog, or is asked here. */
     function askSchool(turn: DialogTurn) {

@@ -11,7 +11,17 @@ export const menuDialog = defineDialog({
     /** Offers what this user can do. */
     function offerMenu(turn: DialogTurn) {
       if (turn.args.welcome) {
-        turn.say({ kind: 'text', text: turn.t('menu:welcome', { municipality: turn.directory.data.municipality.name[turn.lang] }) });
+        const municipality = turn.directory.data.municipality.name[turn.lang];
+        const { personId, role } = turn.user;
+        if (personId && role !== 'teacher') {
+          // An officer opening the chat hears what it is for them, and what waits for them: a notice
+          // sent before they could be reached (Teams, before the app was opened) did not arrive.
+          const waiting = turn.services.callbacks.visibleTo(personId, role).filter((r) => r.status === 'open').length;
+          const name = turn.directory.person(personId)?.name ?? '';
+          turn.say({ kind: 'text', text: [turn.t('menu:welcomeOfficer', { municipality, name }), ...(waiting > 0 ? [turn.t('menu:waitingRequests', { count: waiting, item: turn.t('menu:callbackList') })] : [])].join('\n') });
+        } else {
+          turn.say({ kind: 'text', text: turn.t('menu:welcome', { municipality }) });
+        }
       }
       return ask(choicePrompt(key('menu:prompt'), turn.menuChoices()));
     },

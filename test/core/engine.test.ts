@@ -21,6 +21,33 @@ describe('engine', () => {
       );
     });
 
+    it('an officer opening the chat is greeted as an officer, by name, and told of call-back requests waiting (a notice may have missed them)', async () => {
+      const h = await engineHarness();
+      const municipality = h.directory.data.municipality.name[lang];
+      const officer = h.directory.person('liaison-north')!;
+      const first = new TestUser(h.engine, { id: 'liaison-north', conversation: 'first', locale: lang });
+      await first.start();
+      expect(first.last[0]).toEqual({ kind: 'text', text: await text(lang, 'menu:welcomeOfficer', { municipality, name: officer.name }) });
+      // Two requests for their school, one of them already acknowledged: one waits.
+      for (const name of ['Kim Teacher', 'Lou Teacher']) {
+        h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'phone', window: 'anytime', requesterName: name, requesterContact: '+32 3 555 00 00' }, { key: `test:${name}`, language: 'en' });
+      }
+      h.store.data.callbacks[0]!.status = 'acknowledged';
+      const again = new TestUser(h.engine, { id: 'liaison-north', conversation: 'second', locale: lang });
+      await again.start();
+      expect(again.last[0]).toEqual({
+        kind: 'text',
+        text: [await text(lang, 'menu:welcomeOfficer', { municipality, name: officer.name }), await text(lang, 'menu:waitingRequests', { count: 1, item: await text(lang, 'menu:callbackList') })].join('\n'),
+      });
+      expect(again.transcript()).not.toContain(await text(lang, 'menu:welcome', { municipality }));
+      // An officer has no liaison officer to ask for a call-back: not in their menu; a teacher's menu has it.
+      expect(again.lastChoices().map((c) => c.value)).not.toContain(`${Payload.startDialog}callbackRequest`);
+      expect(again.lastChoices().map((c) => c.value)).toContain(`${Payload.startDialog}callbackList`);
+      const teacher = new TestUser(h.engine, { locale: lang });
+      await teacher.start();
+      expect(teacher.lastChoices().map((c) => c.value)).toContain(`${Payload.startDialog}callbackRequest`);
+    });
+
     it('answers the emergency keyword from anywhere, and nothing else until confirmed', async () => {
       const { engine, directory } = await engineHarness();
       const user = new TestUser(engine, { locale: lang });
