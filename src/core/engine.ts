@@ -460,6 +460,13 @@ class TurnRunner {
     const intent = inbound.text && !focused?.holdsFocus ? engine.detectIntent(inbound.text, this.lang, this.user.role) : undefined;
     if (intent) {
       if (!this.user.language && intent.lang !== this.lang) this.switchLanguage(intent.lang);
+      // Said again in the middle of that very dialog ("I'm worried about …" while answering its
+      // questions): carry on where it was rather than start it over and lose the answers given.
+      if (this.top && this.stack.some((f) => f.dialogId === intent.dialog.id)) {
+        this.say({ kind: 'text', text: this.tr.t('common:alreadyInDialog') });
+        this.reprompt();
+        return;
+      }
       return this.startFromUser(intent.dialog.id);
     }
 

@@ -202,6 +202,28 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
   });
 });
 
+describe('worried about a pupil: said again in the middle of the dialog', () => {
+  it.each([
+    ['en', "I'm worried about Yusuf from 3B"],
+    ['nl', 'Ik maak me zorgen over Yusuf uit 3B'],
+  ] as const)('(%s) carries on where it was, the school kept, and the name is not kept', async (lang, sentence) => {
+    const { engine, directory } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.No);
+    await teacher.click('school:harbour-secondary');
+    await teacher.say(sentence);
+    expect(teacher.transcript()).toContain(await text(lang, 'common:alreadyInDialog'));
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:worryPrompt'));
+    // Not the danger question again: the dialog was not started over.
+    expect(teacher.transcript()).not.toContain(await text(lang, 'concern:dangerPrompt'));
+    expect(teacher.transcript()).not.toContain('Yusuf');
+    await teacher.click('behaviour');
+    expect(teacher.transcript()).toContain(directory.school('harbour-secondary')!.name);
+    expect(teacher.transcript()).toContain(directory.liaisonFor('harbour-secondary')!.name);
+  });
+});
+
 describe('worried about a pupil: local facts come from the directory', () => {
   it('changing a liaison officer\'s phone number in the directory file changes the answer, no code change', async () => {
     const json = JSON.parse(await realDirectoryJson());
