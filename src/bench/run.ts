@@ -151,6 +151,14 @@ async function load(server: Server, seconds: number, kind: Kind, conversations: 
   const result = await autocannon({ url: server.base, connections: CONNECTIONS, duration: seconds, requests: requests as never });
   const after = await usage(server.child.pid!);
   const elapsed = (Date.now() - started) / 1000;
+  // Conversations the run stopped in the middle of a pass are taken back to the menu (not measured),
+  // so that the next run's passes start there: "I'm worried about a pupil" said in the middle of
+  // that dialog carries on where it was instead of starting it over.
+  if (kind === 'dialog') {
+    for (const conv of conversations.filter((c) => !pool.includes(c))) {
+      await post(`${server.base}/v3/directline/conversations/${conv.id}/activities`, { type: 'message', from: { id: 'u' }, text: 'menu' }, conv.token);
+    }
+  }
   const errors = result.errors + result.timeouts + result.non2xx;
   // A refused or failed request is fast and would flatter the figures: such a run does not count.
   if (errors > 0) throw new Error(`${kind}: ${errors} requests failed or were refused; the run is not valid`);
