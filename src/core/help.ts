@@ -22,7 +22,8 @@ export function helpReplies(
     ? t('common:helpContact', { name: person.name, phone: person.phone, email: person.email })
     : t('common:helpDesk', { name: localized(desk.name, lang), phone: desk.phone, email: desk.email });
   return [
-    { kind: 'text', text: t('common:help', { number: directory.data.emergency.number }) },
+    // Officers hear what the assistant is for them; the words that work everywhere are the same.
+    { kind: 'text', text: t(user.role === 'teacher' ? 'common:help' : 'common:helpOfficer', { number: directory.data.emergency.number }) },
     { kind: 'text', text: contact },
   ];
 }

@@ -165,9 +165,13 @@ describe('engine', () => {
     await teacher.click('school:oak-primary');
     await teacher.press('dialog:help');
     expect(teacher.transcript()).toContain(await contact(directory.liaisonFor('oak-primary')!));
+    expect(teacher.transcript()).toContain(await text('en', 'common:help', { number: '112' }));
     const officer = new TestUser(engine, { id: 'liaison-north', locale: 'en' });
     await officer.say('help');
     expect(officer.transcript()).toContain(await contact(directory.person(directory.data.protocol.coordinatorId)!));
+    // Officers hear what the assistant does for them, not the teachers' introduction.
+    expect(officer.transcript()).toContain(await text('en', 'common:helpOfficer', { number: '112' }));
+    expect(officer.transcript()).not.toContain(await text('en', 'common:help', { number: '112' }));
     const coordinator = new TestUser(engine, { id: directory.data.protocol.coordinatorId, locale: 'en' });
     await coordinator.say('help');
     expect(coordinator.transcript()).toContain(await text('en', 'common:helpDesk', { name: desk.name.en, phone: desk.phone, email: desk.email }));
