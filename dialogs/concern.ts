@@ -1,4 +1,4 @@
-import { ask, begin, choicePrompt, defineDialog, end, key, next, type DialogTurn } from '../src/core/dialog.js';
+import { ask, begin, choicePrompt, defineDialog, end, key, next, SAVED, type DialogTurn } from '../src/core/dialog.js';
 import { CoreDialog } from '../src/core/engine.js';
 import type { OutboundReply } from '../src/core/messages.js';
 import { localized } from '../src/directory/directory.js';
@@ -57,6 +57,8 @@ export const concernDialog = defineDialog({
     function giveGuidance(turn: DialogTurn) {
       const worry = turn.answer as Worry;
       turn.say(...guidance(turn, turn.values.schoolId as string | null, worry));
+      // The advice is given: leaving now loses nothing, and "I'm worried about …" said again is a new worry.
+      turn.values[SAVED] = true;
       return ask(
         choicePrompt(key('concern:offerCallback'), [
           { value: Offer.CallMe, label: key('concern:callMe'), also: 'common:yesWords' },
@@ -137,7 +139,9 @@ export function guidance(turn: DialogTurn, schoolId: string | null, worry: Worry
     })),
   });
 
-  replies.push({ kind: 'text', text: [t('concern:sharingTitle'), localized(dir.protocol.purpose, lang), ...sharingLines(turn)].join('\n') });
+  // A draft nobody has signed yet: what it plans, said as such (as the plain-words protocol does).
+  const draft = dir.protocol.signedOn ? [] : [t('protocol:notSigned')];
+  replies.push({ kind: 'text', text: [t('concern:sharingTitle'), localized(dir.protocol.purpose, lang), ...draft, ...sharingLines(turn)].join('\n') });
 
   replies.push({ kind: 'text', text: t('concern:doAndDont') });
   replies.push({ kind: 'text', text: `${t('concern:feedbackTitle')}\n${localized(dir.protocol.feedbackToReporter, lang)}` });

@@ -1,4 +1,5 @@
 import { ask, choicePrompt, defineDialog, key, replace, type DialogTurn } from '../src/core/dialog.js';
+import { handlerOf } from '../src/core/callbacks.js';
 import { CoreDialog, Payload } from '../src/core/engine.js';
 
 /**
@@ -16,7 +17,8 @@ export const menuDialog = defineDialog({
         if (personId && role !== 'teacher') {
           // An officer opening the chat hears what it is for them, and what waits for them: a notice
           // sent before they could be reached (Teams, before the app was opened) did not arrive.
-          const waiting = turn.services.callbacks.visibleTo(personId, role).filter((r) => r.status === 'open').length;
+          // Those they handle themselves, not those they only stand in for as the backup (they are told when one escalates).
+          const waiting = turn.services.callbacks.visibleTo(personId, role).filter((r) => r.status === 'open' && handlerOf(turn.directory, r)?.id === personId).length;
           const name = turn.directory.person(personId)?.name ?? '';
           turn.say({ kind: 'text', text: [turn.t('menu:welcomeOfficer', { municipality, name }), ...(waiting > 0 ? [turn.t('menu:waitingRequests', { count: waiting, item: turn.t('menu:callbackList') })] : [])].join('\n') });
         } else {

@@ -41,8 +41,8 @@ export const protocolStatusDialog = defineDialog({
         // "It needs to be revised" stays in sight until the next evaluation says otherwise.
         ...(status.lastOutcome === 'revise' ? [`⚠ ${t('liaison:protocol.toRevise')}`] : []),
         lv('liaison:protocol.nextEvaluation', `${date(status.nextEvaluation)}${status.evaluationOverdue ? ` ⚠ ${t('liaison:protocol.overdue')}` : ''}`),
-        // Each missing element is a phrase of its own: listed with commas, as the other lists here.
-        status.missing.length ? lv('liaison:protocol.missing', status.missing.map((m) => t(`liaison:protocol.element.${m}`)).join(', ')) : t('liaison:protocol.complete'),
+        // Some elements' names hold a comma themselves: the list is separated as the language writes a semicolon.
+        status.missing.length ? lv('liaison:protocol.missing', status.missing.map((m) => t(`liaison:protocol.element.${m}`)).join(t('common:listSeparator'))) : t('liaison:protocol.complete'),
         ...(status.withoutSharingIds.length ? [lv('liaison:protocol.withoutSharing', status.withoutSharingIds.map(partner).join(', '))] : []),
       ];
       turn.say({ kind: 'text', text: [t('liaison:protocol.title'), ...lines.map((l) => `• ${l}`)].join('\n') });

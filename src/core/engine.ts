@@ -263,8 +263,9 @@ export class Engine implements TurnHandler {
     const language = resolveLanguage(saved?.language, identity.localeHint, this.deps.defaultLanguage);
     const tr = this.deps.translations.translator(language);
     const translatorFor = (l: Language) => this.deps.translations.translator(l);
+    const municipality = dir.data.municipality.name[language];
     const replies: OutboundReply[] = [
-      { kind: 'text', text: tr.t('menu:welcome', { municipality: dir.data.municipality.name[language] }) },
+      { kind: 'text', text: person && role !== 'teacher' ? tr.t('menu:welcomeOfficer', { municipality, name: person.name }) : tr.t('menu:welcome', { municipality }) },
       renderPrompt({ text: { key: 'menu:prompt' }, choices: this.menuChoices(role) }, tr, translatorFor),
     ];
     if (person) {
@@ -461,8 +462,11 @@ class TurnRunner {
     if (intent) {
       if (!this.user.language && intent.lang !== this.lang) this.switchLanguage(intent.lang);
       // Said again in the middle of that very dialog ("I'm worried about …" while answering its
-      // questions): carry on where it was rather than start it over and lose the answers given.
-      if (this.top && this.stack.some((f) => f.dialogId === intent.dialog.id)) {
+      // questions): carry on where it was rather than start it over and lose the answers given. Only
+      // while it is the dialog being answered (a helper such as the school picker aside) and has not
+      // done what it is for: after the advice, the same words are a new worry and start it again.
+      const current = [...this.stack].reverse().find((f) => !(this.engine.hasDialog(f.dialogId) && this.engine.dialog(f.dialogId).helper));
+      if (current?.dialogId === intent.dialog.id && current.values[SAVED] !== true) {
         this.say({ kind: 'text', text: this.tr.t('common:alreadyInDialog') });
         this.reprompt();
         return;

@@ -20,6 +20,11 @@ const choices: OutboundReply = { kind: 'choices', text: 'Pick one', choices: [{ 
 const link: OutboundReply = { kind: 'link', text: 'The whole report as CSV <for you> & yours.', label: 'Download the report (CSV)', url: 'https://assistant.example.org/exports/AbCdEfGhIjKlMnOpQrStUv' };
 
 describe('channel renderers', () => {
+  it('Slack: the plain-text fallback joins a card\'s labels and values as the reader\'s language does', () => {
+    const [message] = renderForSlack([{ kind: 'card', title: 'Personne de liaison', fields: [{ label: 'Nom', value: 'Sanne Peeters' }] }], (label, value) => `${label} : ${value}`);
+    expect(message!.text).toBe('Personne de liaison\nNom : Sanne Peeters');
+  });
+
   it('a link: Slack a URL button (no value, so a click runs no turn), Teams Action.OpenUrl, web the widget\'s channelData and a hero card; the plain-text fallback names the link but leaves the URL out', () => {
     const [slack] = renderForSlack([link]);
     expect(slack!.blocks).toEqual([

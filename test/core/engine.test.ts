@@ -28,10 +28,13 @@ describe('engine', () => {
       const first = new TestUser(h.engine, { id: 'liaison-north', conversation: 'first', locale: lang });
       await first.start();
       expect(first.last[0]).toEqual({ kind: 'text', text: await text(lang, 'menu:welcomeOfficer', { municipality, name: officer.name }) });
-      // Two requests for their school, one of them already acknowledged: one waits.
+      // Two requests for their school, one of them already acknowledged: one waits. A third, for a
+      // colleague's school (whose backup they are), is the colleague's to pick up: not counted.
       for (const name of ['Kim Teacher', 'Lou Teacher']) {
         h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'phone', window: 'anytime', requesterName: name, requesterContact: '+32 3 555 00 00' }, { key: `test:${name}`, language: 'en' });
       }
+      h.callbacks.create({ schoolId: 'st-lucas-technical', urgency: 'today', way: 'phone', window: 'anytime', requesterName: 'Sam Teacher', requesterContact: '+32 3 555 00 01' }, { key: 'test:sam', language: 'en' });
+      expect(h.directory.person('liaison-south')!.backupId).toBe('liaison-north');
       h.store.data.callbacks[0]!.status = 'acknowledged';
       const again = new TestUser(h.engine, { id: 'liaison-north', conversation: 'second', locale: lang });
       await again.start();
@@ -337,11 +340,12 @@ describe('engine', () => {
       expect(teacher.transcript()).not.toContain(await text('en', 'common:leftUnfinished', { what: await text('en', 'menu:privacy') }));
       await teacher.press('dialog:readProtocol');
       await teacher.press('dialog:concern');
-      expect(teacher.transcript()).not.toContain('I have stopped');
+      expect(teacher.transcript()).not.toContain(await text('en', 'common:leftUnfinished', { what: await text('en', 'menu:readProtocol') }));
+      expect(teacher.last.filter((r) => r.kind === 'text')).toEqual([]); // straight to the danger question
       const officer = new TestUser(harness.engine, { id: 'liaison-north' });
       await officer.press('dialog:protocolStatus');
       await officer.press('dialog:mySchools');
-      expect(officer.transcript()).not.toContain('I have stopped');
+      expect(officer.transcript()).not.toContain(await text('en', 'common:leftUnfinished', { what: await text('en', 'menu:protocol') }));
     });
 
     it('a free-text answer is kept on one line: line breaks typed into it cannot become structure in a card', async () => {

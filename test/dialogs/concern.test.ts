@@ -207,7 +207,7 @@ describe('worried about a pupil: said again in the middle of the dialog', () => 
     ['en', "I'm worried about Yusuf from 3B"],
     ['nl', 'Ik maak me zorgen over Yusuf uit 3B'],
   ] as const)('(%s) carries on where it was, the school kept, and the name is not kept', async (lang, sentence) => {
-    const { engine, directory } = await engineHarness();
+    const { engine, directory, store } = await engineHarness();
     const teacher = new TestUser(engine, { locale: lang });
     await teacher.say(WORRIED[lang]);
     await teacher.click(Danger.No);
@@ -217,10 +217,51 @@ describe('worried about a pupil: said again in the middle of the dialog', () => 
     expect(teacher.transcript()).toContain(await text(lang, 'concern:worryPrompt'));
     // Not the danger question again: the dialog was not started over.
     expect(teacher.transcript()).not.toContain(await text(lang, 'concern:dangerPrompt'));
-    expect(teacher.transcript()).not.toContain('Yusuf');
+    // The sentence named a pupil: the teacher is told it was not kept, and nothing of it is stored.
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'personalData:notKept') });
+    expect(JSON.stringify(store.data)).not.toContain('Yusuf');
     await teacher.click('behaviour');
     expect(teacher.transcript()).toContain(directory.school('harbour-secondary')!.name);
     expect(teacher.transcript()).toContain(directory.liaisonFor('harbour-secondary')!.name);
+  });
+
+  it('after the advice, the same words are a new worry: the dialog starts again at the danger question', async () => {
+    const { engine } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: 'en' });
+    await teacher.say(WORRIED.en);
+    await teacher.click(Danger.No);
+    await teacher.click('school:oak-primary');
+    await teacher.click('behaviour');
+    expect(teacher.transcript()).toContain(await text('en', 'concern:offerCallback'));
+    await teacher.say("I'm worried about another pupil, at a different school");
+    expect(teacher.transcript()).toContain(await text('en', 'concern:dangerPrompt'));
+    expect(teacher.transcript()).not.toContain(await text('en', 'common:alreadyInDialog'));
+  });
+
+  it('in a dialog started from it (the call-back request), the words start the worried-teacher dialog again, as before', async () => {
+    const { engine } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: 'en' });
+    await teacher.say(WORRIED.en);
+    await teacher.click(Danger.No);
+    await teacher.click('school:oak-primary');
+    await teacher.click('behaviour');
+    await teacher.click(Offer.CallMe);
+    await teacher.say(WORRIED.en);
+    expect(teacher.transcript()).not.toContain(await text('en', 'common:alreadyInDialog'));
+    expect(teacher.transcript()).toContain(await text('en', 'concern:dangerPrompt'));
+  });
+
+  it('a protocol nobody has signed yet is presented as a draft in the advice', async () => {
+    const data = JSON.parse(await realDirectoryJson());
+    delete data.protocol.signedOn;
+    data.protocol.signatoryPartnerIds = [];
+    const { engine } = await engineHarness({ directory: parseDirectory(JSON.stringify(data), 'draft.json') });
+    const teacher = new TestUser(engine, { locale: 'en' });
+    await teacher.say(WORRIED.en);
+    await teacher.click(Danger.No);
+    await teacher.click('school:oak-primary');
+    await teacher.click('behaviour');
+    expect(teacher.transcript()).toContain(`${await text('en', 'concern:sharingTitle')}\n${data.protocol.purpose.en}\n${await text('en', 'protocol:notSigned')}`);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { OutboundReply } from '../../core/messages.js';
+import type { Labelled, OutboundReply } from '../../core/messages.js';
 import { replyAsPlainText, textBar } from '../../core/messages.js';
 
 /**
@@ -123,7 +123,8 @@ function blocksFor(reply: OutboundReply, index: number): Block[] {
 }
 
 /** One message per 50 blocks (usually one for a whole turn, so the user gets one notification). */
-export function renderForSlack(replies: OutboundReply[]): SlackMessage[] {
+/** `labelled`: how the reader's language writes "label: value" in the plain-text fallback (French: "Nom : …"). */
+export function renderForSlack(replies: OutboundReply[], labelled?: Labelled): SlackMessage[] {
   const messages: SlackMessage[] = [];
   let blocks: Block[] = [];
   let texts: string[] = [];
@@ -136,7 +137,7 @@ export function renderForSlack(replies: OutboundReply[]): SlackMessage[] {
     }
     blocks.push(...next);
     // The fallback is mrkdwn too (notifications show it): what people typed must not become a mention or a link.
-    texts.push(escapeMrkdwn(replyAsPlainText(reply)));
+    texts.push(escapeMrkdwn(replyAsPlainText(reply, labelled)));
   });
   if (blocks.length) messages.push({ text: truncate(texts.join('\n\n'), 40000), blocks });
   return messages;

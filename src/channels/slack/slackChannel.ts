@@ -104,12 +104,12 @@ export class SlackChannel implements Channel {
   async stop(): Promise<void> {}
 
   /** Proactive message to a user's DM (opened from the user id when needed), with bounded 429 handling. */
-  async send(address: ConversationAddress, replies: OutboundReply[], _language: Language): Promise<SendResult> {
+  async send(address: ConversationAddress, replies: OutboundReply[], language: Language): Promise<SendResult> {
     try {
       const userId = typeof address.data.userId === 'string' ? address.data.userId : undefined;
       const channel = address.conversationId || (userId ? await this.openDm(userId) : undefined);
       if (!channel) return { ok: false, permanent: true, reason: 'no_channel' };
-      await this.post(channel, replies);
+      await this.post(channel, replies, undefined, language);
       return { ok: true };
     } catch (err) {
       const code = errorCode(err);
@@ -233,12 +233,15 @@ export class SlackChannel implements Channel {
   /** Runs a turn and posts its replies in the DM, or in the DM's thread `threadTs` it came from. */
   private async turn(inbound: InboundMessage, threadTs?: string) {
     const outcome = await this.deps.engine.handle(inbound);
-    await this.post(inbound.address!.conversationId, outcome.replies, threadTs);
+    await this.post(inbound.address!.conversationId, outcome.replies, threadTs, outcome.language);
     return outcome;
   }
 
-  private async post(channel: string, replies: OutboundReply[], threadTs?: string): Promise<void> {
-    for (const message of renderForSlack(replies)) {
+  private async post(channel: string, replies: OutboundReply[], threadTs?: string, language?: Language): Promise<void> {
+    // The plain-text fallback (notifications, screen readers) joins "label: value" as the reader's language does.
+    const tr = language ? this.deps.translations.translator(language) : undefined;
+    const labelled = tr ? (label: string, value: string) => tr.t('common:labelled', { label, value }) : undefined;
+    for (const message of renderForSlack(replies, labelled)) {
       // No previews: Slack would fetch the pages the messages link to (a report's download link among them).
       await this.withRateLimit(() =>
         this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false, ...(threadTs ? { thread_ts: threadTs } : {}) }),

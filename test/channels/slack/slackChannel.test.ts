@@ -250,6 +250,9 @@ describe('Slack channel', () => {
     await postEvent(base, { type: 'app_home_opened', user: liaison.slackUserId, tab: 'home', channel: 'D-L' });
     const officerHome = api.calls.filter((c) => c.method === 'views.publish').at(-1)!;
     const view = JSON.stringify(officerHome.args.view);
+    // Greeted as an officer, by name (Slack sends no start of conversation: the App Home is where they arrive).
+    expect(view).toContain(JSON.stringify(await text('en', 'menu:welcomeOfficer', { municipality: app.directory().data.municipality.name.en, name: liaison.name })).slice(1, -1));
+    expect(JSON.stringify(teacherHome.args.view)).toContain(JSON.stringify(await text('en', 'menu:welcome', { municipality: app.directory().data.municipality.name.en })).slice(1, -1));
     expect(view).toContain('dialog:callbackList');
     expect(view).toContain('Kim Teacher');
     expect(view).toContain('callback:ack:');
