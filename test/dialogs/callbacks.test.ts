@@ -5,12 +5,12 @@ import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { engineHarness, TestUser, text, type EngineHarness } from '../helpers/fixtures.js';
 
 /** A teacher on `channel` asks for a call-back from the menu, up to the "how" question. */
-async function upToWay(h: EngineHarness, channel: ChannelId, lang: (typeof SUPPORTED_LANGUAGES)[number] = 'en') {
+async function upToWay(h: EngineHarness, channel: ChannelId, lang: (typeof SUPPORTED_LANGUAGES)[number] = 'en', urgency: 'today' | 'week' | 'whenever' = 'week') {
   const teacher = new TestUser(h.engine, { channel, id: `teacher-${channel}`, locale: lang });
   await teacher.say('menu');
   await teacher.click('dialog:callbackRequest');
   await teacher.click('school:oak-primary');
-  await teacher.click('week');
+  await teacher.click(urgency);
   return teacher;
 }
 
@@ -71,11 +71,7 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the teacher is told what
     ['whenever', 'Days', 1, 2],
   ] as const)('"%s": when the officer is reminded, when their backup takes over, and whom to call if it cannot wait', async (urgency, unit, remind, escalate) => {
     const h = await engineHarness();
-    const teacher = new TestUser(h.engine, { id: `teacher-${urgency}`, locale: lang });
-    await teacher.say('menu');
-    await teacher.click('dialog:callbackRequest');
-    await teacher.click('school:oak-primary');
-    await teacher.click(urgency);
+    const teacher = await upToWay(h, 'test', lang, urgency);
     await teacher.click('phone');
     await teacher.click('afternoon');
     await teacher.say('Alex Teacher');

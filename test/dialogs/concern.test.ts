@@ -3,7 +3,7 @@ import { Danger, Offer, WORRIES } from '../../dialogs/concern.js';
 import { EmergencyChoice } from '../../dialogs/emergency.js';
 import { parseDirectory } from '../../src/directory/directory.js';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
-import { engineHarness, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
+import { engineHarness, realDirectoryJson, TestUser, text, translations, type EngineHarness } from '../helpers/fixtures.js';
 
 /** What a teacher types to say they are worried, in each language (the issue's own examples). */
 const WORRIED: Record<Language, string> = {
@@ -202,6 +202,16 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
   });
 });
 
+/** An English-speaking teacher who has been through the dialog up to its advice (De Eik, a change in behaviour). */
+async function adviceGiven(engine: EngineHarness['engine']): Promise<TestUser> {
+  const teacher = new TestUser(engine, { locale: 'en' });
+  await teacher.say(WORRIED.en);
+  await teacher.click(Danger.No);
+  await teacher.click('school:oak-primary');
+  await teacher.click('behaviour');
+  return teacher;
+}
+
 describe('worried about a pupil: said again in the middle of the dialog', () => {
   it.each([
     ['en', "I'm worried about Yusuf from 3B"],
@@ -227,11 +237,7 @@ describe('worried about a pupil: said again in the middle of the dialog', () => 
 
   it('after the advice, the same words are a new worry: the dialog starts again at the danger question', async () => {
     const { engine } = await engineHarness();
-    const teacher = new TestUser(engine, { locale: 'en' });
-    await teacher.say(WORRIED.en);
-    await teacher.click(Danger.No);
-    await teacher.click('school:oak-primary');
-    await teacher.click('behaviour');
+    const teacher = await adviceGiven(engine);
     expect(teacher.transcript()).toContain(await text('en', 'concern:offerCallback'));
     await teacher.say("I'm worried about another pupil, at a different school");
     expect(teacher.transcript()).toContain(await text('en', 'concern:dangerPrompt'));
@@ -240,11 +246,7 @@ describe('worried about a pupil: said again in the middle of the dialog', () => 
 
   it('in a dialog started from it (the call-back request), the words start the worried-teacher dialog again, as before', async () => {
     const { engine } = await engineHarness();
-    const teacher = new TestUser(engine, { locale: 'en' });
-    await teacher.say(WORRIED.en);
-    await teacher.click(Danger.No);
-    await teacher.click('school:oak-primary');
-    await teacher.click('behaviour');
+    const teacher = await adviceGiven(engine);
     await teacher.click(Offer.CallMe);
     await teacher.say(WORRIED.en);
     expect(teacher.transcript()).not.toContain(await text('en', 'common:alreadyInDialog'));
@@ -256,11 +258,7 @@ describe('worried about a pupil: said again in the middle of the dialog', () => 
     delete data.protocol.signedOn;
     data.protocol.signatoryPartnerIds = [];
     const { engine } = await engineHarness({ directory: parseDirectory(JSON.stringify(data), 'draft.json') });
-    const teacher = new TestUser(engine, { locale: 'en' });
-    await teacher.say(WORRIED.en);
-    await teacher.click(Danger.No);
-    await teacher.click('school:oak-primary');
-    await teacher.click('behaviour');
+    const teacher = await adviceGiven(engine);
     expect(teacher.transcript()).toContain(`${await text('en', 'concern:sharingTitle')}\n${data.protocol.purpose.en}\n${await text('en', 'protocol:notSigned')}`);
   });
 });

@@ -45,6 +45,31 @@ export function dm(user: string, text: string, channel = `D-${user}`) {
 
 let clickedMessages = 0;
 
+/** Posts a block_actions payload form-encoded (`payload=<json>`), signed, as Slack sends interactivity. */
+function postAction(base: string, where: Record<string, unknown>, user: string, action: Record<string, unknown>) {
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    user: { id: user },
+    trigger_id: 'trigger',
+    ...where,
+    actions: [{ type: 'button', action_ts: `${Date.now() / 1000}`, ...action }],
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return fetch(`${base}/slack/events`, { method: 'POST', headers: slackHeaders(body, 'application/x-www-form-urlencoded'), body });
+}
+
+/** Where a click on a message in a channel comes from. */
+function onMessage(channel: string, messageTs: string, message: Record<string, unknown> = {}) {
+  return {
+    channel: { id: channel },
+    container: { type: 'message', message_ts: messageTs, channel_id: channel },
+    message: { ts: messageTs, text: 'fallback', blocks: [], ...message },
+  };
+}
+
 /** A button click, form-encoded with `payload=<json>` as Slack sends interactivity. */
 export async function clickButton(
   base: string,
@@ -52,52 +77,21 @@ export async function clickButton(
 ) {
   // Each click is on its own message unless a test says otherwise (two clicks on one message are a double-click).
   const messageTs = fields.messageTs ?? `${Date.now()}.${++clickedMessages}`;
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T1' },
-    api_app_id: 'A1',
-    token: 'legacy',
-    user: { id: fields.user },
-    trigger_id: 'trigger',
-    ...(fields.inHome
-      ? { view: { id: 'V1', type: 'home' }, container: { type: 'view', view_id: 'V1' } }
-      : {
-          channel: { id: fields.channel },
-          container: { type: 'message', message_ts: messageTs, channel_id: fields.channel },
-          message: { ts: messageTs, text: 'fallback', blocks: fields.blocks ?? [], ...(fields.threadTs ? { thread_ts: fields.threadTs } : {}) },
-        }),
-    actions: [
-      {
-        type: 'button',
-        action_id: 'choice_0',
-        block_id: fields.blockId ?? 'choices_0',
-        value: fields.value,
-        text: { type: 'plain_text', text: fields.label ?? fields.value },
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-  };
-  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  return fetch(`${base}/slack/events`, { method: 'POST', headers: slackHeaders(body, 'application/x-www-form-urlencoded'), body });
+  const where = fields.inHome
+    ? { view: { id: 'V1', type: 'home' }, container: { type: 'view', view_id: 'V1' } }
+    : onMessage(fields.channel, messageTs, { blocks: fields.blocks ?? [], ...(fields.threadTs ? { thread_ts: fields.threadTs } : {}) });
+  return postAction(base, where, fields.user, {
+    action_id: 'choice_0',
+    block_id: fields.blockId ?? 'choices_0',
+    value: fields.value,
+    text: { type: 'plain_text', text: fields.label ?? fields.value },
+  });
 }
 
 /** A click on a link button (a URL button: Slack opens the URL and still sends the click, with no value). */
 export async function clickLinkButton(base: string, fields: { user: string; channel: string; url: string; blockId: string }) {
-  const messageTs = `${Date.now()}.${++clickedMessages}`;
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T1' },
-    api_app_id: 'A1',
-    token: 'legacy',
-    user: { id: fields.user },
-    trigger_id: 'trigger',
-    channel: { id: fields.channel },
-    container: { type: 'message', message_ts: messageTs, channel_id: fields.channel },
-    message: { ts: messageTs, text: 'fallback', blocks: [] },
-    actions: [{ type: 'button', action_id: 'open_link', block_id: fields.blockId, url: fields.url, text: { type: 'plain_text', text: 'Download' }, action_ts: `${Date.now() / 1000}` }],
-  };
-  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  return fetch(`${base}/slack/events`, { method: 'POST', headers: slackHeaders(body, 'application/x-www-form-urlencoded'), body });
+  const where = onMessage(fields.channel, `${Date.now()}.${++clickedMessages}`);
+  return postAction(base, where, fields.user, { action_id: 'open_link', block_id: fields.blockId, url: fields.url, text: { type: 'plain_text', text: 'Download' } });
 }
 
 export async function slashCommand(base: string, user: string, text = '', command = '/liaison') {
