@@ -14,6 +14,16 @@ async function upToWay(h: EngineHarness, channel: ChannelId, lang: (typeof SUPPO
   return teacher;
 }
 
+/** From the "how" question to the request sent: by phone, in the afternoon, as Alex Teacher, no note. */
+async function sendByPhone(teacher: TestUser) {
+  await teacher.click('phone');
+  await teacher.click('afternoon');
+  await teacher.say('Alex Teacher');
+  await teacher.say('+32 3 555 77 88');
+  await teacher.click('skip');
+  await teacher.click('send');
+}
+
 describe.each(SUPPORTED_LANGUAGES)('call-back requests: only promises that can be kept (%s)', (lang) => {
   it.each(['web', 'test'] as const)('on %s, "here in the chat" is not offered: nobody could answer there', async (channel) => {
     const h = await engineHarness();
@@ -46,12 +56,7 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: only promises that can b
   it('a teacher on a lasting channel (Slack, Teams; here the test channel) is promised to hear of it here, and does', async () => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
-    await teacher.click('phone');
-    await teacher.click('afternoon');
-    await teacher.say('Alex Teacher');
-    await teacher.say('+32 3 555 77 88');
-    await teacher.click('skip');
-    await teacher.click('send');
+    await sendByPhone(teacher);
     const officerName = h.directory.person('liaison-north')!.name;
     expect(teacher.transcript()).toContain(await text(lang, 'callback:sent', { name: officerName }));
     const [request] = h.store.data.callbacks;
@@ -72,12 +77,7 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the teacher is told what
   ] as const)('"%s": when the officer is reminded, when their backup takes over, and whom to call if it cannot wait', async (urgency, unit, remind, escalate) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang, urgency);
-    await teacher.click('phone');
-    await teacher.click('afternoon');
-    await teacher.say('Alex Teacher');
-    await teacher.say('+32 3 555 77 88');
-    await teacher.click('skip');
-    await teacher.click('send');
+    await sendByPhone(teacher);
     const officer = h.directory.person('liaison-north')!;
     const backup = h.directory.person(officer.backupId)!;
     // The sample directory's intervals: a request for today is reminded after 2 and escalated after 4
