@@ -58,6 +58,8 @@ describe('fuzzing', () => {
       '/slack/events',
       '/api/messages',
       '/healthz',
+      '/exports/AAAAAAAAAAAAAAAAAAAAAA',
+      `/exports/${randomString(r, 22)}`,
       `/${randomString(r, 10)}`,
     ];
     const statuses = new Map<number, number>();
