@@ -6,6 +6,8 @@ import { THROTTLED_REPLY_WAITS_MS } from '../../../src/channels/teams/teamsChann
 import { createLogger } from '../../../src/log.js';
 import { text } from '../../helpers/fixtures.js';
 import { startApp, type RunningApp } from '../../helpers/server.js';
+import { emptyDb } from '../../../src/store/schema.js';
+import { openMemoryStore } from '../../../src/store/store.js';
 import { activity, fakeConnector, postActivity, SERVICE_URL, type ConnectorCall, type TeamsUser } from '../../helpers/teams.js';
 
 let running: RunningApp | undefined;
@@ -98,6 +100,29 @@ describe('Teams channel', () => {
     );
     expect(connector.calls).toEqual([]);
     expect(app.store.data.users['teams:aad-teacher-1']).toBeUndefined();
+  });
+
+  it('training report: an officer gets an Action.OpenUrl to the CSV, and the link serves the file', async () => {
+    const connector = fakeConnector();
+    const db = emptyDb();
+    for (let i = 0; i < 5; i++) {
+      db.trainingResponses.push({ id: `r${i}`, schoolYear: '2026-2027', schoolId: 'canal-secondary', role: 'teacher', competences: ['onlineRadicalisation'], format: 'online', month: '2026-11' });
+    }
+    running = await startApp(
+      { TEAMS_ENABLED: 'true', PUBLIC_URL: 'https://assistant.example.org' },
+      { store: await openMemoryStore(db, { checkChanges: true }), clock: () => new Date('2026-11-24T10:00:00Z') },
+    );
+    const officer: TeamsUser = { id: '29:liaison-south', aadObjectId: running.app.directory().person('liaison-south')!.teamsUserId!, name: 'Officer' };
+    expect((await postActivity(running.base, activity(officer, { text: 'training', locale: 'nl-BE' }))).status).toBe(200);
+    const openUrls = connector.calls.flatMap((c) => (c.body.attachments ?? []).flatMap((a) => ((a.content as { actions?: { type: string; url?: string; title: string }[] }).actions ?? []).filter((x) => x.type === 'Action.OpenUrl')));
+    expect(openUrls).toHaveLength(1);
+    expect(openUrls[0]!.title).toBe(await text('nl', 'training:report.csvLink'));
+    expect(openUrls[0]!.url).toMatch(/^https:\/\/assistant\.example\.org\/exports\/[A-Za-z0-9_-]{22}$/);
+    const res = await fetch(`${running.base}${new URL(openUrls[0]!.url!).pathname}`);
+    expect(res.status).toBe(200);
+    // Semicolons for a Dutch reader, and the topic named in Dutch.
+    const rows = (await res.text()).replace(/^\uFEFF/, '').trim().split('\n');
+    expect(rows).toContain(`canal-secondary;Athénée du Canal;5;competence;onlineRadicalisation;5;${await text('nl', 'training:competence.onlineRadicalisation')}`);
   });
 
   it('a liaison dialog left open cannot be continued by someone without the role (the role is checked at every turn)', async () => {
