@@ -48,6 +48,8 @@ export const callbackRequestDialog = defineDialog({
   id: CALLBACK_REQUEST,
   // Teachers ask their liaison officer; officers have no officer of their own to ask.
   menu: { label: 'menu:callback', order: 20, roles: ['teacher'] },
+  // What matters to a teacher who leaves it half-way: the officer was not asked.
+  whenLeft: 'callback:leftNotSent',
   steps: [
     /** The school comes from the worried-teacher dialog, or is asked here. */
     function askSchool(turn: DialogTurn) {

@@ -37,7 +37,7 @@ export const concernDialog = defineDialog({
     },
     /** Yes → the emergency answer, which holds the conversation until the teacher confirms. */
     function handleDanger(turn: DialogTurn) {
-      return turn.answer === Danger.Yes ? begin(CoreDialog.Emergency) : next();
+      return turn.answer === Danger.Yes ? begin(CoreDialog.Emergency, { fromConcern: true }) : next();
     },
     /** Which school; the one chosen last time comes first. */
     function askSchool() {

@@ -29,7 +29,9 @@ export const emergencyDialog = defineDialog({
     function acknowledge(turn: DialogTurn) {
       turn.say({
         kind: 'text',
-        text: turn.t(turn.answer === EmergencyChoice.Called ? 'emergency:afterCall' : 'emergency:afterNotImmediate'),
+        // "I will help you find the right person" only where that follows (the worried-teacher dialog
+        // goes on to the school); from the menu or in another dialog, whatever was running continues.
+        text: turn.t(turn.answer === EmergencyChoice.Called ? 'emergency:afterCall' : turn.args.fromConcern ? 'emergency:afterNotImmediate' : 'emergency:afterNotImmediateElsewhere'),
       });
       return end(turn.answer ?? null);
     },

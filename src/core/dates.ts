@@ -39,7 +39,9 @@ const DATE_LOCALES: Record<Language, string> = { en: 'en-GB', nl: 'nl-BE', fr: '
 /** A date for people to read, in their language's usual format ("24/11/2026", "24.11.2026"). */
 export function formatDate(date: LocalDate, lang: Language): string {
   const locale = DATE_LOCALES[lang];
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(toUtc(date)));
+  const text = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(toUtc(date)));
+  // French writes the first day of a month as an ordinal ("1er décembre"), which Intl does not.
+  return lang === 'fr' ? text.replace(/^1 /, '1er ') : text;
 }
 
 /** Relative days chrono's language packs miss or misread ("avant-hier" would read as "hier"). */

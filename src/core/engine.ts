@@ -425,7 +425,8 @@ class TurnRunner {
     if (command && focused?.holdsFocus && command !== 'emergency') {
       // "menu" or "cancel" while the emergency answer waits: not misunderstood, but not yet (see holdsFocus).
       this.textTaken = true;
-      this.say({ kind: 'text', text: this.tr.t('emergency:confirmFirst') });
+      // The number again, then the confirmation question with its buttons (one question, not two).
+      this.say({ kind: 'text', text: this.tr.t('emergency:confirmFirst', { number: engine.engineDeps.directory().data.emergency.number }) });
       return this.reprompt();
     }
     if (command) {
@@ -501,14 +502,37 @@ class TurnRunner {
         if (this.top) this.reprompt();
         else await this.start(CoreDialog.Menu);
         return;
-      case 'cancel':
+      case 'cancel': {
+        // What was stopped, and what that means ("nothing was sent"), when something was half-answered.
+        const notice = this.leaveNotice();
         this.stack.length = 0;
-        this.say({ kind: 'text', text: this.tr.t('common:cancelled') });
+        this.say({ kind: 'text', text: notice ?? this.tr.t('common:cancelled') });
         return this.start(CoreDialog.Menu);
-      case 'menu':
+      }
+      case 'menu': {
+        const notice = this.leaveNotice();
         this.stack.length = 0;
+        if (notice) this.say({ kind: 'text', text: notice });
         return this.start(CoreDialog.Menu);
+      }
     }
+  }
+
+  /**
+   * What to tell a user whose half-answered dialog is about to be dropped (by "cancel", "menu" or
+   * another dialog, `starting`): that it was stopped and what that means for it (its `whenLeft`,
+   * by default "without saving"); nothing for a dialog that only shows things or has done its work.
+   * A helper on top (the school picker) belongs to the dialog underneath: that one is named.
+   */
+  private leaveNotice(starting?: string): string | undefined {
+    const unfinished = [...this.stack]
+      .reverse()
+      .find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== starting && !(this.engine.hasDialog(f.dialogId) && this.engine.dialog(f.dialogId).helper) && f.values[SAVED] !== true);
+    if (!unfinished) return undefined;
+    const left = this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId) : undefined;
+    if (left?.whenLeft === false) return undefined;
+    const label = left?.menu?.label;
+    return label ? this.tr.t(left?.whenLeft ?? 'common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed');
   }
 
   /** Starts a dialog the user asked for: interrupting ones go on top, others replace what was running. */
@@ -524,18 +548,11 @@ class TurnRunner {
     }
     if (!dialog.interrupts) {
       // A half-answered dialog is dropped by another one started over it: say so, rather than let
-      // the user believe it was kept (nothing of it was saved).
-      // A helper on top (the school picker) belongs to the dialog underneath: it is that one that is dropped, or restarted.
-      const unfinished = [...this.stack]
-        .reverse()
-        .find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== id && !(this.engine.hasDialog(f.dialogId) && this.engine.dialog(f.dialogId).helper) && f.values[SAVED] !== true);
-      // A screen that offers the new dialog as one of its own buttons (Protocol → Plan a meeting) was not half-answered: it was answered.
+      // the user believe it was kept (nothing of it was saved). A screen that offers the new dialog
+      // as one of its own buttons (Protocol → Plan a meeting) was not half-answered: it was answered.
       const offeredHere = this.top?.prompt?.choices?.some((c) => c.value === `${Payload.startDialog}${id}`) ?? false;
-      const left = unfinished && this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId) : undefined;
-      if (unfinished && !offeredHere && left?.whenLeft !== false) {
-        const label = left?.menu?.label;
-        this.say({ kind: 'text', text: label ? this.tr.t(left?.whenLeft ?? 'common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed') });
-      }
+      const notice = offeredHere ? undefined : this.leaveNotice(id);
+      if (notice) this.say({ kind: 'text', text: notice });
       this.stack.length = 0;
     }
     return this.start(id, args);

@@ -259,3 +259,13 @@ describe('instantInZone and isLocalDate', () => {
     for (const bad of ['2026-02-29', '2026-02-30', '2026-13-45', '2026-1-5', '20261124']) expect(isLocalDate(bad)).toBe(false);
   });
 });
+
+describe('formatDate', () => {
+  it('writes the first of a month as French does ("1er"), and no other day', async () => {
+    expect(formatDate('2026-12-01', 'fr')).toBe('1er décembre 2026');
+    expect(formatDate('2026-12-11', 'fr')).toBe('11 décembre 2026');
+    expect(formatDate('2026-12-21', 'fr')).toBe('21 décembre 2026');
+    expect(formatDate('2026-12-01', 'nl')).toBe('1 december 2026');
+    expect(formatDate('2026-12-01', 'de')).toBe('1. Dezember 2026');
+  });
+});

@@ -65,7 +65,7 @@ describe('engine', () => {
       // "menu" and "cancel" wait until the emergency answer is confirmed, and the user is told so.
       for (const command of ['menu', 'cancel']) {
         await user.say((await keyword()).translator(lang).list(`commands:${command}`)[0]!);
-        expect(user.transcript()).toContain(await text(lang, 'emergency:confirmFirst'));
+        expect(user.transcript()).toContain(await text(lang, 'emergency:confirmFirst', { number }));
         expect(user.transcript()).toContain(await text(lang, 'emergency:confirm'));
         expect(user.transcript()).not.toContain(await text(lang, 'common:notUnderstood'));
         expect(user.transcript()).not.toContain(await text(lang, 'menu:prompt'));
@@ -82,7 +82,9 @@ describe('engine', () => {
     for (const [typed, expected] of [
       [words.list('emergency:calledWords').at(-1)!, 'emergency:afterCall'],
       [words.list('common:yesWords')[0]!, 'emergency:afterCall'],
-      [words.list('emergency:notImmediateWords').at(-1)!, 'emergency:afterNotImmediate'],
+      // From the emergency number typed anywhere, "no immediate danger" carries on with what was running
+      // (nothing promises to find the right person: that is the worried-teacher dialog's, see concern.test.ts).
+      [words.list('emergency:notImmediateWords').at(-1)!, 'emergency:afterNotImmediateElsewhere'],
     ] as const) {
       const { engine } = await engineHarness();
       const user = new TestUser(engine, { locale: lang });
@@ -188,8 +190,12 @@ describe('engine', () => {
     expect(user.transcript()).toContain((await text('en', 'common:help', { number: '112' })).slice(0, 40));
     expect(user.transcript()).toContain(await text('en', 'privacy:offerDelete'));
     await user.say('cancel');
-    expect(user.transcript()).toContain(await text('en', 'common:cancelled'));
+    // Stopped at its delete question: said what that means (nothing deleted), not only "stopped".
+    expect(user.transcript()).toContain(await text('en', 'privacy:leftNotDeleted', { what: await text('en', 'menu:privacy') }));
     expect(user.transcript()).toContain(await text('en', 'menu:prompt'));
+    // With nothing half-answered, cancel just says it stopped.
+    await user.say('cancel');
+    expect(user.transcript()).toContain(await text('en', 'common:cancelled'));
     await user.say('1');
     // The menu's first entry is the emergency answer.
     expect(user.transcript()).toContain(await text('en', 'emergency:confirm'));

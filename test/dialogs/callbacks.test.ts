@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { formatDate } from '../../src/core/dates.js';
 import type { ChannelId } from '../../src/core/messages.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
-import { engineHarness, TestUser, text, type EngineHarness } from '../helpers/fixtures.js';
+import { engineHarness, TestUser, text, translations, type EngineHarness } from '../helpers/fixtures.js';
 
 /** A teacher on `channel` asks for a call-back from the menu, up to the "how" question. */
 async function upToWay(h: EngineHarness, channel: ChannelId, lang: (typeof SUPPORTED_LANGUAGES)[number] = 'en', urgency: 'today' | 'week' | 'whenever' = 'week') {
@@ -93,6 +93,18 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the teacher is told what
         await text(lang, 'callback:nextUrgent', { name: officer.name, phone: officer.phone }),
       ].join('\n'),
     });
+  });
+});
+
+describe.each(SUPPORTED_LANGUAGES)('call-back requests left half-way say nothing was sent (%s)', (lang) => {
+  it.each(['cancel', 'menu', 'another dialog'] as const)('by %s', async (how) => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    const words = (await translations()).translator(lang);
+    if (how === 'another dialog') await teacher.press('dialog:trainingNeeds');
+    else await teacher.say(words.list(`commands:${how}`)[0]!);
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:leftNotSent', { what: await text(lang, 'menu:callback') }));
+    expect(h.store.data.callbacks).toEqual([]);
   });
 });
 

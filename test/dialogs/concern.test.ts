@@ -46,6 +46,16 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
   });
 
+  it('"yes, someone is in danger", then "no immediate danger" after all: the promise to find the right person is kept (the school question follows)', async () => {
+    const { engine } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.Yes);
+    await teacher.click(EmergencyChoice.NotImmediate);
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:afterNotImmediate') });
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
+  });
+
   it.each(WORRIES)('worry "%s": advice, care contact, liaison officer, next steps, sharing, do and don\'t, feedback', async (worry) => {
     const { engine, directory } = await engineHarness();
     const teacher = new TestUser(engine, { locale: lang });
@@ -196,7 +206,7 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     await teacher.click('school:willow-primary');
     expect(teacher.transcript()).toContain(await text(other, 'concern:worryPrompt'));
     await teacher.say(await word(lang, 'cancel'));
-    expect(teacher.transcript()).toContain(await text(other, 'common:cancelled'));
+    expect(teacher.transcript()).toContain(await text(other, 'common:leftUnfinished', { what: await text(other, 'menu:concern') }));
     expect(teacher.transcript()).toContain(await text(other, 'menu:prompt'));
     expect(store.data.dialogs['test:conv-teacher-1']?.stack.map((f) => f.dialogId)).toEqual(['menu']);
   });
