@@ -1,6 +1,6 @@
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
 import { MIN_GROUP, rankCompetences, trainingReport } from '../src/core/training.js';
-import { spreadsheetDelimiter, trainingCsv } from '../src/reports/trainingReports.js';
+import { readableTrainingCsv, spreadsheetDelimiter } from '../src/reports/trainingReports.js';
 import { TRAINING_FORMATS } from '../src/store/schema.js';
 
 export const TRAINING_REPORT = 'trainingReport';
@@ -69,7 +69,7 @@ export const trainingReportDialog = defineDialog({
       const csvUrl = turn.services.exports.offer({
         name: `training-needs-${year}.csv`,
         mediaType: 'text/csv',
-        content: trainingCsv(responses, turn.directory, year, (dimension, item) => t(`training:${dimension}.${item}`), spreadsheetDelimiter(turn.lang)),
+        content: readableTrainingCsv(responses, turn.directory, year, t, spreadsheetDelimiter(turn.lang)),
         kind: 'training',
         requestedBy: turn.user.personId ?? turn.user.key,
       });

@@ -58,6 +58,43 @@ export function trainingCsv(responses: readonly TrainingResponse[], directory: D
   return stringify(trainingRows(responses, directory, schoolYear, label).rows, { header: true, columns: CSV_COLUMNS, escape_formulas: true, delimiter });
 }
 
+/** The chat download's columns, in order: the command line's, with a readable group name as the second. */
+const READABLE_COLUMNS = ['scope', 'group', 'responses', 'dimension', 'item', 'count', 'label'] as const;
+
+/**
+ * The report as CSV for a person opening it in a spreadsheet (the download offered in the chat): the
+ * same rows, figures and withheld groups as `trainingCsv`, with column headings and every word in
+ * the reader's language (`t`): each group named (all schools, the school, the staff role), "fewer than
+ * 5" and "withheld" spelled out, the kind of row named, and a comment in the last column, where the
+ * other rows name their topic or format. The ids stay in their own columns, for filters and formulas.
+ */
+export function readableTrainingCsv(
+  responses: readonly TrainingResponse[],
+  directory: DirectoryView,
+  schoolYear: string,
+  t: (key: string, params?: Record<string, unknown>) => string,
+  delimiter: ',' | ';',
+): string {
+  const label: TrainingLabel = (dimension, item) => t(`training:${dimension}.${item}`);
+  const { rows } = trainingRows(responses, directory, schoolYear, label);
+  const readable = rows.map((r) => {
+    const group =
+      r.scope === 'overall' ? t('training:csv.allSchools') : r.scope.startsWith('role:') ? label('role', r.scope.slice('role:'.length)) : r.scope === 'not-listed' ? t('callback:unlistedSchool') : r.school;
+    const answers = r.responses === WITHHELD_CSV.smallGroup ? t('training:report.fewerThan', { count: MIN_GROUP }) : r.responses === WITHHELD_CSV.revealsSmallGroup ? t('training:csv.withheld') : r.responses;
+    const comment = r.dimension === 'comment';
+    return {
+      scope: r.scope,
+      group,
+      responses: answers,
+      dimension: r.dimension ? t(`training:csv.dimension.${r.dimension}`) : '',
+      item: comment ? '' : r.item,
+      count: r.count,
+      label: comment ? r.item : r.label,
+    };
+  });
+  return stringify(readable, { header: true, columns: READABLE_COLUMNS.map((key) => ({ key, header: t(`training:csv.column.${key}`) })), escape_formulas: true, delimiter });
+}
+
 /**
  * The separator a spreadsheet program opening a double-clicked file expects from someone reading in
  * this language: a semicolon where the decimal separator is a comma (Dutch, French and German

@@ -242,11 +242,14 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: the whole
     expect(replies.indexOf(link!)).toBe(replies.findIndex((r) => textOf(r).startsWith(perSchool)) + 1);
     expect(file).toMatchObject({ name: 'training-needs-2026-2027.csv', mediaType: 'text/csv', requestedBy: 'prevention-coordinator' });
     const rows = csvLines(file!.content);
-    expect(rows[0]).toBe(row('scope', 'school', 'responses', 'dimension', 'item', 'count', 'label'));
+    // Headings and words in the officer's language; the ids in their own columns.
+    const t = (key: string, params?: Record<string, unknown>) => text(lang, key, params);
+    const columns = await Promise.all(['scope', 'group', 'responses', 'dimension', 'item', 'count', 'label'].map((c) => t(`training:csv.column.${c}`)));
+    expect(rows[0]).toBe(row(...columns));
     // The overall counts are withheld in the file as in the chat, and the Atheneum's one answer is nowhere.
-    expect(rows.filter((r) => r.startsWith('overall'))).toEqual([row('overall', '', 'withheld', '', '', '', '')]);
-    expect(rows.filter((r) => r.startsWith('harbour-secondary'))).toEqual([row('harbour-secondary', 'Atheneum Havenkwartier', '<5', '', '', '', '')]);
-    expect(rows).toContain(row('oak-primary', 'Basisschool De Eik', 5, 'competence', 'criticalThinking', 5, await text(lang, 'training:competence.criticalThinking')));
+    expect(rows.filter((r) => r.startsWith('overall'))).toEqual([row('overall', await t('training:csv.allSchools'), await t('training:csv.withheld'), '', '', '', '')]);
+    expect(rows.filter((r) => r.startsWith('harbour-secondary'))).toEqual([row('harbour-secondary', 'Atheneum Havenkwartier', await t('training:report.fewerThan', { count: 5 }), '', '', '', '')]);
+    expect(rows).toContain(row('oak-primary', 'Basisschool De Eik', 5, await t('training:csv.dimension.competence'), 'criticalThinking', 5, await t('training:competence.criticalThinking')));
     expect(rows.some((r) => r.includes(row('religionIdentity', 1)))).toBe(false);
     // No figures per role beside withheld totals.
     expect(rows.some((r) => r.startsWith('role:'))).toBe(false);
@@ -259,10 +262,15 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: the whole
     expect(all).toContain(await text(lang, 'training:report.moreCommentsInCsv', { count: 3 }));
     expect(all).not.toContain(await text(lang, 'training:report.moreComments', { count: 3 }));
     expect(all).not.toContain('wish 23');
-    const commentRows = csvLines(file!.content).filter((r) => r.startsWith(row('overall', '', comments.length, 'comment', '')));
-    expect(commentRows).toEqual(comments.map((c) => row('overall', '', comments.length, 'comment', c, '', '')));
-    // The one role (all teachers) after the schools, its name in the reader's language.
-    expect(csvLines(file!.content)).toContain(row('role:teacher', '', comments.length, 'format', 'online', comments.length, await text(lang, 'training:format.online')));
+    // Each comment in the last column, where the other rows name their topic or format.
+    const commentKind = await text(lang, 'training:csv.dimension.comment');
+    const allSchools = await text(lang, 'training:csv.allSchools');
+    const commentRows = csvLines(file!.content).filter((r) => r.startsWith(row('overall', allSchools, comments.length, commentKind, '')));
+    expect(commentRows).toEqual(comments.map((c) => row('overall', allSchools, comments.length, commentKind, '', '', c)));
+    // The one role (all teachers) after the schools, named in the reader's language.
+    expect(csvLines(file!.content)).toContain(
+      row('role:teacher', await text(lang, 'training:role.teacher'), comments.length, await text(lang, 'training:csv.dimension.format'), 'online', comments.length, await text(lang, 'training:format.online')),
+    );
   });
 
   it('no answers yet: no link, and nothing held', async () => {

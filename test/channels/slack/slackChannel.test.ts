@@ -76,7 +76,7 @@ describe('Slack channel', () => {
     const res = await fetch(`${running.base}${new URL(url).pathname}`);
     expect(res.status).toBe(200);
     const csv = (await res.text()).replace(/^\uFEFF/, '');
-    expect(csv.split('\n')).toContain(`oak-primary,Basisschool De Eik,6,competence,criticalThinking,6,${await text('en', 'training:competence.criticalThinking')}`);
+    expect(csv.split('\n')).toContain(`oak-primary,Basisschool De Eik,6,${await text('en', 'training:csv.dimension.competence')},criticalThinking,6,${await text('en', 'training:competence.criticalThinking')}`);
 
     const before = api.calls.length;
     const click = await clickLinkButton(running.base, { user: officer, channel: `D-${officer}`, url, blockId: row.block_id! });

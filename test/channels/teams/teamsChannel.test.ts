@@ -122,7 +122,8 @@ describe('Teams channel', () => {
     expect(res.status).toBe(200);
     // Semicolons for a Dutch reader, and the topic named in Dutch.
     const rows = (await res.text()).replace(/^\uFEFF/, '').trim().split('\n');
-    expect(rows).toContain(`canal-secondary;Athénée du Canal;5;competence;onlineRadicalisation;5;${await text('nl', 'training:competence.onlineRadicalisation')}`);
+    expect(rows[0]).toBe((await Promise.all(['scope', 'group', 'responses', 'dimension', 'item', 'count', 'label'].map((c) => text('nl', `training:csv.column.${c}`)))).join(';'));
+    expect(rows).toContain(`canal-secondary;Athénée du Canal;5;${await text('nl', 'training:csv.dimension.competence')};onlineRadicalisation;5;${await text('nl', 'training:competence.onlineRadicalisation')}`);
   });
 
   it('a liaison dialog left open cannot be continued by someone without the role (the role is checked at every turn)', async () => {
