@@ -55,7 +55,9 @@ function section(turn: DialogTurn, part: Section): OutboundReply {
       break;
     case 'meetings':
       // The platform meeting brings the schools and the partners together: school staff may want to come, or to raise something there.
-      lines.push(t('protocol:meetingsIntro', { count: directory.data.intervals.platformMeetingsPerYear }));
+      // "Twice a year" (the usual number) in words, as people say it; other numbers as figures.
+      const perYear = directory.data.intervals.platformMeetingsPerYear;
+      lines.push(perYear === 2 ? t('protocol:meetingsIntroTwice') : t('protocol:meetingsIntro', { count: perYear }));
       lines.push(...turn.services.protocol.meetings().upcoming.map((m) => `• ${t('protocol:meetingLine', { date: formatDate(m.date, lang), place: typeof m.place === 'string' ? m.place : (m.place as Record<string, string>)[lang] })}`));
       break;
   }

@@ -48,7 +48,8 @@ describe.each(SUPPORTED_LANGUAGES)('the protocol in plain words (%s)', (lang) =>
     await teacher.click('feedback');
     expect(teacher.transcript()).toContain(protocol.feedbackToReporter[lang]);
     await teacher.click('meetings');
-    expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingsIntro', { count: directory.data.intervals.platformMeetingsPerYear }));
+    expect(directory.data.intervals.platformMeetingsPerYear).toBe(2);
+    expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingsIntroTwice'));
     for (const meeting of directory.data.platformMeetings) {
       expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingLine', { date: formatDate(meeting.date, lang), place: meeting.place[lang] }));
     }
@@ -91,6 +92,19 @@ describe('the protocol in plain words, for a protocol still in preparation', () 
     // Not signed by anyone yet: the draft's sharing is shown for every partner, as what is planned.
     await teacher.click('sharing');
     for (const share of data.protocol.sharing) expect(teacher.transcript()).toContain(share.what.en);
+  });
+});
+
+describe('the protocol in plain words, with another number of platform meetings a year', () => {
+  it('says it as a number (twice a year is said in words)', async () => {
+    const data = JSON.parse(await realDirectoryJson());
+    data.intervals.platformMeetingsPerYear = 3;
+    const { engine } = await engineHarness({ directory: parseDirectory(JSON.stringify(data), 'test') });
+    const teacher = new TestUser(engine, { locale: 'de' });
+    await teacher.press(START);
+    await teacher.click('meetings');
+    expect(teacher.transcript()).toContain(await text('de', 'protocol:meetingsIntro', { count: 3 }));
+    expect(teacher.transcript()).not.toContain(await text('de', 'protocol:meetingsIntroTwice'));
   });
 });
 
