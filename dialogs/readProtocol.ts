@@ -53,13 +53,14 @@ function section(turn: DialogTurn, part: Section): OutboundReply {
     case 'feedback':
       lines.push(localized(protocol.feedbackToReporter, lang));
       break;
-    case 'meetings':
+    case 'meetings': {
       // The platform meeting brings the schools and the partners together: school staff may want to come, or to raise something there.
       // "Twice a year" (the usual number) in words, as people say it; other numbers as figures.
       const perYear = directory.data.intervals.platformMeetingsPerYear;
       lines.push(perYear === 2 ? t('protocol:meetingsIntroTwice') : t('protocol:meetingsIntro', { count: perYear }));
       lines.push(...turn.services.protocol.meetings().upcoming.map((m) => `• ${t('protocol:meetingLine', { date: formatDate(m.date, lang), place: typeof m.place === 'string' ? m.place : (m.place as Record<string, string>)[lang] })}`));
       break;
+    }
   }
   return { kind: 'text', text: lines.join('\n') };
 }
