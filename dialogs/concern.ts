@@ -59,6 +59,11 @@ export const concernDialog = defineDialog({
       turn.say(...guidance(turn, turn.values.schoolId as string | null, worry));
       // The advice is given: leaving now loses nothing, and "I'm worried about …" said again is a new worry.
       turn.values[SAVED] = true;
+      // An officer reading the advice has no liaison officer of their own to be called back by.
+      if (turn.user.role !== 'teacher') {
+        turn.say({ kind: 'text', text: turn.t('concern:closing') });
+        return end();
+      }
       return ask(
         choicePrompt(key('concern:offerCallback'), [
           { value: Offer.CallMe, label: key('concern:callMe'), also: 'common:yesWords' },

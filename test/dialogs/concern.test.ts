@@ -263,6 +263,19 @@ describe('worried about a pupil: said again in the middle of the dialog', () => 
     expect(teacher.transcript()).toContain(await text('en', 'concern:dangerPrompt'));
   });
 
+  it('an officer reading the advice is not offered a call-back from a liaison officer', async () => {
+    const { engine } = await engineHarness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: 'en' });
+    await officer.say(WORRIED.en);
+    await officer.click(Danger.No);
+    await officer.click('school:oak-primary');
+    await officer.click('behaviour');
+    expect(officer.transcript()).toContain(await text('en', 'concern:advice.behaviour'));
+    expect(officer.transcript()).not.toContain(await text('en', 'concern:offerCallback'));
+    expect(officer.transcript()).toContain(await text('en', 'concern:closing'));
+    expect(officer.transcript()).toContain(await text('en', 'menu:prompt'));
+  });
+
   it('a protocol nobody has signed yet is presented as a draft in the advice', async () => {
     const data = JSON.parse(await realDirectoryJson());
     delete data.protocol.signedOn;
