@@ -17,7 +17,8 @@ export const emergencyDialog = defineDialog({
     function giveNumber(turn: DialogTurn) {
       const number = turn.directory.data.emergency.number;
       turn.say({ kind: 'text', text: turn.t('emergency:call', { number }) });
-      turn.say({ kind: 'text', text: turn.t('emergency:tellInPerson') });
+      // Teachers tell their own school's care coordinator; an officer has no school of their own.
+      turn.say({ kind: 'text', text: turn.t(turn.user.role === 'teacher' ? 'emergency:tellInPerson' : 'emergency:tellInPersonOfficer') });
       return ask(
         choicePrompt(key('emergency:confirm'), [
           { value: EmergencyChoice.Called, label: key('emergency:called'), also: 'emergency:calledWords' },

@@ -96,6 +96,14 @@ describe('engine', () => {
     }
   });
 
+  it('an officer in the emergency answer is told to inform the school concerned and the coordinator (they have no school of their own)', async () => {
+    const { engine } = await engineHarness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: 'en' });
+    await officer.say('112');
+    expect(officer.transcript()).toContain(await text('en', 'emergency:tellInPersonOfficer'));
+    expect(officer.transcript()).not.toContain(await text('en', 'emergency:tellInPerson'));
+  });
+
   it('the emergency number itself is a keyword', async () => {
     const { engine, directory } = await engineHarness();
     const user = new TestUser(engine);
