@@ -475,7 +475,9 @@ class TurnRunner {
       return this.startFromUser(intent.dialog.id);
     }
 
-    this.say({ kind: 'text', text: this.tr.t('common:notUnderstood') });
+    // While the emergency answer waits, not the general "type help" hint (help waits too): the number again.
+    const notUnderstood = focused?.holdsFocus ? this.tr.t('emergency:confirmFirst', { number: engine.engineDeps.directory().data.emergency.number }) : this.tr.t('common:notUnderstood');
+    this.say({ kind: 'text', text: notUnderstood });
     if (this.top) this.reprompt();
     else await this.start(CoreDialog.Menu);
   }
@@ -492,8 +494,9 @@ class TurnRunner {
   private async runCommand(command: Command): Promise<void> {
     switch (command) {
       case 'emergency':
-        // Asked again while the emergency answer waits: show it again rather than stacking copies.
-        if (this.top?.dialogId === CoreDialog.Emergency) this.stack.pop();
+        // Asked again while the emergency answer waits: show it again rather than stacking copies
+        // (with what it was started with: from the worried-teacher dialog, its own closing words).
+        if (this.top?.dialogId === CoreDialog.Emergency) return this.start(CoreDialog.Emergency, this.stack.pop()!.args);
         return this.start(CoreDialog.Emergency);
       case 'language':
         return this.start(CoreDialog.Language);
@@ -525,9 +528,10 @@ class TurnRunner {
    * A helper on top (the school picker) belongs to the dialog underneath: that one is named.
    */
   private leaveNotice(starting?: string): string | undefined {
-    const unfinished = [...this.stack]
-      .reverse()
-      .find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== starting && !(this.engine.hasDialog(f.dialogId) && this.engine.dialog(f.dialogId).helper) && f.values[SAVED] !== true);
+    // Helpers (the school picker) and interrupting dialogs (language, help, a reassignment picker) on
+    // top belong to, or only pause, the dialog underneath: that one is what the user loses.
+    const aside = (id: string) => this.engine.hasDialog(id) && (this.engine.dialog(id).helper === true || this.engine.dialog(id).interrupts === true);
+    const unfinished = [...this.stack].reverse().find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== starting && !aside(f.dialogId) && f.values[SAVED] !== true);
     if (!unfinished) return undefined;
     const left = this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId) : undefined;
     if (left?.whenLeft === false) return undefined;

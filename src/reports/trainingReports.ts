@@ -79,7 +79,7 @@ export function readableTrainingCsv(
   const { rows } = trainingRows(responses, directory, schoolYear, label);
   const readable = rows.map((r) => {
     const group =
-      r.scope === 'overall' ? t('training:csv.allSchools') : r.scope.startsWith('role:') ? label('role', r.scope.slice('role:'.length)) : r.scope === 'not-listed' ? t('callback:unlistedSchool') : r.school;
+      r.scope === 'overall' ? t('training:csv.allSchools') : r.scope.startsWith('role:') ? label('role', r.scope.slice('role:'.length)) : r.scope === 'not-listed' || !r.school ? t('callback:unlistedSchool') : r.school;
     const answers = r.responses === WITHHELD_CSV.smallGroup ? t('training:report.fewerThan', { count: MIN_GROUP }) : r.responses === WITHHELD_CSV.revealsSmallGroup ? t('training:csv.withheld') : r.responses;
     const comment = r.dimension === 'comment';
     return {

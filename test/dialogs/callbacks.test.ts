@@ -106,6 +106,17 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests left half-way say nothing
     expect(teacher.transcript()).toContain(await text(lang, 'callback:leftNotSent', { what: await text(lang, 'menu:callback') }));
     expect(h.store.data.callbacks).toEqual([]);
   });
+
+  it('by cancel while the language picker is open over it: the call-back request is named, not the picker', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    const words = (await translations()).translator(lang);
+    await teacher.say(words.list('commands:language')[0]!);
+    expect(teacher.transcript()).toContain(await text(lang, 'language:prompt'));
+    await teacher.say(words.list('commands:cancel')[0]!);
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'callback:leftNotSent', { what: await text(lang, 'menu:callback') }) });
+    expect(teacher.transcript()).not.toContain(await text(lang, 'common:leftUnfinished', { what: await text(lang, 'menu:language') }));
+  });
 });
 
 describe('call-back requests made before "here in the chat" was withdrawn', () => {

@@ -46,11 +46,15 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
   });
 
-  it('"yes, someone is in danger", then "no immediate danger" after all: the promise to find the right person is kept (the school question follows)', async () => {
-    const { engine } = await engineHarness();
+  it('"yes, someone is in danger", then "no immediate danger" after all: the promise to find the right person is kept (the school question follows), also after the number was typed again', async () => {
+    const { engine, directory } = await engineHarness();
     const teacher = new TestUser(engine, { locale: lang });
     await teacher.say(WORRIED[lang]);
     await teacher.click(Danger.Yes);
+    await teacher.say(directory.data.emergency.number);
+    // Something that is no answer while the emergency answer waits: the number again, not "type help".
+    await teacher.say('hmm');
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:confirmFirst', { number: directory.data.emergency.number }) });
     await teacher.click(EmergencyChoice.NotImmediate);
     expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:afterNotImmediate') });
     expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));

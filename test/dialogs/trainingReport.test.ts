@@ -273,6 +273,11 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: the whole
     );
   });
 
+  it('a school no longer in the directory is named as such in the file, as in the chat', async () => {
+    const { file } = await reportWithLink([['closed-school', 5, { competences: ['criticalThinking'], format: 'online' }]]);
+    expect(csvLines(file!.content)).toContain(row('closed-school', await text(lang, 'callback:unlistedSchool'), 5, await text(lang, 'training:csv.dimension.competence'), 'criticalThinking', 5, await text(lang, 'training:competence.criticalThinking')));
+  });
+
   it('no answers yet: no link, and nothing held', async () => {
     const { h, replies, link } = await reportWithLink([]);
     expect(replies[0]).toEqual({ kind: 'text', text: await text(lang, 'training:report.none', { year: '2026-2027' }) });
