@@ -1,5 +1,5 @@
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
-import { MIN_GROUP, rankCompetences, trainingReport } from '../src/core/training.js';
+import { MIN_GROUP, rankCompetences, trainingReport, type ShownTally } from '../src/core/training.js';
 import { readableTrainingCsv, spreadsheetDelimiter } from '../src/reports/trainingReports.js';
 import { TRAINING_FORMATS } from '../src/store/schema.js';
 
@@ -60,6 +60,11 @@ export const trainingReportDialog = defineDialog({
       const report = trainingReport(responses, turn.directory, year);
       if (turn.user.personId) turn.services.audit.record(turn.user.personId, 'training.report', year);
       const fewer = t('training:report.fewerThan', { count: MIN_GROUP });
+      // A group's three most asked topics with their counts ("Online radicalisation (10), …").
+      const topNeeds = (tally: Pick<ShownTally, 'competences'>) =>
+        rankCompetences(tally, { limit: 3 })
+          .map((c) => `${t(`training:competence.${c}`)} (${tally.competences[c]})`)
+          .join(', ');
       if (report.schools.length === 0) {
         turn.say({ kind: 'text', text: t('training:report.none', { year }) });
         return end();
@@ -98,8 +103,7 @@ export const trainingReportDialog = defineDialog({
       const lines = report.schools.map((s) => {
         const name = s.schoolName ?? t('callback:unlistedSchool');
         if (!s.shown) return `• ${t('common:labelled', { label: name, value: fewer })}`;
-        const top = rankCompetences(s, { limit: 3 });
-        return `• ${t('training:report.school', { school: name, count: s.responses, needs: top.map((c) => `${t(`training:competence.${c}`)} (${s.competences[c]})`).join(', ') })}`;
+        return `• ${t('training:report.school', { school: name, count: s.responses, needs: topNeeds(s) })}`;
       });
       turn.say({ kind: 'text', text: [t('training:report.perSchool'), ...lines].join('\n') });
       if (report.roles.length > 0) {
@@ -111,8 +115,7 @@ export const trainingReportDialog = defineDialog({
           : report.roles.map((r) => {
               const role = t(`training:role.${r.role}`);
               if (!r.shown) return `• ${t('common:labelled', { label: role, value: fewer })}`;
-              const top = rankCompetences(r, { limit: 3 });
-              return `• ${t('training:report.role', { role, count: r.responses, needs: top.map((c) => `${t(`training:competence.${c}`)} (${r.competences[c]})`).join(', ') })}`;
+              return `• ${t('training:report.role', { role, count: r.responses, needs: topNeeds(r) })}`;
             });
         turn.say({ kind: 'text', text: [t('training:report.perRole'), ...roleLines].join('\n') });
       }

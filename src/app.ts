@@ -19,7 +19,7 @@ import { NudgeScheduler } from './nudges/scheduler.js';
 import { backupStore, lastBackupAt } from './store/backup.js';
 import { mountExports } from './http/exports.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
-import { loadTranslations } from './i18n/i18n.js';
+import { labelledIn, loadTranslations } from './i18n/i18n.js';
 import type { Log } from './log.js';
 import { beforeMigrationFile, openFileStore, type Store } from './store/store.js';
 
@@ -116,10 +116,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         dialogStates: repos.dialogStates,
         log,
         clock,
-        labelled: (language) => {
-          const tr = translations.translator(language);
-          return (label, value) => tr.t('common:labelled', { label, value });
-        },
+        labelled: (language) => labelledIn(translations.translator(language)),
       }),
     );
   }

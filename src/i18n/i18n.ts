@@ -17,6 +17,11 @@ export interface Translations {
   translator(lang: Language): Translator;
 }
 
+/** "label: value" as this translator's language writes it (`common:labelled`; French: "Nom : …"), for channels that join them. */
+export function labelledIn(tr: Translator): (label: string, value: string) => string {
+  return (label, value) => tr.t('common:labelled', { label, value });
+}
+
 type Catalogue = Record<string, unknown>;
 
 /** Reads locales/<lng>/<namespace>.json for every supported language. */

@@ -122,8 +122,10 @@ function blocksFor(reply: OutboundReply, index: number): Block[] {
   }
 }
 
-/** One message per 50 blocks (usually one for a whole turn, so the user gets one notification). */
-/** `labelled`: how the reader's language writes "label: value" in the plain-text fallback (French: "Nom : …"). */
+/**
+ * One message per 50 blocks (usually one for a whole turn, so the user gets one notification).
+ * `labelled`: how the reader's language writes "label: value" in the plain-text fallback (French: "Nom : …").
+ */
 export function renderForSlack(replies: OutboundReply[], labelled?: Labelled): SlackMessage[] {
   const messages: SlackMessage[] = [];
   let blocks: Block[] = [];

@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../core/engine.js';
 import type { InboundMessage, OutboundReply } from '../../core/messages.js';
 import type { HttpServer } from '../../http/server.js';
-import type { Translations } from '../../i18n/i18n.js';
+import { labelledIn, type Translations } from '../../i18n/i18n.js';
 import { resolveLanguage, type Language } from '../../i18n/languages.js';
 import type { Log } from '../../log.js';
 import type { ProcessedEventsRepository } from '../../store/processedEvents.js';
@@ -239,8 +239,7 @@ export class SlackChannel implements Channel {
 
   private async post(channel: string, replies: OutboundReply[], threadTs?: string, language?: Language): Promise<void> {
     // The plain-text fallback (notifications, screen readers) joins "label: value" as the reader's language does.
-    const tr = language ? this.deps.translations.translator(language) : undefined;
-    const labelled = tr ? (label: string, value: string) => tr.t('common:labelled', { label, value }) : undefined;
+    const labelled = language ? labelledIn(this.deps.translations.translator(language)) : undefined;
     for (const message of renderForSlack(replies, labelled)) {
       // No previews: Slack would fetch the pages the messages link to (a report's download link among them).
       await this.withRateLimit(() =>
