@@ -426,7 +426,7 @@ class TurnRunner {
       // "menu" or "cancel" while the emergency answer waits: not misunderstood, but not yet (see holdsFocus).
       this.textTaken = true;
       // The number again, then the confirmation question with its buttons (one question, not two).
-      this.say({ kind: 'text', text: this.tr.t('emergency:confirmFirst', { number: engine.engineDeps.directory().data.emergency.number }) });
+      this.say({ kind: 'text', text: this.emergencyFirst() });
       return this.reprompt();
     }
     if (command) {
@@ -476,8 +476,7 @@ class TurnRunner {
     }
 
     // While the emergency answer waits, not the general "type help" hint (help waits too): the number again.
-    const notUnderstood = focused?.holdsFocus ? this.tr.t('emergency:confirmFirst', { number: engine.engineDeps.directory().data.emergency.number }) : this.tr.t('common:notUnderstood');
-    this.say({ kind: 'text', text: notUnderstood });
+    this.say({ kind: 'text', text: focused?.holdsFocus ? this.emergencyFirst() : this.tr.t('common:notUnderstood') });
     if (this.top) this.reprompt();
     else await this.start(CoreDialog.Menu);
   }
@@ -519,6 +518,11 @@ class TurnRunner {
         return this.start(CoreDialog.Menu);
       }
     }
+  }
+
+  /** "First things first: … call 112 now", said while the emergency answer waits for its confirmation. */
+  private emergencyFirst(): string {
+    return this.tr.t('emergency:confirmFirst', { number: this.engine.engineDeps.directory().data.emergency.number });
   }
 
   /**
