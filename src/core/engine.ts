@@ -15,7 +15,7 @@ import { recognizeChoice, renderPrompt } from './prompts.js';
 import type { Services } from './services.js';
 import { KeyedQueue } from './keyedQueue.js';
 import type { textChecks } from './textChecks.js';
-import { helpReplies } from './help.js';
+import { helpReplies, welcomeText } from './help.js';
 import { containsAny, matchesAny, normalize } from './text.js';
 
 /** Dialog ids the engine itself relies on. */
@@ -263,9 +263,8 @@ export class Engine implements TurnHandler {
     const language = resolveLanguage(saved?.language, identity.localeHint, this.deps.defaultLanguage);
     const tr = this.deps.translations.translator(language);
     const translatorFor = (l: Language) => this.deps.translations.translator(l);
-    const municipality = dir.data.municipality.name[language];
     const replies: OutboundReply[] = [
-      { kind: 'text', text: person && role !== 'teacher' ? tr.t('menu:welcomeOfficer', { municipality, name: person.name }) : tr.t('menu:welcome', { municipality }) },
+      { kind: 'text', text: welcomeText((key, params) => tr.t(key, params), language, dir, { role, personId: person?.id }) },
       renderPrompt({ text: { key: 'menu:prompt' }, choices: this.menuChoices(role) }, tr, translatorFor),
     ];
     if (person) {

@@ -27,3 +27,19 @@ export function helpReplies(
     { kind: 'text', text: contact },
   ];
 }
+
+/**
+ * The greeting when a conversation opens (the menu) or the App Home is shown: teachers hear what
+ * the assistant does for them, officers what it is for them, by name. One place, so that every
+ * channel greets alike.
+ */
+export function welcomeText(
+  t: (key: string, params?: Record<string, unknown>) => string,
+  lang: Language,
+  directory: DirectoryView,
+  user: { role: Role; personId: string | undefined },
+): string {
+  const municipality = directory.data.municipality.name[lang];
+  const person = user.role === 'teacher' ? undefined : directory.person(user.personId);
+  return person ? t('menu:welcomeOfficer', { municipality, name: person.name }) : t('menu:welcome', { municipality });
+}

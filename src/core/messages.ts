@@ -52,7 +52,8 @@ export function textBar(value: number, max: number, width = 12): string {
 
 /** "label: value" as the reader's language writes it (`common:labelled`: French puts a space before the colon). */
 export type Labelled = (label: string, value: string) => string;
-const plainLabelled: Labelled = (label, value) => `${label}: ${value}`;
+/** The default where no language is at hand (English punctuation). */
+export const plainLabelled: Labelled = (label, value) => `${label}: ${value}`;
 
 /** The plain-text rendering every channel can fall back to (Slack's `text`, notifications, screen readers). */
 export function replyAsPlainText(reply: OutboundReply, labelled: Labelled = plainLabelled): string {

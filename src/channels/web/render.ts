@@ -1,5 +1,5 @@
 import type { Labelled, OutboundReply } from '../../core/messages.js';
-import { replyAsPlainText } from '../../core/messages.js';
+import { plainLabelled, replyAsPlainText } from '../../core/messages.js';
 
 /**
  * OutboundReply → Bot Framework activity fields for the Direct Line endpoint. Choices become
@@ -18,12 +18,12 @@ export interface RenderedActivity {
 }
 
 /** `labelled` joins a card's label and value, a step's title and detail, a bar's label and number, as the reader's language does. */
-export function renderForWeb(reply: OutboundReply, labelled?: Labelled): RenderedActivity {
+export function renderForWeb(reply: OutboundReply, labelled: Labelled = plainLabelled): RenderedActivity {
   if (reply.kind === 'chart') {
     // The numbers as text for everyone (screen readers too); the widget draws the bars beside them.
     return {
       type: 'message',
-      text: [reply.title, ...reply.bars.map((b) => (labelled ? labelled(b.label, b.display) : `${b.label}: ${b.display}`))].join('\n'),
+      text: [reply.title, ...reply.bars.map((b) => labelled(b.label, b.display))].join('\n'),
       textFormat: 'plain',
       channelData: { reply: 'chart', chart: reply.bars },
     };
