@@ -1,12 +1,17 @@
 import { escalationOf, handlerOf, isLastingAddress } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
-import { CALLBACK_URGENCIES, CALLBACK_WINDOWS, type CallbackRequest } from '../src/store/schema.js';
+import { CALLBACK_URGENCIES, CALLBACK_WINDOWS, type CallbackRequest, type JsonValue } from '../src/store/schema.js';
 import { pickSchool } from './pickSchool.js';
 import { rememberSchool } from './shared/schools.js';
 
 export const CALLBACK_REQUEST = 'callbackRequest';
 const SKIP = 'skip';
-const Confirm = { Send: 'send', Cancel: 'cancel' } as const;
+const Confirm = { Send: 'send', Change: 'change', Cancel: 'cancel' } as const;
+/** What the summary lets a teacher correct, each asked again with its own question. */
+export const CHANGEABLE = ['name', 'contact', 'way', 'window', 'urgency', 'school', 'note'] as const;
+type Changeable = (typeof CHANGEABLE)[number];
+const KEEP_ALL = 'nothing';
+const isChangeable = (answer: unknown): answer is Changeable => CHANGEABLE.includes(answer as Changeable);
 export const NOTE_MAX_LENGTH = 280;
 
 /**
@@ -21,11 +26,23 @@ export const OFFERED_WAYS = ['phone', 'email'] as const;
 type OfferedWay = (typeof OFFERED_WAYS)[number];
 const isOfferedWay = (answer: unknown): answer is OfferedWay => OFFERED_WAYS.includes(answer as OfferedWay);
 
+/* The questions, each asked in the form's order and again when the teacher corrects its answer. */
+const urgencyPrompt = () => choicePrompt(key('callback:urgencyPrompt'), CALLBACK_URGENCIES.map((u) => ({ value: u, label: key(`callback:urgency.${u}`) })));
+const wayPrompt = () => choicePrompt(key('callback:wayPrompt'), OFFERED_WAYS.map((w) => ({ value: w, label: key(`callback:way.${w}`) })));
+const windowPrompt = () => choicePrompt(key('callback:windowPrompt'), CALLBACK_WINDOWS.map((w) => ({ value: w, label: key(`callback:window.${w}`) })));
+const namePrompt = () => textPrompt(key('callback:namePrompt'), 80, 'personName');
+const contactPrompt = (way: JsonValue | undefined) =>
+  way === 'phone' ? textPrompt(key('callback:phonePrompt'), 40, 'phone') : textPrompt(key('callback:emailPrompt'), 120, 'email');
+/** Optional; a correction offers "no note" where the form offers "skip". */
+const notePrompt = (skipLabel: string) =>
+  textPrompt(key('callback:notePrompt', { max: NOTE_MAX_LENGTH }), NOTE_MAX_LENGTH, 'noPersonalData', [{ value: SKIP, label: key(skipLabel) }]);
+const schoolQuestion = () => pickSchool({ question: 'concern:schoolPrompt', notListed: true, prefer: 'remembered' });
+
 /** How: phone or e-mail. */
 function askWay(turn: DialogTurn) {
   // Also reached again from askWindow, without an answer: the urgency is kept then.
   if (turn.answer !== undefined) turn.values.urgency = turn.answer;
-  return ask(choicePrompt(key('callback:wayPrompt'), OFFERED_WAYS.map((w) => ({ value: w, label: key(`callback:way.${w}`) }))));
+  return ask(wayPrompt());
 }
 
 /** When; a way that is no longer offered is asked again. */
@@ -36,7 +53,7 @@ function askWindow(turn: DialogTurn) {
     return goto(askWay);
   }
   turn.values.way = turn.answer;
-  return ask(choicePrompt(key('callback:windowPrompt'), CALLBACK_WINDOWS.map((w) => ({ value: w, label: key(`callback:window.${w}`) }))));
+  return ask(windowPrompt());
 }
 
 /**
@@ -57,57 +74,33 @@ export const callbackRequestDialog = defineDialog({
         turn.values.schoolId = turn.args.schoolId ?? null;
         return next();
       }
-      return pickSchool({ question: 'concern:schoolPrompt', notListed: true, prefer: 'remembered' });
+      return schoolQuestion();
     },
     function askUrgency(turn: DialogTurn) {
       if (!('schoolId' in turn.values)) turn.values.schoolId = rememberSchool(turn);
-      return ask(choicePrompt(key('callback:urgencyPrompt'), CALLBACK_URGENCIES.map((u) => ({ value: u, label: key(`callback:urgency.${u}`) }))));
+      return ask(urgencyPrompt());
     },
     askWay,
     askWindow,
     /** The teacher's own name: the liaison officer must know whom to call. */
     function askName(turn: DialogTurn) {
       turn.values.window = turn.answer ?? null;
-      return ask(textPrompt(key('callback:namePrompt'), 80));
+      return ask(namePrompt());
     },
     /** The phone number or e-mail address the teacher wants to be reached at. */
     function askContact(turn: DialogTurn) {
       turn.values.name = turn.answer ?? null;
-      if (turn.values.way === 'phone') return ask(textPrompt(key('callback:phonePrompt'), 40, 'phone'));
-      return ask(textPrompt(key('callback:emailPrompt'), 120, 'email'));
+      return ask(contactPrompt(turn.values.way));
     },
     /** Optional, short, warned about, and refused when it looks like it identifies someone. */
     function askNote(turn: DialogTurn) {
       turn.values.contact = turn.answer ?? null;
-      return ask(
-        textPrompt(key('callback:notePrompt', { max: NOTE_MAX_LENGTH }), NOTE_MAX_LENGTH, 'noPersonalData', [
-          { value: SKIP, label: key('callback:skipNote') },
-        ]),
-      );
+      return ask(notePrompt('callback:skipNote'));
     },
-    /** Shows what will be sent before sending it. */
-    function confirmRequest(turn: DialogTurn) {
-      turn.values.note = turn.answer === SKIP ? null : (turn.answer ?? null);
-      const v = turn.values;
-      const school = turn.directory.school(typeof v.schoolId === 'string' ? v.schoolId : undefined);
-      const fields = [
-        { label: turn.t('common:field.name'), value: String(v.name) },
-        { label: turn.t('common:field.school'), value: school?.name ?? turn.t('callback:unlistedSchool') },
-        { label: turn.t('callback:summaryUrgency'), value: turn.t(`callback:urgency.${String(v.urgency)}`) },
-        { label: turn.t('callback:summaryWay'), value: `${turn.t(`callback:way.${String(v.way)}`)}${v.contact ? ` (${String(v.contact)})` : ''}` },
-        { label: turn.t('callback:summaryWindow'), value: turn.t(`callback:window.${String(v.window)}`) },
-        ...(v.note ? [{ label: turn.t('callback:summaryNote'), value: String(v.note) }] : []),
-      ];
-      turn.say({ kind: 'card', title: turn.t('callback:summaryTitle'), fields });
-      return ask(
-        choicePrompt(key('callback:confirmPrompt'), [
-          { value: Confirm.Send, label: key('callback:send') },
-          { value: Confirm.Cancel, label: key('callback:cancel') },
-        ]),
-      );
-    },
+    confirmRequest,
     /** Stores the request, then (once stored) notifies the liaison officer. */
     function submit(turn: DialogTurn) {
+      if (turn.answer === Confirm.Change) return goto(askWhatToChange);
       if (turn.answer !== Confirm.Send) {
         turn.say({ kind: 'text', text: turn.t('callback:notSent') });
         return end(null);
@@ -133,8 +126,108 @@ export const callbackRequestDialog = defineDialog({
       turn.say({ kind: 'text', text: [turn.t(sent, { name: assignee?.name ?? '' }), ...whatHappensNext(turn, request)].join('\n') });
       return end(request.id);
     },
+    askWhatToChange,
+    askNewValue,
+    applyChange,
   ],
 });
+
+/** Shows what will be sent before sending it; also reached again after a correction (without an answer). */
+function confirmRequest(turn: DialogTurn) {
+  if (turn.answer !== undefined) turn.values.note = turn.answer === SKIP ? null : turn.answer;
+  const v = turn.values;
+  const school = turn.directory.school(typeof v.schoolId === 'string' ? v.schoolId : undefined);
+  const fields = [
+    { label: turn.t('common:field.name'), value: String(v.name) },
+    { label: turn.t('common:field.school'), value: school?.name ?? turn.t('callback:unlistedSchool') },
+    { label: turn.t('callback:summaryUrgency'), value: turn.t(`callback:urgency.${String(v.urgency)}`) },
+    { label: turn.t('callback:summaryWay'), value: `${turn.t(`callback:way.${String(v.way)}`)}${v.contact ? ` (${String(v.contact)})` : ''}` },
+    { label: turn.t('callback:summaryWindow'), value: turn.t(`callback:window.${String(v.window)}`) },
+    ...(v.note ? [{ label: turn.t('callback:summaryNote'), value: String(v.note) }] : []),
+  ];
+  turn.say({ kind: 'card', title: turn.t('callback:summaryTitle'), fields });
+  return ask(
+    choicePrompt(key('callback:confirmPrompt'), [
+      { value: Confirm.Send, label: key('callback:send') },
+      { value: Confirm.Change, label: key('callback:changeSomething') },
+      { value: Confirm.Cancel, label: key('callback:cancel') },
+    ]),
+  );
+}
+
+/** Which answer to correct: every field of the summary, named as the summary names it. */
+function askWhatToChange(turn: DialogTurn) {
+  const contact = turn.values.way === 'phone' ? 'callback:change.phone' : 'callback:change.email';
+  const note = turn.values.note ? 'callback:change.note' : 'callback:change.addNote';
+  const labels: Record<Changeable, string> = {
+    name: 'callback:change.name',
+    contact,
+    way: 'callback:change.way',
+    window: 'callback:change.window',
+    urgency: 'callback:change.urgency',
+    school: 'callback:change.school',
+    note,
+  };
+  return ask(
+    choicePrompt(key('callback:changePrompt'), [
+      ...CHANGEABLE.map((field) => ({ value: field, label: key(labels[field]) })),
+      { value: KEEP_ALL, label: key('callback:change.nothing') },
+    ]),
+  );
+}
+
+/** Asks the chosen field's question again (the same question as in the form). */
+function askNewValue(turn: DialogTurn) {
+  // Reached with the teacher's choice, or again (without an answer) for the contact after a new way.
+  const field = turn.answer === undefined ? turn.values.changing : turn.answer;
+  if (!isChangeable(field)) return goto(confirmRequest);
+  turn.values.changing = field;
+  switch (field) {
+    case 'name':
+      return ask(namePrompt());
+    case 'contact':
+      return ask(contactPrompt(turn.values.way));
+    case 'way':
+      return ask(wayPrompt());
+    case 'window':
+      return ask(windowPrompt());
+    case 'urgency':
+      return ask(urgencyPrompt());
+    case 'school':
+      return schoolQuestion();
+    case 'note':
+      return ask(notePrompt('callback:noNote'));
+  }
+}
+
+/** Keeps the corrected answer and shows the summary again; a new way also needs its new address. */
+function applyChange(turn: DialogTurn) {
+  const field = turn.values.changing;
+  delete turn.values.changing;
+  switch (field) {
+    case 'school':
+      turn.values.schoolId = rememberSchool(turn);
+      break;
+    case 'note':
+      turn.values.note = turn.answer === SKIP ? null : (turn.answer ?? null);
+      break;
+    case 'way':
+      if (isOfferedWay(turn.answer) && turn.answer !== turn.values.way) {
+        turn.values.way = turn.answer;
+        turn.values.contact = null;
+        turn.values.changing = 'contact';
+        return goto(askNewValue);
+      }
+      break;
+    case 'name':
+    case 'contact':
+    case 'window':
+    case 'urgency':
+      if (turn.answer !== undefined) turn.values[field] = turn.answer;
+      break;
+  }
+  return goto(confirmRequest);
+}
 
 /**
  * What happens next, with the directory's time frames (DESIGN principle: every answer says what

@@ -56,7 +56,7 @@ export const TextSpec = z.union([
 export type TextSpec = z.infer<typeof TextSpec>;
 
 /** Checks a free-text answer must pass (see src/core/textChecks.ts). */
-export const TEXT_CHECKS = ['none', 'noPersonalData', 'phone', 'email', 'schoolSearch'] as const;
+export const TEXT_CHECKS = ['none', 'noPersonalData', 'phone', 'email', 'personName', 'schoolSearch'] as const;
 export type TextCheckName = (typeof TEXT_CHECKS)[number];
 
 /** A question waiting for its answer, kept language-neutral so a language change can re-ask it. */

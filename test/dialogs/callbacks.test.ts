@@ -119,6 +119,167 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests left half-way say nothing
   });
 });
 
+/** From the "how" question up to the summary, by phone, without sending. */
+async function upToSummary(teacher: TestUser) {
+  await teacher.click('phone');
+  await teacher.click('afternoon');
+  await teacher.say('Alex Teacher');
+  await teacher.say('+32 3 555 77 88');
+  await teacher.click('skip');
+}
+
+describe.each(SUPPORTED_LANGUAGES)('call-back requests: one answer corrected from the summary (%s)', (lang) => {
+  // A card's field as the test transcript writes it (channels render it their own way).
+  const summaryLine = (label: string, value: string) => `${label}: ${value}`;
+
+  it('the summary offers a correction beside sending and not sending', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['send', 'change', 'cancel']);
+    await teacher.click('change');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:changePrompt'));
+    expect(teacher.lastChoices()).toEqual([
+      { value: 'name', label: await text(lang, 'callback:change.name') },
+      { value: 'contact', label: await text(lang, 'callback:change.phone') },
+      { value: 'way', label: await text(lang, 'callback:change.way') },
+      { value: 'window', label: await text(lang, 'callback:change.window') },
+      { value: 'urgency', label: await text(lang, 'callback:change.urgency') },
+      { value: 'school', label: await text(lang, 'callback:change.school') },
+      { value: 'note', label: await text(lang, 'callback:change.addNote') },
+      { value: 'nothing', label: await text(lang, 'callback:change.nothing') },
+    ]);
+  });
+
+  it('a mistyped name is asked again, the summary shows the new one, and the other answers are kept', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    await teacher.click('change');
+    await teacher.click('name');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:namePrompt'));
+    await teacher.say('Alexandra Teacher');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:summaryTitle'));
+    expect(teacher.transcript()).toContain('Alexandra Teacher');
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['send', 'change', 'cancel']);
+    await teacher.click('send');
+    expect(h.store.data.callbacks).toHaveLength(1);
+    expect(h.store.data.callbacks[0]).toMatchObject({
+      requesterName: 'Alexandra Teacher',
+      schoolId: 'oak-primary',
+      urgency: 'week',
+      way: 'phone',
+      window: 'afternoon',
+      requesterContact: '+32 3 555 77 88',
+    });
+  });
+
+  it('a new way asks for its new address, which replaces the old one', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    await teacher.click('change');
+    await teacher.click('way');
+    await teacher.click('email');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:emailPrompt'));
+    // The address is checked as in the form.
+    await teacher.say('not an address');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:invalidEmail'));
+    await teacher.say('alex@school.example');
+    const how = `${await text(lang, 'callback:way.email')} (alex@school.example)`;
+    expect(teacher.transcript()).toContain(summaryLine(await text(lang, 'callback:summaryWay'), how));
+    expect(teacher.transcript()).not.toContain('+32 3 555 77 88');
+    await teacher.click('send');
+    expect(h.store.data.callbacks[0]).toMatchObject({ way: 'email', requesterContact: 'alex@school.example', requesterName: 'Alex Teacher' });
+  });
+
+  it('the same way chosen again keeps the address given', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    await teacher.click('change');
+    await teacher.click('way');
+    await teacher.click('phone');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:summaryTitle'));
+    await teacher.click('send');
+    expect(h.store.data.callbacks[0]).toMatchObject({ way: 'phone', requesterContact: '+32 3 555 77 88' });
+  });
+
+  it('a note can be added afterwards (checked like in the form), and taken out again', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    await teacher.click('change');
+    await teacher.click('note');
+    expect(teacher.lastChoices().map((c) => c.label)).toEqual([await text(lang, 'callback:noNote')]);
+    await teacher.say('Best after 15:30, I teach until then.');
+    const noteLabel = await text(lang, 'callback:summaryNote');
+    expect(teacher.transcript()).toContain(summaryLine(noteLabel, 'Best after 15:30, I teach until then.'));
+    await teacher.click('change');
+    expect(teacher.lastChoices().find((c) => c.value === 'note')!.label).toBe(await text(lang, 'callback:change.note'));
+    await teacher.click('note');
+    await teacher.click('skip');
+    expect(teacher.transcript()).not.toContain(noteLabel);
+    await teacher.click('send');
+    expect(h.store.data.callbacks[0]!.note).toBeUndefined();
+  });
+
+  it('the school, the urgency and the time of day can each be corrected', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    await teacher.click('change');
+    await teacher.click('school');
+    await teacher.click('school:harbour-secondary');
+    expect(teacher.transcript()).toContain(h.directory.school('harbour-secondary')!.name);
+    await teacher.click('change');
+    await teacher.click('urgency');
+    await teacher.click('today');
+    await teacher.click('change');
+    await teacher.click('window');
+    await teacher.click('morning');
+    await teacher.click('send');
+    expect(h.store.data.callbacks[0]).toMatchObject({ schoolId: 'harbour-secondary', urgency: 'today', window: 'morning', requesterName: 'Alex Teacher' });
+  });
+
+  it('"nothing" shows the summary again, unchanged; an old button of the summary is not taken as an answer meanwhile', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    const summary = teacher.transcript();
+    await teacher.click('change');
+    await teacher.press('send');
+    expect(h.store.data.callbacks).toEqual([]);
+    await teacher.click('nothing');
+    expect(teacher.transcript()).toBe(summary);
+    await teacher.click('cancel');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:notSent'));
+    expect(h.store.data.callbacks).toEqual([]);
+  });
+});
+
+describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name (%s)', (lang) => {
+  it.each(['Yusuf from 3B', 'hmm, not sure?', 'alex@school.example', 'my pupil in year seven has been saying things'])('"%s" is refused and asked again', async (typed) => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await teacher.click('phone');
+    await teacher.click('afternoon');
+    await teacher.say(typed);
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:invalidName'));
+    expect(teacher.transcript()).not.toContain(typed);
+    expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.at(-1)!.values.name).toBeUndefined();
+  });
+
+  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck'])('"%s" is taken', async (typed) => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await teacher.click('phone');
+    await teacher.click('afternoon');
+    await teacher.say(typed);
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:phonePrompt'));
+  });
+});
+
 describe('call-back requests made before "here in the chat" was withdrawn', () => {
   it('a conversation waiting at the old question with the chat button answered is asked the way again, keeping its urgency', async () => {
     const h = await engineHarness();
