@@ -184,3 +184,12 @@ export async function answerTrainingSurvey(user: TestUser): Promise<void> {
   await user.click('skip');
   await user.click('send');
 }
+
+/**
+ * A distinct surname for the n-th simulated teacher, in letters only: the call-back form takes a
+ * person's name, and refuses digits ("Teacher 12" would be asked again).
+ */
+export function surnameFor(n: number): string {
+  const letters = [...String(n)].map((digit) => 'abcdefghij'[Number(digit)]).join('');
+  return letters.charAt(0).toUpperCase() + letters.slice(1);
+}

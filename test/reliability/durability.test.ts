@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { readStoreSnapshot } from '../../src/store/store.js';
-import { text } from '../helpers/fixtures.js';
+import { surnameFor, text } from '../helpers/fixtures.js';
 import { killed, spawnServer } from '../helpers/process.js';
 import { openConversation } from '../helpers/server.js';
 
@@ -56,7 +56,7 @@ describe('durability under SIGKILL', () => {
       const directLine = `${server.base}/v3/directline`;
       const runs = Array.from({ length: CONVERSATIONS }, (_, i) => {
         started += 1;
-        return requestCallback(directLine, `Teacher ${round}-${i}`, sentText).then(
+        return requestCallback(directLine, `Teacher ${surnameFor(round)} ${surnameFor(i)}`, sentText).then(
           (name) => void (name && confirmed.add(name)),
           () => undefined, // the server died under this conversation: nothing was confirmed
         );

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Danger, Offer } from '../../dialogs/concern.js';
+import { surnameFor } from '../helpers/fixtures.js';
 import { openConversation, startApp, type RunningApp } from '../helpers/server.js';
 
 const STRESS = process.env.STRESS === '1';
@@ -27,7 +28,7 @@ describe('load', () => {
       { value: { choice: 'week' } },
       { value: { choice: 'phone' } },
       { value: { choice: 'afternoon' } },
-      { text: `Load Teacher ${i}` },
+      { text: `Load Teacher ${surnameFor(i)}` },
       { text: '+32 3 555 77 88' },
       { value: { choice: 'skip' } },
       { value: { choice: 'send' } },
