@@ -1,6 +1,6 @@
 import { escalationOf, handlerOf, isLastingAddress } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
-import { CALLBACK_URGENCIES, CALLBACK_WINDOWS, type CallbackRequest, type JsonValue } from '../src/store/schema.js';
+import { CALLBACK_URGENCIES, CALLBACK_WINDOWS, type CallbackRequest, type JsonValue, type PromptSpec } from '../src/store/schema.js';
 import { pickSchool } from './pickSchool.js';
 import { rememberSchool } from './shared/schools.js';
 
@@ -11,6 +11,7 @@ const Confirm = { Send: 'send', Change: 'change', Cancel: 'cancel' } as const;
 export const CHANGEABLE = ['name', 'contact', 'way', 'window', 'urgency', 'school', 'note'] as const;
 type Changeable = (typeof CHANGEABLE)[number];
 const KEEP_ALL = 'nothing';
+const KEEP = 'keep';
 const isChangeable = (answer: unknown): answer is Changeable => CHANGEABLE.includes(answer as Changeable);
 export const NOTE_MAX_LENGTH = 280;
 
@@ -67,6 +68,8 @@ export const callbackRequestDialog = defineDialog({
   menu: { label: 'menu:callback', order: 20, roles: ['teacher'] },
   // What matters to a teacher who leaves it half-way: the officer was not asked.
   whenLeft: 'callback:leftNotSent',
+  // "cancel" while correcting one answer drops the correction, not the whole request.
+  cancelTo: (values) => ('changing' in values ? confirmRequest : undefined),
   steps: [
     /** The school comes from the worried-teacher dialog, or is asked here. */
     function askSchool(turn: DialogTurn) {
@@ -132,9 +135,12 @@ export const callbackRequestDialog = defineDialog({
   ],
 });
 
-/** Shows what will be sent before sending it; also reached again after a correction (without an answer). */
+/** Shows what will be sent before sending it; also reached again after a correction, or its cancelling (without an answer). */
 function confirmRequest(turn: DialogTurn) {
   if (turn.answer !== undefined) turn.values.note = turn.answer === SKIP ? null : turn.answer;
+  // A correction ends here, applied or not: a way chosen without its new address is dropped.
+  delete turn.values.changing;
+  delete turn.values.newWay;
   const v = turn.values;
   const school = turn.directory.school(typeof v.schoolId === 'string' ? v.schoolId : undefined);
   const fields = [
@@ -146,17 +152,20 @@ function confirmRequest(turn: DialogTurn) {
     ...(v.note ? [{ label: turn.t('callback:summaryNote'), value: String(v.note) }] : []),
   ];
   turn.say({ kind: 'card', title: turn.t('callback:summaryTitle'), fields });
+  // "Shall I send this?" is a yes/no question: "yes", "ja", "oui" answer it as well as the buttons.
   return ask(
     choicePrompt(key('callback:confirmPrompt'), [
-      { value: Confirm.Send, label: key('callback:send') },
-      { value: Confirm.Change, label: key('callback:changeSomething') },
-      { value: Confirm.Cancel, label: key('callback:cancel') },
+      { value: Confirm.Send, label: key('callback:send'), also: 'common:yesWords' },
+      { value: Confirm.Change, label: key('callback:changeSomething'), also: 'callback:changeWords' },
+      { value: Confirm.Cancel, label: key('callback:cancel'), also: 'common:noWords' },
     ]),
   );
 }
 
 /** Which answer to correct: every field of the summary, named as the summary names it. */
 function askWhatToChange(turn: DialogTurn) {
+  // Correcting from here on: "cancel" goes back to the summary (see cancelTo).
+  turn.values.changing = null;
   const contact = turn.values.way === 'phone' ? 'callback:change.phone' : 'callback:change.email';
   const note = turn.values.note ? 'callback:change.note' : 'callback:change.addNote';
   const labels: Record<Changeable, string> = {
@@ -176,34 +185,42 @@ function askWhatToChange(turn: DialogTurn) {
   );
 }
 
-/** Asks the chosen field's question again (the same question as in the form). */
+/** The form's own question again, with a way back that changes nothing. */
+function withKeep(prompt: PromptSpec): PromptSpec {
+  return { ...prompt, choices: [...(prompt.choices ?? []), { value: KEEP, label: key('liaison:keepAsIs') }] };
+}
+
+/** Asks the chosen field's question again (the same question and checks as in the form). */
 function askNewValue(turn: DialogTurn) {
-  // Reached with the teacher's choice, or again (without an answer) for the contact after a new way.
+  // Reached with the teacher's choice, or again (without an answer) for the address of a new way.
   const field = turn.answer === undefined ? turn.values.changing : turn.answer;
   if (!isChangeable(field)) return goto(confirmRequest);
   turn.values.changing = field;
   switch (field) {
     case 'name':
-      return ask(namePrompt());
+      return ask(withKeep(namePrompt()));
     case 'contact':
-      return ask(contactPrompt(turn.values.way));
+      // The address of a newly chosen way has nothing to keep: "cancel" keeps the old way and address.
+      if (isOfferedWay(turn.values.newWay)) return ask(contactPrompt(turn.values.newWay));
+      return ask(withKeep(contactPrompt(turn.values.way)));
     case 'way':
-      return ask(wayPrompt());
+      return ask(withKeep(wayPrompt()));
     case 'window':
-      return ask(windowPrompt());
+      return ask(withKeep(windowPrompt()));
     case 'urgency':
-      return ask(urgencyPrompt());
+      return ask(withKeep(urgencyPrompt()));
     case 'school':
+      // The school picker's own list; "cancel" there goes back to the summary.
       return schoolQuestion();
     case 'note':
-      return ask(notePrompt('callback:noNote'));
+      return ask(withKeep(notePrompt('callback:noNote')));
   }
 }
 
-/** Keeps the corrected answer and shows the summary again; a new way also needs its new address. */
+/** Keeps the corrected answer and shows the summary again; a new way first needs its new address. */
 function applyChange(turn: DialogTurn) {
   const field = turn.values.changing;
-  delete turn.values.changing;
+  if (turn.answer === KEEP) return goto(confirmRequest);
   switch (field) {
     case 'school':
       turn.values.schoolId = rememberSchool(turn);
@@ -213,14 +230,17 @@ function applyChange(turn: DialogTurn) {
       break;
     case 'way':
       if (isOfferedWay(turn.answer) && turn.answer !== turn.values.way) {
-        turn.values.way = turn.answer;
-        turn.values.contact = null;
+        // Applied only with its address: a phone number is no e-mail address.
+        turn.values.newWay = turn.answer;
         turn.values.changing = 'contact';
         return goto(askNewValue);
       }
       break;
-    case 'name':
     case 'contact':
+      if (isOfferedWay(turn.values.newWay)) turn.values.way = turn.values.newWay;
+      if (turn.answer !== undefined) turn.values.contact = turn.answer;
+      break;
+    case 'name':
     case 'window':
     case 'urgency':
       if (turn.answer !== undefined) turn.values[field] = turn.answer;

@@ -102,6 +102,11 @@ export interface Dialog {
    * false for a dialog that only shows things, where leaving loses nothing.
    */
   readonly whenLeft?: string | false;
+  /**
+   * Where "cancel" goes instead of stopping the dialog, given its values: a form's summary while the
+   * user corrects one of its answers (cancelling the correction, not the form). Undefined: it stops.
+   */
+  readonly cancelTo?: (values: Readonly<Record<string, JsonValue>>) => Step | undefined;
 }
 
 /**

@@ -504,6 +504,7 @@ class TurnRunner {
         else await this.start(CoreDialog.Menu);
         return;
       case 'cancel': {
+        if (await this.cancelCorrection()) return;
         // What was stopped, and what that means ("nothing was sent"), when something was half-answered.
         const notice = this.leaveNotice();
         this.stack.length = 0;
@@ -519,6 +520,34 @@ class TurnRunner {
     }
   }
 
+  /**
+   * Helpers (the school picker) and interrupting dialogs (language, help, a reassignment picker)
+   * belong to, or only pause, the dialog underneath: that one is what the user is answering.
+   */
+  private isAside(id: string): boolean {
+    return this.engine.hasDialog(id) && (this.engine.dialog(id).helper === true || this.engine.dialog(id).interrupts === true);
+  }
+
+  /**
+   * "cancel" while correcting one answer of a form (see Dialog.cancelTo): back to where the form
+   * wants it (its summary), with what is on top of it (the school picker, the language picker)
+   * dropped and nothing else lost. False when no dialog asks for that.
+   */
+  private async cancelCorrection(): Promise<boolean> {
+    const index = this.stack.findLastIndex((f) => !this.isAside(f.dialogId));
+    const frame = this.stack[index];
+    if (!frame || !this.engine.hasDialog(frame.dialogId)) return false;
+    const step = this.engine.dialog(frame.dialogId).cancelTo?.(frame.values);
+    if (!step) return false;
+    this.stepAfter(this.engine.dialog(frame.dialogId), step.name); // validates the name
+    this.stack.length = index + 1;
+    frame.step = step.name;
+    frame.waiting = 'prompt';
+    this.say({ kind: 'text', text: this.tr.t('common:correctionCancelled') });
+    await this.run(undefined);
+    return true;
+  }
+
   /** "First things first: … call 112 now", said while the emergency answer waits for its confirmation. */
   private emergencyFirst(): string {
     return this.tr.t('emergency:confirmFirst', { number: this.engine.engineDeps.directory().data.emergency.number });
@@ -531,10 +560,7 @@ class TurnRunner {
    * A helper on top (the school picker) belongs to the dialog underneath: that one is named.
    */
   private leaveNotice(starting?: string): string | undefined {
-    // Helpers (the school picker) and interrupting dialogs (language, help, a reassignment picker) on
-    // top belong to, or only pause, the dialog underneath: that one is what the user loses.
-    const aside = (id: string) => this.engine.hasDialog(id) && (this.engine.dialog(id).helper === true || this.engine.dialog(id).interrupts === true);
-    const unfinished = [...this.stack].reverse().find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== starting && !aside(f.dialogId) && f.values[SAVED] !== true);
+    const unfinished = [...this.stack].reverse().find((f) => f.dialogId !== CoreDialog.Menu && f.dialogId !== starting && !this.isAside(f.dialogId) && f.values[SAVED] !== true);
     if (!unfinished) return undefined;
     const left = this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId) : undefined;
     if (left?.whenLeft === false) return undefined;

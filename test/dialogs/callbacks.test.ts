@@ -211,7 +211,7 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: one answer corrected fro
     await upToSummary(teacher);
     await teacher.click('change');
     await teacher.click('note');
-    expect(teacher.lastChoices().map((c) => c.label)).toEqual([await text(lang, 'callback:noNote')]);
+    expect(teacher.lastChoices().map((c) => c.label)).toEqual([await text(lang, 'callback:noNote'), await text(lang, 'liaison:keepAsIs')]);
     await teacher.say('Best after 15:30, I teach until then.');
     const noteLabel = await text(lang, 'callback:summaryNote');
     expect(teacher.transcript()).toContain(summaryLine(noteLabel, 'Best after 15:30, I teach until then.'));
@@ -255,6 +255,71 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: one answer corrected fro
     await teacher.click('cancel');
     expect(teacher.transcript()).toContain(await text(lang, 'callback:notSent'));
     expect(h.store.data.callbacks).toEqual([]);
+  });
+});
+
+describe.each(SUPPORTED_LANGUAGES)('call-back requests: a correction can be given up without losing the request (%s)', (lang) => {
+  const cancelWord = async () => (await translations()).translator(lang).list('commands:cancel')[0]!;
+
+  it.each(['name', 'contact', 'way', 'window', 'urgency', 'note'])('"%s" offers "keep as it is", which shows the summary unchanged', async (field) => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    const summary = teacher.transcript();
+    await teacher.click('change');
+    await teacher.click(field);
+    expect(teacher.lastChoices().at(-1)).toEqual({ value: 'keep', label: await text(lang, 'liaison:keepAsIs') });
+    await teacher.click('keep');
+    expect(teacher.transcript()).toBe(summary);
+  });
+
+  it.each([
+    ['at the choice of what to change', [] as string[]],
+    ['at the name question', ['name']],
+    ['at the school picker', ['school']],
+    ['at the new address after a new way', ['way', 'email']],
+  ])('"cancel" %s goes back to the summary, with every answer as it was', async (_where, clicks) => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    const summary = teacher.transcript();
+    await teacher.click('change');
+    for (const value of clicks) await teacher.click(value);
+    await teacher.say(await cancelWord());
+    expect(teacher.transcript()).toBe(`${await text(lang, 'common:correctionCancelled')}\n${summary}`);
+    expect(teacher.transcript()).not.toContain(await text(lang, 'callback:leftNotSent', { what: await text(lang, 'menu:callback') }));
+    await teacher.click('send');
+    expect(h.store.data.callbacks[0]).toMatchObject({ requesterName: 'Alex Teacher', way: 'phone', requesterContact: '+32 3 555 77 88', schoolId: 'oak-primary' });
+  });
+
+  it('"cancel" at the summary itself still stops the request, and says nothing was sent', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    await teacher.click('change');
+    await teacher.click('nothing');
+    await teacher.say(await cancelWord());
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:leftNotSent', { what: await text(lang, 'menu:callback') }));
+    expect(h.store.data.callbacks).toEqual([]);
+  });
+
+  it('the summary\'s question is answered by typing yes, no or "change" in the teacher\'s language', async () => {
+    const words = (await translations()).translator(lang);
+    for (const [list, expected] of [
+      ['common:yesWords', 1],
+      ['common:noWords', 0],
+    ] as const) {
+      const h = await engineHarness();
+      const teacher = await upToWay(h, 'test', lang);
+      await upToSummary(teacher);
+      await teacher.say(words.list(list)[0]!);
+      expect(h.store.data.callbacks).toHaveLength(expected);
+    }
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    await teacher.say(words.list('callback:changeWords')[0]!);
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:changePrompt'));
   });
 });
 
