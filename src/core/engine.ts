@@ -474,8 +474,12 @@ class TurnRunner {
       return this.startFromUser(intent.dialog.id);
     }
 
-    // While the emergency answer waits, not the general "type help" hint (help waits too): the number again.
-    this.say({ kind: 'text', text: focused?.holdsFocus ? this.emergencyFirst() : this.tr.t('common:notUnderstood') });
+    // While the emergency answer waits, not the general "type help" hint (help waits too): the number
+    // again. A button no question is waiting for is one of an earlier message (pressed twice, or
+    // scrolled back to): not "I did not understand", which would leave a teacher who pressed "Send"
+    // twice wondering whether it was sent.
+    const fallback = focused?.holdsFocus ? this.emergencyFirst() : this.tr.t(inbound.choice !== undefined ? 'common:staleButton' : 'common:notUnderstood');
+    this.say({ kind: 'text', text: fallback });
     if (this.top) this.reprompt();
     else await this.start(CoreDialog.Menu);
   }

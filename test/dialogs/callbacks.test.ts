@@ -323,6 +323,35 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: a correction can be give
   });
 });
 
+describe.each(SUPPORTED_LANGUAGES)('call-back requests: buttons of an earlier message (%s)', (lang) => {
+  it('"Send" pressed a second time says it belongs to an earlier message, and sends nothing more', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await upToSummary(teacher);
+    await teacher.click('send');
+    await teacher.press('send');
+    expect(teacher.transcript()).toContain(await text(lang, 'common:staleButton'));
+    expect(teacher.transcript()).not.toContain(await text(lang, 'common:notUnderstood'));
+    // Where the teacher is now follows: the menu.
+    expect(teacher.lastChoices().map((c) => c.value)).toContain('dialog:callbackRequest');
+    expect(h.store.data.callbacks).toHaveLength(1);
+  });
+
+  it('a button of an earlier question at the name question says so and asks for the name again; typed words not understood still get the usual hint', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await teacher.click('phone');
+    await teacher.click('afternoon');
+    await teacher.press('morning');
+    expect(teacher.transcript()).toBe(`${await text(lang, 'common:staleButton')}\n${await text(lang, 'callback:namePrompt')}`);
+    await teacher.say('Alex Teacher');
+    await teacher.say('+32 3 555 77 88');
+    await teacher.click('skip');
+    await teacher.say('qwertz');
+    expect(teacher.transcript()).toContain(await text(lang, 'common:notUnderstood'));
+  });
+});
+
 describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name (%s)', (lang) => {
   it.each(['Yusuf from 3B', 'hmm, not sure?', 'alex@school.example', 'my pupil in year seven has been saying things'])('"%s" is refused and asked again', async (typed) => {
     const h = await engineHarness();

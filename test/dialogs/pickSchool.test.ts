@@ -194,6 +194,7 @@ describe('choosing a school', () => {
     await teacher.click(Danger.No);
     await teacher.press('dialog:pickSchool');
     expect(teacher.transcript()).not.toContain('undefined');
-    expect(teacher.transcript()).toContain(await text('en', 'common:notUnderstood'));
+    // Taken for a button of an earlier message: no question is waiting for it.
+    expect(teacher.transcript()).toContain(await text('en', 'common:staleButton'));
   });
 });
