@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { SUPPORTED_LANGUAGES } from './i18n/languages.js';
 import { CodedError, ErrorCode } from './core/errors.js';
+import { MAX_TYPED_LENGTH } from './core/messages.js';
 
 /**
  * The only module that reads process.env. Every variable is validated here at start; a bad value
@@ -67,7 +68,7 @@ const EnvSchema = z.object({
   /** At least 15 minutes: Microsoft's Web Chat (directlinejs) refreshes its token every 15 minutes, whatever expires_in says. */
   WEB_TOKEN_TTL_SECONDS: int(1800, 900, 86400),
   WEB_CONVERSATION_IDLE_MINUTES: int(120, 5, 60 * 24 * 30),
-  WEB_MAX_MESSAGE_LENGTH: int(2000, 50, 10000),
+  WEB_MAX_MESSAGE_LENGTH: int(2000, 50, MAX_TYPED_LENGTH),
   WEB_RATE_LIMIT_PER_MINUTE: int(600, 1, 10_000_000),
   WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: int(60, 1, 10_000_000),
   /** Reverse proxies in front of the server whose X-Forwarded-For is trusted for the client address (0: none). */

@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import type { UsersRepository } from '../store/users.js';
 import { CodedError, ErrorCode, isCodedError } from './errors.js';
 import { SAVED, type Dialog, type DialogTurn, type DialogUser, type StepResult } from './dialog.js';
-import type { InboundMessage, OutboundReply } from './messages.js';
+import { MAX_TYPED_LENGTH, type InboundMessage, type OutboundReply } from './messages.js';
 import { recognizeChoice, renderPrompt } from './prompts.js';
 import type { Services } from './services.js';
 import { KeyedQueue } from './keyedQueue.js';
@@ -404,6 +404,14 @@ class TurnRunner {
     if (inbound.kind === 'start') {
       if (this.top) this.reprompt();
       else await this.start(CoreDialog.Menu, { welcome: true });
+      return;
+    }
+    if (inbound.text.length > MAX_TYPED_LENGTH) {
+      // Not read at all (nor checked, nor kept): see MAX_TYPED_LENGTH.
+      this.textRefused = true;
+      this.say({ kind: 'text', text: this.tr.t('common:tooLong', { max: MAX_TYPED_LENGTH }) });
+      if (this.top) this.reprompt();
+      else await this.start(CoreDialog.Menu);
       return;
     }
 

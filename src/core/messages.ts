@@ -3,6 +3,14 @@ import type { ConversationAddress } from '../store/schema.js';
 /** The channel-neutral messages the engine consumes and produces. Channels translate to and from these. */
 export type ChannelId = ConversationAddress['channel'];
 
+/**
+ * The longest message the engine reads, on every channel (the web chat's own limit,
+ * WEB_MAX_MESSAGE_LENGTH, may only be lower). Teams and Slack deliver much longer texts; no answer
+ * needs more than a few hundred characters, and everything typed goes through the checks for
+ * identifying text, whose work grows with the length.
+ */
+export const MAX_TYPED_LENGTH = 10_000;
+
 export interface InboundMessage {
   /** `start`: the conversation was opened (web chat created, bot installed); `message`: the user said something. */
   kind: 'start' | 'message';

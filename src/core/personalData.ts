@@ -20,9 +20,14 @@ export function containsPersonalData(typed: string, lang: Language): string | un
   return undefined;
 }
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[a-z]{2,}/iu;
+/*
+ * Every repetition below is bounded, and a run of letters is entered only at its start ((?<!…)):
+ * these patterns run on whatever anyone types into the web chat, and an unbounded one is quadratic on
+ * a long run of letters (2 000 characters that expand under NFKC blocked the server for seconds).
+ */
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}.-]{1,253}\.[a-z]{2,}/iu;
 /** "j.peeters(at)school.be", "j.peeters [at] school [dot] be" */
-const EMAIL_SPELLED = /[\p{L}\p{N}._%+-]+\s*[([{]\s*at\s*[)\]}]\s*[\p{L}\p{N}-]+(\s*(\.|[([{]\s*dot\s*[)\]}])\s*[\p{L}\p{N}-]+)+/iu;
+const EMAIL_SPELLED = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}\s{0,3}[([{]\s{0,3}at\s{0,3}[)\]}]\s{0,3}[\p{L}\p{N}-]{1,63}(\s{0,3}(\.|[([{]\s{0,3}dot\s{0,3}[)\]}])\s{0,3}[\p{L}\p{N}-]{1,63}){1,8}/iu;
 /** @handle on social media (an @ not part of an e-mail address). */
 const HANDLE = /(^|[\s(])@[\p{L}\p{N}_.]{2,}/u;
 /** 12/03/2011, 12-3-11, 2011-03-12, 12.03.2011 */
@@ -37,11 +42,11 @@ const MONTHS = [
   'janv', 'fevr', 'févr', 'avr', 'juil', 'déc', 'mär',
 ].join('|');
 /** 12 March 2011, 3 mei 2010, 1er avril 2012, 12. März 2011 */
-const DATE_WORDS = new RegExp(`\\b\\d{1,2}(er|e|\\.)?\\s+(${MONTHS})\\.?\\s+\\d{4}\\b`, 'iu');
+const DATE_WORDS = new RegExp(`\\b\\d{1,2}(er|e|\\.)?\\s{1,3}(${MONTHS})\\.?\\s{1,3}\\d{4}\\b`, 'iu');
 /** March 12, 2011; maart 12 2011 */
-const DATE_MONTH_FIRST = new RegExp(`\\b(${MONTHS})\\.?\\s+\\d{1,2}(st|nd|rd|th)?,?\\s+\\d{4}\\b`, 'iu');
+const DATE_MONTH_FIRST = new RegExp(`\\b(${MONTHS})\\.?\\s{1,3}\\d{1,2}(st|nd|rd|th)?,?\\s{1,3}\\d{4}\\b`, 'iu');
 /** A month and year, a birth month as well: "maart 2011", "03/2011" */
-const DATE_MONTH_YEAR = new RegExp(`(\\b(${MONTHS})\\.?\\s+(19|20)\\d{2}\\b)|(\\b\\d{1,2}[/.-](19|20)\\d{2}\\b)`, 'iu');
+const DATE_MONTH_YEAR = new RegExp(`(\\b(${MONTHS})\\.?\\s{1,3}(19|20)\\d{2}\\b)|(\\b\\d{1,2}[/.-](19|20)\\d{2}\\b)`, 'iu');
 const STREET_WORDS = [
   'street', 'st', 'road', 'rd', 'lane', 'avenue', 'ave', 'drive', 'close', 'way',
   'straat', 'laan', 'weg', 'plein', 'dreef', 'kaai', 'steenweg', 'singel', 'gracht',
@@ -50,11 +55,11 @@ const STREET_WORDS = [
 ].join('|');
 /** "12 Main Street", "Kerkstraat 12", "rue de la Paix 4", "Hauptstraße 5" */
 const ADDRESS = new RegExp(
-  `(\\b\\d{1,4}\\s+([\\p{L}'-]+\\s+){0,3}(${STREET_WORDS})\\b)|(\\p{L}+(${STREET_WORDS})\\.?\\s+\\d{1,4}\\b)|(\\b(${STREET_WORDS})\\.?\\s+([\\p{L}'-]+\\s+){0,3}\\d{1,4}\\b)`,
+  `(\\b\\d{1,4}\\s{1,3}([\\p{L}'-]{1,40}\\s{1,3}){0,3}(${STREET_WORDS})\\b)|((?<!\\p{L})\\p{L}{1,40}(${STREET_WORDS})\\.?\\s{1,3}\\d{1,4}\\b)|(\\b(${STREET_WORDS})\\.?\\s{1,3}([\\p{L}'-]{1,40}\\s{1,3}){0,3}\\d{1,4}\\b)`,
   'iu',
 );
 /** A street named without its number: "Kerkstraat", "Hauptstraße", "rue de la Paix", "Station Road". */
-const STREET_NAME = /(\p{Lu}\p{L}*(straat|laan|dreef|steenweg|straße|strasse|gasse)\b)|(\b(rue|avenue|chemin)\s+(de\s+la\s+|du\s+|des\s+|de\s+|d')?\p{Lu})|(\b\p{Lu}\p{L}+\s+(Street|Road|Lane|Avenue|Drive)\b)/u;
+const STREET_NAME = /((?<!\p{L})\p{Lu}\p{L}{0,40}(straat|laan|dreef|steenweg|straße|strasse|gasse)\b)|(\b(rue|avenue|chemin)\s{1,3}(de\s{1,3}la\s{1,3}|du\s{1,3}|des\s{1,3}|de\s{1,3}|d')?\p{Lu})|((?<!\p{L})\p{Lu}\p{L}{1,40}\s{1,3}(Street|Road|Lane|Avenue|Drive)\b)/u;
 /** Dutch "1234 AB", UK "SW1A 1AA" style postcodes. */
 const POSTCODE = /\b(\d{4}\s?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b/;
 /** "J.D." or "J. D." — initials that stand for a person. */

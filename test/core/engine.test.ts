@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { EmergencyChoice } from '../../dialogs/emergency.js';
 import { Payload } from '../../src/core/engine.js';
+import { MAX_TYPED_LENGTH } from '../../src/core/messages.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { openMemoryStore, Store } from '../../src/store/store.js';
@@ -411,5 +412,18 @@ describe('home screen', () => {
     const { replies } = await harness.engine.home({ channel: 'test', userKey: 'test:liaison-north', platformUserId: 'liaison-north' });
     expect(replies.filter((r) => r.kind === 'choices' && r.choices.some((c) => c.value.startsWith('callback:ack:')))).toHaveLength(20);
     expect(replies.at(-1)).toEqual({ kind: 'text', text: await text('en', 'callback:moreInList', { count: 5, item: await text('en', 'menu:callbackList') }) });
+  });
+});
+
+describe('messages longer than any answer', () => {
+  it.each(SUPPORTED_LANGUAGES)('are not read (%s): "too long", and the question waiting is asked again', async (lang) => {
+    const { engine } = await engineHarness();
+    const user = new TestUser(engine, { locale: lang });
+    await user.say('menu');
+    await user.click('dialog:callbackRequest');
+    const question = user.transcript();
+    // A Teams or Slack message may be this long; the web chat refuses it before the engine.
+    await user.say(`I'm worried about a pupil ${'a'.repeat(MAX_TYPED_LENGTH)}`);
+    expect(user.transcript()).toBe(`${await text(lang, 'common:tooLong', { max: MAX_TYPED_LENGTH })}\n${question}`);
   });
 });

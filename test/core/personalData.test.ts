@@ -74,3 +74,25 @@ describe('containsPersonalData: forms found missing in review', () => {
     expect(containsPersonalData(text, lang)).toBeUndefined();
   });
 });
+
+describe('containsPersonalData: bounded work on any input', () => {
+  // Anyone can type into the web chat: each of these took seconds (quadratic patterns) before the
+  // repetitions were bounded, blocking every other conversation meanwhile. Generous limits, since the
+  // machine is shared; the unbounded patterns missed them by a factor of ten and more.
+  it.each([
+    ['2 000 characters that NFKC expands fivefold', '㌇'.repeat(2000)],
+    ['60 000 letters in one run', 'a'.repeat(60_000)],
+    ['10 000 dotted letters', 'a.'.repeat(5000)],
+    ['a long local part with no domain', `${'b'.repeat(20_000)}@`],
+    ['capitals before no street word', 'Ab'.repeat(10_000)],
+  ])('%s is checked in well under a second', (_what, text) => {
+    const started = performance.now();
+    containsPersonalData(text, 'en');
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+
+  it('still finds what a long text hides in it', () => {
+    expect(containsPersonalData(`${'word '.repeat(1000)}mail me at jan.peeters@school.example`, 'en')).toBe('personalData:email');
+    expect(containsPersonalData(`${'a'.repeat(5000)} Kerkstraat 12`, 'nl')).toBe('personalData:address');
+  });
+});
