@@ -7,6 +7,8 @@ export const TRAINING_REMINDER = 'trainingReminder';
 export const trainingReminderDialog = defineDialog({
   id: TRAINING_REMINDER,
   payloadPrefix: 'trainingReminder:',
+  // A reminder's button pressed in the middle of another dialog answers it and lets that dialog go on.
+  interrupts: true,
   roles: ['teacher'],
   steps: [
     function stop(turn: DialogTurn) {

@@ -1,3 +1,4 @@
+import { ownRecord } from './ownRecord.js';
 import type { Store } from './store.js';
 import type { DialogFrame } from './schema.js';
 import { copyJson } from './copyJson.js';
@@ -11,7 +12,7 @@ export class DialogStatesRepository {
    * change frames and their values in place).
    */
   load(conversationKey: string): DialogFrame[] {
-    const state = this.store.data.dialogs[conversationKey];
+    const state = ownRecord(this.store.data.dialogs, conversationKey);
     return state ? copyJson(state.stack) : [];
   }
 

@@ -1,3 +1,4 @@
+import { ownRecord } from './ownRecord.js';
 import type { Store } from './store.js';
 
 /**
@@ -10,7 +11,7 @@ export class ProcessedEventsRepository {
 
   /** True when this id was not seen before (and is now claimed until `expiresAt`). */
   claim(id: string, now: Date, ttlMs: number): boolean {
-    const seen = this.store.data.processedEvents[id];
+    const seen = ownRecord(this.store.data.processedEvents, id);
     if (seen && seen > now.toISOString()) return false;
     // Set synchronously, so a duplicate arriving while the first turn runs is refused too.
     this.store.data.processedEvents[id] = new Date(now.getTime() + ttlMs).toISOString();

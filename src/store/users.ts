@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
+import { ownRecord } from './ownRecord.js';
 import type { Store } from './store.js';
-import type { ConversationAddress, User } from './schema.js';
+import { ConversationAddress, type User } from './schema.js';
+import { validRecord } from './validRecord.js';
 import type { Language } from '../i18n/languages.js';
 
 /** How fine lastSeenAt is kept (see touch). */
@@ -11,7 +13,7 @@ export class UsersRepository {
   constructor(private readonly store: Store) {}
 
   get(key: string): User | undefined {
-    return this.store.data.users[key];
+    return ownRecord(this.store.data.users, key);
   }
 
   /**
@@ -20,7 +22,7 @@ export class UsersRepository {
    * not written again: most turns leave the user record alone.
    */
   touch(key: string, channel: User['channel'], now: Date, localeHint?: string): User {
-    const existing = this.store.data.users[key];
+    const existing = ownRecord(this.store.data.users, key);
     if (existing) {
       if (now.getTime() - Date.parse(existing.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS) {
         existing.lastSeenAt = now.toISOString();
@@ -50,8 +52,10 @@ export class UsersRepository {
 
   /** Keeps where to reach the user; an unchanged address (most turns) is not written again. */
   setAddress(key: string, address: ConversationAddress): void {
-    const user = this.store.data.users[key];
+    const user = ownRecord(this.store.data.users, key);
     if (!user || isDeepStrictEqual(user.address, address)) return;
+    // Checked like every record added: an address without its conversation kept the store from opening.
+    validRecord(ConversationAddress, address, 'users');
     this.store.recordChanged('users', key);
     user.address = address;
   }
@@ -89,7 +93,7 @@ export class UsersRepository {
 
   /** The record about to be changed, reported to the store so the change is written. */
   private changing(key: string): User | undefined {
-    const user = this.store.data.users[key];
+    const user = ownRecord(this.store.data.users, key);
     if (user) this.store.recordChanged('users', key);
     return user;
   }

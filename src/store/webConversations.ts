@@ -1,3 +1,4 @@
+import { ownRecord } from './ownRecord.js';
 import type { Store } from './store.js';
 import type { StoredActivity, WebConversation } from './schema.js';
 
@@ -9,7 +10,7 @@ export class WebConversationsRepository {
   constructor(private readonly store: Store) {}
 
   get(id: string): WebConversation | undefined {
-    return this.store.data.webConversations[id];
+    return ownRecord(this.store.data.webConversations, id);
   }
 
   create(conversation: WebConversation): void {
@@ -24,7 +25,7 @@ export class WebConversationsRepository {
 
   /** Appends activities and returns the watermark after them. */
   append(id: string, activities: StoredActivity[]): number {
-    const conv = this.store.data.webConversations[id];
+    const conv = ownRecord(this.store.data.webConversations, id);
     if (!conv) throw new Error(`unknown web conversation ${id}`);
     this.store.conversationChanged(id, { appendFrom: conv.firstWatermark + conv.activities.length });
     conv.activities.push(...activities);
@@ -39,7 +40,7 @@ export class WebConversationsRepository {
   }
 
   delete(id: string): boolean {
-    const existed = id in this.store.data.webConversations;
+    const existed = Object.hasOwn(this.store.data.webConversations, id);
     delete this.store.data.webConversations[id];
     this.store.conversationChanged(id);
     return existed;

@@ -492,6 +492,20 @@ describe('the training survey, once each new school year, for teachers who asked
     expect(run.channel.sent.filter((x) => x.to === 'conv-teacher-9')).toHaveLength(1);
   });
 
+  it('"Stop these reminders" pressed in the middle of another dialog answers it, and that dialog goes on', async () => {
+    const run = await setup(new Date('2026-11-24T09:00:00Z'));
+    const teacher = new TestUser(run.h.engine, { id: 'teacher-9', locale: 'en' });
+    await teacher.say('menu');
+    await teacher.click('dialog:callbackRequest');
+    await teacher.click('school:oak-primary');
+    const question = teacher.transcript();
+    await teacher.press('trainingReminder:off');
+    expect(teacher.transcript()).toBe(`${await text('en', 'training:remindOff')}\n${question}`);
+    expect(teacher.transcript()).not.toContain(await text('en', 'callback:leftNotSent', { what: await text('en', 'menu:callback') }));
+    await teacher.click('week');
+    expect(teacher.transcript()).toContain(await text('en', 'callback:wayPrompt'));
+  });
+
   it('not asked again: a teacher who said no, one who answered already that year; "delete my data" takes the wish and the reminders\' log', async () => {
     const declined = await setup(new Date('2026-11-24T09:00:00Z'));
     await teacherWhoAsked(declined.h, false);

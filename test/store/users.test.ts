@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { journalFile, openFileStore } from '../../src/store/store.js';
+import { journalFile, openFileStore, openMemoryStore } from '../../src/store/store.js';
 import { LAST_SEEN_RESOLUTION_MS, UsersRepository } from '../../src/store/users.js';
 
 /** The users each journal line of the store's current generation holds. */
@@ -49,5 +49,21 @@ describe('UsersRepository', () => {
     const reopened = await openFileStore(file);
     expect(reopened.data.users['web:v1']).toEqual(users.get('web:v1'));
     await reopened.close();
+  });
+
+  it('refuses an address that would not pass the store\'s schema on open, and keeps the one it had', async () => {
+    const store = await openMemoryStore();
+    const users = new UsersRepository(store);
+    users.touch('slack:U7', 'slack', new Date('2026-11-25T10:00:00Z'));
+    users.setAddress('slack:U7', { channel: 'slack', conversationId: 'D7', data: {} });
+    const broken = { channel: 'slack', data: {} } as unknown as Parameters<UsersRepository['setAddress']>[1];
+    expect(() => users.setAddress('slack:U7', broken)).toThrow(/invalid users record/);
+    expect(users.get('slack:U7')!.address).toEqual({ channel: 'slack', conversationId: 'D7', data: {} });
+  });
+
+  it('finds no user under the names of what every object inherits', async () => {
+    const users = new UsersRepository(await openMemoryStore());
+    expect(users.get('__proto__')).toBeUndefined();
+    expect(users.get('constructor')).toBeUndefined();
   });
 });

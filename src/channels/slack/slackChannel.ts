@@ -11,6 +11,7 @@ import type { ProcessedEventsRepository } from '../../store/processedEvents.js';
 import type { ConversationAddress } from '../../store/schema.js';
 import type { Channel, SendResult } from '../channel.js';
 import { answeredBlocks, choiceGroup, renderForSlack, renderHome, type Block } from './render.js';
+import { ActionBody, ButtonAction, MentionEvent, MessageEvent, readSlackBody } from './slackBody.js';
 import { slackInbound, withoutMentions } from './toInbound.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -90,9 +91,22 @@ export class SlackChannel implements Channel {
     });
     this.listen();
     deps.http.server.post(SLACK_EVENTS_PATH, (req: Request, res: Response, next: (arg?: false) => void) => {
-      // No body parser on this route: Bolt needs the raw body to check the signature.
-      res.once('finish', () => next(false));
-      this.receiver.requestListener(req, res);
+      // No body parser on this route: Bolt checks the signature on the bytes read here (see readSlackBody).
+      readSlackBody(req).then(
+        (body) => {
+          if (!body.ok) {
+            // Nothing of the body is logged: it may be a message.
+            deps.log.warn({ event: 'slack_body_refused', code: body.code });
+            res.json(body.status, { error: { code: body.code, message: body.message } });
+            return next(false);
+          }
+          (req as Request & { rawBody?: Buffer }).rawBody = body.raw;
+          res.once('finish', () => next(false));
+          this.receiver.requestListener(req, res);
+        },
+        // The client went away while sending: nobody is left to answer.
+        () => next(false),
+      );
     });
   }
 
@@ -125,7 +139,9 @@ export class SlackChannel implements Channel {
   private listen(): void {
 
     this.app.event('message', async ({ event }) => {
-      const message = event as { channel_type?: string; subtype?: string; bot_id?: string; user?: string; text?: string; channel: string; ts: string; thread_ts?: string };
+      const parsed = MessageEvent.safeParse(event);
+      if (!parsed.success) return this.ignored('message');
+      const message = parsed.data;
       if (message.channel_type === 'im' && message.subtype === 'file_share' && message.user && !message.bot_id) {
         // A file runs no turn (it could be about a pupil, and nothing reads it), but it gets an answer.
         if (!this.firstMessage(message.channel, message.ts)) return;
@@ -142,11 +158,13 @@ export class SlackChannel implements Channel {
       await this.turn(slackInbound({ userId: message.user, dmChannelId: message.channel, text, locale: await this.localeOf(message.user) }), message.thread_ts);
     });
 
-    this.app.event('app_mention', async ({ event }) => {
-      const mention = event as typeof event & { edited?: unknown; subtype?: string; bot_id?: string; channel_type?: string };
+    this.app.event('app_mention', async ({ event: raw }) => {
+      const parsed = MentionEvent.safeParse(raw);
+      if (!parsed.success) return this.ignored('app_mention');
+      const event = parsed.data;
       // Not an edit of a mention (Slack sends it again), not another bot, not a mention inside the DM
       // (the message event runs that turn), and each message once.
-      if (!event.user || mention.edited || mention.subtype || mention.bot_id || event.channel.startsWith('D')) return;
+      if (!event.user || event.edited || event.subtype || event.bot_id || event.channel.startsWith('D')) return;
       if (!this.firstMessage(event.channel, event.ts)) return;
       const dm = await this.openDm(event.user);
       const text = withoutMentions(event.text ?? '', (await this.botIdentity()).botUserId);
@@ -161,12 +179,15 @@ export class SlackChannel implements Channel {
       );
     });
 
-    this.app.action({ type: 'block_actions' }, async ({ ack, body, action }) => {
+    this.app.action({ type: 'block_actions' }, async ({ ack, body: rawBody, action: rawAction }) => {
       await ack();
-      const button = action as { type: string; value?: string; block_id?: string; text?: { text?: string } };
+      const parsedAction = ButtonAction.safeParse(rawAction);
+      const parsedBody = ActionBody.safeParse(rawBody);
+      if (!parsedAction.success || !parsedBody.success) return this.ignored('block_actions');
+      const button = parsedAction.data;
       if (button.type !== 'button' || button.value === undefined) return;
-      const userId = body.user.id;
-      const container = body as unknown as { channel?: { id: string }; message?: { ts: string; thread_ts?: string; blocks?: Block[]; text?: string }; view?: unknown };
+      const userId = parsedBody.data.user.id;
+      const container = parsedBody.data as { channel?: { id: string }; message?: { ts: string; thread_ts?: string; blocks?: Block[]; text?: string }; view?: unknown };
       // The turn always runs in the user's own DM: a click that came from anywhere else (the App Home,
       // or a message in a shared channel) must not move their conversation, or their notices, there.
       const dm = await this.openDm(userId);
@@ -203,6 +224,11 @@ export class SlackChannel implements Channel {
     this.app.error(async (err) => {
       this.deps.log.error({ event: 'slack_listener_failed', code: errorCode(err) });
     });
+  }
+
+  /** A signed payload of a shape the listeners cannot read: logged by kind only, and dropped. */
+  private ignored(kind: string): void {
+    this.deps.log.warn({ event: 'slack_payload_invalid', kind });
   }
 
   /** The language to answer in outside a turn (no dialog runs): the user's Slack locale's, as the Teams notice does. */

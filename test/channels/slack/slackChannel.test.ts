@@ -1,9 +1,11 @@
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { Danger, Offer } from '../../../dialogs/concern.js';
 import { text } from '../../helpers/fixtures.js';
 import { startApp, type RunningApp } from '../../helpers/server.js';
-import { clickButton, clickLinkButton, dm, fakeSlackApi, postEvent, SLACK_ENV, slashCommand, waitFor, type SlackCall } from '../../helpers/slack.js';
+import { clickButton, clickLinkButton, dm, fakeSlackApi, postEvent, SLACK_ENV, slackHeaders, slashCommand, waitFor, type SlackCall } from '../../helpers/slack.js';
+import { createLogger } from '../../../src/log.js';
 import { openMemoryStore } from '../../../src/store/store.js';
 import { emptyDb } from '../../../src/store/schema.js';
 
@@ -351,5 +353,55 @@ describe('Slack channel', () => {
     expect(res.status).toBe(200);
     await waitFor(() => api.posts().length === 1);
     expect(api.posts()[0]!.args.text).toContain(await text('en', 'menu:prompt'));
+  });
+
+  describe('signed bodies of shapes the listeners cannot read are refused or dropped, never fatal', () => {
+    async function withLog() {
+      const lines: string[] = [];
+      const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+      const api = fakeSlackApi(GOV_API);
+      const started = await slackApp({}, {});
+      await started.stop();
+      running = await startApp({ ...SLACK_ENV, SLACK_API_URL: GOV_API }, { app: { log: createLogger('info', sink), slack: { processBeforeResponse: true, sleep: async () => undefined } } });
+      return { base: running.base, app: running.app, api, lines };
+    }
+    const signedPost = (base: string, body: string, contentType = 'application/json') =>
+      fetch(`${base}/slack/events`, { method: 'POST', headers: slackHeaders(body, contentType), body });
+
+    it.each([
+      ['null', 'null'],
+      ['an array', '[]'],
+      ['a number', '42'],
+      ['text that is not JSON (and must not reach the log)', 'Yusuf from 3B is worrying me'],
+      ['an event_callback without its event', JSON.stringify({ type: 'event_callback', event_id: 'Ev1' })],
+      ['a block_actions payload without its user', `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', actions: [{ type: 'button', value: 'menu' }] }))}`],
+    ])('%s: 400, the process lives on and the next message is answered', async (_what, body) => {
+      const { base, api, lines } = await withLog();
+      const contentType = body.startsWith('payload=') ? 'application/x-www-form-urlencoded' : 'application/json';
+      const res = await signedPost(base, body, contentType);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: { code: 'BadRequest', message: expect.any(String) } });
+      expect(lines.join('')).not.toContain('Yusuf');
+      expect((await postEvent(base, dm('U-AFTER', 'menu'))).status).toBe(200);
+      expect(api.posts().some((p) => p.args.channel === 'D-U-AFTER')).toBe(true);
+    });
+
+    it('a DM event without its channel runs no turn and stores nothing (it once left the store unable to open)', async () => {
+      const { base, app, api, lines } = await withLog();
+      const { channel: _dropped, ...noChannel } = dm('U-NOCHAN', 'hi');
+      expect((await postEvent(base, noChannel)).status).toBe(200);
+      expect(app.store.data.users['slack:U-NOCHAN']).toBeUndefined();
+      expect(api.posts()).toEqual([]);
+      expect(lines.join('')).toContain('slack_payload_invalid');
+    });
+
+    it('a button whose value is not a string runs no turn', async () => {
+      const { base, app, api } = await withLog();
+      const payload = { type: 'block_actions', user: { id: 'U-OBJ' }, channel: { id: 'D-U-OBJ' }, actions: [{ type: 'button', value: { choice: 1 }, block_id: 'b', action_id: 'a' }] };
+      const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      expect((await signedPost(base, body, 'application/x-www-form-urlencoded')).status).toBe(200);
+      expect(app.store.data.users['slack:U-OBJ']).toBeUndefined();
+      expect(api.posts()).toEqual([]);
+    });
   });
 });

@@ -146,4 +146,19 @@ describe('web chat endpoint: hostile requests get an answer, never a crash or a 
     expect(await closed).toBe(1008);
     expect((await json(`${running.directLine}/conversations/${conv.conversationId}?watermark=0`, { token: refreshed.body.token })).status).toBe(403);
   });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('a conversation id or token named "%s" (a member every object inherits) gets 403, never a 500', async (name) => {
+    running = await startApp();
+    const directLine = running.directLine;
+    const token = `${name}.x`;
+    for (const [method, path] of [
+      ['GET', `/conversations/${name}/activities`],
+      ['POST', `/conversations/${name}/activities`],
+      ['DELETE', `/conversations/${name}`],
+      ['POST', '/tokens/refresh'],
+    ] as const) {
+      const res = await json(`${directLine}${path}`, { method, token, ...(method === 'POST' ? { body: { type: 'message', text: 'menu' } } : {}) });
+      expect([method, path, res.status]).toEqual([method, path, 403]);
+    }
+  });
 });
