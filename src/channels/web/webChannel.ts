@@ -44,6 +44,9 @@ export interface WebChannelDeps {
 type HttpError = { status: number; code: string; message: string; retryAfterSeconds?: number };
 const fail = (status: number, code: string, message: string): HttpError => ({ status, code, message });
 
+/** The activity types a client's echo keeps under their own name (others are kept as 'event', with nothing they carried). */
+const ECHOED_TYPES = new Set(['message', 'typing', 'event', 'conversationUpdate']);
+
 /**
  * The web chat channel: a Direct Line 3.0-compatible subset (tokens, conversations, activities,
  * WebSocket stream) over conversations kept in the store, so a restart loses neither the visitor's
@@ -226,7 +229,9 @@ export class WebChannel implements Channel {
       // The echo keeps only what the assistant itself understands: the text of a message (checked by
       // the turn), a button's choice shown as the button's own label, a locale tag and the client's
       // id for its send status. Anything else a client puts in an activity is not kept.
-      const fields: Record<string, unknown> = { type: activity.type, from: { id: conversation.userId, role: 'user' } };
+      // The type as one of Direct Line's own: anything else a client names its activity is not kept.
+      const type = ECHOED_TYPES.has(activity.type) ? activity.type : 'event';
+      const fields: Record<string, unknown> = { type, from: { id: conversation.userId, role: 'user' } };
       if (isLocaleTag(activity.locale)) fields.locale = activity.locale; // what the turn takes as a hint too (toInbound)
       const clientId = activity.channelData?.clientActivityID;
       if (clientId && /^[A-Za-z0-9._:-]{1,100}$/.test(clientId)) fields.channelData = { clientActivityID: clientId };
@@ -240,10 +245,14 @@ export class WebChannel implements Channel {
       }
       const inbound = webToInbound(activity, conversation.id, conversation.userId);
       if (inbound.choice !== undefined) {
-        // A click: shown as the label of the button offered (text sent beside a choice is never read, so never kept).
-        fields.value = { choice: inbound.choice };
+        // A click: shown as the label of the button offered (text sent beside a choice is never read, so
+        // never kept). A value no button of the latest question carried (one of an earlier message, or
+        // made up) is not kept at all: it could say anything, and no check for identifying text reads it.
         const label = this.offeredLabel(conversation.id, inbound.choice);
-        if (label !== undefined) fields.text = label;
+        if (label !== undefined) {
+          fields.value = { choice: inbound.choice };
+          fields.text = label;
+        }
       } else if (activity.text !== undefined) {
         fields.text = activity.text;
       }

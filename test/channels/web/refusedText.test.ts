@@ -96,4 +96,18 @@ describe('web chat: text that identifies someone never reaches the transcript or
     const click = body.activities.find((a) => a.channelData?.clientActivityID === 'abc-123')!;
     expect(click.text).toBe(await text('en', 'menu:concern'));
   });
+
+  it('a choice no button of the latest question carried, and an activity type Direct Line does not have, are not kept as sent', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const secret = 'Yusuf Peeters from 3B, born 12/03/2011';
+    expect((await conv.post({ type: 'message', value: { choice: secret } })).status).toBe(200);
+    expect((await conv.post({ type: secret })).status).toBe(200);
+    expect(stored(running.app)).not.toContain('Yusuf');
+    const { body } = await conv.activities();
+    expect(JSON.stringify(body)).not.toContain('Yusuf');
+    // The made-up choice was still answered: it belongs to no question.
+    expect(body.activities.map((a) => a.text)).toContain(await text('en', 'common:staleButton'));
+    expect(body.activities.filter((a) => a.from.role === 'user').map((a) => a.type)).toEqual(['message', 'event']);
+  });
 });
