@@ -232,7 +232,8 @@ export class TeamsChannel implements Channel {
     const personal = incoming.conversation.conversationType === undefined || incoming.conversation.conversationType === 'personal';
     if (activity.type === 'message') {
       // Read before the claim: a malformed activity must not use up the id its corrected redelivery needs.
-      const text = TurnContext.removeRecipientMention(activity as Activity) ?? activity.text ?? '';
+      // (A message may come without text, an adaptive card's or a mention's only: the SDK's stripping assumes one.)
+      const text = typeof activity.text === 'string' ? (TurnContext.removeRecipientMention(activity as Activity) ?? activity.text) : '';
       // The connector may deliver an activity twice; a turn runs once.
       if (activity.id && !processedEvents.claim(`teams:${activity.conversation.id}:${activity.id}`, clock(), ACTIVITY_TTL_MS)) return;
       if (!personal) {

@@ -67,6 +67,15 @@ describe('Teams channel', () => {
     expect(connector.texts()).toContain(await text('en', 'language:prompt'));
   });
 
+  it('a message with a mention of the bot but no text is answered (the SDK\'s mention stripping threw on it)', async () => {
+    const connector = fakeConnector();
+    const { base } = await teamsApp();
+    const mentionOnly = activity(teacher, { entities: [{ type: 'mention', mentioned: { id: '28:bot-app-id', name: 'School liaison assistant' }, text: '<at>School liaison assistant</at>' }] });
+    delete (mentionOnly as { text?: string }).text;
+    expect((await postActivity(base, mentionOnly)).status).toBe(200);
+    expect(connector.texts()).toContain(await text('en', 'menu:prompt'));
+  });
+
   it.each([
     ['a team channel', 'channel', '19:staffroom@thread.tacv2;messageid=1'],
     ['a group chat', 'groupChat', '19:group-chat@thread.v2'],
