@@ -22,5 +22,27 @@ export function jsonBody(maxBytes: number): RequestHandler[] {
   };
   // jsonBodyParser hands its options to the body reader, whose size limit its typings leave out.
   const options = { maxBodySize: maxBytes, mapParams: false } as restify.plugins.JsonBodyParserOptions;
-  return [refuseOthers, ...(restify.plugins.jsonBodyParser(options) as unknown as RequestHandler[])];
+  const parsers = restify.plugins.jsonBodyParser(options) as unknown as RequestHandler[];
+  return [refuseOthers, ...parsers.map((parser) => inOurErrorFormat(parser, maxBytes))];
+}
+
+/**
+ * restify's parser refuses a body in its own error format (`{"code":"InvalidContent","message":"Invalid
+ * JSON: Unexpected token…"}`, the message quoting the body): answered here like every other refusal
+ * of these routes, `{"error":{"code","message"}}`, and without any of the body.
+ */
+function inOurErrorFormat(parser: RequestHandler, maxBytes: number): RequestHandler {
+  return (req: Request, res: Response, next) => {
+    const done = ((err?: unknown) => {
+      if (!(err instanceof Error)) return next(err as never);
+      const tooLarge = (err as { statusCode?: number }).statusCode === 413;
+      res.json(tooLarge ? 413 : 400, {
+        error: tooLarge
+          ? { code: 'PayloadTooLarge', message: `Request bodies are limited to ${maxBytes} bytes.` }
+          : { code: 'BadArgument', message: 'The request body is not valid JSON.' },
+      });
+      return next(false);
+    }) as typeof next;
+    return parser(req, res, done);
+  };
 }

@@ -161,4 +161,21 @@ describe('web chat endpoint: hostile requests get an answer, never a crash or a 
       expect([method, path, res.status]).toEqual([method, path, 403]);
     }
   });
+
+  it('a body that is not JSON, or too large, is refused in the same error format as every other refusal, without quoting the body', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const url = `${running.directLine}/conversations/${conv.conversationId}/activities`;
+    const headers = { authorization: `Bearer ${conv.token}`, 'content-type': 'application/json' };
+    const malformed = await fetch(url, { method: 'POST', headers, body: '{"type":"message","text":"Yusuf from 3B' });
+    expect(malformed.status).toBe(400);
+    const malformedBody = await malformed.text();
+    expect(JSON.parse(malformedBody)).toEqual({ error: { code: 'BadArgument', message: expect.any(String) } });
+    expect(malformedBody).not.toContain('Yusuf');
+    const large = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ type: 'message', text: 'x'.repeat(40_000) }) });
+    expect(large.status).toBe(413);
+    expect(await large.json()).toEqual({ error: { code: 'PayloadTooLarge', message: expect.any(String) } });
+    // The conversation goes on.
+    expect((await conv.post({ type: 'message', text: 'menu' })).status).toBe(200);
+  });
 });
