@@ -108,8 +108,10 @@ function askColleague(turn: DialogTurn, matches?: string[]) {
   // Nothing found: the likeliest again, beside the message saying so.
   const offered = matches?.length ? all.filter((p) => matches.includes(p.id)) : all;
   const buttons = offered.slice(0, COLLEAGUE_BUTTONS).map((p) => ({ value: `${TO}${p.id}`, label: literal(p.name) }));
-  if (!matches && all.length <= COLLEAGUE_BUTTONS) return ask(choicePrompt(key('callback:reassignPrompt'), buttons));
-  const text = !matches ? key('callback:reassignPromptMore') : matches.length === 0 ? key('callback:noColleague') : key('callback:colleaguesFound', { count: matches.length });
+  // A name may be typed even when every colleague has a button: it is an answer here, not a message
+  // to check for identifying text (which told officers typing "Jonas" that it was not kept).
+  const question = all.length <= COLLEAGUE_BUTTONS ? key('callback:reassignPrompt') : key('callback:reassignPromptMore');
+  const text = !matches ? question : matches.length === 0 ? key('callback:noColleague') : key('callback:colleaguesFound', { count: matches.length });
   return ask(textPrompt(text, 80, 'none', buttons));
 }
 

@@ -1,4 +1,5 @@
 import { ask, choicePrompt, defineDialog, end, key, replace, type DialogTurn } from '../src/core/dialog.js';
+import { formatDate } from '../src/core/dates.js';
 import { LOG_CONTACT } from './logContact.js';
 
 export const CONTACT_ACTION = 'contactAction';
@@ -20,8 +21,15 @@ export const contactActionDialog = defineDialog({
       }
       turn.values.id = match[2]!;
       if (match[1] === 'edit') return replace(LOG_CONTACT, { editId: match[2]! });
+      // Named, since the Delete button may have been pressed in a list of several contacts.
+      const contact = turn.services.contacts.get(match[2]!)!;
+      const named = {
+        school: turn.directory.school(contact.schoolId)?.name ?? contact.schoolId,
+        kind: turn.inEveryLanguage((t) => t(`liaison:kind.${contact.kind}`)),
+        date: turn.inEveryLanguage((_t, lang) => formatDate(contact.date, lang)),
+      };
       return ask(
-        choicePrompt(key('liaison:confirmDelete'), [
+        choicePrompt(key('liaison:confirmDelete', named), [
           { value: Confirm.Delete, label: key('liaison:delete'), also: 'common:yesWords' },
           { value: Confirm.Keep, label: key('liaison:keep'), also: 'common:noWords' },
         ]),

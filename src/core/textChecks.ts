@@ -8,8 +8,8 @@ export type TextCheck = (text: string, lang: Language, context: { directory: Dir
 
 const PHONE = /^\+?[0-9][0-9 ()./-]{5,19}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
-/** Letters in any script, with the spaces, dots, hyphens and apostrophes of names ("Marie-Claire O'Neil", "J. de Wit"). */
-const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u;
+/** Letters in any script, with the spaces, dots, commas, hyphens and apostrophes of names ("Marie-Claire O'Neil", "J. de Wit", "Peeters, Jan"). */
+const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} .,'’-]*$/u;
 /** More words than a person's name has is a sentence ("the boy in my class is…"). */
 const NAME_WORDS_MAX = 6;
 

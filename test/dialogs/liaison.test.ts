@@ -372,4 +372,37 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     expect(h.store.data.callbacks[0]!.assigneeId).toBe('liaison-south');
     expect(h.sent.find((s) => s.address.conversationId === 'conv-liaison-south')?.replies[0]).toMatchObject({ kind: 'choices' });
   });
+
+  it('call-back requests: with every colleague on a button, a colleague\'s name typed is still an answer, not a message to refuse', async () => {
+    const h = await harness();
+    const request = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Ana Teacher' }, { key: 'test:t9', language: 'en' });
+    const officer = new TestUser(h.engine, { id: 'liaison-north', locale: lang });
+    await officer.press(`callback:reassign:${request.id}`);
+    expect(officer.transcript()).toContain(await text(lang, 'callback:reassignPrompt'));
+    await officer.say('Jonas');
+    expect(officer.transcript()).not.toContain(await text(lang, 'personalData:notKept'));
+    expect(officer.lastChoices().map((c) => c.value)).toEqual(['to:liaison-south']);
+    await officer.say('Jonas Dubois');
+    expect(officer.transcript()).toContain(await text(lang, 'callback:reassigned', { name: 'Jonas Dubois' }));
+    expect(h.store.data.callbacks[0]!.assigneeId).toBe('liaison-south');
+  });
+
+  it('contacts: the delete confirmation names the contact, in the officer\'s language', async () => {
+    const h = await harness();
+    const officer = new TestUser(h.engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:logContact');
+    await officer.click('school:oak-primary');
+    await officer.click('visit');
+    await officer.click('date:today');
+    await officer.click('tags:done');
+    const contact = h.store.data.contacts[0]!;
+    await officer.press(`contact:delete:${contact.id}`);
+    expect(officer.transcript()).toContain(
+      await text(lang, 'liaison:confirmDelete', { school: h.directory.school('oak-primary')!.name, kind: await text(lang, 'liaison:kind.visit'), date: formatDate(contact.date, lang) }),
+    );
+    // Asked in one language, shown in another after a switch: the parts follow.
+    const other = lang === 'en' ? 'nl' : 'en';
+    await officer.press(`language:${other}`);
+    expect(officer.transcript()).toContain(await text(other, 'liaison:kind.visit'));
+  });
 });
