@@ -1,4 +1,4 @@
-import { CALLBACK_PAYLOAD, isLastingAddress, type CallbackAction } from '../src/core/callbacks.js';
+import { CALLBACK_PAYLOAD, howToReach, isLastingAddress, teacherLanguage, type CallbackAction } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, goto, literal, key, SAVED, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate, localDate } from '../src/core/dates.js';
 import { normalize } from '../src/core/text.js';
@@ -41,7 +41,10 @@ function applyAction(turn: DialogTurn) {
     turn.services.audit.record(turn.user.personId, `callbacks.${action}`, request.id);
     if (firstResponse) turn.afterCommit(() => callbacks.notifyRequesterAcknowledged(request.id));
     const school = callbacks.schoolName(request.schoolId, turn.t);
-    turn.say({ kind: 'text', text: turn.t(confirmation(action, request.requesterAddress), { name: request.requesterName, school }) });
+    const confirmed = turn.t(confirmation(action, request.requesterAddress), { name: request.requesterName, school });
+    // Acknowledged means "I will call back": how and when to, right there (the notice itself is minimal).
+    const reach = action === 'ack' ? [...teacherLanguage(request, turn), ...howToReach(request, turn.t)] : [];
+    turn.say({ kind: 'text', text: [confirmed, ...reach].join('\n') });
     // Calling a teacher back is contact with their school: offered as a log entry, so that the school
     // does not stay "overdue" (and keep-in-touch nudges do not come) just after the call.
     if (action === 'done' && request.schoolId && turn.directory.school(request.schoolId)) {

@@ -1,4 +1,4 @@
-import { actionChoices, teacherLanguage } from '../src/core/callbacks.js';
+import { actionChoices, howToReach, teacherLanguage } from '../src/core/callbacks.js';
 import { formatDate, localDate } from '../src/core/dates.js';
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
 
@@ -23,8 +23,7 @@ export const callbackListDialog = defineDialog({
         const lines = [
           callbacks.headline(r, turn.t),
           ...teacherLanguage(r, turn),
-          turn.t('common:labelled', { label: turn.t('callback:summaryWay'), value: `${turn.t(`callback:way.${r.way}`)}${r.requesterContact ? ` (${r.requesterContact})` : ''}, ${turn.t(`callback:window.${r.window}`)}` }),
-          ...(r.note ? [turn.t('common:labelled', { label: turn.t('callback:summaryNote'), value: r.note })] : []),
+          ...howToReach(r, turn.t),
           // The day as people in the municipality saw it (00:30 in Brussels is the day before in UTC).
           turn.t('callback:requestedOn', { date: formatDate(localDate(new Date(r.createdAt), turn.directory.data.timeZone), turn.lang) }),
         ];

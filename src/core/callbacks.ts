@@ -322,6 +322,16 @@ export function teacherLanguage(request: Pick<CallbackRequest, 'requesterLanguag
   return request.requesterLanguage === tr.lang ? [] : [tr.t('callback:teacherLanguage', { language: tr.t(`common:languageNames.${request.requesterLanguage}`) })];
 }
 
+/** How and when the teacher asked to be reached, and their note: what whoever calls back needs in front of them. */
+export function howToReach(request: Pick<CallbackRequest, 'way' | 'requesterContact' | 'window' | 'note'>, t: Translator['t']): string[] {
+  const way = `${t(`callback:way.${request.way}`)}${request.requesterContact ? ` (${request.requesterContact})` : ''}`;
+  return [
+    t('common:labelled', { label: t('callback:summaryWay'), value: way }),
+    t('common:labelled', { label: t('callback:summaryWindow'), value: t(`callback:window.${request.window}`) }),
+    ...(request.note ? [t('common:labelled', { label: t('callback:summaryNote'), value: request.note })] : []),
+  ];
+}
+
 /**
  * Who deals with a request now: its assignee; when they are no longer in the directory, the school's
  * liaison officer, else a coordinator. The nudges go to them, and they may act on it.

@@ -50,7 +50,11 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: only promises that can b
     const officer = new TestUser(h.engine, { id: 'liaison-north', locale: lang });
     await officer.press(`callback:ack:${request!.id}`);
     const school = h.directory.school('oak-primary')!.name;
-    expect(officer.transcript()).toBe(await text(lang, 'callback:ackConfirmedWeb', { name: 'Robin Example', school }));
+    const [confirmed, how, when] = officer.transcript().split('\n');
+    expect(confirmed).toBe(await text(lang, 'callback:ackConfirmedWeb', { name: 'Robin Example', school }));
+    // What calling back needs, right there: how and when.
+    expect(how).toBe(await text(lang, 'common:labelled', { label: await text(lang, 'callback:summaryWay'), value: `${await text(lang, 'callback:way.email')} (robin@school.example)` }));
+    expect(when).toBe(await text(lang, 'common:labelled', { label: await text(lang, 'callback:summaryWindow'), value: await text(lang, 'callback:window.morning') }));
   });
 
   it('a teacher on a lasting channel (Slack, Teams; here the test channel) is promised to hear of it here, and does', async () => {
@@ -63,7 +67,8 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: only promises that can b
     const officer = new TestUser(h.engine, { id: 'liaison-north', locale: lang });
     await officer.press(`callback:ack:${request!.id}`);
     const school = h.directory.school('oak-primary')!.name;
-    expect(officer.transcript()).toBe(await text(lang, 'callback:ackConfirmed', { name: 'Alex Teacher', school }));
+    expect(officer.transcript().split('\n')[0]).toBe(await text(lang, 'callback:ackConfirmed', { name: 'Alex Teacher', school }));
+    expect(officer.transcript()).toContain('+32 3 555 77 88');
     await h.engine.idle();
     expect(h.sent.some((s) => s.address.conversationId === 'conv-teacher-test')).toBe(true);
   });

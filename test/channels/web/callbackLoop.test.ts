@@ -102,7 +102,11 @@ describe('call-back loop across channels', () => {
       address: { channel: 'test', conversationId: liaison.id, data: {} },
     });
     // The officer knows the teacher may not hear of it in the chat, and has their phone number.
-    expect(reply.replies).toEqual([{ kind: 'text', text: await text('en', 'callback:ackConfirmedWeb', { name: 'Jef Leraar', school: app.directory().school('oak-primary')!.name }) }]);
+    expect(reply.replies).toHaveLength(1);
+    expect(reply.replies[0]).toMatchObject({ kind: 'text' });
+    const [confirmed, ...details] = (reply.replies[0] as { text: string }).text.split('\n');
+    expect(confirmed).toBe(await text('en', 'callback:ackConfirmedWeb', { name: 'Jef Leraar', school: app.directory().school('oak-primary')!.name }));
+    expect(details).toContain(await text('en', 'callback:teacherLanguage', { language: await text('en', 'common:languageNames.nl') }));
     await app.engine.idle();
     expect(app.store.data.callbacks[0]!.notifications.find((n) => n.kind === 'acknowledged')).toMatchObject({ result: 'unreachable' });
   });
