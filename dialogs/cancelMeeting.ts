@@ -41,5 +41,8 @@ function cancel(turn: DialogTurn) {
 export const cancelMeetingDialog = defineDialog({
   id: CANCEL_MEETING,
   roles: ['liaison', 'coordinator'],
+  // Started from the protocol status: named by its button's label when left half-way.
+  title: 'menu:cancelMeeting',
+  whenLeft: 'liaison:meetings.leftNotCancelled',
   steps: [askWhich, cancel],
 });

@@ -11,6 +11,9 @@ export const contactActionDialog = defineDialog({
   id: CONTACT_ACTION,
   payloadPrefix: CONTACT_PAYLOAD,
   roles: ['liaison', 'coordinator'],
+  // Left at "Delete this contact?": it is still there.
+  title: 'liaison:deleteTitle',
+  whenLeft: 'liaison:leftNotDeleted',
   steps: [
     function checkAction(turn: DialogTurn) {
       const match = /^contact:(edit|delete):(.+)$/.exec(String(turn.args.payload));

@@ -80,5 +80,8 @@ function save(turn: DialogTurn) {
 export const recordEvaluationDialog = defineDialog({
   id: RECORD_EVALUATION,
   roles: ['liaison', 'coordinator'],
+  // Started from the protocol status: named by its button's label when left half-way.
+  title: 'menu:recordEvaluation',
+  whenLeft: 'liaison:leftNotRecorded',
   steps: [askDate, checkDate, askOutcome, askNextDate, checkNextDate, save],
 });

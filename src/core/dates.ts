@@ -36,12 +36,13 @@ export function addMonths(date: LocalDate, months: number): LocalDate {
 /** The locale whose conventions each language's dates and weekday names follow (day first, Belgian Dutch and French). */
 const DATE_LOCALES: Record<Language, string> = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' };
 
-/** A date for people to read, in their language's usual format ("24/11/2026", "24.11.2026"). */
-export function formatDate(date: LocalDate, lang: Language): string {
+/** A date for people to read, in their language ("24 November 2026", "24. November 2026"), with its weekday if asked. */
+export function formatDate(date: LocalDate, lang: Language, options: { weekday?: boolean } = {}): string {
   const locale = DATE_LOCALES[lang];
-  const text = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(toUtc(date)));
+  const format: Intl.DateTimeFormatOptions = { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric', ...(options.weekday ? { weekday: 'long' } : {}) };
+  const text = new Intl.DateTimeFormat(locale, format).format(new Date(toUtc(date)));
   // French writes the first day of a month as an ordinal ("1er décembre"), which Intl does not.
-  return lang === 'fr' ? text.replace(/^1 /, '1er ') : text;
+  return lang === 'fr' ? text.replace(/(^|\s)1 (?=\p{L})/u, (_day, before: string) => `${before}1er `) : text;
 }
 
 /** Relative days chrono's language packs miss or misread ("avant-hier" would read as "hier"). */

@@ -80,6 +80,8 @@ export interface Dialog {
   readonly roles?: readonly Role[];
   /** Shown in the main menu of users with an allowed role. */
   readonly menu?: MenuEntry;
+  /** Translation key naming a dialog that has no menu entry (one started by another's button), where it must be named. */
+  readonly title?: string;
   /** Translation key of a phrase list that starts this dialog from free text ("I'm worried about a pupil"). */
   readonly intent?: string;
   /** Started on top of the current dialog, which resumes (re-asks its question) afterwards. */

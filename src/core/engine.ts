@@ -576,7 +576,7 @@ class TurnRunner {
     if (!unfinished) return undefined;
     const left = this.engine.hasDialog(unfinished.dialogId) ? this.engine.dialog(unfinished.dialogId) : undefined;
     if (left?.whenLeft === false) return undefined;
-    const label = left?.menu?.label;
+    const label = left?.menu?.label ?? left?.title;
     return label ? this.tr.t(left?.whenLeft ?? 'common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed');
   }
 

@@ -268,4 +268,12 @@ describe('formatDate', () => {
     expect(formatDate('2026-12-01', 'nl')).toBe('1 december 2026');
     expect(formatDate('2026-12-01', 'de')).toBe('1. Dezember 2026');
   });
+
+  it('with the weekday when asked (a date planned ahead is checked against it), "1er" included', async () => {
+    expect(formatDate('2027-12-01', 'fr', { weekday: true })).toBe('mercredi 1er décembre 2027');
+    expect(formatDate('2027-12-11', 'fr', { weekday: true })).toBe('samedi 11 décembre 2027');
+    expect(formatDate('2027-12-01', 'en', { weekday: true })).toBe('Wednesday, 1 December 2027');
+    expect(formatDate('2027-12-01', 'nl', { weekday: true })).toBe('woensdag 1 december 2027');
+    expect(formatDate('2027-12-01', 'de', { weekday: true })).toBe('Mittwoch, 1. Dezember 2027');
+  });
 });

@@ -55,6 +55,7 @@ describe.each(['en', 'nl', 'fr', 'de'] as const)('dates without a year (%s)', (l
     const { officer, store } = await planMeeting(at('2026-11-24T10:00:00Z'), lang, typed);
     expect(officer.transcript()).not.toContain(await text(lang, 'liaison:dateInPast'));
     await officer.say('Town hall');
+    await officer.click('plan');
     const expected = TYPED[lang].mar15.includes(typed) ? '2027-03-15' : '2027-10-01';
     expect(store.data.platformMeetings).toEqual([expect.objectContaining({ date: expected, place: 'Town hall' })]);
   });
@@ -130,6 +131,7 @@ describe.each(['en', 'nl', 'fr', 'de'] as const)('a month name before the day, a
     const { officer, store } = await planMeeting(TUESDAY, lang, MONTH_FIRST[lang]);
     expect(officer.transcript()).not.toContain(await text(lang, 'liaison:dateInPast'));
     await officer.say('Town hall');
+    await officer.click('plan');
     expect(store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2027-03-15' })]);
   });
 
@@ -154,6 +156,7 @@ describe.each(['en', 'nl', 'fr', 'de'] as const)('a month name before the day, a
     const { officer, store } = await planMeeting(TUESDAY, lang, WEEKDAY[lang].monday);
     expect(officer.transcript()).not.toContain(await text(lang, 'liaison:dateInPast'));
     await officer.say('Town hall');
+    await officer.click('plan');
     expect(store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2026-11-30' })]);
   });
 
@@ -166,6 +169,7 @@ describe.each(['en', 'nl', 'fr', 'de'] as const)('a month name before the day, a
     expect(refused.store.data.contacts).toEqual([]);
     const planned = await planMeeting(TUESDAY, lang, WEEKDAY[lang].nextFriday);
     await planned.officer.say('Town hall');
+    await planned.officer.click('plan');
     expect(planned.store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2026-12-04' })]);
   });
 
@@ -189,6 +193,7 @@ describe.each(['en', 'nl', 'fr', 'de'] as const)('a month name before the day, a
     expect(wrong.store.data.contacts).toEqual([]);
     const planned = await planMeeting(TUESDAY, lang, { en: 'Wed 17/2', nl: 'wo 17/2', fr: 'mer. 17/2', de: 'Mi 17.2.' }[lang]);
     await planned.officer.say('Town hall');
+    await planned.officer.click('plan');
     expect(planned.store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2027-02-17' })]);
   });
 });

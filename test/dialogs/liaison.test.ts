@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatDate } from '../../src/core/dates.js';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
-import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
+import { engineHarness, TestUser, text, translations } from '../helpers/fixtures.js';
 
 /** 2026-11-24 10:00 UTC: a Tuesday in Brussels. */
 const NOW = new Date('2026-11-24T10:00:00Z');
@@ -244,7 +244,9 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     await second.press('dialog:planMeeting');
     await second.say('15/03/2027');
     await second.say('Town hall');
+    await second.click('plan');
     await first.say('Library');
+    await first.click('plan');
     expect(store.data.platformMeetings.map((m) => m.place)).toEqual(['Town hall']);
     expect(first.transcript()).toContain(await text(lang, 'liaison:meetings.alreadyPlanned', { date: formatDate('2027-03-15', lang), place: 'Town hall' }));
   });
@@ -257,6 +259,7 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     await officer.press('dialog:planMeeting');
     await officer.say('15/03/2027');
     await officer.say('Town hall');
+    await officer.click('plan');
     await officer.press('dialog:protocolStatus');
     await officer.click('dialog:cancelMeeting');
     const choices = officer.lastChoices().map((c) => c.value);
@@ -351,9 +354,68 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     await officer.click('dialog:planMeeting');
     await officer.say(lang === 'de' ? '20.10.2027' : '20/10/2027');
     await officer.say('Town hall, Marktplein 1');
-    expect(store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2027-10-20', place: 'Town hall, Marktplein 1', plannedBy: 'liaison-north' })]);
+    // Nothing is planned before the officer has seen the date in full, weekday and year included.
+    expect(store.data.platformMeetings).toEqual([]);
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.confirmPrompt', { date: formatDate('2027-10-20', lang, { weekday: true }), place: 'Town hall, Marktplein 1' }));
+    expect(officer.lastChoices().map((c) => c.value)).toEqual(['plan', 'change-date', 'change-place', 'dont-plan']);
+    // A wrong date is corrected without typing the place again, and the other way round.
+    await officer.click('change-date');
+    await officer.say(lang === 'de' ? '21.10.2027' : '21/10/2027');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.confirmPrompt', { date: formatDate('2027-10-21', lang, { weekday: true }), place: 'Town hall, Marktplein 1' }));
+    await officer.click('change-place');
+    await officer.say('Library');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.confirmPrompt', { date: formatDate('2027-10-21', lang, { weekday: true }), place: 'Library' }));
+    await officer.click('plan');
+    expect(store.data.platformMeetings).toEqual([expect.objectContaining({ date: '2027-10-21', place: 'Library', plannedBy: 'liaison-north' })]);
+    // What happens next: the reminder, and who invites the schools.
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.plannedNext', { count: 4 }));
     await officer.press('dialog:protocolStatus');
     expect(officer.transcript()).not.toContain(await text(lang, 'liaison:meetings.needsPlanning', { count: 2 }));
+  });
+
+  it('platform meetings: "don\'t plan it" and "cancel" half-way plan nothing, and say so by the screen\'s name', async () => {
+    const { engine, store } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:planMeeting');
+    await officer.say('15/03/2027');
+    await officer.say('Town hall');
+    await officer.click('dont-plan');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.notPlanned'));
+    await officer.press('dialog:planMeeting');
+    await officer.say('15/03/2027');
+    await officer.say((await translations()).translator(lang).list('commands:cancel')[0]!);
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.leftNotPlanned', { what: await text(lang, 'menu:planMeeting') }));
+    expect(store.data.platformMeetings).toEqual([]);
+  });
+
+  it('screens started from another screen\'s button say by name what leaving them half-way means', async () => {
+    const { engine, store } = await harness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    const leave = async () => officer.say('menu');
+    const notice = async (keyName: string, title: string) => text(lang, keyName, { what: await text(lang, title) });
+
+    await officer.press('dialog:recordEvaluation');
+    await leave();
+    expect(officer.transcript()).toContain(await notice('liaison:leftNotRecorded', 'menu:recordEvaluation'));
+
+    await officer.press('dialog:planMeeting');
+    await officer.say('15/03/2027');
+    await officer.say('Town hall');
+    await officer.click('plan');
+    await officer.press('dialog:cancelMeeting');
+    await leave();
+    expect(officer.transcript()).toContain(await notice('liaison:meetings.leftNotCancelled', 'menu:cancelMeeting'));
+    expect(store.data.platformMeetings).toHaveLength(1);
+
+    await officer.press('dialog:logContact');
+    await officer.click('school:oak-primary');
+    await officer.click('visit');
+    await officer.click('date:today');
+    await officer.click('tags:done');
+    await officer.press(`contact:delete:${store.data.contacts[0]!.id}`);
+    await leave();
+    expect(officer.transcript()).toContain(await notice('liaison:leftNotDeleted', 'liaison:deleteTitle'));
+    expect(store.data.contacts).toHaveLength(1);
   });
 
   it('call-back requests: reassign to a colleague, who is notified', async () => {
