@@ -66,7 +66,7 @@ export const deliveryProblemsDialog = defineDialog({
           }),
         ),
       ];
-      turn.say({ kind: 'text', text: [turn.t('nudges:problems.title'), ...lines.map((l) => `• ${l}`)].join('\n') });
+      turn.say({ kind: 'text', text: [turn.t('nudges:problems.title'), ...lines.map((l) => `• ${l}`), turn.t('nudges:problems.whatToDo')].join('\n') });
       return end();
     },
   ],

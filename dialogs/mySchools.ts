@@ -26,7 +26,8 @@ export const mySchoolsDialog = defineDialog({
         return `${mark}${turn.t('liaison:schoolLine', { school: coordinator ? `${r.schoolName} (${r.liaisonName})` : r.schoolName, last, interval })}${overdue}`;
       });
       const overdueCount = rows.filter((r) => r.overdue).length;
-      const text = [turn.t('liaison:schoolsTitle', { count: overdueCount }), ...lines].join('\n');
+      // A coordinator sees every school, not schools of their own.
+      const text = [turn.t(coordinator ? 'liaison:schoolsTitleAll' : 'liaison:schoolsTitle', { count: overdueCount }), ...lines].join('\n');
       // The most overdue schools, one click each to log a contact with them.
       const overdue = rows.filter((r) => r.overdue).slice(0, LOG_CONTACT_BUTTONS);
       if (overdue.length === 0) turn.say({ kind: 'text', text });

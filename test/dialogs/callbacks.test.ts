@@ -451,5 +451,7 @@ describe.each(SUPPORTED_LANGUAGES)('delivery problems (%s)', (lang) => {
     expect(shown).toContain(await text(lang, 'liaison:deliveryProblems.reason.other', { code: 'some_new_error' }));
     expect(shown).not.toMatch(/: (no-address|conversation_gone)\b/);
     expect(shown).not.toContain('2026-11-23');
+    // And what the coordinator can do about it.
+    expect(shown).toContain(await text(lang, 'nudges:problems.whatToDo'));
   });
 });

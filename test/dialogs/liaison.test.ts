@@ -97,6 +97,9 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     const coordinator = new TestUser(engine, { id: 'prevention-coordinator', locale: lang });
     await coordinator.press('dialog:mySchools');
     expect(coordinator.transcript()).toContain(`${directory.school('canal-secondary')!.name} (Jonas Dubois)`);
+    // Every school, not schools of their own.
+    expect(coordinator.transcript().split('\n')[0]).toMatch(new RegExp(`^${(await text(lang, 'liaison:schoolsTitleAll', { count: 9 })).slice(0, 8)}`));
+    expect(officer.transcript().split('\n')[0]).toMatch(new RegExp(`^${(await text(lang, 'liaison:schoolsTitle', { count: 9 })).slice(0, 8)}`));
   });
 
   it('my schools offers a contact with each of the most overdue schools in one click; the school is then not asked', async () => {
