@@ -209,7 +209,7 @@ export class CallbackService {
           text: tr.t('callback:withdrawnNotice', {
             school: this.schoolName(withdrawn.schoolId, tr.t),
             date: formatDate(date, tr.lang),
-            urgency: tr.t(`callback:urgency.${withdrawn.urgency}`),
+            urgency: tr.t(`callback:urgencyInline.${withdrawn.urgency}`),
           }),
         },
       ]);
@@ -282,7 +282,8 @@ export class CallbackService {
     return t('callback:listItem', {
       name: request.requesterName,
       school: this.schoolName(request.schoolId, t),
-      urgency: t(`callback:urgency.${request.urgency}`),
+      // Inside a sentence: "how soon: this week", not "This week".
+      urgency: t(`callback:urgencyInline.${request.urgency}`),
       status: t(`callback:status.${request.status}`),
     });
   }

@@ -223,7 +223,7 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
         build: (tr) => [
           {
             kind: 'choices',
-            text: waitedText(tr, 'callbackReminder', { name: request.requesterName, school: school(tr), urgency: tr.t(`callback:urgency.${request.urgency}`) }),
+            text: waitedText(tr, 'callbackReminder', { name: request.requesterName, school: school(tr), urgency: tr.t(`callback:urgencyInline.${request.urgency}`) }),
             choices: actionChoices(request, tr.t),
           },
         ],

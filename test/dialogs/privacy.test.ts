@@ -110,7 +110,7 @@ describe('privacy dialog: call-back requests', () => {
     const notice = await text(officerLang, 'callback:withdrawnNotice', {
       school: 'Basisschool De Eik',
       date: formatDate('2026-11-24', officerLang),
-      urgency: await text(officerLang, 'callback:urgency.week'),
+      urgency: await text(officerLang, 'callback:urgencyInline.week'),
     });
     expect(told.flatMap((s) => s.replies.map((r) => ('text' in r ? r.text : '')))).toEqual([notice]);
     expect(JSON.stringify(told)).not.toContain('Robin');

@@ -655,7 +655,7 @@ describe('a request to be called back today is followed up within the day', () =
       await scheduler().tick(new Date(at));
     }
     expect(sentTo(channel)).toEqual([
-      `11:00 conv-liaison-north ${await text('en', 'nudges:callbackReminderHours', { name: 'Sam', school: 'Basisschool De Eik', urgency: await text('en', 'callback:urgency.today'), count: 2 })}`,
+      `11:00 conv-liaison-north ${await text('en', 'nudges:callbackReminderHours', { name: 'Sam', school: 'Basisschool De Eik', urgency: await text('en', 'callback:urgencyInline.today'), count: 2 })}`,
       `13:00 conv-liaison-south ${await text('en', 'nudges:callbackEscalationHours', { name: 'Sam', school: 'Basisschool De Eik', assignee: h.directory.person('liaison-north')!.name, count: 4 })}`,
     ]);
     expect(Object.keys(h.store.data.nudges).filter((k) => k.endsWith(id)).sort()).toEqual([`callbackEscalation|liaison-south|${id}`, `callbackReminder|liaison-north|${id}`]);
