@@ -265,6 +265,28 @@ function withoutOrdinal(text: string): string {
   return text.replace(/^(\d{1,2})(?:st|nd|rd|th|e|de|ste|er|re|ème|eme)\.?(?=\s+\p{L})/iu, '$1');
 }
 
+/** Each language's month names, long and short ("mars", "März", "mrt"), from Intl: no list to keep. */
+const MONTH_NAMES: Record<Language, Set<string>> = Object.fromEntries(
+  (Object.keys(DATE_LOCALES) as Language[]).map((lang) => {
+    const names = new Set<string>();
+    for (const month of ['long', 'short'] as const) {
+      const format = new Intl.DateTimeFormat(DATE_LOCALES[lang], { month, timeZone: 'UTC' });
+      for (let m = 0; m < 12; m++) names.add(format.format(Date.UTC(2026, m, 15)).toLocaleLowerCase(DATE_LOCALES[lang]).replace(/\.$/, ''));
+    }
+    return [lang, names];
+  }),
+) as Record<Language, Set<string>>;
+const MONTH_ALONE = /^(?:(?:in|im|en|au mois de|in de maand|in the month of)\s+)?(\p{L}+)\.?(?:\s+\d{4})?$/u;
+
+/**
+ * A month with no day ("mars", "im März 2027"), which chrono's French and German parsers do not read
+ * at all: said to be a month, not a day, as in English and Dutch, rather than "no date recognised".
+ */
+function isMonthAlone(text: string, lang: Language): boolean {
+  const month = MONTH_ALONE.exec(text.trim().toLocaleLowerCase(DATE_LOCALES[lang]))?.[1];
+  return month !== undefined && MONTH_NAMES[lang].has(month);
+}
+
 function parseDate(text: string, lang: Language, today: LocalDate, direction: DateDirection): LocalDate | undefined | typeof NO_DAY | WeekdayConflict {
   const leading = weekdayThenDate(text, lang, today, direction);
   if (leading === NO_DATE) return undefined;
@@ -287,7 +309,7 @@ function parseDate(text: string, lang: Language, today: LocalDate, direction: Da
   const parse = (typed: string) => PARSERS[lang].parse(typed, reference, { forwardDate: false })[0];
   const rewritten = dayBeforeMonth(text, lang);
   const result = parse(text) ?? (rewritten === undefined ? undefined : parse(rewritten));
-  if (!result) return undefined;
+  if (!result) return isMonthAlone(text, lang) ? NO_DAY : undefined;
   const weekday = result.start.get('weekday');
   // A weekday ("Friday") leaves the day implied; chrono takes the closest such day, the question's
   // direction decides instead, and words chrono misses ("afgelopen vrijdag") are read here.

@@ -260,6 +260,20 @@ describe('instantInZone and isLocalDate', () => {
   });
 });
 
+describe('a month without a day', () => {
+  it.each([
+    ['march', 'en'], ['maart', 'nl'], ['mrt', 'nl'], ['mars', 'fr'], ['en mars', 'fr'], ['mai 2027', 'fr'], ['März', 'de'], ['im März 2027', 'de'], ['Mai', 'de'],
+  ] as const)('"%s" (%s) is a month, not a day, in every language', (typed, lang) => {
+    expect(readUserDate(typed, lang, '2026-11-25', 'future')).toEqual({ missing: 'day' });
+  });
+
+  it('a word that only looks like one is no date; a month with its day is a day', () => {
+    expect(readUserDate('marsh', 'fr', '2026-11-25', 'future')).toEqual({ missing: 'date' });
+    expect(readUserDate('15 mars', 'fr', '2026-11-25', 'future')).toBe('2027-03-15');
+    expect(readUserDate('15. März', 'de', '2026-11-25', 'future')).toBe('2027-03-15');
+  });
+});
+
 describe('formatDate', () => {
   it('writes the first of a month as French does ("1er"), and no other day', async () => {
     expect(formatDate('2026-12-01', 'fr')).toBe('1er décembre 2026');
