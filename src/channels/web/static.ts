@@ -99,7 +99,7 @@ export async function mountStaticWidget(http: HttpServer, publicDir: string, tex
     };
     if (file === 'index.html') {
       const pages = new Map(SUPPORTED_LANGUAGES.map((lang) => [lang, Buffer.from(fillPage(raw.toString('utf8'), lang, texts.translations))]));
-      http.server.get(path, async (req: Request, res: Response) => {
+      serve(http, path, async (req: Request, res: Response) => {
         const lang = pageLanguage(req, texts.defaultLanguage);
         const body = pages.get(lang)!;
         res.writeHead(200, {
@@ -114,9 +114,15 @@ export async function mountStaticWidget(http: HttpServer, publicDir: string, tex
       continue;
     }
     const body = file === 'widget.js' ? Buffer.from(fillWidget(raw.toString('utf8'), texts)) : raw;
-    http.server.get(path, async (_req: Request, res: Response) => {
+    serve(http, path, async (_req: Request, res: Response) => {
       res.writeHead(200, { ...headers, 'Content-Length': body.length });
       res.end(body);
     });
   }
+}
+
+/** GET, and HEAD with the same headers (Node leaves the body out): link checkers and proxies ask with HEAD. */
+function serve(http: HttpServer, path: string, handler: (req: Request, res: Response) => Promise<void>): void {
+  http.server.get(path, handler);
+  http.server.head(path, handler);
 }

@@ -61,4 +61,14 @@ describe('the widget\'s own texts come from the catalogues', () => {
     expect(source).toContain('{{intro}}');
     expect(source).not.toMatch(/worried|liaison officer/i);
   });
+
+  it.each(['/', '/widget.js', '/widget.css'])('HEAD %s answers as GET does, without the body', async (path) => {
+    running = await startApp();
+    const get = await fetch(`${running.base}${path}`);
+    const head = await fetch(`${running.base}${path}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+    expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+    expect(await head.text()).toBe('');
+  });
 });
