@@ -1,6 +1,7 @@
 import { escalationOf, handlerOf, isLastingAddress } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { CALLBACK_URGENCIES, CALLBACK_WINDOWS, type CallbackRequest, type JsonValue, type PromptSpec } from '../src/store/schema.js';
+import { textChecks } from '../src/core/textChecks.js';
 import { pickSchool } from './pickSchool.js';
 import { rememberSchool } from './shared/schools.js';
 
@@ -46,6 +47,12 @@ function askWay(turn: DialogTurn) {
   return ask(wayPrompt());
 }
 
+/** The teacher's own name: the liaison officer must know whom to call. Asked again (without an answer) when refused. */
+function askName(turn: DialogTurn) {
+  if (turn.answer !== undefined) turn.values.window = turn.answer;
+  return ask(namePrompt());
+}
+
 /** When; a way that is no longer offered is asked again. */
 function askWindow(turn: DialogTurn) {
   // A question stored before "here in the chat" was withdrawn may still have offered it.
@@ -85,13 +92,14 @@ export const callbackRequestDialog = defineDialog({
     },
     askWay,
     askWindow,
-    /** The teacher's own name: the liaison officer must know whom to call. */
-    function askName(turn: DialogTurn) {
-      turn.values.window = turn.answer ?? null;
-      return ask(namePrompt());
-    },
+    askName,
     /** The phone number or e-mail address the teacher wants to be reached at. */
     function askContact(turn: DialogTurn) {
+      // A question stored before the name was checked (its prompt says 'none') is checked here.
+      if (turn.answer !== undefined && textChecks.personName(String(turn.answer), turn.lang, { directory: turn.directory })) {
+        turn.say({ kind: 'text', text: turn.t('callback:invalidName') });
+        return goto(askName);
+      }
       turn.values.name = turn.answer ?? null;
       return ask(contactPrompt(turn.values.way));
     },

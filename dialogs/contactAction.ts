@@ -24,7 +24,8 @@ export const contactActionDialog = defineDialog({
       }
       turn.values.id = match[2]!;
       if (match[1] === 'edit') return replace(LOG_CONTACT, { editId: match[2]! });
-      // Named, since the Delete button may have been pressed in a list of several contacts.
+      // Named, since the Delete button may have been pressed in a list of several contacts. (A new key:
+      // questions stored before it, as `liaison:confirmDelete` without parameters, are shown again as they were.)
       const contact = turn.services.contacts.get(match[2]!)!;
       const named = {
         school: turn.directory.school(contact.schoolId)?.name ?? contact.schoolId,
@@ -32,7 +33,7 @@ export const contactActionDialog = defineDialog({
         date: turn.inEveryLanguage((_t, lang) => formatDate(contact.date, lang)),
       };
       return ask(
-        choicePrompt(key('liaison:confirmDelete', named), [
+        choicePrompt(key('liaison:confirmDeleteNamed', named), [
           { value: Confirm.Delete, label: key('liaison:delete'), also: 'common:yesWords' },
           { value: Confirm.Keep, label: key('liaison:keep'), also: 'common:noWords' },
         ]),

@@ -273,7 +273,7 @@ export class Engine implements TurnHandler {
       replies.push({
         kind: 'text',
         text: [
-          tr.t('liaison:schoolsTitle', { count: rows.filter((r) => r.overdue).length }),
+          tr.t(role === 'coordinator' ? 'liaison:schoolsTitleAll' : 'liaison:schoolsTitle', { count: rows.filter((r) => r.overdue).length }),
           ...rows.map(
             (r) =>
               `${r.overdue ? '⚠' : '✓'} ${tr.t('common:labelled', { label: r.schoolName, value: lastContactText(r, (key, params) => tr.t(key, params), language) })}`,

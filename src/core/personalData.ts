@@ -8,15 +8,36 @@ import { FIRST_NAMES } from './firstNames.js';
  * privacy. The refused text itself is never stored or logged.
  */
 export function containsPersonalData(typed: string, lang: Language): string | undefined {
-  // Full-width digits and letters ("０４７１") are read as the ordinary ones.
-  const text = typed.normalize('NFKC');
+  const text = readable(typed);
+  const found = contactDetailsIn(text);
+  if (found) return found;
+  if (INITIALS.test(text)) return 'personalData:name';
+  if (namesAPerson(text, lang)) return 'personalData:name';
+  return undefined;
+}
+
+/**
+ * An address, a date, a phone number, an e-mail address or a social-media handle: what a person's own
+ * name never holds (the call-back form's name check uses this part, since a name is expected there).
+ */
+export function containsContactDetails(typed: string): string | undefined {
+  return contactDetailsIn(readable(typed));
+}
+
+/**
+ * Full-width digits and letters ("０４７１") read as the ordinary ones, and any run of spaces as one:
+ * the patterns below allow a few spaces between the parts of a date or an address, not any number.
+ */
+function readable(typed: string): string {
+  return typed.normalize('NFKC').replace(/\s+/gu, ' ');
+}
+
+function contactDetailsIn(text: string): string | undefined {
   if (EMAIL.test(text) || EMAIL_SPELLED.test(text)) return 'personalData:email';
   if (HANDLE.test(text)) return 'personalData:handle';
   if (DATE_NUMERIC.test(text) || DATE_WORDS.test(text) || DATE_MONTH_FIRST.test(text) || DATE_MONTH_YEAR.test(text)) return 'personalData:date';
   if (hasPhoneNumber(text)) return 'personalData:phone';
   if (ADDRESS.test(text) || POSTCODE.test(text) || STREET_NAME.test(text)) return 'personalData:address';
-  if (INITIALS.test(text)) return 'personalData:name';
-  if (namesAPerson(text, lang)) return 'personalData:name';
   return undefined;
 }
 

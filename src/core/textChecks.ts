@@ -1,7 +1,7 @@
 import type { DirectoryView } from '../directory/directory.js';
 import type { Language } from '../i18n/languages.js';
 import type { TextCheckName } from '../store/schema.js';
-import { containsPersonalData } from './personalData.js';
+import { containsContactDetails, containsPersonalData } from './personalData.js';
 
 /** Checks a free-text answer; returns a translation key explaining the refusal, or undefined. */
 export type TextCheck = (text: string, lang: Language, context: { directory: DirectoryView }) => string | undefined;
@@ -9,9 +9,29 @@ export type TextCheck = (text: string, lang: Language, context: { directory: Dir
 const PHONE = /^\+?[0-9][0-9 ()./-]{5,19}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 /** Letters in any script, with the spaces, dots, commas, hyphens and apostrophes of names ("Marie-Claire O'Neil", "J. de Wit", "Peeters, Jan"). */
-const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} .,'’-]*$/u;
-/** More words than a person's name has is a sentence ("the boy in my class is…"). */
-const NAME_WORDS_MAX = 6;
+const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} .,'’\u2010\u2011-]*$/u;
+/** Longer than the longest names ("Maria del Carmen de la Fuente García") is a sentence. */
+const NAME_WORDS_MAX = 8;
+/**
+ * Words no name holds, in the four languages: what turns letters into a sentence about someone ("the
+ * boy in my class is", "mijn leerling Yusuf is") or a refusal ("not sure", "rather not"). Particles of
+ * names (de, van, la, der, von, du) are not among them, nor short words that are also surnames (Ma,
+ * He, In, No, Pas, Junge, Lieber).
+ */
+const NOT_IN_NAMES = new Set(
+  [
+    'my', 'mine', 'the', 'is', 'are', 'was', 'from', 'with', 'about', 'pupil', 'student', 'boy', 'girl', 'class', 'not', 'sure', 'rather', 'name', 'who', 'she', 'they', 'his', 'her',
+    'mijn', 'het', 'een', 'uit', 'leerling', 'jongen', 'meisje', 'klas', 'niet', 'zeker', 'liever', 'geen', 'naam', 'hij', 'zij',
+    'mes', 'est', 'sont', 'avec', 'élève', 'eleve', 'garçon', 'garcon', 'fille', 'classe', 'sûr', 'plutôt', 'nom', 'elle',
+    'mein', 'meine', 'ist', 'sind', 'aus', 'mit', 'über', 'schüler', 'schülerin', 'mädchen', 'klasse', 'nicht', 'sicher', 'kein', 'keine', 'sie',
+  ].map((word) => word.normalize('NFC')),
+);
+
+function isPersonName(text: string): boolean {
+  if (!PERSON_NAME.test(text)) return false;
+  const words = text.toLowerCase().split(/[\s,]+/u).filter(Boolean);
+  return words.length <= NAME_WORDS_MAX && !words.some((word) => NOT_IN_NAMES.has(word.replace(/\.$/, '')));
+}
 
 /** Every named check a free-text question can ask for. */
 export const textChecks: Record<Exclude<TextCheckName, 'none'>, TextCheck> = {
@@ -20,7 +40,7 @@ export const textChecks: Record<Exclude<TextCheckName, 'none'>, TextCheck> = {
   email: (text) => (EMAIL.test(text) ? undefined : 'callback:invalidEmail'),
   // The teacher's own name, passed on to the liaison officer: what has digits, an address or a
   // sentence's punctuation in it is not a name, and may be about someone else ("Yusuf from 3B").
-  personName: (text) => (PERSON_NAME.test(text) && text.split(/\s+/).length <= NAME_WORDS_MAX ? undefined : 'callback:invalidName'),
+  personName: (text) => (isPersonName(text) && !containsContactDetails(text) ? undefined : 'callback:invalidName'),
   // A search for a school by name: anything that finds a school is fine ("Sint-Jan" holds a first
   // name); what finds none is checked like any free text, so that "Yusuf from 3B" typed into the
   // search is refused, and not kept in a transcript, as it would be anywhere else.

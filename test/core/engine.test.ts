@@ -413,6 +413,15 @@ describe('home screen', () => {
     expect(replies.filter((r) => r.kind === 'choices' && r.choices.some((c) => c.value.startsWith('callback:ack:')))).toHaveLength(20);
     expect(replies.at(-1)).toEqual({ kind: 'text', text: await text('en', 'callback:moreInList', { count: 5, item: await text('en', 'menu:callbackList') }) });
   });
+
+  it('titles the schools "your schools" for a liaison officer and "all schools" for a coordinator, who sees every one', async () => {
+    const harness = await engineHarness();
+    const texts = async (id: string) => (await harness.engine.home({ channel: 'test', userKey: `test:${id}`, platformUserId: id })).replies.map((r) => (r.kind === 'text' ? r.text : '')).join('\n');
+    const title = async (key: string) => (await text('en', key, { count: 0 })).split(' (')[0]!;
+    expect(await texts('liaison-north')).toContain(await title('liaison:schoolsTitle'));
+    expect(await texts('prevention-coordinator')).toContain(await title('liaison:schoolsTitleAll'));
+    expect(await texts('prevention-coordinator')).not.toContain(await title('liaison:schoolsTitle'));
+  });
 });
 
 describe('messages longer than any answer', () => {

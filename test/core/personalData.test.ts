@@ -96,3 +96,20 @@ describe('containsPersonalData: bounded work on any input', () => {
     expect(containsPersonalData(`${'a'.repeat(5000)} Kerkstraat 12`, 'nl')).toBe('personalData:address');
   });
 });
+
+describe('containsPersonalData: any run of spaces reads as one', () => {
+  // The patterns allow a few spaces between a date's or an address's parts; text that is not an
+  // answer reaches the check as typed, so runs of spaces must not hide it.
+  it.each([
+    ['nl', 'geboren op 3    mei    2010', 'personalData:date'],
+    ['en', 'March    12, 2011', 'personalData:date'],
+    ['nl', 'maart     2011', 'personalData:date'],
+    ['fr', 'rue      de la Paix 4', 'personalData:address'],
+    ['fr', 'rue    de la Paix', 'personalData:address'],
+    ['en', 'jan (at)    school (dot) be', 'personalData:email'],
+    ['en', 'a pupil born 3 \t March \n 2011', 'personalData:date'],
+  ] as const)('(%s) "%s"', (lang, typed, reason) => {
+    expect(containsPersonalData(typed, lang)).toBe(reason);
+  });
+});
+

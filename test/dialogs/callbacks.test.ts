@@ -310,21 +310,42 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: a correction can be give
 
   it('the summary\'s question is answered by typing yes, no or "change" in the teacher\'s language', async () => {
     const words = (await translations()).translator(lang);
-    for (const [list, expected] of [
-      ['common:yesWords', 1],
-      ['common:noWords', 0],
+    for (const [list, expected, said] of [
+      ['common:yesWords', 1, 'callback:sent'],
+      ['common:noWords', 0, 'callback:notSent'],
     ] as const) {
       const h = await engineHarness();
       const teacher = await upToWay(h, 'test', lang);
       await upToSummary(teacher);
       await teacher.say(words.list(list)[0]!);
       expect(h.store.data.callbacks).toHaveLength(expected);
+      expect(teacher.transcript()).toContain((await text(lang, said, { name: h.directory.person('liaison-north')!.name })).slice(0, 20));
     }
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
     await upToSummary(teacher);
     await teacher.say(words.list('callback:changeWords')[0]!);
     expect(teacher.transcript()).toContain(await text(lang, 'callback:changePrompt'));
+  });
+});
+
+describe('call-back requests waiting at the name question since before it was checked', () => {
+  it('an answer that is no name is refused there too, and the name asked again', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test');
+    await teacher.click('phone');
+    await teacher.click('afternoon');
+    // The question as it was stored before the check: free text of up to 80 characters, unchecked.
+    const frame = h.store.data.dialogs['test:conv-teacher-test']!.stack.at(-1)!;
+    expect(frame.prompt?.freeText?.check).toBe('personName');
+    frame.prompt!.freeText!.check = 'none';
+    await teacher.say('Yusuf 3B, Kerkstraat 12');
+    expect(teacher.transcript()).toBe(`${await text('en', 'callback:invalidName')}\n${await text('en', 'callback:namePrompt')}`);
+    await teacher.say('Alex Teacher');
+    await teacher.say('+32 3 555 77 88');
+    await teacher.click('skip');
+    await teacher.click('send');
+    expect(h.store.data.callbacks[0]).toMatchObject({ requesterName: 'Alex Teacher', window: 'afternoon' });
   });
 });
 
@@ -358,7 +379,16 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: buttons of an earlier me
 });
 
 describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name (%s)', (lang) => {
-  it.each(['Yusuf from 3B', 'hmm, not sure?', 'alex@school.example', 'my pupil in year seven has been saying things'])('"%s" is refused and asked again', async (typed) => {
+  it.each([
+    'Yusuf from 3B',
+    'hmm, not sure?',
+    'alex@school.example',
+    'my pupil in year seven has been saying things',
+    'the boy in my class is',
+    'mijn leerling Yusuf is radicaal',
+    'Kerkstraat, Antwerpen',
+    "I'd rather not say",
+  ])('"%s" is refused and asked again', async (typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
     await teacher.click('phone');
@@ -369,7 +399,7 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name
     expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.at(-1)!.values.name).toBeUndefined();
   });
 
-  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan'])('"%s" is taken', async (typed) => {
+  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan', 'Maria del Carmen de la Fuente García', 'Anne\u2010Marie Dubois', 'Ma Long', 'Sophie In ’t Veld'])('"%s" is taken', async (typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
     await teacher.click('phone');

@@ -462,12 +462,18 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     await officer.click('tags:done');
     const contact = h.store.data.contacts[0]!;
     await officer.press(`contact:delete:${contact.id}`);
+    expect(officer.transcript()).not.toContain(await text(lang, 'liaison:confirmDelete'));
     expect(officer.transcript()).toContain(
-      await text(lang, 'liaison:confirmDelete', { school: h.directory.school('oak-primary')!.name, kind: await text(lang, 'liaison:kind.visit'), date: formatDate(contact.date, lang) }),
+      await text(lang, 'liaison:confirmDeleteNamed', { school: h.directory.school('oak-primary')!.name, kind: await text(lang, 'liaison:kind.visit'), date: formatDate(contact.date, lang) }),
     );
     // Asked in one language, shown in another after a switch: the parts follow.
     const other = lang === 'en' ? 'nl' : 'en';
     await officer.press(`language:${other}`);
     expect(officer.transcript()).toContain(await text(other, 'liaison:kind.visit'));
+    // A question stored before it named the contact (its key without parameters) is shown as it was.
+    const frame = h.store.data.dialogs['test:conv-liaison-north']!.stack.at(-1)!;
+    frame.prompt!.text = { key: 'liaison:confirmDelete' };
+    await officer.say('help');
+    expect(officer.transcript()).toContain(await text(other, 'liaison:confirmDelete'));
   });
 });

@@ -116,9 +116,9 @@ async function seededWithComments(groups: Group[], publicUrl?: string) {
   return h;
 }
 
-async function readReport(groups: Group[], lang: Language): Promise<OutboundReply[]> {
+async function readReport(groups: Group[], lang: Language, bracesShown = false): Promise<OutboundReply[]> {
   const { engine } = await seededWithComments(groups);
-  const officer = new TestUser(engine, { id: 'prevention-coordinator', locale: lang });
+  const officer = new TestUser(engine, { id: 'prevention-coordinator', locale: lang, bracesShown });
   return officer.press('dialog:trainingReport');
 }
 
@@ -205,7 +205,7 @@ describe.each(SUPPORTED_LANGUAGES)('training needs report in the chat: teachers\
 
   it('a comment is shown as written, never read as a template or a key', async () => {
     const comment = '{{year}} $t(training:done) <b>{{count}}</b>';
-    const replies = await readReport([['oak-primary', 5, { competences: ['criticalThinking'], format: 'online' }, [comment]]], lang);
+    const replies = await readReport([['oak-primary', 5, { competences: ['criticalThinking'], format: 'online' }, [comment]]], lang, true);
     expect(replies.map(textOf).join('\n')).toContain(`• ${await text(lang, 'training:report.comment', { comment: 'X' })}`.replace('X', () => comment));
   });
 });

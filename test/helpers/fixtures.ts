@@ -96,13 +96,35 @@ export async function engineHarness(options: { store?: Store; directory?: Direct
  * One user talking to the engine, like botbuilder-testing's DialogTestClient: `say`, `click`, and
  * the replies of the last turn.
  */
+/**
+ * Every reply of every dialog test is checked for a placeholder left unfilled ("{{school}}"): a text
+ * whose parameters the code does not pass, or a question stored before its text gained one.
+ */
+function unfilledCheck(replies: OutboundReply[]): OutboundReply[] {
+  const unfilled = /\{\{\s*[\w.]+[^}]*\}\}/.exec(JSON.stringify(replies));
+  if (unfilled) throw new Error(`a reply has an unfilled placeholder ${unfilled[0]}: ${JSON.stringify(replies).slice(0, 300)}`);
+  return replies;
+}
+
 export class TestUser {
   last: OutboundReply[] = [];
 
   constructor(
     readonly engine: Engine,
-    readonly options: { channel?: ChannelId; id?: string; conversation?: string; locale?: string; platformUserId?: string } = {},
+    readonly options: {
+      channel?: ChannelId;
+      id?: string;
+      conversation?: string;
+      locale?: string;
+      platformUserId?: string;
+      /** Replies may show "{{…}}" typed by someone (a comment shown as written). */
+      bracesShown?: boolean;
+    } = {},
   ) {}
+
+  private checked(replies: OutboundReply[]): OutboundReply[] {
+    return this.options.bracesShown ? replies : unfilledCheck(replies);
+  }
 
   private inbound(partial: Partial<InboundMessage>): InboundMessage {
     const channel = this.options.channel ?? 'test';
@@ -122,12 +144,12 @@ export class TestUser {
   }
 
   async start(): Promise<OutboundReply[]> {
-    this.last = (await this.engine.handle(this.inbound({ kind: 'start' }))).replies;
+    this.last = this.checked((await this.engine.handle(this.inbound({ kind: 'start' }))).replies);
     return this.last;
   }
 
   async say(text: string): Promise<OutboundReply[]> {
-    this.last = (await this.engine.handle(this.inbound({ text }))).replies;
+    this.last = this.checked((await this.engine.handle(this.inbound({ text }))).replies);
     return this.last;
   }
 
@@ -137,13 +159,13 @@ export class TestUser {
     if (!choices.some((c) => c.value === value)) {
       throw new Error(`no button "${value}" in ${JSON.stringify(choices.map((c) => c.value))}`);
     }
-    this.last = (await this.engine.handle(this.inbound({ choice: value }))).replies;
+    this.last = this.checked((await this.engine.handle(this.inbound({ choice: value }))).replies);
     return this.last;
   }
 
   /** Sends a button payload from an older message (or a notification), without checking the last question. */
   async press(value: string): Promise<OutboundReply[]> {
-    this.last = (await this.engine.handle(this.inbound({ choice: value }))).replies;
+    this.last = this.checked((await this.engine.handle(this.inbound({ choice: value }))).replies);
     return this.last;
   }
 

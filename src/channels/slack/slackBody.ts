@@ -12,11 +12,16 @@ const PlainObject = z.record(z.string(), z.unknown());
 const EventEnvelope = z.object({ event: z.object({ type: z.string() }).loose() }).loose();
 const ActionsEnvelope = z.object({ user: z.object({ id: z.string().min(1) }).loose(), actions: z.array(PlainObject) }).loose();
 
+const WithUser = z.object({ user: z.object({ id: z.string().min(1) }).loose() }).loose();
+/** Interactivity payloads: Bolt reads the user of each before any listener runs. */
+const INTERACTIVE_TYPES = new Set(['block_actions', 'block_suggestion', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'interactive_message', 'dialog_submission']);
+
 function hasKnownShape(body: unknown): boolean {
   if (!PlainObject.safeParse(body).success) return false;
   const { type } = body as { type?: unknown };
   if (type === 'event_callback') return EventEnvelope.safeParse(body).success;
   if (type === 'block_actions') return ActionsEnvelope.safeParse(body).success;
+  if (typeof type === 'string' && INTERACTIVE_TYPES.has(type)) return WithUser.safeParse(body).success;
   return true;
 }
 

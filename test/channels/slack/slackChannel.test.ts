@@ -375,6 +375,8 @@ describe('Slack channel', () => {
       ['text that is not JSON (and must not reach the log)', 'Yusuf from 3B is worrying me'],
       ['an event_callback without its event', JSON.stringify({ type: 'event_callback', event_id: 'Ev1' })],
       ['a block_actions payload without its user', `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', actions: [{ type: 'button', value: 'menu' }] }))}`],
+      ['a view_submission payload without its user', `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', view: {} }))}`],
+      ['a shortcut payload without its user', `payload=${encodeURIComponent(JSON.stringify({ type: 'shortcut', callback_id: 'x' }))}`],
     ])('%s: 400, the process lives on and the next message is answered', async (_what, body) => {
       const { base, api, lines } = await withLog();
       const contentType = body.startsWith('payload=') ? 'application/x-www-form-urlencoded' : 'application/json';
