@@ -162,8 +162,11 @@ export class TeamsChannel implements Channel {
             log.warn({ event: 'teams_unauthorized', status });
             res.json(401, { error: { code: 'Unauthorized', message: 'A valid Bot Framework token is required.' } });
           } else {
+            // Turn errors go to onTurnError; what reaches here failed before the turn, in checking the
+            // token (the key service unreachable, say): the connector may try again shortly.
             log.error({ event: 'teams_activity_failed', err: String(err) });
-            res.json(500, { error: { code: 'InternalError', message: 'Something went wrong.' } });
+            res.setHeader('Retry-After', '5');
+            res.json(503, { error: { code: 'ServiceUnavailable', message: 'The activity could not be checked now; please try again.' } });
           }
         }
       },

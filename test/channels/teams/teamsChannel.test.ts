@@ -391,6 +391,25 @@ describe('Teams channel', () => {
     expect(app.store.data.users['teams:aad-teacher-1']).toBeUndefined();
   });
 
+  it('with an app id set, a token that cannot be checked now (the key service unreachable) gets 503, not 500', async () => {
+    const connector = fakeConnector();
+    const { base, app } = await teamsApp({ MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'secret' });
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = `${part({ alg: 'RS256', typ: 'JWT', kid: 'key-1' })}.${part({ iss: 'https://api.botframework.com', aud: '00000000-0000-0000-0000-0000000000aa', nbf: now - 60, exp: now + 3600, serviceurl: 'https://smba.trafficmanager.net/emea/' })}.${'A'.repeat(342)}`;
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const res = await postActivity(base, activity(teacher, { text: 'menu' }), { authorization: `Bearer ${jwt}` });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: { code: 'ServiceUnavailable', message: expect.any(String) } });
+      expect(res.headers.get('retry-after')).toBe('5');
+    } finally {
+      consoleError.mockRestore();
+    }
+    expect(connector.calls).toEqual([]);
+    expect(app.store.data.users['teams:aad-teacher-1']).toBeUndefined();
+  });
+
   it('is off unless an app id or TEAMS_ENABLED is set', async () => {
     const { base } = await teamsApp({});
     expect((await postActivity(base, activity(teacher, { text: 'menu' }))).status).toBe(404);
