@@ -27,12 +27,18 @@ export const concernDialog = defineDialog({
   menu: { label: 'menu:concern', order: 10 },
   steps: [
     /** Safety first: immediate danger? */
-    function askDanger(_turn: DialogTurn) {
+    function askDanger(turn: DialogTurn) {
+      // An answer that is neither ("he has a knife", "not sure") gets the number, not "I did not understand".
+      const number = turn.directory.data.emergency.number;
       return ask(
-        choicePrompt(key('concern:dangerPrompt'), [
-          { value: Danger.Yes, label: key('concern:dangerYes'), also: 'common:yesWords' },
-          { value: Danger.No, label: key('concern:dangerNo'), also: 'common:noWords' },
-        ]),
+        choicePrompt(
+          key('concern:dangerPrompt'),
+          [
+            { value: Danger.Yes, label: key('concern:dangerYes'), also: 'common:yesWords' },
+            { value: Danger.No, label: key('concern:dangerNo'), also: 'common:noWords' },
+          ],
+          { notUnderstood: key('concern:dangerUnclear', { number }) },
+        ),
       );
     },
     /** Yes → the emergency answer, which holds the conversation until the teacher confirms. */
@@ -50,6 +56,8 @@ export const concernDialog = defineDialog({
         choicePrompt(
           key('concern:worryPrompt'),
           WORRIES.map((w) => ({ value: w, label: key(`concern:worry.${w}`) })),
+          // A description typed here is neither needed nor kept: said so, rather than "not understood".
+          { notUnderstood: key('concern:noNeedToDescribe') },
         ),
       );
     },

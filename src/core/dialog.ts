@@ -158,8 +158,8 @@ export function keyIn(k: string, lng: Language): TextSpec {
 export function literal(text: string | Record<Language, string>): TextSpec {
   return { literal: text };
 }
-export function choicePrompt(text: TextSpec, choices: { value: string; label: TextSpec; also?: string }[]): PromptSpec {
-  return { text, choices };
+export function choicePrompt(text: TextSpec, choices: { value: string; label: TextSpec; also?: string }[], options: { notUnderstood?: TextSpec } = {}): PromptSpec {
+  return { text, choices, ...(options.notUnderstood ? { notUnderstood: options.notUnderstood } : {}) };
 }
 export function textPrompt(
   text: TextSpec,

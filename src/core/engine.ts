@@ -11,7 +11,7 @@ import type { UsersRepository } from '../store/users.js';
 import { CodedError, ErrorCode, isCodedError } from './errors.js';
 import { SAVED, type Dialog, type DialogTurn, type DialogUser, type StepResult } from './dialog.js';
 import { MAX_TYPED_LENGTH, type InboundMessage, type OutboundReply } from './messages.js';
-import { recognizeChoice, renderPrompt } from './prompts.js';
+import { recognizeChoice, renderPrompt, renderText } from './prompts.js';
 import type { Services } from './services.js';
 import { KeyedQueue } from './keyedQueue.js';
 import type { textChecks } from './textChecks.js';
@@ -217,15 +217,17 @@ export class Engine implements TurnHandler {
    * Typed text the turn did not take as an answer, command or language (it started a dialog by its
    * words, or was not understood) is checked like a free-text answer: a teacher who writes "I'm worried
    * about Yusuf from 3B" is told that it was not kept, and channels with a transcript must not keep it.
-   * A refused answer is never kept either. Answers to the assistant's own questions (the teacher's
-   * name or phone number for a call-back) are kept as given.
+   * A refused answer is never kept either, nor text that was not understood at all. Answers to the
+   * assistant's own questions (the teacher's name or phone number for a call-back) are kept as given.
    */
   private inboundTextFacts(inbound: InboundMessage, turn: TurnRunner): TurnFacts {
     const typed = inbound.kind === 'message' && inbound.choice === undefined ? inbound.text.trim() : '';
     if (!typed || turn.textTaken) return {};
     const tr = this.deps.translations.translator(turn.lang);
     if (!turn.textRefused) {
-      if (!this.deps.textChecks.noPersonalData(typed, turn.lang, { directory: this.deps.directory() })) return {};
+      if (!this.deps.textChecks.noPersonalData(typed, turn.lang, { directory: this.deps.directory() })) {
+        return turn.textNotUnderstood ? { inboundTextReplacement: tr.t('personalData:echoNotUnderstood') } : {};
+      }
       turn.replies.unshift({ kind: 'text', text: tr.t('personalData:notKept') });
     }
     return { inboundTextReplacement: tr.t('personalData:echoNotKept') };
@@ -360,6 +362,8 @@ class TurnRunner {
   textTaken = false;
   /** The typed text was refused as an answer (identifying, too long, not a phone number …). */
   textRefused = false;
+  /** The typed text answered nothing, started nothing and was no command: not kept. */
+  textNotUnderstood = false;
   user: DialogUser;
   private steps = 0;
 
@@ -486,7 +490,17 @@ class TurnRunner {
     // again. A button no question is waiting for is one of an earlier message (pressed twice, or
     // scrolled back to): not "I did not understand", which would leave a teacher who pressed "Send"
     // twice wondering whether it was sent.
-    const fallback = focused?.holdsFocus ? this.emergencyFirst() : this.tr.t(inbound.choice !== undefined ? 'common:staleButton' : 'common:notUnderstood');
+    // Typed text that answers nothing is not kept either (a web transcript would): it may describe the
+    // pupil ("she started wearing …"), which nothing here asks for.
+    if (inbound.choice === undefined) this.textNotUnderstood = true;
+    const waiting = this.top?.waiting === 'prompt' ? this.top.prompt?.notUnderstood : undefined;
+    const fallback = focused?.holdsFocus
+      ? this.emergencyFirst()
+      : inbound.choice !== undefined
+        ? this.tr.t('common:staleButton')
+        : waiting
+          ? renderText(waiting, this.tr, this.translatorFor)
+          : this.tr.t('common:notUnderstood');
     this.say({ kind: 'text', text: fallback });
     if (this.top) this.reprompt();
     else await this.start(CoreDialog.Menu);

@@ -68,6 +68,8 @@ export const PromptSpec = z.object({
   freeText: z
     .object({ maxLength: z.number().int().min(1), check: z.enum(TEXT_CHECKS).default('none') })
     .optional(),
+  /** Said instead of the general "I did not understand" when typed text answers none of the choices. */
+  notUnderstood: TextSpec.optional(),
 });
 export type PromptSpec = z.infer<typeof PromptSpec>;
 

@@ -226,6 +226,34 @@ async function adviceGiven(engine: EngineHarness['engine']): Promise<TestUser> {
   return teacher;
 }
 
+describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the buttons do not cover (%s)', (lang) => {
+  const KNIFE: Record<Language, string> = { en: 'he has a knife', nl: 'hij heeft een mes', fr: 'il a un couteau', de: 'er hat ein Messer' };
+
+  it('anything but yes or no at the danger question gets the emergency number and the question again, never "I did not understand"', async () => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    const question = teacher.lastChoices();
+    await teacher.say(KNIFE[lang]);
+    const number = h.directory.data.emergency.number;
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:dangerUnclear', { number }) });
+    expect(teacher.transcript()).toContain(number);
+    expect(teacher.transcript()).not.toContain(await text(lang, 'common:notUnderstood'));
+    expect(teacher.lastChoices()).toEqual(question);
+  });
+
+  it('a description typed at the kind of worry is answered as not needed and not kept', async () => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.No);
+    await teacher.click('school:oak-primary');
+    await teacher.say('she started wearing a headscarf and her family is from Syria');
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:noNeedToDescribe') });
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual([...WORRIES]);
+  });
+});
+
 describe('worried about a pupil: said again in the middle of the dialog', () => {
   it.each([
     ['en', "I'm worried about Yusuf from 3B"],

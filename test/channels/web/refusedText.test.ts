@@ -110,4 +110,21 @@ describe('web chat: text that identifies someone never reaches the transcript or
     expect(body.activities.map((a) => a.text)).toContain(await text('en', 'common:staleButton'));
     expect(body.activities.filter((a) => a.from.role === 'user').map((a) => a.type)).toEqual(['message', 'event']);
   });
+
+  it('text that answers nothing is not kept either: a description typed at a button question leaves no trace', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    await conv.post({ type: 'message', text: "I'm worried about a pupil" });
+    await conv.post({ type: 'message', text: 'no' });
+    await conv.post({ type: 'message', value: { choice: 'school:oak-primary' } });
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: 'she started wearing a headscarf and her family is from Syria' });
+    const { body } = await conv.activities(mark);
+    expect(body.activities[0]!.from.role).toBe('user');
+    expect(body.activities[0]!.text).toBe(await text('en', 'personalData:echoNotUnderstood'));
+    expect(body.activities.map((a) => a.text)).toContain(await text('en', 'concern:noNeedToDescribe'));
+    expect(stored(running.app)).not.toContain('headscarf');
+    expect(JSON.stringify(body)).not.toContain('headscarf');
+  });
 });
+
