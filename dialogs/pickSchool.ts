@@ -50,8 +50,14 @@ function schoolChoice(school: School): { value: string; label: TextSpec } {
   return { value: `${SCHOOL_PREFIX}${school.id}`, label: literal(school.name) };
 }
 
-function notListedChoice(turn: DialogTurn): { value: string; label: TextSpec }[] {
-  return options(turn).notListed ? [{ value: SCHOOL_NOT_LISTED, label: key('concern:schoolNotListed') }] : [];
+/**
+ * "My school is not in the list", when offered. Beside a search it is not chosen by its number: a
+ * teacher typing "1" there is searching (or picking a school), and would otherwise land, unasked, with
+ * the prevention desk instead of their liaison officer.
+ */
+function notListedChoice(turn: DialogTurn): { value: string; label: TextSpec; byNumber?: boolean }[] {
+  const search = turn.directory.data.schools.length > SCHOOL_BUTTONS_MAX;
+  return options(turn).notListed ? [{ value: SCHOOL_NOT_LISTED, label: key('concern:schoolNotListed'), ...(search ? { byNumber: false } : {}) }] : [];
 }
 
 /** Every school as a button, the preferred ones first (the others in the directory's order, or by name for officers). */

@@ -158,14 +158,14 @@ export function keyIn(k: string, lng: Language): TextSpec {
 export function literal(text: string | Record<Language, string>): TextSpec {
   return { literal: text };
 }
-export function choicePrompt(text: TextSpec, choices: { value: string; label: TextSpec; also?: string }[], options: { notUnderstood?: TextSpec } = {}): PromptSpec {
+export function choicePrompt(text: TextSpec, choices: { value: string; label: TextSpec; also?: string; byNumber?: boolean }[], options: { notUnderstood?: TextSpec } = {}): PromptSpec {
   return { text, choices, ...(options.notUnderstood ? { notUnderstood: options.notUnderstood } : {}) };
 }
 export function textPrompt(
   text: TextSpec,
   maxLength: number,
   check: TextCheckName = 'none',
-  choices?: { value: string; label: TextSpec }[],
+  choices?: { value: string; label: TextSpec; byNumber?: boolean }[],
 ): PromptSpec {
   return { text, freeText: { maxLength, check }, ...(choices ? { choices } : {}) };
 }

@@ -54,7 +54,8 @@ export function recognizeChoice(
   const typed = normalize(input.text);
   if (typed === '') return undefined;
   if ((options.byNumber ?? true) && /^\d{1,2}$/.test(typed)) {
-    return choices[Number(typed) - 1]?.value;
+    const numbered = choices[Number(typed) - 1];
+    if (numbered?.byNumber !== false) return numbered?.value;
   }
   for (const tr of translators) {
     // Labels from the catalogues are remembered; literal ones (school names, thousands in a region) are not.

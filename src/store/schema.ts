@@ -63,7 +63,17 @@ export type TextCheckName = (typeof TEXT_CHECKS)[number];
 export const PromptSpec = z.object({
   text: TextSpec,
   /** `also`: a catalogue list of words that answer this choice too, in any language ("yes", "ja", "oui"). */
-  choices: z.array(z.object({ value: z.string().min(1), label: TextSpec, also: z.string().max(100).optional() })).optional(),
+  choices: z
+    .array(
+      z.object({
+        value: z.string().min(1),
+        label: TextSpec,
+        also: z.string().max(100).optional(),
+        /** False: not chosen by typing its number (at a search, a number typed is a search). */
+        byNumber: z.boolean().optional(),
+      }),
+    )
+    .optional(),
   /** For free-text questions: the longest answer accepted and the check it must pass. */
   freeText: z
     .object({ maxLength: z.number().int().min(1), check: z.enum(TEXT_CHECKS).default('none') })

@@ -186,6 +186,25 @@ describe('choosing a school', () => {
     expect(teacher.transcript()).not.toContain(await text('en', 'concern:worryPrompt'));
   });
 
+  it('a number that finds no school never picks "not in the list" by its position: it is searched, and said to find nothing', async () => {
+    // A region whose school names hold no digits: "1" finds none.
+    const data = JSON.parse(await realDirectoryJson());
+    const role = data.schools[0].careContact.role;
+    for (const town of [...TOWNS, 'Ekeren', 'Borgerhout']) {
+      for (const kind of ['Basisschool', 'Atheneum', 'Lyceum']) data.schools.push({ id: `${kind}-${town}`.toLowerCase(), name: `${kind} ${town}`, liaisonId: 'liaison-north', careContact: { role } });
+    }
+    const { teacher } = await worriedTeacher(parseDirectory(JSON.stringify(data), 'test'));
+    // No school remembered: "not in the list" is the first and only button.
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['school:not-listed']);
+    await teacher.say('1');
+    expect(teacher.transcript()).not.toContain(await text('en', 'concern:generalTitle'));
+    expect(teacher.transcript()).not.toContain(await text('en', 'concern:worryPrompt'));
+    expect(teacher.lastChoices().map((c) => c.value)).toContain('school:not-listed');
+    // Clicked, it is chosen as before.
+    await teacher.click('school:not-listed');
+    expect(teacher.transcript()).toContain(await text('en', 'concern:worryPrompt'));
+  });
+
   it('starting the same dialog again while the picker waits drops nothing worth a notice; the picker cannot be started by a button', async () => {
     const { teacher } = await worriedTeacher(await regionDirectory());
     await teacher.press('dialog:concern');
