@@ -28,6 +28,17 @@ export const OFFERED_WAYS = ['phone', 'email'] as const;
 type OfferedWay = (typeof OFFERED_WAYS)[number];
 const isOfferedWay = (answer: unknown): answer is OfferedWay => OFFERED_WAYS.includes(answer as OfferedWay);
 
+/**
+ * Who a request for this school goes to, named with their role, for a question that is stored (the
+ * role in every language): the school's liaison officer, or for a school not in the directory the
+ * prevention coordinator, whom the request really reaches.
+ */
+export function handlerNamed(turn: DialogTurn, schoolId: string | null): Record<string, JsonValue> | undefined {
+  const handler = turn.directory.person(turn.services.callbacks.assigneeFor(schoolId));
+  if (!handler) return undefined;
+  return { name: handler.name, role: turn.inEveryLanguage((t) => t(`callback:handlerRole.${handler.role}`)) };
+}
+
 /* The questions, each asked in the form's order and again when the teacher corrects its answer. */
 const urgencyPrompt = () => choicePrompt(key('callback:urgencyPrompt'), CALLBACK_URGENCIES.map((u) => ({ value: u, label: key(`callback:urgency.${u}`) })));
 const wayPrompt = () => choicePrompt(key('callback:wayPrompt'), OFFERED_WAYS.map((w) => ({ value: w, label: key(`callback:way.${w}`) })));
@@ -161,8 +172,9 @@ function confirmRequest(turn: DialogTurn) {
   ];
   turn.say({ kind: 'card', title: turn.t('callback:summaryTitle'), fields });
   // "Shall I send this?" is a yes/no question: "yes", "ja", "oui" answer it as well as the buttons.
+  const named = handlerNamed(turn, typeof v.schoolId === 'string' ? v.schoolId : null);
   return ask(
-    choicePrompt(key('callback:confirmPrompt'), [
+    choicePrompt(named ? key('callback:confirmPromptTo', named) : key('callback:confirmPrompt'), [
       { value: Confirm.Send, label: key('callback:send'), also: 'common:yesWords' },
       { value: Confirm.Change, label: key('callback:changeSomething'), also: 'callback:changeWords' },
       { value: Confirm.Cancel, label: key('callback:cancel'), also: 'common:noWords' },

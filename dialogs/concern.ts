@@ -2,7 +2,7 @@ import { ask, begin, choicePrompt, defineDialog, end, key, next, SAVED, type Dia
 import { CoreDialog } from '../src/core/engine.js';
 import type { OutboundReply } from '../src/core/messages.js';
 import { localized } from '../src/directory/directory.js';
-import { CALLBACK_REQUEST } from './callbackRequest.js';
+import { CALLBACK_REQUEST, handlerNamed } from './callbackRequest.js';
 import { pickSchool } from './pickSchool.js';
 import { rememberSchool } from './shared/schools.js';
 import { sharingLines } from './shared/sharing.js';
@@ -72,8 +72,10 @@ export const concernDialog = defineDialog({
         turn.say({ kind: 'text', text: turn.t('concern:closing') });
         return end();
       }
+      // Named: for a school not in the directory, it is the prevention coordinator, not a liaison officer.
+      const named = handlerNamed(turn, (turn.values.schoolId as string | null) ?? null);
       return ask(
-        choicePrompt(key('concern:offerCallback'), [
+        choicePrompt(named ? key('concern:offerCallbackTo', named) : key('concern:offerCallback'), [
           { value: Offer.CallMe, label: key('concern:callMe'), also: 'common:yesWords' },
           { value: Offer.NoThanks, label: key('concern:noThanks'), also: 'common:noWords' },
         ]),

@@ -3,7 +3,7 @@ import { Danger, Offer, WORRIES } from '../../dialogs/concern.js';
 import { EmergencyChoice } from '../../dialogs/emergency.js';
 import { parseDirectory } from '../../src/directory/directory.js';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
-import { engineHarness, realDirectoryJson, TestUser, text, translations, type EngineHarness } from '../helpers/fixtures.js';
+import { engineHarness, offerCallbackText, realDirectoryJson, TestUser, text, translations, type EngineHarness } from '../helpers/fixtures.js';
 
 /** What a teacher types to say they are worried, in each language (the issue's own examples). */
 const WORRIED: Record<Language, string> = {
@@ -96,7 +96,7 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     expect(directory.data.protocol.sharing.some((s) => !signed.has(s.partnerId))).toBe(true); // the sample directory has such a partner
     expect(answer).toContain(await text(lang, 'concern:doAndDont'));
     expect(answer).toContain(directory.data.protocol.feedbackToReporter[lang]);
-    expect(answer).toContain(await text(lang, 'concern:offerCallback'));
+    expect(answer).toContain(await offerCallbackText(lang, directory, 'oak-primary'));
     // Nothing of the worry is kept once the dialog is over.
     await teacher.click(Offer.NoThanks);
     expect(teacher.transcript()).toContain(await text(lang, 'concern:closing'));
@@ -114,6 +114,10 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     expect(answer).toContain(await text(lang, 'concern:generalTitle'));
     expect(answer).toContain(await text(lang, 'concern:talkTodayUnlisted'));
     for (const fact of [general.name[lang], general.phone, general.email]) expect(answer).toContain(fact);
+    // The call-back offered is the prevention coordinator's, named as such (a request goes to them).
+    const coordinator = directory.data.people.find((p) => p.role === 'coordinator')!;
+    expect(answer).toContain(await text(lang, 'concern:offerCallbackTo', { name: coordinator.name, role: await text(lang, 'callback:handlerRole.coordinator') }));
+    expect(answer).toContain(await offerCallbackText(lang, directory, null));
   });
 
   it('a call-back request from start to acknowledgement; the teacher is told on their channel', async () => {
@@ -138,7 +142,8 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     expect(teacher.transcript()).toContain(await text(lang, 'callback:invalidPhone'));
     await teacher.say('+32 3 555 77 88');
     await teacher.say('Best after 15:00 in the staff room');
-    expect(teacher.transcript()).toContain(await text(lang, 'callback:confirmPrompt'));
+    const liaisonOfHarbour = directory.liaisonFor('harbour-secondary')!;
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:confirmPromptTo', { name: liaisonOfHarbour.name, role: await text(lang, 'callback:handlerRole.liaison') }));
     await teacher.click('send');
     expect(teacher.transcript()).toContain(await text(lang, 'callback:sent', { name: liaison.name }));
     expect(teacher.transcript()).toContain(await text(lang, 'menu:prompt'));
@@ -280,7 +285,7 @@ describe('worried about a pupil: said again in the middle of the dialog', () => 
   it('after the advice, the same words are a new worry: the dialog starts again at the danger question', async () => {
     const { engine } = await engineHarness();
     const teacher = await adviceGiven(engine);
-    expect(teacher.transcript()).toContain(await text('en', 'concern:offerCallback'));
+    expect(teacher.transcript()).toContain(await offerCallbackText('en', (await engineHarness()).directory, 'oak-primary'));
     await teacher.say("I'm worried about another pupil, at a different school");
     expect(teacher.transcript()).toContain(await text('en', 'concern:dangerPrompt'));
     expect(teacher.transcript()).not.toContain(await text('en', 'common:alreadyInDialog'));
@@ -303,7 +308,7 @@ describe('worried about a pupil: said again in the middle of the dialog', () => 
     await officer.click('school:oak-primary');
     await officer.click('behaviour');
     expect(officer.transcript()).toContain(await text('en', 'concern:advice.behaviour'));
-    expect(officer.transcript()).not.toContain(await text('en', 'concern:offerCallback'));
+    expect(officer.transcript()).not.toContain(await offerCallbackText('en', (await engineHarness()).directory, 'oak-primary'));
     expect(officer.transcript()).toContain(await text('en', 'concern:closing'));
     expect(officer.transcript()).toContain(await text('en', 'menu:prompt'));
   });

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server.js';
-import { realDirectoryJson, text } from '../helpers/fixtures.js';
+import { parseDirectory } from '../../src/directory/directory.js';
+import { offerCallbackText, realDirectoryJson, text } from '../helpers/fixtures.js';
 import { axeViolations, chromiumAvailable, launch, newPage, screenshot } from './browser.js';
 
 /**
@@ -82,7 +83,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     await screenshot(page, 'widget-mid-dialog');
 
     await clickAction(page, await text('en', 'concern:worry.behaviour'));
-    await page.locator('#slw-log', { hasText: await text('en', 'concern:offerCallback') }).waitFor();
+    await page.locator('#slw-log', { hasText: await offerCallbackText('en', parseDirectory(await realDirectoryJson(), 'e2e'), 'oak-primary') }).waitFor();
     const log = await page.locator('#slw-log').innerText();
     expect(log).toContain(running.app.directory().liaisonFor('oak-primary')!.phone);
     expect(await page.locator('#slw-log a[href^="tel:"]').count()).toBeGreaterThan(0);

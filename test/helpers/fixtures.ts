@@ -215,3 +215,9 @@ export function surnameFor(n: number): string {
   const letters = [...String(n)].map((digit) => 'abcdefghij'[Number(digit)]).join('');
   return letters.charAt(0).toUpperCase() + letters.slice(1);
 }
+
+/** The call-back offer after the advice, as a teacher of this school sees it: it names who would call. */
+export async function offerCallbackText(lang: Language, directory: DirectoryView, schoolId: string | null): Promise<string> {
+  const handler = (schoolId ? directory.liaisonFor(schoolId) : undefined) ?? directory.data.people.find((p) => p.role === 'coordinator')!;
+  return text(lang, 'concern:offerCallbackTo', { name: handler.name, role: await text(lang, `callback:handlerRole.${handler.role}`) });
+}

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { Danger, Offer } from '../../../dialogs/concern.js';
-import { text } from '../../helpers/fixtures.js';
+import { offerCallbackText, text } from '../../helpers/fixtures.js';
 import { startApp, type RunningApp } from '../../helpers/server.js';
 import { clickButton, clickLinkButton, dm, fakeSlackApi, postEvent, SLACK_ENV, slackHeaders, slashCommand, waitFor, type SlackCall } from '../../helpers/slack.js';
 import { createLogger } from '../../../src/log.js';
@@ -129,7 +129,7 @@ describe('Slack channel', () => {
     const guidance = api.posts().at(-1)!;
     const liaison = app.directory().liaisonFor('oak-primary')!;
     expect(blockText(guidance)).toContain(liaison.phone);
-    expect(blockText(guidance)).toContain(await text(lang, 'concern:offerCallback'));
+    expect(blockText(guidance)).toContain(await offerCallbackText(lang, app.directory(), 'oak-primary'));
     expect(guidance.args.text).toContain(liaison.name); // the plain-text fallback carries the facts too
     await click(Offer.NoThanks);
     expect(api.posts().at(-1)!.args.text).toContain(await text(lang, 'concern:closing'));

@@ -4,7 +4,7 @@ import nock from 'nock';
 import { Danger, Offer } from '../../../dialogs/concern.js';
 import { THROTTLED_REPLY_WAITS_MS } from '../../../src/channels/teams/teamsChannel.js';
 import { createLogger } from '../../../src/log.js';
-import { text } from '../../helpers/fixtures.js';
+import { offerCallbackText, text } from '../../helpers/fixtures.js';
 import { startApp, type RunningApp } from '../../helpers/server.js';
 import { emptyDb } from '../../../src/store/schema.js';
 import { openMemoryStore } from '../../../src/store/store.js';
@@ -47,7 +47,7 @@ describe('Teams channel', () => {
     const liaison = app.directory().liaisonFor('st-lucas-technical')!;
     expect(answer).toContain(await text(lang, 'concern:advice.online'));
     expect(answer).toContain(`${await text(lang, 'common:field.phone')}: ${liaison.phone}`); // a FactSet
-    expect(answer).toContain(await text(lang, 'concern:offerCallback'));
+    expect(answer).toContain(await offerCallbackText(lang, app.directory(), 'st-lucas-technical'));
     await submit(Offer.NoThanks);
     expect(connector.texts()).toContain(await text(lang, 'concern:closing'));
     // Replies went to the activity's serviceUrl, as replies to the user's activity.
