@@ -25,6 +25,8 @@ export const concernDialog = defineDialog({
   id: CONCERN,
   intent: 'commands:intents.concern',
   menu: { label: 'menu:concern', order: 10 },
+  // Nothing of a worry is ever saved: "stopped without saving it" would suggest it would have been.
+  whenLeft: 'concern:leftNothingKept',
   steps: [
     /** Safety first: immediate danger? */
     function askDanger(turn: DialogTurn) {

@@ -215,7 +215,7 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     await teacher.click('school:willow-primary');
     expect(teacher.transcript()).toContain(await text(other, 'concern:worryPrompt'));
     await teacher.say(await word(lang, 'cancel'));
-    expect(teacher.transcript()).toContain(await text(other, 'common:leftUnfinished', { what: await text(other, 'menu:concern') }));
+    expect(teacher.transcript()).toContain(await text(other, 'concern:leftNothingKept', { what: await text(other, 'menu:concern') }));
     expect(teacher.transcript()).toContain(await text(other, 'menu:prompt'));
     expect(store.data.dialogs['test:conv-teacher-1']?.stack.map((f) => f.dialogId)).toEqual(['menu']);
   });

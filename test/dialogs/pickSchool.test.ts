@@ -121,7 +121,7 @@ describe('choosing a school', () => {
   it('starting another dialog over the picker names the dialog that is dropped', async () => {
     const { teacher } = await worriedTeacher(await regionDirectory());
     await teacher.press('dialog:trainingNeeds');
-    expect(teacher.transcript()).toContain(await text('en', 'common:leftUnfinished', { what: await text('en', 'menu:concern') }));
+    expect(teacher.transcript()).toContain(await text('en', 'concern:leftNothingKept', { what: await text('en', 'menu:concern') }));
   });
 
   it('an officer logging a contact: their own schools as buttons, no "not in the list", and search for the rest', async () => {
