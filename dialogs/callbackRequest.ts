@@ -83,7 +83,9 @@ function askWindow(turn: DialogTurn) {
 export const callbackRequestDialog = defineDialog({
   id: CALLBACK_REQUEST,
   // Teachers ask their liaison officer; officers have no officer of their own to ask.
-  menu: { label: 'menu:callback', order: 20, roles: ['teacher'] },
+  roles: ['teacher'],
+  menu: { label: 'menu:callback', order: 20 },
+  intent: 'commands:intents.callback',
   // What matters to a teacher who leaves it half-way: the officer was not asked.
   whenLeft: 'callback:leftNotSent',
   // "cancel" while correcting one answer drops the correction, not the whole request.

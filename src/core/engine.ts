@@ -324,6 +324,11 @@ export class Engine implements TurnHandler {
     return this.commandByPhrase.get(phraseKey(inbound.text));
   }
 
+  /** "Thanks", "bedankt", "merci", "danke": not a question, and not to be answered "I did not understand". */
+  isThanks(text: string): boolean {
+    return text.trim() !== '' && this.allTranslators.some((tr) => matchesAny(text, tr.list('common:thanksWords')));
+  }
+
   /** A language picked by button (`language:nl`) or by typing its own name ("Nederlands"). */
   detectLanguage(inbound: Pick<InboundMessage, 'text' | 'choice'>): Language | undefined {
     if (inbound.choice?.startsWith(Payload.setLanguage)) {
@@ -484,6 +489,14 @@ class TurnRunner {
         return;
       }
       return this.startFromUser(intent.dialog.id);
+    }
+
+    if (inbound.text && !focused?.holdsFocus && engine.isThanks(inbound.text)) {
+      this.textTaken = true;
+      this.say({ kind: 'text', text: this.tr.t('common:youAreWelcome') });
+      if (this.top) this.reprompt();
+      else await this.start(CoreDialog.Menu);
+      return;
     }
 
     // While the emergency answer waits, not the general "type help" hint (help waits too): the number

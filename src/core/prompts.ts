@@ -68,5 +68,24 @@ export function recognizeChoice(
     const hit = choices.find((c) => c.also !== undefined && c.also.split('|').some((list) => tr.list(list).some((word) => normalizePhrase(word) === typed)));
     if (hit) return hit.value;
   }
+  const byWord = choiceByOneWord(prompt, typed, translators);
+  if (byWord !== undefined) return byWord;
   return choices.find((c) => normalizeUncached(c.value) === typed)?.value;
+}
+
+/**
+ * One word of exactly one button's label ("geweld" for "Praat over geweld", "Gewalt" for "Äußerungen
+ * über Gewalt"), in any language. Only where buttons are the only answers (where free text is an
+ * answer, a word is that answer), never for yes/no choices (those with word lists: "immediate" must
+ * not answer "No immediate danger"), and only a word of four letters or more.
+ */
+function choiceByOneWord(prompt: PromptSpec, typed: string, translators: readonly Translator[]): string | undefined {
+  if (prompt.freeText || !/^[\p{L}']{4,}$/u.test(typed)) return undefined;
+  const candidates = (prompt.choices ?? []).filter((c) => c.also === undefined);
+  for (const tr of translators) {
+    const label = (c: (typeof candidates)[number]) => ('literal' in c.label ? normalizeUncached : normalizePhrase)(renderText(c.label, tr, (l) => translators.find((x) => x.lang === l) ?? tr));
+    const hits = candidates.filter((c) => label(c).split(' ').includes(typed));
+    if (hits.length === 1) return hits[0]!.value;
+  }
+  return undefined;
 }

@@ -349,6 +349,19 @@ describe('call-back requests waiting at the name question since before it was ch
   });
 });
 
+describe('call-back requests asked for in words', () => {
+  it('start the request for a teacher; an officer, who has no liaison officer to ask, is told it is for school staff', async () => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { id: 'teacher-words' });
+    await teacher.say('can someone call me back?');
+    expect(teacher.transcript()).toContain(await text('en', 'concern:schoolPrompt'));
+    const officer = new TestUser(h.engine, { id: 'liaison-north' });
+    await officer.say('call me back');
+    expect(officer.transcript()).toContain(await text('en', 'common:notAllowedTeacher'));
+    expect(officer.transcript()).not.toContain(await text('en', 'concern:schoolPrompt'));
+  });
+});
+
 describe.each(SUPPORTED_LANGUAGES)('call-back requests: buttons of an earlier message (%s)', (lang) => {
   it('"Send" pressed a second time says it belongs to an earlier message, and sends nothing more', async () => {
     const h = await engineHarness();

@@ -259,6 +259,66 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the but
   });
 });
 
+describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: words a teacher types instead of clicking (%s)', (lang) => {
+  const WORDS: Record<Language, [string, string][]> = {
+    en: [['violence', 'violence'], ['behaviour', 'behaviour']],
+    nl: [['geweld', 'violence'], ['gedrag', 'behaviour']],
+    fr: [['violence', 'violence'], ['comportement', 'behaviour']],
+    de: [['Gewalt', 'violence'], ['Verhalten', 'behaviour']],
+  };
+
+  it.each(WORDS[lang])('one word of one button\'s label ("%s") answers the kind of worry', async (typed, worry) => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.No);
+    await teacher.click('school:oak-primary');
+    await teacher.say(typed);
+    expect(teacher.transcript()).toContain((await text(lang, `concern:advice.${worry}`, { number: h.directory.data.emergency.number })).slice(0, 40));
+  });
+
+  it('a word of a yes/no button does not answer the danger question ("immediate" is not "no immediate danger")', async () => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    const word = { en: 'immediate', nl: 'onmiddellijk', fr: 'immédiat', de: 'unmittelbare' }[lang];
+    await teacher.say(word);
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:dangerUnclear', { number: h.directory.data.emergency.number }) });
+  });
+
+  it('"thanks" after the advice is answered kindly, not "I did not understand"', async () => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.No);
+    await teacher.click('school:oak-primary');
+    await teacher.click('other');
+    await teacher.click(Offer.NoThanks);
+    await teacher.say({ en: 'thanks', nl: 'bedankt', fr: 'merci', de: 'danke' }[lang]);
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'common:youAreWelcome') });
+    expect(teacher.transcript()).not.toContain(await text(lang, 'common:notUnderstood'));
+  });
+
+  it('more ways of saying it start the dialog, and asking to be called back starts the request', async () => {
+    const phrases = {
+      en: ['I think a student is being radicalised', 'I have a concern'],
+      nl: ['ik ben ongerust over een leerling', 'ik wil een leerling melden'],
+      fr: ['un élève me préoccupe', 'je veux signaler un élève'],
+      de: ['ich sorge mich um einen Schüler', 'Sorgen um meinen Schüler'],
+    }[lang];
+    for (const phrase of phrases) {
+      const h = await engineHarness();
+      const teacher = new TestUser(h.engine, { locale: lang });
+      await teacher.say(phrase);
+      expect(teacher.transcript()).toContain(await text(lang, 'concern:dangerPrompt'));
+    }
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say({ en: 'please call me back', nl: 'kan iemand mij terugbellen', fr: 'rappelez-moi svp', de: 'Bitte um Rückruf' }[lang]);
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
+  });
+});
+
 describe('worried about a pupil: said again in the middle of the dialog', () => {
   it.each([
     ['en', "I'm worried about Yusuf from 3B"],

@@ -78,6 +78,15 @@ describe.each(SUPPORTED_LANGUAGES)('the protocol in plain words (%s)', (lang) =>
   });
 });
 
+describe('the protocol named as the menu names it', () => {
+  it('de: "Vereinbarung", the menu\'s own word, opens it', async () => {
+    const { engine } = await engineHarness();
+    const teacher = new TestUser(engine, { locale: 'de' });
+    await teacher.say('Vereinbarung');
+    expect(teacher.transcript()).toContain(await text('de', 'protocol:prompt'));
+  });
+});
+
 describe('the protocol in plain words, for a protocol still in preparation', () => {
   it('says it is not signed yet and offers only the parts the directory holds (no meetings when none is planned)', async () => {
     const data = JSON.parse(await realDirectoryJson());
