@@ -151,7 +151,8 @@ export function guidance(turn: DialogTurn, schoolId: string | null, worry: Worry
     kind: 'steps',
     title: t('concern:nextStepsTitle'),
     steps: dir.nextSteps.map((s) => ({
-      title: `${localized(s.title, lang)} (${localized(s.timeFrame, lang)})`,
+      // "Title: when", not "Title (when)": time frames hold brackets of their own ("… (within 5 working days if urgent)").
+      title: t('common:labelled', { label: localized(s.title, lang), value: localized(s.timeFrame, lang) }),
       detail: localized(s.description, lang),
     })),
   });

@@ -155,7 +155,7 @@ function submit(turn: DialogTurn) {
 function saveReminder(turn: DialogTurn) {
   if (turn.answer === Remind.Yes) {
     turn.services.training.setReminder(turn.user.key, true);
-    turn.say({ kind: 'text', text: turn.t('training:remindSet') });
+    turn.say({ kind: 'text', text: turn.t('training:remindSet', { item: turn.t('menu:privacy') }) });
   }
   return end();
 }
