@@ -239,8 +239,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       clearInterval(purgeTimer);
       clearInterval(backupTimer);
       await scheduler.stop();
-      await http.stop();
+      // No new connections from here; the server closes once the open ones end. The channels are
+      // stopped meanwhile, not after: a web chat's stream (an upgraded socket) holds close() open
+      // until its channel closes it, which a stop that waited first never did.
+      const closed = http.stop();
       for (const channel of channels) await channel.stop();
+      await closed;
       await engine.idle();
       await store.close();
       log.info({ event: 'stopped' });

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { WebSocket } from 'ws';
+import { lockFile } from '../src/store/persistence.js';
 import { killed, runToExit, spawnServer } from './helpers/process.js';
 import { json, openConversation } from './helpers/server.js';
 import { waitFor } from './helpers/slack.js';
@@ -70,6 +73,20 @@ describe('the assistant as a process', () => {
   it('stops gracefully on SIGTERM with exit code 0', async () => {
     const server = await spawnServer({ STORE_FILE: join(await tempDir(), 'db.json') });
     expect(await killed(server.child, 'SIGTERM')).toBe(0);
+  });
+
+  it('stops gracefully on SIGTERM while a web chat holds its stream open: at once, exit 0, the socket told why, no lock left', async () => {
+    const dir = await tempDir();
+    const server = await spawnServer({ STORE_FILE: join(dir, 'db.json') });
+    const conv = await openConversation(`${server.base}/v3/directline`);
+    const socket = new WebSocket(conv.streamUrl);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const started = Date.now();
+    expect(await killed(server.child, 'SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await closed).toBe(1001);
+    expect(existsSync(lockFile(join(dir, 'db.json')))).toBe(false);
   });
 
   it('refuses to start on bad environment variables, listing each', async () => {

@@ -80,8 +80,9 @@ export class WebChannel implements Channel {
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
     this.deps.http.server.server.off('upgrade', this.onUpgrade);
-    for (const set of this.sockets.values()) for (const ws of set) ws.close(1001, 'server stopping');
+    const sockets = [...this.sockets.values()].flatMap((set) => [...set]);
     this.sockets.clear();
+    await Promise.all(sockets.map((ws) => closeOrTerminate(ws, 'server stopping')));
     await this.queue.idle();
   }
 
@@ -585,3 +586,21 @@ function isSecure(req: Request): boolean {
   return req.headers['x-forwarded-proto'] === 'https' || req.isSecure();
 }
 
+/** How long a stream's client may take to answer the closing handshake before its socket is dropped. */
+const CLOSE_HANDSHAKE_MS = 1_000;
+
+/** Closes a stream with 1001 (going away); a client that does not answer the handshake in time is cut off. */
+function closeOrTerminate(ws: WebSocket, reason: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (ws.readyState === ws.CLOSED) return resolve();
+    const timer = setTimeout(() => {
+      ws.terminate();
+      resolve();
+    }, CLOSE_HANDSHAKE_MS);
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ws.close(1001, reason);
+  });
+}
