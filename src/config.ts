@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { SUPPORTED_LANGUAGES } from './i18n/languages.js';
@@ -9,6 +9,10 @@ import { MAX_TYPED_LENGTH } from './core/messages.js';
  * The only module that reads process.env. Every variable is validated here at start; a bad value
  * stops the start with one message that lists every problem.
  */
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
 
 /** The words a switch takes; the first three mean on. */
 const SWITCH_WORDS = ['true', '1', 'yes', 'false', '0', 'no'] as const;
@@ -57,7 +61,12 @@ const EnvSchema = z.object({
       .transform((v) => asOrigin(v)!)
       .optional(),
   ),
-  STORE_FILE: z.string().min(1).default('data/db.json'),
+  STORE_FILE: z
+    .string()
+    .min(1)
+    .refine((path) => !/[/\\]$/.test(path), 'must name a file (such as data/db.json), not end with a slash')
+    .refine((path) => !isDirectory(path), 'names a folder: give the path of a file in it, such as data/db.json')
+    .default('data/db.json'),
   DIRECTORY_FILE: z.string().min(1).default('data/directory.json'),
   LOCALES_DIR: z.string().min(1).default('locales'),
   DEFAULT_LANGUAGE: z.enum(SUPPORTED_LANGUAGES).default('en'),

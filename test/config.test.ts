@@ -1,3 +1,6 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../src/config.js';
 import { ErrorCode } from '../src/core/errors.js';
@@ -89,6 +92,14 @@ describe('values an operator may plausibly write', () => {
       message = (err as Error).message;
     }
     for (const name of ['PORT', 'SLACK_SIGNING_SECRET', 'MicrosoftAppPassword', 'MicrosoftAppTenantId']) expect(message).toContain(`- ${name}:`);
+  });
+
+  it('STORE_FILE must name a file: a path ending with a slash, or naming a folder, is refused before anything is touched', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'config-'));
+    expect(() => loadConfig({ STORE_FILE: `${folder}/` })).toThrow(/STORE_FILE: must name a file/);
+    expect(() => loadConfig({ STORE_FILE: folder })).toThrow(/STORE_FILE: names a folder/);
+    expect(statSync(folder).mode & 0o777).not.toBe(0o600);
+    expect(loadConfig({ STORE_FILE: join(folder, 'db.json') }).storeFile).toBe(join(folder, 'db.json'));
   });
 
   it('TEAMS_ENABLED takes the same true/false words as the other switches', () => {

@@ -644,7 +644,10 @@ export class FilePersistence implements Persistence {
     // Only what others may read is changed (one stat each): after the first open nothing is.
     const restrict = async (path: string, mode: number): Promise<boolean> => {
       const current = await stat(path).catch(() => undefined);
-      if (!current || (current.mode & 0o077) === 0) return false;
+      // A file mode on files and a folder mode on folders only: a store path naming a folder (by
+      // mistake) must not make that folder unreadable.
+      const expected = mode === DIR_MODE ? current?.isDirectory() : current?.isFile();
+      if (!current || !expected || (current.mode & 0o077) === 0) return false;
       await chmod(path, mode);
       return true;
     };

@@ -111,6 +111,17 @@ describe('store files are for the assistant\'s own user only', () => {
     }
   });
 
+  it('a store path naming a folder (by mistake) is refused, and the folder keeps its mode', async () => {
+    const { chmod, mkdtemp, stat } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openFileStore } = await import('../../src/store/store.js');
+    const folder = await mkdtemp(join(tmpdir(), 'folder-store-'));
+    await chmod(folder, 0o755);
+    await expect(openFileStore(folder)).rejects.toThrow();
+    expect((await stat(folder)).mode & 0o777).toBe(0o755);
+  });
+
   it('a store and backups written with looser modes (an earlier build) are tightened when the store is opened and backed up', async () => {
     const { chmod, mkdtemp, readdir, stat, writeFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
