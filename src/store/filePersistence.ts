@@ -906,6 +906,14 @@ async function journalGenerations(file: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
+/**
+ * A store's own core file (it names its journal generation and its id), as opposed to a backup (the
+ * whole document in one file): a core holds only part of the data, the rest being in the files beside it.
+ */
+export function isStoreCoreDocument(doc: unknown): boolean {
+  return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && (BASE_KEY in doc || COVERED_KEY in doc);
+}
+
 /** The journal files of a store (for restoring a backup over it). */
 export async function journalFiles(file: string): Promise<string[]> {
   return (await journalGenerations(file)).map((generation) => journalFile(file, generation));

@@ -1,7 +1,8 @@
-import { copyFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { isCodedError } from '../core/errors.js';
 import { backupName } from './backup.js';
+import { isStoreCoreDocument } from './filePersistence.js';
 import { acquireStoreLock } from './lock.js';
 import type { Db } from './schema.js';
 import { restoreMarkerFile } from './persistence.js';
@@ -27,6 +28,11 @@ async function main(): Promise<void> {
   if (!backup || backup.startsWith('-')) throw new Error(backup ? `Unknown option ${backup}\n${usage}` : usage);
   const config = loadConfig();
   if ((await stat(backup)).size === 0) throw new Error(`${backup} is empty`);
+  // A store's own file (data/db.json itself, or a copy of it) holds only part of the data: restored,
+  // it would leave a store without its call-back requests, contacts and transcripts.
+  if (isStoreCoreDocument(await readJsonOrUndefined(backup))) {
+    throw new Error(`${backup} is one of a store's own files, not a backup: it holds only part of the data (the rest is in the files beside it). Give a backup from BACKUP_DIR (default data/backups, named db-<date>.json).`);
+  }
   const snapshot = await readStoreSnapshot(backup); // throws, listing the problems, when invalid
   // Refused while the assistant (or anything else) has the store open: it would write its own state
   // over the restored one. Taken before anything is moved, and held to the end.
@@ -42,6 +48,15 @@ async function main(): Promise<void> {
       (kept.length ? `\nThe previous store files were kept with the suffix ${suffix}.` : '') +
       '\n',
   );
+}
+
+/** The file as JSON; undefined when it is not (the validation that follows says what is wrong). */
+async function readJsonOrUndefined(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 async function restore(storeFile: string, backup: string, data: Db): Promise<void> {

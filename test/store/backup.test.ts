@@ -60,6 +60,12 @@ describe('backups', () => {
     await expect(run(process.execPath, ['dist/src/store/restoreCli.js', broken], { env })).rejects.toMatchObject({ stderr: expect.stringContaining('Not restored') });
     expect(JSON.parse(await readFile(storeFile, 'utf8')).users).toEqual({}); // untouched
 
+    // A store's own core file (here a copy of the current one, as written by the assistant) is not a backup.
+    const core = join(dir, 'copy-of-db.json');
+    await writeFile(core, JSON.stringify({ ...emptyDb(), version: 1001, base: 'current', coveredGeneration: 1 }));
+    await expect(run(process.execPath, ['dist/src/store/restoreCli.js', core], { env })).rejects.toMatchObject({ stderr: expect.stringContaining("one of a store's own files, not a backup") });
+    expect(JSON.parse(await readFile(storeFile, 'utf8')).users).toEqual({}); // untouched
+
     const { stdout } = await run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env });
     expect(stdout).toContain('Restored');
     expect(Object.keys(JSON.parse(await readFile(storeFile, 'utf8')).users)).toEqual(['web:restored']);
