@@ -8,7 +8,7 @@ import { COMPETENCES } from '../store/schema.js';
  */
 
 /** One string per supported language; every language is required so no user sees a gap. */
-export const LocalizedText = z.object(
+export const LocalizedText = z.strictObject(
   Object.fromEntries(SUPPORTED_LANGUAGES.map((lng) => [lng, z.string().trim().min(1)])) as Record<
     Language,
     z.ZodString
@@ -31,7 +31,7 @@ const TimeZone = z.string().refine((tz) => {
   }
 }, 'an IANA time zone such as Europe/Brussels');
 
-export const Person = z.object({
+export const Person = z.strictObject({
   id: Id,
   name: z.string().min(1),
   /** liaison: keeps contact with their schools; coordinator: also sees every school and the protocol. */
@@ -49,18 +49,18 @@ export const Person = z.object({
 });
 export type Person = z.infer<typeof Person>;
 
-export const School = z.object({
+export const School = z.strictObject({
   id: Id,
   name: z.string().min(1),
   liaisonId: Id,
   /** The person inside the school a worried teacher talks to first (care coordinator, DSL …). */
-  careContact: z.object({ role: LocalizedText, name: z.string().min(1).optional() }),
+  careContact: z.strictObject({ role: LocalizedText, name: z.string().min(1).optional() }),
   /** Overrides intervals.contactDays for this school. */
   contactIntervalDays: z.number().int().min(1).max(365).optional(),
 });
 export type School = z.infer<typeof School>;
 
-export const Partner = z.object({
+export const Partner = z.strictObject({
   id: Id,
   name: LocalizedText,
   tasks: LocalizedText,
@@ -69,7 +69,7 @@ export const Partner = z.object({
 });
 export type Partner = z.infer<typeof Partner>;
 
-export const NextStep = z.object({
+export const NextStep = z.strictObject({
   id: Id,
   title: LocalizedText,
   description: LocalizedText,
@@ -79,12 +79,12 @@ export const NextStep = z.object({
 export type NextStep = z.infer<typeof NextStep>;
 
 /** The information-sharing protocol, with the elements the RAN LOCAL paper asks for. */
-export const Protocol = z.object({
+export const Protocol = z.strictObject({
   title: LocalizedText,
   purpose: LocalizedText,
   coordinatorId: Id,
   /** What each partner shares, and why. A partner without an entry shows as missing in the status. */
-  sharing: z.array(z.object({ partnerId: Id, what: LocalizedText, why: LocalizedText })),
+  sharing: z.array(z.strictObject({ partnerId: Id, what: LocalizedText, why: LocalizedText })),
   /* Elements a protocol in progress may still lack; the protocol status lists what is missing. */
   lawfulBasis: LocalizedText.optional(),
   whenAndHow: LocalizedText.optional(),
@@ -99,21 +99,21 @@ export const Protocol = z.object({
 export type Protocol = z.infer<typeof Protocol>;
 
 export const Directory = z
-  .object({
+  .strictObject({
     schemaVersion: z.literal(1),
-    municipality: z.object({ id: Id, name: LocalizedText }),
+    municipality: z.strictObject({ id: Id, name: LocalizedText }),
     timeZone: TimeZone,
     defaultLanguage: z.enum(SUPPORTED_LANGUAGES),
-    emergency: z.object({ number: z.string().regex(/^[0-9 +]{2,15}$/, 'digits only, e.g. 112') }),
+    emergency: z.strictObject({ number: z.string().regex(/^[0-9 +]{2,15}$/, 'digits only, e.g. 112') }),
     /** The municipality's general prevention desk, for schools not (yet) in the list. */
-    generalContact: z.object({
+    generalContact: z.strictObject({
       name: LocalizedText,
       phone: Phone,
       email: Email,
       hours: LocalizedText,
     }),
     workingHours: z
-      .object({
+      .strictObject({
         days: z.array(z.number().int().min(1).max(7)).min(1),
         start: Time,
         end: Time,
@@ -121,7 +121,7 @@ export const Directory = z
         closedDays: z.array(IsoDate).default([]),
       })
       .refine((w) => w.start < w.end, { message: 'start must be before end', path: ['end'] }),
-    intervals: z.object({
+    intervals: z.strictObject({
       contactDays: z.number().int().min(1).max(365).default(30),
       callbackAcknowledgeWorkingDays: z.number().int().min(1).max(10).default(1),
       callbackEscalateWorkingDays: z.number().int().min(1).max(20).default(2),
@@ -139,11 +139,11 @@ export const Directory = z
     partners: z.array(Partner).min(1),
     nextSteps: z.array(NextStep).min(1),
     protocol: Protocol,
-    platformMeetings: z.array(z.object({ date: IsoDate, place: LocalizedText })).default([]),
+    platformMeetings: z.array(z.strictObject({ date: IsoDate, place: LocalizedText })).default([]),
     /** Local training offers, matched to the competences teachers ask for. */
     trainingOffers: z
       .array(
-        z.object({
+        z.strictObject({
           id: Id,
           title: LocalizedText,
           description: LocalizedText,

@@ -19,6 +19,22 @@ describe('directory', () => {
     expect(data.protocol.sharing.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('a misspelt key is a problem, not silently dropped (holidays, a backup, a Slack id or an interval would be lost)', async () => {
+    const raw = JSON.parse(await realDirectoryJson());
+    raw.workingHours.closeddays = raw.workingHours.closedDays ?? [];
+    raw.people[0].backupid = raw.people[1].id;
+    raw.intervals.contactdays = 14;
+    let message = '';
+    try {
+      parseDirectory(JSON.stringify(raw), 'dir.json');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const key of ['closeddays', 'backupid', 'contactdays']) expect(message).toContain(key);
+    expect(message).toMatch(/workingHours/);
+    expect(message).toMatch(/people\[0\]/);
+  });
+
   it('reports every problem with its JSON path', async () => {
     const raw = JSON.parse(await realDirectoryJson());
     raw.schools[0].liaisonId = 'ghost';

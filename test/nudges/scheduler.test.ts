@@ -469,7 +469,7 @@ describe('the training survey, once each new school year, for teachers who asked
   it('asked in 2026-2027: nothing that year, then one reminder from 15 September 2027, in their language, with a way to stop', async () => {
     const run = await setup(new Date('2026-11-24T09:00:00Z'));
     const teacher = await teacherWhoAsked(run.h, true);
-    expect(teacher.transcript()).toContain(await text('nl', 'training:remindSet'));
+    expect(teacher.transcript()).toContain(await text('nl', 'training:remindSet', { item: await text('nl', 'menu:privacy') }));
     expect(run.h.store.data.users['test:teacher-9']?.trainingReminder).toEqual({ since: '2026-2027' });
     for (const at of ['2026-11-25T09:00:00Z', '2027-06-01T09:00:00Z', '2027-09-14T09:00:00Z']) {
       run.setNow(new Date(at));
