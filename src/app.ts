@@ -16,6 +16,7 @@ import type { ExportService } from './core/exports.js';
 import type { Notifier } from './core/notifier.js';
 import { loadDirectory, type DirectoryView } from './directory/directory.js';
 import { NudgeScheduler } from './nudges/scheduler.js';
+import { assertTicksReachWorkingHours } from './nudges/tickCoverage.js';
 import { backupStore, lastBackupAt } from './store/backup.js';
 import { mountExports } from './http/exports.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
@@ -208,7 +209,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     purge,
     reloadDirectory: async () => {
       try {
-        directoryView = await loadDirectory(config.directoryFile);
+        const loaded = await loadDirectory(config.directoryFile);
+        // New working hours (or time zone) the scheduler's ticks no longer reach are refused like a broken file.
+        if (config.nudges.enabled) assertTicksReachWorkingHours(config.nudges.pattern, loaded.data, clock());
+        directoryView = loaded;
         const counts = { schools: directoryView.data.schools.length, people: directoryView.data.people.length };
         log.info({ event: 'directory_reloaded', ...counts });
         return { ok: true as const, ...counts };
@@ -220,6 +224,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       }
     },
     async start() {
+      // Before anything runs: a tick pattern that misses the working hours would send no reminder ever.
+      if (config.nudges.enabled) assertTicksReachWorkingHours(config.nudges.pattern, directory().data, clock());
       for (const channel of channels) await channel.start();
       await purge();
       purgeTimer = setInterval(() => void purge(), 3_600_000);

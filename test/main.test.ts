@@ -89,6 +89,12 @@ describe('the assistant as a process', () => {
     expect(existsSync(lockFile(join(dir, 'db.json')))).toBe(false);
   });
 
+  it('refuses to start when NUDGES_CRON never ticks inside the working hours, saying why', async () => {
+    const { code, stderr } = await runToExit({ NUDGES_CRON: '0 3 * * *', STORE_FILE: join(await tempDir(), 'db.json') });
+    expect(code).toBe(1);
+    expect(stderr).toContain('NUDGES_CRON "0 3 * * *" never ticks inside the working hours');
+  });
+
   it('refuses to start on bad environment variables, listing each', async () => {
     const { code, stderr } = await runToExit({ PORT: 'x', DEFAULT_LANGUAGE: 'klingon' });
     expect(code).toBe(1);
