@@ -67,6 +67,15 @@ async function main(): Promise<void> {
   // Before anything slow, so that a signal while starting still stops cleanly (the store is written).
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // `kill -HUP <pid>`: read data/directory.json again without a restart (a bad file is refused and
+  // logged). Installed now too: SIGHUP's default action ends the process, which while starting left
+  // the store open and its lock behind; a reload asked for then is done once started.
+  let started = false;
+  let reloadAsked = false;
+  process.on('SIGHUP', () => {
+    if (started && app) void app.reloadDirectory();
+    else reloadAsked = true;
+  });
 
   try {
     app = await createApp(config, { log });
@@ -86,11 +95,10 @@ async function main(): Promise<void> {
     if (code === 'EADDRINUSE') fail(`Cannot start: port ${config.port} on ${config.host} is already in use (set PORT to another one).`);
     if (code === 'EACCES') fail(`Cannot start: no permission to listen on port ${config.port} (PORT) on ${config.host} (HOST).`);
     if (code === 'EADDRNOTAVAIL') fail(`Cannot start: ${config.host} (HOST) is not an address of this machine.`);
-    fail(`Cannot start: ${String(err)}`);
+    fail(`Cannot start: ${isCodedError(err) ? err.message : String(err)}`);
   }
-  // `kill -HUP <pid>`: read data/directory.json again without a restart (a bad file is refused and logged).
-  const running = app;
-  process.on('SIGHUP', () => void running.reloadDirectory());
+  started = true;
+  if (reloadAsked) void app.reloadDirectory();
   const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(address.address) ? 'localhost' : address.address;
   process.stdout.write(`${banner(config, app.channels.map((c) => c.id), `http://${host}:${address.port}`).join('\n')}\n`);
 }
