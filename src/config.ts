@@ -21,8 +21,15 @@ const isOn = (value: string | undefined) => value !== undefined && SWITCH_WORDS.
 const switchWord = z.enum(SWITCH_WORDS).optional();
 const boolean = (fallback: boolean) => switchWord.transform((v) => (v === undefined ? fallback : isOn(v)));
 
+/** A whole number written in digits ("0x10" and "1e3" are numbers to JavaScript, not to an operator). */
 const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a whole number written in digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
 
 const optionalString = z
   .string()

@@ -102,6 +102,13 @@ describe('values an operator may plausibly write', () => {
     expect(loadConfig({ STORE_FILE: join(folder, 'db.json') }).storeFile).toBe(join(folder, 'db.json'));
   });
 
+  it('numbers are whole numbers written in digits: "0x10" or "1e3" for PORT is refused, not read as 16 or 1000', () => {
+    expect(() => loadConfig({ PORT: '0x10' })).toThrow(/PORT: expected a whole number written in digits/);
+    expect(() => loadConfig({ PORT: '1e3' })).toThrow(/PORT/);
+    expect(loadConfig({ PORT: ' 3978 ' }).port).toBe(3978);
+    expect(loadConfig({}).port).toBe(3978);
+  });
+
   it('TEAMS_ENABLED takes the same true/false words as the other switches', () => {
     expect(loadConfig({ TEAMS_ENABLED: '1' }).teams).toEqual(expect.objectContaining({ appId: undefined }));
     expect(loadConfig({ TEAMS_ENABLED: 'no', MicrosoftAppId: 'x', MicrosoftAppPassword: 'y' }).teams).toBeUndefined();

@@ -182,6 +182,19 @@ export const Directory = z
       mustBe(partners, id, ['protocol', 'signatoryPartnerIds', i], 'partner'),
     );
 
+    // Someone must see delivery problems, and take requests for schools not in the list.
+    if (!d.people.some((p) => p.role === 'coordinator')) {
+      ctx.addIssue({ code: 'custom', path: ['people'], message: 'nobody has the role "coordinator": requests for schools not in the list and delivery problems would reach no coordinator' });
+    }
+    if (d.protocol.signedOn && d.protocol.lastEvaluatedOn && d.protocol.lastEvaluatedOn < d.protocol.signedOn) {
+      ctx.addIssue({ code: 'custom', path: ['protocol', 'lastEvaluatedOn'], message: `before the protocol was signed (${d.protocol.signedOn})` });
+    }
+    const meetingDays = new Set<string>();
+    d.platformMeetings.forEach((m, i) => {
+      if (meetingDays.has(m.date)) ctx.addIssue({ code: 'custom', path: ['platformMeetings', i, 'date'], message: `a platform meeting on ${m.date} is listed already` });
+      meetingDays.add(m.date);
+    });
+
     // Escalations and identities must reach the right person.
     d.people.forEach((p, i) => {
       if (p.backupId === p.id) {

@@ -208,7 +208,12 @@ export class FilePersistence implements Persistence {
     delete merged[BASE_KEY];
     for (const segment of COLD_SEGMENTS) {
       const part = await readJson(segmentFile(this.file, segment));
-      if (part) Object.assign(merged, part);
+      if (!part) continue;
+      // Only the collections the segment holds: a file of another shape (put there by hand) must not
+      // replace the users or dialogs the core holds.
+      const stray = Object.keys(part).filter((key) => !(SEGMENTS[segment] as readonly string[]).includes(key));
+      if (stray.length > 0) throw new CodedError(ErrorCode.StoreCorrupt, `${segmentFile(this.file, segment)} holds ${stray.join(', ')}, which belong in other files of the store: it was not written by the assistant. Restore a backup (npm run store:restore).`);
+      Object.assign(merged, part);
     }
     const withTranscripts: Record<string, unknown> = {};
     for (const [id, meta] of Object.entries(conversations)) {

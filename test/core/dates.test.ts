@@ -274,6 +274,13 @@ describe('a month without a day', () => {
   });
 });
 
+describe('instantInZone', () => {
+  it('refuses a year Date.UTC would misread (0001 as 1901)', () => {
+    expect(instantInZone('0001-01-01T09:00', 'Europe/Brussels')).toBeUndefined();
+    expect(instantInZone('2026-11-25T09:00', 'Europe/Brussels')?.toISOString()).toBe('2026-11-25T08:00:00.000Z');
+  });
+});
+
 describe('formatDate', () => {
   it('writes the first of a month as French does ("1er"), and no other day', async () => {
     expect(formatDate('2026-12-01', 'fr')).toBe('1er décembre 2026');

@@ -35,6 +35,23 @@ describe('directory', () => {
     expect(message).toMatch(/people\[0\]/);
   });
 
+  it('refuses a directory without a coordinator, an evaluation before the signature, and two platform meetings on one day', async () => {
+    const raw = JSON.parse(await realDirectoryJson());
+    for (const person of raw.people) if (person.role === 'coordinator') person.role = 'liaison';
+    raw.protocol.signedOn = '2026-01-15';
+    raw.protocol.lastEvaluatedOn = '2025-12-01';
+    raw.platformMeetings.push({ ...raw.platformMeetings[0] });
+    let message = '';
+    try {
+      parseDirectory(JSON.stringify(raw), 'dir.json');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('people: nobody has the role "coordinator"');
+    expect(message).toContain('protocol.lastEvaluatedOn: before the protocol was signed (2026-01-15)');
+    expect(message).toMatch(/platformMeetings\[\d+\]\.date: a platform meeting on .* is listed already/);
+  });
+
   it('reports every problem with its JSON path', async () => {
     const raw = JSON.parse(await realDirectoryJson());
     raw.schools[0].liaisonId = 'ghost';

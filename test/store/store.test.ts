@@ -27,6 +27,19 @@ async function tempFile(): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), 'store-')), 'nested', 'db.json');
 }
 
+describe('a cold segment file holding other collections', () => {
+  it('is refused at open, naming the file and what it holds; the core\'s users are not replaced', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'stray-')), 'db.json');
+    const store = await openFileStore(file);
+    new UsersRepository(store).touch('web:kept', 'web', new Date('2026-11-25T10:00:00Z'));
+    await store.close();
+    const contacts = join(file, '..', 'db.contacts.json');
+    await writeFile(contacts, JSON.stringify({ contacts: [], users: {} }));
+    await expect(openFileStore(file)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringMatching(/db\.contacts\.json holds users/) });
+    expect(JSON.parse(await readFile(file, 'utf8')).users['web:kept']).toBeDefined();
+  });
+});
+
 describe('store', () => {
   it('creates a new file with the schema version, and reads back what was committed', async () => {
     const file = await tempFile();
