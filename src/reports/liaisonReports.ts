@@ -23,6 +23,7 @@ export function contactsReport(store: Store, directory: DirectoryView, format: R
     }));
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (format === 'csv') return stringify(rows, { header: true, columns: ['date', 'school_id', 'school', 'kind', 'tags', 'author_id', 'author', 'logged_at'] });
+  if (rows.length === 0) return 'No contacts have been logged yet.\n';
   return rows.map((r) => `${r.date}  ${r.school}  ${r.kind}${r.tags ? ` [${r.tags}]` : ''}  (${r.author})`).join('\n') + '\n';
 }
 

@@ -81,6 +81,16 @@ describe('npm run report', () => {
     expect(json.map((r) => r.school_id)).toEqual(['harbour-secondary', 'harbour-secondary', 'canal-secondary', 'meadow-primary', 'oak-primary', 'st-lucas-technical']);
   });
 
+  it('an empty log says so in the text reports, instead of a blank line', async () => {
+    const file = await seededStore();
+    const db = JSON.parse(await readFile(file, 'utf8'));
+    db.contacts = [];
+    db.audit = [];
+    await writeFile(file, JSON.stringify(db));
+    expect(await report(file, 'contacts', '--format', 'text')).toBe('No contacts have been logged yet.\n');
+    expect(await report(file, 'audit', '--format', 'text')).toBe('The audit log is empty.\n');
+  });
+
   it('explains its usage on a wrong report name', async () => {
     const file = await seededStore();
     await expect(report(file, 'nonsense')).rejects.toMatchObject({ stderr: expect.stringContaining('Usage: npm run report') });
