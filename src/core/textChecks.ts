@@ -8,6 +8,8 @@ export type TextCheck = (text: string, lang: Language, context: { directory: Dir
 
 const PHONE = /^\+?[0-9][0-9 ()./-]{5,19}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+/** A label before a phone number: one short word, then a colon or a dot ("gsm:", "tel.", "Handy:"). */
+const PHONE_LABEL = /^\p{L}{2,10}[.:]\s*/u;
 /** Letters in any script, with the spaces, dots, commas, hyphens and apostrophes of names ("Marie-Claire O'Neil", "J. de Wit", "Peeters, Jan"). */
 const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} .,'’\u2010\u2011-]*$/u;
 /** Longer than the longest names ("Maria del Carmen de la Fuente García") is a sentence. */
@@ -36,7 +38,11 @@ function isPersonName(text: string): boolean {
 /** Every named check a free-text question can ask for. */
 export const textChecks: Record<Exclude<TextCheckName, 'none'>, TextCheck> = {
   noPersonalData: containsPersonalData,
-  phone: (text) => (PHONE.test(text) && text.replace(/\D/g, '').length >= 6 ? undefined : 'callback:invalidPhone'),
+  // "gsm: 0470 12 34 56", "tel. +32 …": a short word before the number, as people write it, is fine.
+  phone: (text) => {
+    const number = text.replace(PHONE_LABEL, '');
+    return PHONE.test(number) && number.replace(/\D/g, '').length >= 6 ? undefined : 'callback:invalidPhone';
+  },
   email: (text) => (EMAIL.test(text) ? undefined : 'callback:invalidEmail'),
   // The teacher's own name, passed on to the liaison officer: what has digits, an address or a
   // sentence's punctuation in it is not a name, and may be about someone else ("Yusuf from 3B").

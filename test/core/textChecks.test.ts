@@ -1,0 +1,13 @@
+import { describe, expect, it } from '@jest/globals';
+import { textChecks } from '../../src/core/textChecks.js';
+import { realDirectory } from '../helpers/fixtures.js';
+
+describe('the phone number check', () => {
+  it.each(['+32 3 555 77 88', '0470 12 34 56', '0470/123456', 'gsm: 0470 12 34 56', 'tel. +32 3 555 77 88', 'Handy: 0170 1234567'])('takes "%s"', async (typed) => {
+    expect(textChecks.phone(typed, 'en', { directory: await realDirectory() })).toBeUndefined();
+  });
+
+  it.each(['call me maybe', 'gsm', 'gsm: ask the office', '12345', 'my number: 12'])('refuses "%s"', async (typed) => {
+    expect(textChecks.phone(typed, 'en', { directory: await realDirectory() })).toBe('callback:invalidPhone');
+  });
+});
