@@ -1,8 +1,9 @@
 import { escalationOf, handlerOf, isLastingAddress } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
-import { CALLBACK_URGENCIES, CALLBACK_WINDOWS, type CallbackRequest, type JsonValue, type PromptSpec } from '../src/store/schema.js';
+import { CALLBACK_URGENCIES, CALLBACK_WINDOWS, type CallbackRequest, type JsonValue } from '../src/store/schema.js';
 import { textChecks } from '../src/core/textChecks.js';
 import { pickSchool } from './pickSchool.js';
+import { KEEP, KEEP_ALL, withKeep } from './shared/corrections.js';
 import { rememberSchool } from './shared/schools.js';
 
 export const CALLBACK_REQUEST = 'callbackRequest';
@@ -11,8 +12,7 @@ const Confirm = { Send: 'send', Change: 'change', Cancel: 'cancel' } as const;
 /** What the summary lets a teacher correct, each asked again with its own question. */
 export const CHANGEABLE = ['name', 'contact', 'way', 'window', 'urgency', 'school', 'note'] as const;
 type Changeable = (typeof CHANGEABLE)[number];
-const KEEP_ALL = 'nothing';
-const KEEP = 'keep';
+
 const isChangeable = (answer: unknown): answer is Changeable => CHANGEABLE.includes(answer as Changeable);
 export const NOTE_MAX_LENGTH = 280;
 
@@ -205,11 +205,6 @@ function askWhatToChange(turn: DialogTurn) {
       { value: KEEP_ALL, label: key('callback:change.nothing') },
     ]),
   );
-}
-
-/** The form's own question again, with a way back that changes nothing. */
-function withKeep(prompt: PromptSpec): PromptSpec {
-  return { ...prompt, choices: [...(prompt.choices ?? []), { value: KEEP, label: key('liaison:keepAsIs') }] };
 }
 
 /** Asks the chosen field's question again (the same question and checks as in the form). */

@@ -3,12 +3,17 @@ import { isLastingAddress } from '../src/core/callbacks.js';
 import { localized } from '../src/directory/directory.js';
 import { COMPETENCES, STAFF_ROLES, TRAINING_FORMATS, type TrainingResponse } from '../src/store/schema.js';
 import { pickSchool } from './pickSchool.js';
+import { KEEP, KEEP_ALL, withKeep } from './shared/corrections.js';
 import { SCHOOL_NOT_LISTED, SCHOOL_PREFIX } from './shared/schools.js';
 
 export const TRAINING_NEEDS = 'trainingNeeds';
 const DONE = 'competences:done';
 const SKIP = 'skip';
-const Confirm = { Send: 'send', Cancel: 'cancel' } as const;
+const Confirm = { Send: 'send', Change: 'change', Cancel: 'cancel' } as const;
+/** What the summary lets a teacher correct, each asked again with its own question. */
+const CHANGEABLE = ['school', 'role', 'competences', 'format', 'comment'] as const;
+type Changeable = (typeof CHANGEABLE)[number];
+const isChangeable = (answer: unknown): answer is Changeable => CHANGEABLE.includes(answer as Changeable);
 const Remind = { Yes: 'remind', No: 'no-remind' } as const;
 export const COMMENT_MAX_LENGTH = 500;
 
@@ -18,7 +23,7 @@ function askSchool(turn: DialogTurn) {
     turn.say({ kind: 'text', text: turn.t('training:alreadyAnswered') });
     return end();
   }
-  return pickSchool({ question: 'training:schoolPrompt', notListed: true, prefer: 'remembered' });
+  return schoolQuestion();
 }
 
 /**
@@ -32,9 +37,16 @@ function chosenSchool(turn: DialogTurn): string | null {
   return schoolId && turn.directory.school(schoolId) ? schoolId : null;
 }
 
+const rolePrompt = () => choicePrompt(key('training:rolePrompt'), STAFF_ROLES.map((r) => ({ value: r, label: key(`training:role.${r}`) })));
+const formatPrompt = () => choicePrompt(key('training:formatPrompt'), TRAINING_FORMATS.map((f) => ({ value: f, label: key(`training:format.${f}`) })));
+/** Optional, short, warned about, and refused when it looks like it identifies someone; a correction offers "no comment". */
+const commentPrompt = (skipLabel: string) =>
+  textPrompt(key('training:commentPrompt', { max: COMMENT_MAX_LENGTH }), COMMENT_MAX_LENGTH, 'noPersonalData', [{ value: SKIP, label: key(skipLabel) }]);
+const schoolQuestion = () => pickSchool({ question: 'training:schoolPrompt', notListed: true, prefer: 'remembered' });
+
 function askRole(turn: DialogTurn) {
   turn.values.schoolId = chosenSchool(turn);
-  return ask(choicePrompt(key('training:rolePrompt'), STAFF_ROLES.map((r) => ({ value: r, label: key(`training:role.${r}`) }))));
+  return ask(rolePrompt());
 }
 
 function startCompetences(turn: DialogTurn) {
@@ -50,32 +62,45 @@ function askCompetences(turn: DialogTurn) {
   const text = chosen.length
     ? key('training:competencesMore', { chosen: turn.inEveryLanguage((t) => chosen.map((c) => t(`training:competence.${c}`)).join(', ')) })
     : key('training:competencesPrompt');
+  // Chosen again from the summary: the earlier choice can be kept as it was.
+  const keep = Array.isArray(turn.values.previousCompetences) ? [{ value: KEEP, label: key('liaison:keepAsIs') }] : [];
   return ask(
     choicePrompt(text, [
       ...remaining.map((c) => ({ value: c, label: key(`training:competence.${c}`) })),
       ...(chosen.length ? [{ value: DONE, label: key('training:done') }] : []),
+      ...keep,
     ]),
   );
 }
 
 function collectCompetence(turn: DialogTurn) {
-  if (turn.answer === DONE) return next();
+  const correcting = Array.isArray(turn.values.previousCompetences);
+  if (turn.answer === KEEP && correcting) turn.values.competences = turn.values.previousCompetences!;
+  if (turn.answer === DONE || turn.answer === KEEP) {
+    if (!correcting) return next();
+    delete turn.values.previousCompetences;
+    return goto(confirmAnswers);
+  }
   (turn.values.competences as string[]).push(String(turn.answer));
   return goto(askCompetences);
 }
 
 function askFormat(_turn: DialogTurn) {
-  return ask(choicePrompt(key('training:formatPrompt'), TRAINING_FORMATS.map((f) => ({ value: f, label: key(`training:format.${f}`) }))));
+  return ask(formatPrompt());
 }
 
-/** Optional, short, warned about, and refused when it looks like it identifies someone. */
 function askComment(turn: DialogTurn) {
   turn.values.format = turn.answer ?? null;
-  return ask(textPrompt(key('training:commentPrompt', { max: COMMENT_MAX_LENGTH }), COMMENT_MAX_LENGTH, 'noPersonalData', [{ value: SKIP, label: key('training:skip') }]));
+  return ask(commentPrompt('training:skip'));
 }
 
+/** Shows the answers before sending them; also reached again after a correction, or its cancelling (without an answer). */
 function confirmAnswers(turn: DialogTurn) {
-  turn.values.comment = turn.answer === SKIP ? null : (turn.answer ?? null);
+  if (turn.answer !== undefined) turn.values.comment = turn.answer === SKIP ? null : turn.answer;
+  // A correction ends here, applied or not: competences being chosen again go back to the earlier choice.
+  if (Array.isArray(turn.values.previousCompetences)) turn.values.competences = turn.values.previousCompetences;
+  delete turn.values.previousCompetences;
+  delete turn.values.changing;
   const v = turn.values;
   const school = turn.directory.school(typeof v.schoolId === 'string' ? v.schoolId : undefined);
   turn.say({
@@ -92,14 +117,75 @@ function confirmAnswers(turn: DialogTurn) {
   turn.say({ kind: 'text', text: turn.t('training:anonymous') });
   return ask(
     choicePrompt(key('training:confirmPrompt'), [
-      { value: Confirm.Send, label: key('training:send') },
-      { value: Confirm.Cancel, label: key('training:cancel') },
+      { value: Confirm.Send, label: key('training:send'), also: 'common:yesWords' },
+      { value: Confirm.Change, label: key('callback:changeSomething'), also: 'callback:changeWords' },
+      { value: Confirm.Cancel, label: key('training:cancel'), also: 'common:noWords' },
     ]),
   );
 }
 
+/** Which answer to correct, named as the summary names it. */
+function askWhatToChange(turn: DialogTurn) {
+  // Correcting from here on: "cancel" goes back to the summary (see cancelTo).
+  turn.values.changing = null;
+  const labels: Record<Changeable, string> = {
+    school: 'callback:change.school',
+    role: 'training:change.role',
+    competences: 'training:change.competences',
+    format: 'training:change.format',
+    comment: turn.values.comment ? 'training:change.comment' : 'training:change.addComment',
+  };
+  return ask(
+    choicePrompt(key('callback:changePrompt'), [
+      ...CHANGEABLE.map((field) => ({ value: field, label: key(labels[field]) })),
+      { value: KEEP_ALL, label: key('callback:change.nothing') },
+    ]),
+  );
+}
+
+/** Asks the chosen answer's question again (the same question and checks as in the survey). */
+function askNewValue(turn: DialogTurn) {
+  const field = turn.answer;
+  if (!isChangeable(field)) return goto(confirmAnswers);
+  turn.values.changing = field;
+  switch (field) {
+    case 'school':
+      return schoolQuestion();
+    case 'role':
+      return ask(withKeep(rolePrompt()));
+    case 'competences':
+      // Chosen again from the start; "keep as it is" (or "cancel") brings the earlier choice back.
+      turn.values.previousCompetences = turn.values.competences as string[];
+      turn.values.competences = [];
+      return goto(askCompetences);
+    case 'format':
+      return ask(withKeep(formatPrompt()));
+    case 'comment':
+      return ask(withKeep(commentPrompt('training:noComment')));
+  }
+}
+
+/** Keeps the corrected answer and shows the summary again. */
+function applyChange(turn: DialogTurn) {
+  if (turn.answer === KEEP) return goto(confirmAnswers);
+  switch (turn.values.changing) {
+    case 'school':
+      turn.values.schoolId = chosenSchool(turn);
+      break;
+    case 'role':
+    case 'format':
+      if (turn.answer !== undefined) turn.values[turn.values.changing] = turn.answer;
+      break;
+    case 'comment':
+      turn.values.comment = turn.answer === SKIP ? null : (turn.answer ?? null);
+      break;
+  }
+  return goto(confirmAnswers);
+}
+
 /** Stores the answer anonymously; thanks, says what happens next and lists matching local offers. */
 function submit(turn: DialogTurn) {
+  if (turn.answer === Confirm.Change) return goto(askWhatToChange);
   if (turn.answer !== Confirm.Send) {
     turn.say({ kind: 'text', text: turn.t('training:notSent') });
     return end();
@@ -169,5 +255,7 @@ export const trainingNeedsDialog = defineDialog({
   roles: ['teacher'],
   intent: 'commands:intents.training',
   menu: { label: 'menu:trainingNeeds', order: 25 },
-  steps: [askSchool, askRole, startCompetences, askCompetences, collectCompetence, askFormat, askComment, confirmAnswers, submit, saveReminder],
+  // "cancel" while correcting one answer drops the correction, not the whole survey.
+  cancelTo: (values) => ('changing' in values ? confirmAnswers : undefined),
+  steps: [askSchool, askRole, startCompetences, askCompetences, collectCompetence, askFormat, askComment, confirmAnswers, submit, saveReminder, askWhatToChange, askNewValue, applyChange],
 });

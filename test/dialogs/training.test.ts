@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
 import type { TrainingResponse } from '../../src/store/schema.js';
-import { engineHarness, TestUser, text } from '../helpers/fixtures.js';
+import { engineHarness, TestUser, text, translations } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
 
@@ -58,6 +58,52 @@ describe.each(SUPPORTED_LANGUAGES)('training needs (%s)', (lang: Language) => {
     ]);
     expect(JSON.stringify(dump)).not.toMatch(/teacher-77|test:/);
     expect(JSON.stringify(store.data.trainingSubmitters)).not.toContain('teacher-77');
+  });
+
+  it('the summary offers a correction of any one answer, each asked again with its own question, before anything is stored', async () => {
+    const { engine, store } = await engineHarness({ clock: () => NOW });
+    const teacher = new TestUser(engine, { id: 'teacher-78', locale: lang });
+    await answerAll(teacher, null);
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['send', 'change', 'cancel']);
+    await teacher.click('change');
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['school', 'role', 'competences', 'format', 'comment', 'nothing']);
+    await teacher.click('role');
+    await teacher.click('head');
+    await teacher.click('change');
+    await teacher.click('competences');
+    await teacher.click('criticalThinking');
+    await teacher.click('competences:done');
+    expect(teacher.transcript()).toContain(await text(lang, 'training:competence.criticalThinking'));
+    expect(teacher.transcript()).not.toContain(await text(lang, 'training:competence.onlineRadicalisation'));
+    await teacher.click('change');
+    await teacher.click('comment');
+    await teacher.say('After the autumn break, please');
+    await teacher.click('change');
+    await teacher.click('school');
+    await teacher.click('school:oak-primary');
+    expect(store.data.trainingResponses).toEqual([]);
+    await teacher.click('send');
+    expect(store.data.trainingResponses).toEqual([
+      expect.objectContaining({ schoolId: 'oak-primary', role: 'head', competences: ['criticalThinking'], format: 'schoolTeam', comment: 'After the autumn break, please' }),
+    ]);
+  });
+
+  it('a correction given up ("keep as it is", or "cancel") keeps the earlier answers, the topics too', async () => {
+    const { engine, store } = await engineHarness({ clock: () => NOW });
+    const teacher = new TestUser(engine, { id: 'teacher-79', locale: lang });
+    await answerAll(teacher, null);
+    const summary = teacher.transcript();
+    await teacher.click('change');
+    await teacher.click('competences');
+    await teacher.click('criticalThinking');
+    await teacher.say((await translations()).translator(lang).list('commands:cancel')[0]!);
+    expect(teacher.transcript()).toBe(`${await text(lang, 'common:correctionCancelled')}\n${summary}`);
+    await teacher.click('change');
+    await teacher.click('format');
+    await teacher.click('keep');
+    expect(teacher.transcript()).toBe(summary);
+    await teacher.click('send');
+    expect(store.data.trainingResponses).toEqual([expect.objectContaining({ role: 'teacher', competences: ['onlineRadicalisation', 'polarisedSubjects'], format: 'schoolTeam' })]);
   });
 
   it('a second answer in the same school year is refused politely; the next school year it is welcome', async () => {
