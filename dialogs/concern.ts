@@ -1,6 +1,7 @@
 import { ask, begin, choicePrompt, defineDialog, end, key, next, SAVED, type DialogTurn } from '../src/core/dialog.js';
 import { CoreDialog } from '../src/core/engine.js';
 import type { OutboundReply } from '../src/core/messages.js';
+import { normalize } from '../src/core/text.js';
 import { localized } from '../src/directory/directory.js';
 import { CALLBACK_REQUEST, handlerNamed } from './callbackRequest.js';
 import { pickSchool } from './pickSchool.js';
@@ -108,9 +109,12 @@ export function guidance(turn: DialogTurn, schoolId: string | null, worry: Worry
 
   if (school) {
     const role = localized(school.careContact.role, lang);
+    // The advice names this person by one word in each language ("your care coordinator"); the card
+    // says the same, with the school's own name for the role beside it when that is another one.
+    const sameAsGeneric = normalize(role) === normalize(t('concern:careContactGeneric'));
     replies.push({
       kind: 'card',
-      title: t('concern:talkToday', { role }),
+      title: sameAsGeneric ? t('concern:talkTodayGeneric') : t('concern:talkToday', { role }),
       fields: [
         ...(school.careContact.name ? [{ label: t('common:field.name'), value: school.careContact.name }] : []),
         { label: t('common:field.school'), value: school.name },

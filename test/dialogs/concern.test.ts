@@ -74,7 +74,10 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil (%s)', (lang) => {
     expect(answer).toContain(await text(lang, `concern:advice.${worry}`, { number: directory.data.emergency.number }));
     // Where the advice says to call for help, it says which number.
     if (worry === 'violence') expect(await text(lang, 'concern:advice.violence', { number: '112' })).toContain('112');
-    expect(answer).toContain(await text(lang, 'concern:talkToday', { role: school.careContact.role[lang] }));
+    // Oak Primary calls the role by the advice's own word in en and nl ("care coordinator"): said once, not twice.
+    const generic = school.careContact.role[lang] === (await text(lang, 'concern:careContactGeneric'));
+    expect(answer).toContain(generic ? await text(lang, 'concern:talkTodayGeneric') : await text(lang, 'concern:talkToday', { role: school.careContact.role[lang] }));
+    expect(generic).toBe(lang === 'en' || lang === 'nl');
     for (const fact of [liaison.name, liaison.phone, liaison.email, liaison.hours[lang]]) expect(answer).toContain(fact);
     // The languages the officer speaks, named in the teacher's language.
     const names = await Promise.all(liaison.languages.map((l) => text(lang, `common:languageNames.${l}`)));
@@ -256,6 +259,23 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the but
     await teacher.say('she started wearing a headscarf and her family is from Syria');
     expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:noNeedToDescribe') });
     expect(teacher.lastChoices().map((c) => c.value)).toEqual([...WORRIES]);
+  });
+});
+
+describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: one name for the school\'s care contact (%s)', (lang) => {
+  it('the card says what the advice says, with the school\'s own name for the role beside it', async () => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    await teacher.click(Danger.No);
+    await teacher.click('school:harbour-secondary');
+    await teacher.click('other');
+    const role = h.directory.school('harbour-secondary')!.careContact.role[lang];
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:talkToday', { role }));
+    // The advice and the do's and don'ts use the same words as the card.
+    const generic = await text(lang, 'concern:careContactGeneric');
+    for (const key of ['concern:advice.other', 'concern:doAndDont']) expect((await text(lang, key)).toLowerCase()).toContain(generic.toLowerCase());
+    expect((await text(lang, 'concern:talkToday', { role: 'X' })).toLowerCase()).toContain(generic.toLowerCase());
   });
 });
 
