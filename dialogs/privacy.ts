@@ -1,5 +1,5 @@
-import { formatDate, localDate } from '../src/core/dates.js';
-import { ask, choicePrompt, defineDialog, end, key, type DialogTurn } from '../src/core/dialog.js';
+import { DATE_LOCALES, formatDate, localDate } from '../src/core/dates.js';
+import { ask, choicePrompt, defineDialog, end, key, literal, type DialogTurn } from '../src/core/dialog.js';
 import type { OutboundReply } from '../src/core/messages.js';
 import type { StoredCallbackRequest } from '../src/core/privacy.js';
 
@@ -42,11 +42,25 @@ export const privacyDialog = defineDialog({
     /** Asks for confirmation before deleting, saying what goes: an unfinished call-back request is withdrawn. */
     function confirmDelete(turn: DialogTurn) {
       if (turn.answer !== Choice.Delete) return keep(turn);
-      const { callbacks } = turn.services.privacy.describe(turn.user.key);
-      const prompt =
-        callbacks.length === 0
-          ? key('privacy:confirmPrompt')
-          : key(callbacks.some(unfinished) ? 'privacy:confirmPromptWithdraw' : 'privacy:confirmPromptDone', { count: callbacks.length });
+      const stored = turn.services.privacy.describe(turn.user.key, turn.user.personId);
+      const { callbacks } = stored;
+      // What goes, as listed above: only what is stored ("your language" only if one was chosen).
+      const parts = [
+        ...(stored.language ? ['language'] : []),
+        ...(stored.schoolId ? ['school'] : []),
+        'conversation',
+        ...(stored.trainingReminder ? ['trainingReminder'] : []),
+        ...(stored.nudgeSettings ? ['nudgeSettings'] : []),
+      ];
+      const also = callbacks.some(unfinished) ? 'privacy:alsoDeleteWithdraw' : 'privacy:alsoDeleteDone';
+      const prompt = literal(
+        turn.inEveryLanguage((t, lang) =>
+          [
+            t('privacy:confirmForget', { what: new Intl.ListFormat(DATE_LOCALES[lang], { type: 'conjunction' }).format(parts.map((part) => t(`privacy:forgetPart.${part}`))) }),
+            ...(callbacks.length > 0 ? [t(also, { count: callbacks.length })] : []),
+          ].join(' '),
+        ),
+      );
       return ask(
         choicePrompt(prompt, [
           { value: Choice.Confirm, label: key('privacy:confirm') },

@@ -8,7 +8,7 @@ import { lockFile } from '../src/store/persistence.js';
 import { killed, runToExit, spawnServer } from './helpers/process.js';
 import { json, openConversation } from './helpers/server.js';
 import { waitFor } from './helpers/slack.js';
-import { text } from './helpers/fixtures.js';
+import { confirmForgetText, text } from './helpers/fixtures.js';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'main-'));
@@ -34,7 +34,7 @@ describe('the assistant as a process', () => {
       expect(history.body.activities.at(-1)?.text).toBe(await text('en', 'privacy:offerDelete'));
       await json(url, { method: 'POST', token: conv.token, body: { type: 'message', text: '1' } });
       const after = await json<{ activities: { text?: string }[] }>(`${url}?watermark=${history.body.watermark}`, { token: conv.token });
-      expect(after.body.activities.at(-1)?.text).toBe(await text('en', 'privacy:confirmPrompt'));
+      expect(after.body.activities.at(-1)?.text).toBe(await confirmForgetText('en', ['conversation']));
     } finally {
       await killed(second.child, 'SIGTERM');
     }

@@ -34,7 +34,8 @@ export function addMonths(date: LocalDate, months: number): LocalDate {
 }
 
 /** The locale whose conventions each language's dates and weekday names follow (day first, Belgian Dutch and French). */
-const DATE_LOCALES: Record<Language, string> = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' };
+/** The regional conventions each language is written with here (dates, lists): British English, Belgian Dutch and French. */
+export const DATE_LOCALES: Record<Language, string> = { en: 'en-GB', nl: 'nl-BE', fr: 'fr-BE', de: 'de-DE' };
 
 /** A date for people to read, in their language ("24 November 2026", "24. November 2026"), with its weekday if asked. */
 export function formatDate(date: LocalDate, lang: Language, options: { weekday?: boolean } = {}): string {

@@ -5,7 +5,7 @@ import { MAX_TYPED_LENGTH } from '../../src/core/messages.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { openMemoryStore, Store } from '../../src/store/store.js';
-import { answerTrainingSurvey, directoryWithout, engineHarness, TestUser, text } from '../helpers/fixtures.js';
+import { answerTrainingSurvey, confirmForgetText, directoryWithout, engineHarness, TestUser, text } from '../helpers/fixtures.js';
 
 describe('engine', () => {
   describe.each(SUPPORTED_LANGUAGES)('in %s', (lang) => {
@@ -229,7 +229,7 @@ describe('engine', () => {
     const second = await engineHarness({ store });
     const again = new TestUser(second.engine);
     await again.say('1');
-    expect(again.transcript()).toContain(await text('en', 'privacy:confirmPrompt'));
+    expect(again.transcript()).toContain(await confirmForgetText('en', ['conversation']));
   });
 
   it('a stored dialog this version no longer has is dropped: the user starts again from the menu instead of being stuck', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { NewCallback } from '../../src/core/callbacks.js';
 import { formatDate } from '../../src/core/dates.js';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
-import { engineHarness, TestUser, text, type EngineHarness } from '../helpers/fixtures.js';
+import { confirmForgetText, engineHarness, TestUser, text, type EngineHarness } from '../helpers/fixtures.js';
 
 describe('privacy dialog', () => {
   it.each(SUPPORTED_LANGUAGES)('(%s) lists what is stored and deletes it on confirmation', async (lang) => {
@@ -97,8 +97,9 @@ describe('privacy dialog: call-back requests', () => {
     await officer.say('menu'); // the officer is reachable in the chat
     await user.click('delete');
     const prompt = user.transcript();
-    expect(prompt).toContain(await text(lang, 'privacy:confirmPromptWithdraw', { count: 1 }));
-    expect(prompt).not.toContain(await text(lang, 'privacy:confirmPrompt'));
+    // What is stored, and only that (the school was remembered for the request; no language was chosen).
+    expect(prompt).toContain(await confirmForgetText(lang, ['school', 'conversation']));
+    expect(prompt).toContain(await text(lang, 'privacy:alsoDeleteWithdraw', { count: 1 }));
 
     const before = harness.sent.length;
     await user.click('confirm');
@@ -123,13 +124,25 @@ describe('privacy dialog: call-back requests', () => {
     expect(officer.transcript()).toContain(await text('en', 'callback:noneOpen'));
   });
 
+  it('the confirmation names what is stored: a chosen language and the wish to be asked about training each year, no school when none', async () => {
+    const h = await engineHarness();
+    const user = new TestUser(h.engine, { id: 'teacher-stored' });
+    await user.press('language:nl');
+    h.training.setReminder('test:teacher-stored', true);
+    await user.say('privacy');
+    await user.click('delete');
+    expect(user.transcript()).toContain(await confirmForgetText('nl', ['language', 'conversation', 'trainingReminder']));
+    expect(user.transcript()).not.toContain(await text('nl', 'privacy:forgetPart.school'));
+  });
+
   it('without call-back requests nothing about them is listed and the confirmation stays as it was', async () => {
     const { engine } = await engineHarness();
     const user = new TestUser(engine);
     await user.say('what do you store about me?');
     expect(user.transcript()).not.toContain(await text('en', 'privacy:callbacks'));
     await user.click('delete');
-    expect(user.transcript()).toContain(await text('en', 'privacy:confirmPrompt'));
+    expect(user.transcript()).toContain(await confirmForgetText('en', ['conversation']));
+    expect(user.transcript()).not.toContain(await text('en', 'privacy:forgetPart.language'));
     await user.click('confirm');
     expect(user.transcript()).toBe(await text('en', 'privacy:deleted'));
   });
@@ -175,7 +188,7 @@ describe('privacy dialog: call-back requests', () => {
 
     // Acknowledged is not done yet: it is withdrawn.
     await user.click('delete');
-    expect(user.transcript()).toContain(await t('privacy:confirmPromptWithdraw', { count: 2 }));
+    expect(user.transcript()).toContain(await t('privacy:alsoDeleteWithdraw', { count: 2 }));
     await user.click('keep');
     expect(harness.store.data.callbacks).toHaveLength(2);
 
@@ -184,8 +197,8 @@ describe('privacy dialog: call-back requests', () => {
     await user.say('menu');
     await user.click('dialog:privacy');
     await user.click('delete');
-    expect(user.transcript()).toContain(await t('privacy:confirmPromptDone', { count: 2 }));
-    expect(user.transcript()).not.toContain(await t('privacy:confirmPromptWithdraw', { count: 2 }));
+    expect(user.transcript()).toContain(await t('privacy:alsoDeleteDone', { count: 2 }));
+    expect(user.transcript()).not.toContain(await t('privacy:alsoDeleteWithdraw', { count: 2 }));
     await user.click('confirm');
     expect(harness.store.data.callbacks).toEqual([]);
     expect(user.transcript()).toBe(await t('privacy:deleted'));
@@ -199,7 +212,7 @@ describe('privacy dialog: call-back requests', () => {
     const user = new TestUser(harness.engine);
     await user.say('what do you store about me?');
     await user.click('delete');
-    expect(user.transcript()).toContain(await text('en', 'privacy:confirmPromptDone', { count: 1 }));
+    expect(user.transcript()).toContain(await text('en', 'privacy:alsoDeleteDone', { count: 1 }));
     expect(user.transcript()).toContain('delete your past call-back request with');
   });
 

@@ -221,3 +221,10 @@ export async function offerCallbackText(lang: Language, directory: DirectoryView
   const handler = (schoolId ? directory.liaisonFor(schoolId) : undefined) ?? directory.data.people.find((p) => p.role === 'coordinator')!;
   return text(lang, 'concern:offerCallbackTo', { name: handler.name, role: await text(lang, `callback:handlerRole.${handler.role}`) });
 }
+
+/** "Are you sure? I will forget …" as the privacy dialog builds it from what is stored about the user. */
+export async function confirmForgetText(lang: Language, parts: readonly string[]): Promise<string> {
+  const { DATE_LOCALES } = await import('../../src/core/dates.js');
+  const named = await Promise.all(parts.map((part) => text(lang, `privacy:forgetPart.${part}`)));
+  return text(lang, 'privacy:confirmForget', { what: new Intl.ListFormat(DATE_LOCALES[lang], { type: 'conjunction' }).format(named) });
+}
