@@ -30,9 +30,10 @@ export const concernDialog = defineDialog({
   whenLeft: 'concern:leftNothingKept',
   steps: [
     /** Safety first: immediate danger? */
-    function askDanger(turn: DialogTurn) {
-      // An answer that is neither ("he has a knife", "not sure") gets the number, not "I did not understand".
-      const number = turn.directory.data.emergency.number;
+    function askDanger(_turn: DialogTurn) {
+      // An answer that is neither ("he has a knife", "not sure") gets the number, not "I did not
+      // understand", and starts nothing else (a gate); the number is filled in when said, from the
+      // directory in use then.
       return ask(
         choicePrompt(
           key('concern:dangerPrompt'),
@@ -40,7 +41,7 @@ export const concernDialog = defineDialog({
             { value: Danger.Yes, label: key('concern:dangerYes'), also: 'common:yesWords' },
             { value: Danger.No, label: key('concern:dangerNo'), also: 'common:noWords' },
           ],
-          { notUnderstood: key('concern:dangerUnclear', { number }) },
+          { notUnderstood: key('concern:dangerUnclear'), gate: true },
         ),
       );
     },
@@ -60,7 +61,7 @@ export const concernDialog = defineDialog({
           key('concern:worryPrompt'),
           WORRIES.map((w) => ({ value: w, label: key(`concern:worry.${w}`) })),
           // A description typed here is neither needed nor kept: said so, rather than "not understood".
-          { notUnderstood: key('concern:noNeedToDescribe') },
+          { notUnderstood: key('concern:noNeedToDescribe'), wordMatch: true },
         ),
       );
     },

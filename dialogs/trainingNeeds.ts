@@ -37,8 +37,8 @@ function chosenSchool(turn: DialogTurn): string | null {
   return schoolId && turn.directory.school(schoolId) ? schoolId : null;
 }
 
-const rolePrompt = () => choicePrompt(key('training:rolePrompt'), STAFF_ROLES.map((r) => ({ value: r, label: key(`training:role.${r}`) })));
-const formatPrompt = () => choicePrompt(key('training:formatPrompt'), TRAINING_FORMATS.map((f) => ({ value: f, label: key(`training:format.${f}`) })));
+const rolePrompt = () => choicePrompt(key('training:rolePrompt'), STAFF_ROLES.map((r) => ({ value: r, label: key(`training:role.${r}`) })), { wordMatch: true });
+const formatPrompt = () => choicePrompt(key('training:formatPrompt'), TRAINING_FORMATS.map((f) => ({ value: f, label: key(`training:format.${f}`) })), { wordMatch: true });
 /** Optional, short, warned about, and refused when it looks like it identifies someone; a correction offers "no comment". */
 const commentPrompt = (skipLabel: string) =>
   textPrompt(key('training:commentPrompt', { max: COMMENT_MAX_LENGTH }), COMMENT_MAX_LENGTH, 'noPersonalData', [{ value: SKIP, label: key(skipLabel) }]);
@@ -65,11 +65,15 @@ function askCompetences(turn: DialogTurn) {
   // Chosen again from the summary: the earlier choice can be kept as it was.
   const keep = Array.isArray(turn.values.previousCompetences) ? [{ value: KEEP, label: key('liaison:keepAsIs') }] : [];
   return ask(
-    choicePrompt(text, [
-      ...remaining.map((c) => ({ value: c, label: key(`training:competence.${c}`) })),
-      ...(chosen.length ? [{ value: DONE, label: key('training:done') }] : []),
-      ...keep,
-    ]),
+    choicePrompt(
+      text,
+      [
+        ...remaining.map((c) => ({ value: c, label: key(`training:competence.${c}`) })),
+        ...(chosen.length ? [{ value: DONE, label: key('training:done') }] : []),
+        ...keep,
+      ],
+      { wordMatch: true },
+    ),
   );
 }
 

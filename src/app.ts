@@ -194,6 +194,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     }
   };
   let backupTimer: NodeJS.Timeout | undefined;
+  let started = false;
   let purgeTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -212,7 +213,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         const loaded = await loadDirectory(config.directoryFile);
         // New working hours (or time zone) the scheduler's ticks no longer reach are refused like a broken file.
         if (config.nudges.enabled) assertTicksReachWorkingHours(config.nudges.pattern, loaded.data, clock());
+        const zoneChanged = loaded.data.timeZone !== directoryView.data.timeZone;
         directoryView = loaded;
+        // The ticks run in the directory's time zone: a new one takes a new timer.
+        if (config.nudges.enabled && zoneChanged && started) {
+          await scheduler.stop();
+          scheduler.start();
+        }
         const counts = { schools: directoryView.data.schools.length, people: directoryView.data.people.length };
         log.info({ event: 'directory_reloaded', ...counts });
         return { ok: true as const, ...counts };
@@ -234,6 +241,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       backupTimer = setInterval(() => void backup(), 3_600_000); // checks hourly, backs up per the interval
       backupTimer.unref();
       if (config.nudges.enabled) scheduler.start();
+      started = true;
       const address = await http.start(config.port, config.host);
       log.info({ event: 'started', port: address.port, host: address.address, channels: channels.map((c) => c.id) });
       // Officers whose call-back notices and nudges have nowhere to go yet (on Teams, until they open the app once).
@@ -242,6 +250,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       return address;
     },
     async stop() {
+      started = false;
       clearInterval(purgeTimer);
       clearInterval(backupTimer);
       await scheduler.stop();

@@ -158,8 +158,18 @@ export function keyIn(k: string, lng: Language): TextSpec {
 export function literal(text: string | Record<Language, string>): TextSpec {
   return { literal: text };
 }
-export function choicePrompt(text: TextSpec, choices: { value: string; label: TextSpec; also?: string; byNumber?: boolean }[], options: { notUnderstood?: TextSpec } = {}): PromptSpec {
-  return { text, choices, ...(options.notUnderstood ? { notUnderstood: options.notUnderstood } : {}) };
+export function choicePrompt(
+  text: TextSpec,
+  choices: { value: string; label: TextSpec; also?: string; byNumber?: boolean }[],
+  options: { notUnderstood?: TextSpec; gate?: boolean; wordMatch?: boolean } = {},
+): PromptSpec {
+  return {
+    text,
+    choices,
+    ...(options.notUnderstood ? { notUnderstood: options.notUnderstood } : {}),
+    ...(options.gate ? { gate: true } : {}),
+    ...(options.wordMatch ? { wordMatch: true } : {}),
+  };
 }
 export function textPrompt(
   text: TextSpec,

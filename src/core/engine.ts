@@ -228,7 +228,7 @@ export class Engine implements TurnHandler {
       if (!this.deps.textChecks.noPersonalData(typed, turn.lang, { directory: this.deps.directory() })) {
         return turn.textNotUnderstood ? { inboundTextReplacement: tr.t('personalData:echoNotUnderstood') } : {};
       }
-      turn.replies.unshift({ kind: 'text', text: tr.t('personalData:notKept') });
+      turn.replies.splice(turn.safetyFirst ? 1 : 0, 0, { kind: 'text', text: tr.t('personalData:notKept') });
     }
     return { inboundTextReplacement: tr.t('personalData:echoNotKept') };
   }
@@ -369,6 +369,8 @@ class TurnRunner {
   textRefused = false;
   /** The typed text answered nothing, started nothing and was no command: not kept. */
   textNotUnderstood = false;
+  /** The first reply is what to do in an emergency: nothing goes before it (not even "not kept"). */
+  safetyFirst = false;
   user: DialogUser;
   private steps = 0;
 
@@ -475,7 +477,10 @@ class TurnRunner {
       }
     }
 
-    const intent = inbound.text && !focused?.holdsFocus ? engine.detectIntent(inbound.text, this.lang, this.user.role) : undefined;
+    // At a safety question nothing typed starts another dialog: "he has a knife, please call me back"
+    // must get the emergency number, not the call-back form.
+    const gate = this.top?.waiting === 'prompt' && this.top.prompt?.gate === true;
+    const intent = inbound.text && !focused?.holdsFocus && !gate ? engine.detectIntent(inbound.text, this.lang, this.user.role) : undefined;
     if (intent) {
       if (!this.user.language && intent.lang !== this.lang) this.switchLanguage(intent.lang);
       // Said again in the middle of that very dialog ("I'm worried about …" while answering its
@@ -484,6 +489,8 @@ class TurnRunner {
       // done what it is for: after the advice, the same words are a new worry and start it again.
       const current = [...this.stack].reverse().find((f) => !(this.engine.hasDialog(f.dialogId) && this.engine.dialog(f.dialogId).helper));
       if (current?.dialogId === intent.dialog.id && current.values[SAVED] !== true) {
+        // Not an answer either: not kept (it may describe the pupil around the words that matched).
+        this.textNotUnderstood = true;
         this.say({ kind: 'text', text: this.tr.t('common:alreadyInDialog') });
         this.reprompt();
         return;
@@ -507,13 +514,16 @@ class TurnRunner {
     // pupil ("she started wearing …"), which nothing here asks for.
     if (inbound.choice === undefined) this.textNotUnderstood = true;
     const waiting = this.top?.waiting === 'prompt' ? this.top.prompt?.notUnderstood : undefined;
+    // The emergency number is the directory's now, not the one stored with the question.
+    const number = engine.engineDeps.directory().data.emergency.number;
     const fallback = focused?.holdsFocus
       ? this.emergencyFirst()
       : inbound.choice !== undefined
         ? this.tr.t('common:staleButton')
         : waiting
-          ? renderText(waiting, this.tr, this.translatorFor)
+          ? renderText('key' in waiting ? { ...waiting, params: { ...waiting.params, number } } : waiting, this.tr, this.translatorFor)
           : this.tr.t('common:notUnderstood');
+    if (gate || focused?.holdsFocus) this.safetyFirst = true;
     this.say({ kind: 'text', text: fallback });
     if (this.top) this.reprompt();
     else await this.start(CoreDialog.Menu);
@@ -635,7 +645,8 @@ class TurnRunner {
   ): { kind: 'ok'; value: string } | { kind: 'refused'; reason: string; params?: Record<string, unknown> } | { kind: 'none' } {
     const prompt = frame.prompt!;
     // "11" typed to find "Basisschool 11" is a search, not the eleventh button.
-    const chosen = recognizeChoice(prompt, this.inbound, this.engine.translators, { byNumber: !this.searchesSchool() });
+    const translators = [this.tr, ...this.engine.translators.filter((t) => t.lang !== this.lang)];
+    const chosen = recognizeChoice(prompt, this.inbound, translators, { byNumber: !this.searchesSchool() });
     if (chosen !== undefined) return { kind: 'ok', value: chosen };
     if (!prompt.freeText || this.inbound.choice !== undefined) return { kind: 'none' };
     // A free-text answer is one line: line breaks typed into a name or a note must not become

@@ -74,14 +74,15 @@ export function recognizeChoice(
 }
 
 /**
- * One word of exactly one button's label ("geweld" for "Praat over geweld", "Gewalt" for "Äußerungen
- * über Gewalt"), in any language. Only where buttons are the only answers (where free text is an
- * answer, a word is that answer), never for yes/no choices (those with word lists: "immediate" must
- * not answer "No immediate danger"), and only a word of four letters or more.
+ * One word of exactly one button's label ("geweld" for "Heeft het over geweld", "Gewalt" for "Spricht
+ * von Gewalt"), the user's language first. Only on questions that ask for it (the kind of worry, a
+ * role, a format, topics: never a confirmation, a deletion or a choice of what to cancel), only where
+ * buttons are the only answers, never for yes/no choices (those with word lists: "immediate" must not
+ * answer "No immediate danger") nor "not in the list", and only a word of four letters or more.
  */
 function choiceByOneWord(prompt: PromptSpec, typed: string, translators: readonly Translator[]): string | undefined {
-  if (prompt.freeText || !/^[\p{L}']{4,}$/u.test(typed)) return undefined;
-  const candidates = (prompt.choices ?? []).filter((c) => c.also === undefined);
+  if (!prompt.wordMatch || prompt.freeText || !/^[\p{L}']{4,}$/u.test(typed)) return undefined;
+  const candidates = (prompt.choices ?? []).filter((c) => c.also === undefined && c.byNumber !== false);
   for (const tr of translators) {
     const label = (c: (typeof candidates)[number]) => ('literal' in c.label ? normalizeUncached : normalizePhrase)(renderText(c.label, tr, (l) => translators.find((x) => x.lang === l) ?? tr));
     const hits = candidates.filter((c) => label(c).split(' ').includes(typed));

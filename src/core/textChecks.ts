@@ -8,8 +8,11 @@ export type TextCheck = (text: string, lang: Language, context: { directory: Dir
 
 const PHONE = /^\+?[0-9][0-9 ()./-]{5,19}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
-/** A label before a phone number: one short word, then a colon or a dot ("gsm:", "tel.", "Handy:"). */
-const PHONE_LABEL = /^\p{L}{2,10}[.:]\s*/u;
+/**
+ * A label before a phone number, as people write it ("gsm:", "tel.", "Handy:"): only these words, so
+ * that no name rides along in front of a number ("Yusuf: 0470 …") into what the officer receives.
+ */
+const PHONE_LABEL = /^(gsm|tel|tél|telefoon|telephone|téléphone|telefon|phone|mobile|mobiel|mobil|portable|handy|privé|prive|privat|werk|work|thuis|home|bureau|office|büro|school|schule|école|nummer|number|numéro)\s*[.:]\s*/iu;
 /** Letters in any script, with the spaces, dots, commas, hyphens and apostrophes of names ("Marie-Claire O'Neil", "J. de Wit", "Peeters, Jan"). */
 const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} .,'’\u2010\u2011-]*$/u;
 /** Longer than the longest names ("Maria del Carmen de la Fuente García") is a sentence. */

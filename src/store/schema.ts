@@ -80,6 +80,13 @@ export const PromptSpec = z.object({
     .optional(),
   /** Said instead of the general "I did not understand" when typed text answers none of the choices. */
   notUnderstood: TextSpec.optional(),
+  /**
+   * A safety question (is anyone in danger?): nothing typed there starts another dialog, and what
+   * answers none of its choices gets its not-understood text (the emergency number) first.
+   */
+  gate: z.boolean().optional(),
+  /** One word of exactly one button's label answers it ("geweld"); off unless asked for, never on confirmations. */
+  wordMatch: z.boolean().optional(),
 });
 export type PromptSpec = z.infer<typeof PromptSpec>;
 

@@ -7,7 +7,7 @@ describe('the phone number check', () => {
     expect(textChecks.phone(typed, 'en', { directory: await realDirectory() })).toBeUndefined();
   });
 
-  it.each(['call me maybe', 'gsm', 'gsm: ask the office', '12345', 'my number: 12'])('refuses "%s"', async (typed) => {
+  it.each(['call me maybe', 'gsm', 'gsm: ask the office', '12345', 'my number: 12', 'Yusuf: 0470 12 34 56', 'Yusuf 0470 12 34 56'])('refuses "%s"', async (typed) => {
     expect(textChecks.phone(typed, 'en', { directory: await realDirectory() })).toBe('callback:invalidPhone');
   });
 });

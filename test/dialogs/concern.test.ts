@@ -250,6 +250,26 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the but
     expect(teacher.lastChoices()).toEqual(question);
   });
 
+  it('nothing typed at the danger question starts another dialog: "… please call me back" gets the number first', async () => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    const typed = { en: 'he has a knife, please call me back', nl: 'hij heeft een mes, kan iemand mij terugbellen', fr: 'il a un couteau, rappelez-moi', de: 'er hat ein Messer, bitte um Rückruf' }[lang];
+    await teacher.say(typed);
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:dangerUnclear', { number: h.directory.data.emergency.number }) });
+    expect(teacher.transcript()).not.toContain(await text(lang, 'concern:schoolPrompt'));
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual([Danger.Yes, Danger.No]);
+  });
+
+  it('the number said at the danger question is the directory\'s now, not the one in force when the question was asked', async () => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(WORRIED[lang]);
+    (h.directory.data.emergency as { number: string }).number = '101';
+    await teacher.say(KNIFE[lang]);
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:dangerUnclear', { number: '101' }) });
+  });
+
   it('a description typed at the kind of worry is answered as not needed and not kept', async () => {
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
@@ -301,7 +321,7 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: words a teacher types
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
     await teacher.say(WORRIED[lang]);
-    const word = { en: 'immediate', nl: 'onmiddellijk', fr: 'immédiat', de: 'unmittelbare' }[lang];
+    const word = { en: 'immediate', nl: 'acuut', fr: 'immédiat', de: 'unmittelbare' }[lang];
     await teacher.say(word);
     expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:dangerUnclear', { number: h.directory.data.emergency.number }) });
   });

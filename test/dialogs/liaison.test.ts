@@ -267,6 +267,9 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     await officer.click('dialog:cancelMeeting');
     const choices = officer.lastChoices().map((c) => c.value);
     expect(choices).toEqual([`meeting:${store.data.platformMeetings[0]!.id}`, 'keep']); // not the directory's meetings
+    // A word of a button's label is no answer here: "hall" must not cancel the Town hall meeting.
+    await officer.say('hall');
+    expect(store.data.platformMeetings).toHaveLength(1);
     await officer.say({ en: 'no', nl: 'nee', fr: 'non', de: 'nein' }[lang]);
     expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.nothingCancelled'));
     expect(store.data.platformMeetings).toHaveLength(1);

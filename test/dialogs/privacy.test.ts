@@ -135,6 +135,22 @@ describe('privacy dialog: call-back requests', () => {
     expect(user.transcript()).not.toContain(await text('nl', 'privacy:forgetPart.school'));
   });
 
+  it.each([
+    ['en', 'delete', 'delete'],
+    ['nl', 'verwijder', 'verwijderen'],
+    ['fr', 'supprimer', 'supprimer'],
+    ['de', 'löschen', 'löschen'],
+  ] as const)('(%s) a word typed twice never confirms the deletion: only the button, or its whole label, does', async (lang, first, second) => {
+    const h = await engineHarness();
+    const user = new TestUser(h.engine, { id: 'teacher-typing', locale: lang });
+    await user.press('language:' + lang);
+    await user.say('privacy');
+    await user.say(first);
+    await user.say(second);
+    expect(user.transcript()).not.toContain(await text(lang, 'privacy:deleted'));
+    expect(h.store.data.users['test:teacher-typing']).toBeDefined();
+  });
+
   it('without call-back requests nothing about them is listed and the confirmation stays as it was', async () => {
     const { engine } = await engineHarness();
     const user = new TestUser(engine);

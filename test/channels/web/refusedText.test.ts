@@ -126,5 +126,19 @@ describe('web chat: text that identifies someone never reaches the transcript or
     expect(stored(running.app)).not.toContain('headscarf');
     expect(JSON.stringify(body)).not.toContain('headscarf');
   });
+
+  it('a description around words that match the dialog already running ("… en ik ben ongerust") is not kept either', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine, 'nl');
+    await conv.post({ type: 'message', text: 'ik maak me zorgen over een leerling' });
+    await conv.post({ type: 'message', text: 'nee' });
+    await conv.post({ type: 'message', value: { choice: 'school:oak-primary' } });
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: 'ze draagt sinds kort een hoofddoek en ik ben ongerust' });
+    const { body } = await conv.activities(mark);
+    expect(body.activities[0]!.text).toBe(await text('nl', 'personalData:echoNotUnderstood'));
+    expect(body.activities.map((a) => a.text)).toContain(await text('nl', 'common:alreadyInDialog'));
+    expect(stored(running.app)).not.toContain('hoofddoek');
+  });
 });
 
