@@ -14,13 +14,18 @@ async function upToWay(h: EngineHarness, channel: ChannelId, lang: (typeof SUPPO
   return teacher;
 }
 
-/** From the "how" question to the request sent: by phone, in the afternoon, as Alex Teacher, no note. */
-async function sendByPhone(teacher: TestUser) {
+/** From the "how" question up to the summary, by phone, in the afternoon, as Alex Teacher, no note. */
+async function upToSummary(teacher: TestUser) {
   await teacher.click('phone');
   await teacher.click('afternoon');
   await teacher.say('Alex Teacher');
   await teacher.say('+32 3 555 77 88');
   await teacher.click('skip');
+}
+
+/** The same, and sent. */
+async function sendByPhone(teacher: TestUser) {
+  await upToSummary(teacher);
   await teacher.click('send');
 }
 
@@ -123,15 +128,6 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests left half-way say nothing
     expect(teacher.transcript()).not.toContain(await text(lang, 'common:leftUnfinished', { what: await text(lang, 'menu:language') }));
   });
 });
-
-/** From the "how" question up to the summary, by phone, without sending. */
-async function upToSummary(teacher: TestUser) {
-  await teacher.click('phone');
-  await teacher.click('afternoon');
-  await teacher.say('Alex Teacher');
-  await teacher.say('+32 3 555 77 88');
-  await teacher.click('skip');
-}
 
 describe.each(SUPPORTED_LANGUAGES)('call-back requests: one answer corrected from the summary (%s)', (lang) => {
   // A card's field as the test transcript writes it (channels render it their own way).
