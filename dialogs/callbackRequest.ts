@@ -41,7 +41,13 @@ export function handlerNamed(turn: DialogTurn, schoolId: string | null): Record<
 
 /* The questions, each asked in the form's order and again when the teacher corrects its answer. */
 const urgencyPrompt = () => choicePrompt(key('callback:urgencyPrompt'), CALLBACK_URGENCIES.map((u) => ({ value: u, label: key(`callback:urgency.${u}`) })));
-const wayPrompt = () => choicePrompt(key('callback:wayPrompt'), OFFERED_WAYS.map((w) => ({ value: w, label: key(`callback:way.${w}`) })));
+/** A number or an address typed here, too early, is answered with what comes next, not "not understood". */
+const wayPrompt = () =>
+  choicePrompt(
+    key('callback:wayPrompt'),
+    OFFERED_WAYS.map((w) => ({ value: w, label: key(`callback:way.${w}`) })),
+    { notUnderstood: key('callback:wayFirst') },
+  );
 const windowPrompt = () => choicePrompt(key('callback:windowPrompt'), CALLBACK_WINDOWS.map((w) => ({ value: w, label: key(`callback:window.${w}`) })));
 const namePrompt = () => textPrompt(key('callback:namePrompt'), 80, 'personName');
 const contactPrompt = (way: JsonValue | undefined) =>

@@ -358,6 +358,17 @@ describe('call-back requests asked for in words', () => {
   });
 });
 
+describe.each(SUPPORTED_LANGUAGES)('call-back requests: a number or an address typed before choosing how (%s)', (lang) => {
+  it('is answered with what comes next; the address is not kept (it is asked for next)', async () => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await teacher.say('alex@school.example');
+    expect(teacher.transcript()).toContain(await text(lang, 'callback:wayFirst'));
+    expect(teacher.transcript()).not.toContain(await text(lang, 'common:notUnderstood'));
+    expect(teacher.lastChoices().map((c) => c.value)).toEqual(['phone', 'email']);
+  });
+});
+
 describe.each(SUPPORTED_LANGUAGES)('call-back requests: buttons of an earlier message (%s)', (lang) => {
   it('"Send" pressed a second time says it belongs to an earlier message, and sends nothing more', async () => {
     const h = await engineHarness();
