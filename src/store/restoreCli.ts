@@ -60,8 +60,18 @@ async function readJsonOrUndefined(file: string): Promise<unknown> {
 }
 
 async function restore(storeFile: string, backup: string, data: Db): Promise<void> {
-  suffix = `.before-restore-${backupName(new Date()).slice(3, -5)}`;
   const marker = restoreMarkerFile(storeFile);
+  // A restore cut short before: the store as it was is already kept under that attempt's suffix, and
+  // the files in place are half restored. They are written over, not kept as if they were the store.
+  const earlier = /suffix (\S+)$/.exec((await readFile(marker, 'utf8').catch(() => '')).trim())?.[1];
+  if (earlier) {
+    suffix = earlier;
+    kept.push(earlier);
+    await writeStoreFiles(storeFile, data);
+    await rm(marker);
+    return;
+  }
+  suffix = `.before-restore-${backupName(new Date()).slice(3, -5)}`;
   await writeFile(marker, `from ${backup}, started ${new Date().toISOString()}; the previous files are kept with the suffix ${suffix}\n`);
   for (const segment of Object.keys(SEGMENTS) as Segment[]) {
     const file = segmentFile(storeFile, segment);

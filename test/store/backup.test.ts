@@ -88,4 +88,20 @@ describe('backups', () => {
     await run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env: { PATH: process.env.PATH, STORE_FILE: storeFile } });
     expect(Object.keys((await openFileStore(storeFile)).data.users)).toEqual(['web:restored']);
   });
+
+  it('run again after a restore cut short, it says where the store as it was is kept (the first attempt\'s suffix), and keeps no half-restored files as if they were it', async () => {
+    const dir = await temp();
+    const storeFile = join(dir, 'db.json');
+    const store = await openMemoryStore();
+    new UsersRepository(store).touch('web:restored', 'web', new Date());
+    const backup = await backupStore(store, join(dir, 'backups'), new Date('2026-11-20T03:00:00Z'), 7);
+    const first = '.before-restore-20261124-100000';
+    await writeFile(`${storeFile}${first}`, JSON.stringify(emptyDb())); // the store as it was, kept by the first attempt
+    await writeFile(storeFile, JSON.stringify(emptyDb())); // half restored
+    await writeFile(join(dir, 'db.restoring'), `from ${backup}, started 2026-11-24T10:00:00.000Z; the previous files are kept with the suffix ${first}\n`);
+    const { stdout } = await run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env: { PATH: process.env.PATH, STORE_FILE: storeFile } });
+    expect(stdout).toContain(`kept with the suffix ${first}`);
+    expect((await readdir(dir)).filter((f) => f.includes('.before-restore-') && !f.endsWith(first))).toEqual([]);
+    expect(Object.keys((await openFileStore(storeFile)).data.users)).toEqual(['web:restored']);
+  });
 });
