@@ -78,11 +78,19 @@ describe('engine', () => {
     });
   });
 
-  it.each(SUPPORTED_LANGUAGES)('the emergency confirmation takes yes/no and words like "called" (%s)', async (lang) => {
+  it.each(SUPPORTED_LANGUAGES)('the emergency confirmation takes clear words like "called" and "no danger", never an ambiguous "ok", "yes" or "no" (%s)', async (lang) => {
     const words = (await (await import('../helpers/fixtures.js')).translations()).translator(lang);
+    for (const ambiguous of [words.list('common:yesWords')[0]!, words.list('common:noWords')[0]!, 'ok']) {
+      const { engine, directory } = await engineHarness();
+      const user = new TestUser(engine, { locale: lang });
+      await user.say('112');
+      await user.say(ambiguous);
+      // Not taken as "called" or "no danger": the number again, and the question.
+      expect(user.transcript()).toContain(directory.data.emergency.number);
+      expect(user.transcript()).not.toContain(await text(lang, 'emergency:afterCall'));
+    }
     for (const [typed, expected] of [
       [words.list('emergency:calledWords').at(-1)!, 'emergency:afterCall'],
-      [words.list('common:yesWords')[0]!, 'emergency:afterCall'],
       // From the emergency number typed anywhere, "no immediate danger" carries on with what was running
       // (nothing promises to find the right person: that is the worried-teacher dialog's, see concern.test.ts).
       [words.list('emergency:notImmediateWords').at(-1)!, 'emergency:afterNotImmediateElsewhere'],
