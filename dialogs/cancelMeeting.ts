@@ -16,10 +16,15 @@ function askWhich(turn: DialogTurn) {
     return end();
   }
   return ask(
-    choicePrompt(key('liaison:meetings.cancelPrompt'), [
-      ...meetings.map((m) => ({ value: `${MEETING}${m.id}`, label: literal(turn.inEveryLanguage((t, lang) => t('common:labelled', { label: formatDate(m.date, lang), value: m.place }))) })),
-      { value: KEEP, label: key('liaison:meetings.keepAll'), also: 'common:noWords' },
-    ]),
+    // A meeting for every school is cancelled at once: by its button or its whole line, never "1".
+    choicePrompt(
+      key('liaison:meetings.cancelPrompt'),
+      [
+        ...meetings.map((m) => ({ value: `${MEETING}${m.id}`, label: literal(turn.inEveryLanguage((t, lang) => t('common:labelled', { label: formatDate(m.date, lang), value: m.place }))) })),
+        { value: KEEP, label: key('liaison:meetings.keepAll'), also: 'common:noWords' },
+      ],
+      { strict: true },
+    ),
   );
 }
 

@@ -33,10 +33,14 @@ export const privacyDialog = defineDialog({
       // The teacher's own name, contact and note, shown back only to them, as they gave them.
       turn.say(...stored.callbacks.map((r) => callbackCard(turn, r)));
       return ask(
-        choicePrompt(key('privacy:offerDelete'), [
-          { value: Choice.Delete, label: key('privacy:delete') },
-          { value: Choice.Keep, label: key('privacy:keep') },
-        ]),
+        choicePrompt(
+          key('privacy:offerDelete'),
+          [
+            { value: Choice.Delete, label: key('privacy:delete') },
+            { value: Choice.Keep, label: key('privacy:keep') },
+          ],
+          { strict: true },
+        ),
       );
     },
     /** Asks for confirmation before deleting, saying what goes: an unfinished call-back request is withdrawn. */
@@ -62,10 +66,15 @@ export const privacyDialog = defineDialog({
         ),
       );
       return ask(
-        choicePrompt(prompt, [
-          { value: Choice.Confirm, label: key('privacy:confirm') },
-          { value: Choice.Keep, label: key('privacy:keep') },
-        ]),
+        // Cannot be undone: a button, or its label typed in full in the user's language (see strict).
+        choicePrompt(
+          prompt,
+          [
+            { value: Choice.Confirm, label: key('privacy:confirm') },
+            { value: Choice.Keep, label: key('privacy:keep') },
+          ],
+          { strict: true },
+        ),
       );
     },
     /** Deletes everything about the user once the turn ends; a withdrawn request leaves a direct route to its handler. */

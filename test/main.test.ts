@@ -32,7 +32,7 @@ describe('the assistant as a process', () => {
       const history = await json<{ activities: { text?: string }[]; watermark: string }>(`${url}?watermark=0`, { token: conv.token });
       expect(history.status).toBe(200);
       expect(history.body.activities.at(-1)?.text).toBe(await text('en', 'privacy:offerDelete'));
-      await json(url, { method: 'POST', token: conv.token, body: { type: 'message', text: '1' } });
+      await json(url, { method: 'POST', token: conv.token, body: { type: 'message', text: await text('en', 'privacy:delete') } });
       const after = await json<{ activities: { text?: string }[] }>(`${url}?watermark=${history.body.watermark}`, { token: conv.token });
       expect(after.body.activities.at(-1)?.text).toBe(await confirmForgetText('en', ['conversation']));
     } finally {

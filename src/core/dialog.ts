@@ -161,7 +161,7 @@ export function literal(text: string | Record<Language, string>): TextSpec {
 export function choicePrompt(
   text: TextSpec,
   choices: { value: string; label: TextSpec; also?: string; byNumber?: boolean }[],
-  options: { notUnderstood?: TextSpec; gate?: boolean; wordMatch?: boolean } = {},
+  options: { notUnderstood?: TextSpec; gate?: boolean; wordMatch?: boolean; strict?: boolean } = {},
 ): PromptSpec {
   return {
     text,
@@ -169,6 +169,7 @@ export function choicePrompt(
     ...(options.notUnderstood ? { notUnderstood: options.notUnderstood } : {}),
     ...(options.gate ? { gate: true } : {}),
     ...(options.wordMatch ? { wordMatch: true } : {}),
+    ...(options.strict ? { strict: true } : {}),
   };
 }
 export function textPrompt(

@@ -53,7 +53,9 @@ export function recognizeChoice(
   }
   const typed = normalize(input.text);
   if (typed === '') return undefined;
-  if ((options.byNumber ?? true) && /^\d{1,2}$/.test(typed)) {
+  // Irreversible: the label as the user reads it, or its own words; nothing looser.
+  if (prompt.strict) translators = translators.slice(0, 1);
+  if (!prompt.strict && (options.byNumber ?? true) && /^\d{1,2}$/.test(typed)) {
     const numbered = choices[Number(typed) - 1];
     if (numbered?.byNumber !== false) return numbered?.value;
   }
@@ -70,6 +72,7 @@ export function recognizeChoice(
   }
   const byWord = choiceByOneWord(prompt, typed, translators);
   if (byWord !== undefined) return byWord;
+  if (prompt.strict) return undefined;
   return choices.find((c) => normalizeUncached(c.value) === typed)?.value;
 }
 

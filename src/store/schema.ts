@@ -87,6 +87,12 @@ export const PromptSpec = z.object({
   gate: z.boolean().optional(),
   /** One word of exactly one button's label answers it ("geweld"); off unless asked for, never on confirmations. */
   wordMatch: z.boolean().optional(),
+  /**
+   * Something that cannot be undone (deleting one's data, cancelling a meeting): only a button, its
+   * whole label in the user's language, or its own word list answers; not a number, not a button's
+   * internal value, not another language's label.
+   */
+  strict: z.boolean().optional(),
 });
 export type PromptSpec = z.infer<typeof PromptSpec>;
 

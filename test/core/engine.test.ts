@@ -236,7 +236,7 @@ describe('engine', () => {
     await user.say('privacy');
     const second = await engineHarness({ store });
     const again = new TestUser(second.engine);
-    await again.say('1');
+    await again.say(await text('en', 'privacy:delete'));
     expect(again.transcript()).toContain(await confirmForgetText('en', ['conversation']));
   });
 

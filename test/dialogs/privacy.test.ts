@@ -151,6 +151,22 @@ describe('privacy dialog: call-back requests', () => {
     expect(h.store.data.users['test:teacher-typing']).toBeDefined();
   });
 
+  it.each(SUPPORTED_LANGUAGES)('(%s) deleting needs the button or its label in the user\'s language: not "1", not an internal word, not another language\'s label', async (lang) => {
+    const h = await engineHarness();
+    const user = new TestUser(h.engine, { id: 'teacher-strict', locale: lang });
+    await user.press(`language:${lang}`);
+    await user.say('privacy');
+    for (const typed of ['1', 'delete', 'confirm', lang === 'en' ? 'Verwijderen' : 'Delete']) {
+      await user.say(typed);
+      expect(user.transcript()).not.toContain(await text(lang, 'privacy:deleted'));
+    }
+    expect(h.store.data.users['test:teacher-strict']).toBeDefined();
+    // The label as the user reads it works, at both steps.
+    await user.say(await text(lang, 'privacy:delete'));
+    await user.say(await text(lang, 'privacy:confirm'));
+    expect(user.transcript()).toContain(await text(lang, 'privacy:deleted'));
+  });
+
   it('without call-back requests nothing about them is listed and the confirmation stays as it was', async () => {
     const { engine } = await engineHarness();
     const user = new TestUser(engine);
