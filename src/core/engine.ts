@@ -230,7 +230,9 @@ export class Engine implements TurnHandler {
       }
       turn.replies.splice(turn.safetyFirst ? 1 : 0, 0, { kind: 'text', text: tr.t('personalData:notKept') });
     }
-    return { inboundTextReplacement: tr.t('personalData:echoNotKept') };
+    // Refused for another reason (a phone number mistyped, too long): not kept either, but not said to identify anyone.
+    const identifying = turn.textRefused === false || turn.textRefused.startsWith('personalData:');
+    return { inboundTextReplacement: tr.t(identifying ? 'personalData:echoNotKept' : 'personalData:echoNotKeptPlain') };
   }
 
   /* Shared lookups for the turn runner. */
@@ -365,8 +367,8 @@ class TurnRunner {
   forgotten = false;
   /** The typed text was taken as an answer, a command or a language name. */
   textTaken = false;
-  /** The typed text was refused as an answer (identifying, too long, not a phone number …). */
-  textRefused = false;
+  /** Why the typed text was refused as an answer (identifying, too long, not a phone number …), if it was. */
+  textRefused: string | false = false;
   /** The typed text answered nothing, started nothing and was no command: not kept. */
   textNotUnderstood = false;
   /** The first reply is what to do in an emergency: nothing goes before it (not even "not kept"). */
@@ -419,7 +421,7 @@ class TurnRunner {
     }
     if (inbound.text.length > MAX_TYPED_LENGTH) {
       // Not read at all (nor checked, nor kept): see MAX_TYPED_LENGTH.
-      this.textRefused = true;
+      this.textRefused = 'common:tooLong';
       this.say({ kind: 'text', text: this.tr.t('common:tooLong', { max: MAX_TYPED_LENGTH }) });
       if (this.top) this.reprompt();
       else await this.start(CoreDialog.Menu);
@@ -470,7 +472,7 @@ class TurnRunner {
         return this.advance(top, answer.value);
       }
       if (answer.kind === 'refused') {
-        this.textRefused = true;
+        this.textRefused = answer.reason;
         this.say({ kind: 'text', text: this.tr.t(answer.reason, answer.params) });
         this.reprompt();
         return;

@@ -6,13 +6,16 @@ import { containsContactDetails, containsPersonalData } from './personalData.js'
 /** Checks a free-text answer; returns a translation key explaining the refusal, or undefined. */
 export type TextCheck = (text: string, lang: Language, context: { directory: DirectoryView }) => string | undefined;
 
-const PHONE = /^\+?[0-9][0-9 ()./-]{5,19}$/;
+const PHONE = /^\+?[0-9(][0-9 ()./-]{5,24}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 /**
  * A label before a phone number, as people write it ("gsm:", "tel.", "Handy:"): only these words, so
  * that no name rides along in front of a number ("Yusuf: 0470 …") into what the officer receives.
  */
-const PHONE_LABEL = /^(gsm|tel|tél|telefoon|telephone|téléphone|telefon|phone|mobile|mobiel|mobil|portable|handy|privé|prive|privat|werk|work|thuis|home|bureau|office|büro|school|schule|école|nummer|number|numéro)\s*[.:]\s*/iu;
+const PHONE_LABELS = 'gsm|tel|tél|telefoon|telephone|téléphone|telefon|phone|mobile|mobiel|mobil|portable|handy|privé|prive|privat|werk|work|thuis|home|bureau|office|büro|school|schule|école|nummer|number|numéro';
+const PHONE_LABEL = new RegExp(`^(${PHONE_LABELS})\\s*[.:]*\\s*[.:]?\\s*`, 'iu');
+/** The same after the number, in brackets: "0470 12 34 56 (gsm)". */
+const PHONE_LABEL_AFTER = new RegExp(`\\s*\\((${PHONE_LABELS})\\)$`, 'iu');
 /** Letters in any script, with the spaces, dots, commas, hyphens and apostrophes of names ("Marie-Claire O'Neil", "J. de Wit", "Peeters, Jan"). */
 const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} .,'’\u2010\u2011-]*$/u;
 /** Longer than the longest names ("Maria del Carmen de la Fuente García") is a sentence. */
@@ -20,15 +23,15 @@ const NAME_WORDS_MAX = 8;
 /**
  * Words no name holds, in the four languages: what turns letters into a sentence about someone ("the
  * boy in my class is", "mijn leerling Yusuf is") or a refusal ("not sure", "rather not"). Particles of
- * names (de, van, la, der, von, du) are not among them, nor short words that are also surnames (Ma,
- * He, In, No, Pas, Junge, Lieber).
+ * names (de, van, la, der, von, du) are not among them, nor words that are also names (Ma, He, In, No,
+ * Pas, Junge, Lieber, Boy, Elle, Mes, Klas, Garçon).
  */
 const NOT_IN_NAMES = new Set(
   [
-    'my', 'mine', 'the', 'is', 'are', 'was', 'from', 'with', 'about', 'pupil', 'student', 'boy', 'girl', 'class', 'not', 'sure', 'rather', 'name', 'who', 'she', 'they', 'his', 'her',
-    'mijn', 'het', 'een', 'uit', 'leerling', 'jongen', 'meisje', 'klas', 'niet', 'zeker', 'liever', 'geen', 'naam', 'hij', 'zij',
-    'mes', 'est', 'sont', 'avec', 'élève', 'eleve', 'garçon', 'garcon', 'fille', 'classe', 'sûr', 'plutôt', 'nom', 'elle',
-    'mein', 'meine', 'ist', 'sind', 'aus', 'mit', 'über', 'schüler', 'schülerin', 'mädchen', 'klasse', 'nicht', 'sicher', 'kein', 'keine', 'sie',
+    'my', 'mine', 'the', 'is', 'are', 'was', 'from', 'with', 'about', 'pupil', 'student', 'girl', 'has', 'have', 'very', 'class', 'not', 'sure', 'rather', 'name', 'who', 'she', 'they', 'his', 'her',
+    'mijn', 'het', 'een', 'uit', 'leerling', 'jongen', 'meisje', 'heeft', 'hebben', 'zeer', 'niet', 'zeker', 'liever', 'geen', 'naam', 'hij', 'zij',
+    'est', 'sont', 'avec', 'élève', 'eleve', 'fille', 'classe', 'sûr', 'plutôt', 'nom', 'très',
+    'mein', 'meine', 'ist', 'sind', 'hat', 'haben', 'sehr', 'aus', 'mit', 'über', 'schüler', 'schülerin', 'mädchen', 'klasse', 'nicht', 'sicher', 'kein', 'keine', 'sie',
   ].map((word) => word.normalize('NFC')),
 );
 
@@ -43,7 +46,7 @@ export const textChecks: Record<Exclude<TextCheckName, 'none'>, TextCheck> = {
   noPersonalData: containsPersonalData,
   // "gsm: 0470 12 34 56", "tel. +32 …": a short word before the number, as people write it, is fine.
   phone: (text) => {
-    const number = text.replace(PHONE_LABEL, '');
+    const number = text.replace(PHONE_LABEL, '').replace(PHONE_LABEL_AFTER, '');
     return PHONE.test(number) && number.replace(/\D/g, '').length >= 6 ? undefined : 'callback:invalidPhone';
   },
   email: (text) => (EMAIL.test(text) ? undefined : 'callback:invalidEmail'),

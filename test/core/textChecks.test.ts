@@ -3,7 +3,19 @@ import { textChecks } from '../../src/core/textChecks.js';
 import { realDirectory } from '../helpers/fixtures.js';
 
 describe('the phone number check', () => {
-  it.each(['+32 3 555 77 88', '0470 12 34 56', '0470/123456', 'gsm: 0470 12 34 56', 'tel. +32 3 555 77 88', 'Handy: 0170 1234567'])('takes "%s"', async (typed) => {
+  it.each([
+    '+32 3 555 77 88',
+    '0470 12 34 56',
+    '0470/123456',
+    'gsm: 0470 12 34 56',
+    'tel. +32 3 555 77 88',
+    'Handy: 0170 1234567',
+    'gsm 0470 12 34 56',
+    'Tel.: 09 123 45 67',
+    'Tél. : 04 123 45 67',
+    '0470 12 34 56 (gsm)',
+    '+32 (0) 470 / 12 34 56',
+  ])('takes "%s"', async (typed) => {
     expect(textChecks.phone(typed, 'en', { directory: await realDirectory() })).toBeUndefined();
   });
 

@@ -408,6 +408,7 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name
     'mijn leerling Yusuf is radicaal',
     'Kerkstraat, Antwerpen',
     "I'd rather not say",
+    'very urgent he has a knife',
   ])('"%s" is refused and asked again', async (typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
@@ -419,7 +420,7 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name
     expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.at(-1)!.values.name).toBeUndefined();
   });
 
-  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan', 'Maria del Carmen de la Fuente García', 'Anne\u2010Marie Dubois', 'Ma Long', 'Sophie In ’t Veld'])('"%s" is taken', async (typed) => {
+  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan', 'Maria del Carmen de la Fuente García', 'Anne\u2010Marie Dubois', 'Ma Long', 'Sophie In ’t Veld', 'Elle Peeters', 'Boy de Jong', 'Jan Mes', 'Klas Berg', 'François Garçon'])('"%s" is taken', async (typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
     await teacher.click('phone');

@@ -140,5 +140,19 @@ describe('web chat: text that identifies someone never reaches the transcript or
     expect(body.activities.map((a) => a.text)).toContain(await text('nl', 'common:alreadyInDialog'));
     expect(stored(running.app)).not.toContain('hoofddoek');
   });
+
+  it('a phone number refused for its form is not kept either, but not said to identify anyone', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const click = (choice: string) => conv.post({ type: 'message', text: choice, value: { choice } });
+    await conv.post({ type: 'message', text: 'menu' });
+    for (const choice of ['dialog:callbackRequest', 'school:oak-primary', 'week', 'phone', 'anytime']) await click(choice);
+    await conv.post({ type: 'message', text: 'Sam Jansen' });
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: 'call me at the office' });
+    const { body } = await conv.activities(mark);
+    expect(body.activities[0]!.text).toBe(await text('en', 'personalData:echoNotKeptPlain'));
+    expect(body.activities.map((a) => a.text)).toContain(await text('en', 'callback:invalidPhone'));
+  });
 });
 
