@@ -226,7 +226,8 @@ export class Engine implements TurnHandler {
     const tr = this.deps.translations.translator(turn.lang);
     if (!turn.textRefused) {
       if (!this.deps.textChecks.noPersonalData(typed, turn.lang, { directory: this.deps.directory() })) {
-        return turn.textNotUnderstood ? { inboundTextReplacement: tr.t('personalData:echoNotUnderstood') } : {};
+        if (turn.textNotUnderstood) return { inboundTextReplacement: tr.t('personalData:echoNotUnderstood') };
+        return turn.textBeyondCommand ? { inboundTextReplacement: tr.t('personalData:echoNotKeptPlain') } : {};
       }
       turn.replies.splice(turn.safetyFirst ? 1 : 0, 0, { kind: 'text', text: tr.t('personalData:notKept') });
     }
@@ -326,6 +327,15 @@ export class Engine implements TurnHandler {
     return this.commandByPhrase.get(phraseKey(inbound.text));
   }
 
+  /**
+   * Words of danger in the user's language, anywhere in a message ("knife", "mes", "couteau", "Messer",
+   * "danger", "Gefahr"): only that language, since a word of one is an everyday word of another
+   * ("mes" is French for "my").
+   */
+  mentionsDanger(text: string, lang: Language): boolean {
+    return containsAny(text, this.deps.translations.translator(lang).list('commands:dangerWords'));
+  }
+
   /** "Thanks", "bedankt", "merci", "danke": not a question, and not to be answered "I did not understand". */
   isThanks(text: string): boolean {
     return text.trim() !== '' && this.allTranslators.some((tr) => matchesAny(text, tr.list('common:thanksWords')));
@@ -373,6 +383,8 @@ class TurnRunner {
   textNotUnderstood = false;
   /** The first reply is what to do in an emergency: nothing goes before it (not even "not kept"). */
   safetyFirst = false;
+  /** The typed text held more than the command or the words that started a dialog: not kept. */
+  textBeyondCommand = false;
   user: DialogUser;
   private steps = 0;
 
@@ -479,11 +491,21 @@ class TurnRunner {
       }
     }
 
+    // Danger written anywhere in a message ("gevaar, hij heeft een mes", "he has a knife, call me back")
+    // gets the emergency answer, as the word "emergency" alone does; the text itself is not kept.
+    if (inbound.text && !focused?.holdsFocus && engine.mentionsDanger(inbound.text, this.lang)) {
+      this.textBeyondCommand = true;
+      this.safetyFirst = true;
+      return this.runCommand('emergency');
+    }
+
     // At a safety question nothing typed starts another dialog: "he has a knife, please call me back"
     // must get the emergency number, not the call-back form.
     const gate = this.top?.waiting === 'prompt' && this.top.prompt?.gate === true;
     const intent = inbound.text && !focused?.holdsFocus && !gate ? engine.detectIntent(inbound.text, this.lang, this.user.role) : undefined;
     if (intent) {
+      // More than the words that start it ("I'm worried: the boy in 3B …"): the rest is not kept.
+      if (!matchesAny(inbound.text, engine.engineDeps.translations.translator(intent.lang).list(intent.dialog.intent!))) this.textBeyondCommand = true;
       if (!this.user.language && intent.lang !== this.lang) this.switchLanguage(intent.lang);
       // Said again in the middle of that very dialog ("I'm worried about …" while answering its
       // questions): carry on where it was rather than start it over and lose the answers given. Only
@@ -655,6 +677,9 @@ class TurnRunner {
     // structure (a list, a heading) in a card or a message shown to an officer.
     const text = this.inbound.text.replace(/\s+/g, ' ').trim();
     if (!text) return { kind: 'none' };
+    // Danger written into a note, a comment or a search is not an answer: the emergency comes first
+    // (see process). A name is the exception: "Jan Mes" is a name, not a knife.
+    if (prompt.freeText.check !== 'personName' && this.engine.mentionsDanger(text, this.lang)) return { kind: 'none' };
     if (text.length > prompt.freeText.maxLength) {
       return { kind: 'refused', reason: 'common:tooLong', params: { max: prompt.freeText.maxLength } };
     }

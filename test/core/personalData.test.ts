@@ -113,3 +113,24 @@ describe('containsPersonalData: any run of spaces reads as one', () => {
   });
 });
 
+describe('containsPersonalData: a class or an age, which with the school point to a pupil', () => {
+  it.each([
+    ['nl', 'de jongen uit 3B, woont naast de moskee'],
+    ['en', 'the boy in 3b with the beard'],
+    ['nl', 'een leerling van 14 jaar'],
+    ['en', 'she is 14 years old'],
+    ['fr', 'un élève de 14 ans'],
+    ['de', 'ein 14-jähriger Schüler'],
+  ] as const)('(%s) "%s"', (lang, typed) => {
+    expect(containsPersonalData(typed, lang)).toBe('personalData:classOrAge');
+  });
+
+  it.each([
+    ['en', 'Best after 15:30, I teach until then.'],
+    ['en', 'call after 4 pm please'],
+    ['nl', 'liefst op woensdagnamiddag'],
+  ] as const)('(%s) "%s" is fine', (lang, typed) => {
+    expect(containsPersonalData(typed, lang)).toBeUndefined();
+  });
+});
+

@@ -236,13 +236,14 @@ async function adviceGiven(engine: EngineHarness['engine']): Promise<TestUser> {
 
 describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the buttons do not cover (%s)', (lang) => {
   const KNIFE: Record<Language, string> = { en: 'he has a knife', nl: 'hij heeft een mes', fr: 'il a un couteau', de: 'er hat ein Messer' };
+  const UNSURE: Record<Language, string> = { en: 'not sure', nl: 'weet ik niet', fr: 'je ne sais pas', de: 'weiß ich nicht' };
 
   it('anything but yes or no at the danger question gets the emergency number and the question again, never "I did not understand"', async () => {
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
     await teacher.say(WORRIED[lang]);
     const question = teacher.lastChoices();
-    await teacher.say(KNIFE[lang]);
+    await teacher.say(UNSURE[lang]);
     const number = h.directory.data.emergency.number;
     expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:dangerUnclear', { number }) });
     expect(teacher.transcript()).toContain(number);
@@ -254,11 +255,31 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the but
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
     await teacher.say(WORRIED[lang]);
-    const typed = { en: 'he has a knife, please call me back', nl: 'hij heeft een mes, kan iemand mij terugbellen', fr: 'il a un couteau, rappelez-moi', de: 'er hat ein Messer, bitte um Rückruf' }[lang];
+    const typed = { en: 'not sure, please call me back', nl: 'weet ik niet, kan iemand mij terugbellen', fr: 'je ne sais pas, rappelez-moi', de: 'weiß ich nicht, bitte um Rückruf' }[lang];
     await teacher.say(typed);
     expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:dangerUnclear', { number: h.directory.data.emergency.number }) });
     expect(teacher.transcript()).not.toContain(await text(lang, 'concern:schoolPrompt'));
     expect(teacher.lastChoices().map((c) => c.value)).toEqual([Danger.Yes, Danger.No]);
+  });
+
+  it('danger written in a sentence, at the danger question or anywhere else, gets the emergency answer first and is not kept', async () => {
+    const number = (await engineHarness()).directory.data.emergency.number;
+    for (const setup of [
+      async (t: TestUser) => t.say('menu'),
+      async (t: TestUser) => t.say(WORRIED[lang]),
+      async (t: TestUser) => {
+        await t.say(WORRIED[lang]);
+        await t.click(Danger.No);
+        await t.click('school:oak-primary');
+      },
+    ]) {
+      const h = await engineHarness();
+      const teacher = new TestUser(h.engine, { locale: lang });
+      await setup(teacher);
+      await teacher.say(`${KNIFE[lang]}, ${{ en: 'please call me back', nl: 'bel me terug', fr: 'rappelez-moi', de: 'bitte um Rückruf' }[lang]}`);
+      expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number }) });
+      expect(teacher.transcript()).not.toContain(await text(lang, 'concern:schoolPrompt'));
+    }
   });
 
   it('the number said at the danger question is the directory\'s now, not the one in force when the question was asked', async () => {
@@ -266,7 +287,7 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the but
     const teacher = new TestUser(h.engine, { locale: lang });
     await teacher.say(WORRIED[lang]);
     (h.directory.data.emergency as { number: string }).number = '101';
-    await teacher.say(KNIFE[lang]);
+    await teacher.say(UNSURE[lang]);
     expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'concern:dangerUnclear', { number: '101' }) });
   });
 

@@ -154,5 +154,20 @@ describe('web chat: text that identifies someone never reaches the transcript or
     expect(body.activities[0]!.text).toBe(await text('en', 'personalData:echoNotKeptPlain'));
     expect(body.activities.map((a) => a.text)).toContain(await text('en', 'callback:invalidPhone'));
   });
+
+  it.each([
+    ["I'm worried: the boy watches IS videos every break", 'concern:dangerPrompt'],
+    ['danger! he has a knife in the playground', 'emergency:call'],
+  ])('"%s": what starts a dialog is acted on, and the rest of the message is not kept', async (typed, answered) => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const mark = Number((await conv.activities()).body.watermark);
+    await conv.post({ type: 'message', text: typed });
+    const { body } = await conv.activities(mark);
+    expect(body.activities[0]!.text).toBe(await text('en', 'personalData:echoNotKeptPlain'));
+    const number = running.app.directory().data.emergency.number;
+    expect(body.activities.map((a) => a.text).join('\n')).toContain(await text('en', answered, { number }));
+    expect(stored(running.app)).not.toMatch(/videos|playground/);
+  });
 });
 
