@@ -328,12 +328,14 @@ export class Engine implements TurnHandler {
   }
 
   /**
-   * Words of danger in the user's language, anywhere in a message ("knife", "mes", "couteau", "Messer",
-   * "danger", "Gefahr"): only that language, since a word of one is an everyday word of another
-   * ("mes" is French for "my").
+   * Words of danger anywhere in a message ("knife", "mes", "couteau", "Messer", "danger", "Gefahr"), in
+   * the user's language and in English (which many write in when the conversation's language is not
+   * theirs): not in every language, since a word of one is an everyday word of another ("mes" is
+   * French for "my").
    */
   mentionsDanger(text: string, lang: Language): boolean {
-    return containsAny(text, this.deps.translations.translator(lang).list('commands:dangerWords'));
+    const languages: Language[] = lang === 'en' ? ['en'] : [lang, 'en'];
+    return languages.some((l) => containsAny(text, this.deps.translations.translator(l).list('commands:dangerWords')));
   }
 
   /** "Thanks", "bedankt", "merci", "danke": not a question, and not to be answered "I did not understand". */

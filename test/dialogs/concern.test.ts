@@ -303,6 +303,19 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the but
   });
 });
 
+describe('danger written in English in a conversation in another language', () => {
+  it('gets the emergency answer too; "mes" in a French conversation ("mes données") does not', async () => {
+    const h = await engineHarness();
+    const number = h.directory.data.emergency.number;
+    const nl = new TestUser(h.engine, { id: 'teacher-nl', locale: 'nl' });
+    await nl.say('he has a knife');
+    expect(nl.last[0]).toEqual({ kind: 'text', text: await text('nl', 'emergency:call', { number }) });
+    const fr = new TestUser(h.engine, { id: 'teacher-fr', locale: 'fr' });
+    await fr.say('mes données');
+    expect(fr.transcript()).not.toContain(await text('fr', 'emergency:call', { number }));
+  });
+});
+
 describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: one name for the school\'s care contact (%s)', (lang) => {
   it('the card says what the advice says, with the school\'s own name for the role beside it', async () => {
     const h = await engineHarness();
