@@ -28,6 +28,8 @@ const TOKEN_ERRORS = new Set(['account_inactive', 'invalid_auth', 'not_authed', 
 const EVENT_TTL_MS = 2 * 3_600_000;
 const LOCALE_TTL_MS = 24 * 3_600_000;
 const LOCALE_CACHE_SIZE = 10_000;
+/** How long a signed payload may go unacknowledged before it is answered as one no listener takes. */
+const UNHANDLED_AFTER_MS = 1_000;
 
 export interface SlackChannelDeps {
   config: NonNullable<Config['slack']>;
@@ -79,6 +81,17 @@ export class SlackChannel implements Channel {
       endpoints: SLACK_EVENTS_PATH,
       processBeforeResponse: deps.processBeforeResponse ?? false,
       logger,
+      // A signed payload no listener takes (an event type or interactivity the app does not use) is
+      // answered 200 after a second, so that Slack does not retry it, and logged by kind only; Bolt's
+      // default waited 3 seconds, answered 404 and logged it as an error.
+      unhandledRequestTimeoutMillis: UNHANDLED_AFTER_MS,
+      unhandledRequestHandler: ({ response }) => {
+        deps.log.warn({ event: 'slack_payload_unhandled' });
+        if (!response.headersSent) {
+          response.writeHead(200);
+          response.end();
+        }
+      },
     });
     this.app = new App({
       receiver: this.receiver,

@@ -388,6 +388,20 @@ describe('Slack channel', () => {
       expect(api.posts().some((p) => p.args.channel === 'D-U-AFTER')).toBe(true);
     });
 
+    it('a signed payload of a kind no listener takes is answered 200 within about a second, logged by kind only', async () => {
+      const { base, api, lines } = await withLog();
+      const started = Date.now();
+      // A modal submitted (the app opens none): no listener acknowledges it.
+      const payload = { type: 'view_submission', user: { id: 'U-V' }, view: { id: 'V1', callback_id: 'thumbsup-form', state: { values: {} } } };
+      const res = await signedPost(base, `payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded');
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(api.posts()).toEqual([]);
+      await waitFor(() => lines.join('').includes('slack_payload_unhandled'));
+      expect(lines.join('')).not.toContain('thumbsup');
+      expect(lines.join('')).not.toContain('not acknowledged within 3 seconds');
+    });
+
     it('a DM event without its channel runs no turn and stores nothing (it once left the store unable to open)', async () => {
       const { base, app, api, lines } = await withLog();
       const { channel: _dropped, ...noChannel } = dm('U-NOCHAN', 'hi');
