@@ -36,8 +36,9 @@ export const privacyDialog = defineDialog({
         choicePrompt(
           key('privacy:offerDelete'),
           [
-            { value: Choice.Delete, label: key('privacy:delete') },
-            { value: Choice.Keep, label: key('privacy:keep') },
+            // A confirmation follows: "yes" may ask for it here.
+            { value: Choice.Delete, label: key('privacy:delete'), also: 'common:yesWords' },
+            { value: Choice.Keep, label: key('privacy:keep'), also: 'common:noWords' },
           ],
           { strict: true },
         ),
@@ -71,7 +72,7 @@ export const privacyDialog = defineDialog({
           prompt,
           [
             { value: Choice.Confirm, label: key('privacy:confirm') },
-            { value: Choice.Keep, label: key('privacy:keep') },
+            { value: Choice.Keep, label: key('privacy:keep'), also: 'common:noWords' },
           ],
           { strict: true },
         ),

@@ -16,7 +16,7 @@ import type { Services } from './services.js';
 import { KeyedQueue } from './keyedQueue.js';
 import type { textChecks } from './textChecks.js';
 import { helpReplies, welcomeText } from './help.js';
-import { containsAny, matchesAny, normalize } from './text.js';
+import { containsAny, matchesAny, normalize, normalizePhrase } from './text.js';
 
 /** Dialog ids the engine itself relies on. */
 export const CoreDialog = {
@@ -330,12 +330,24 @@ export class Engine implements TurnHandler {
   /**
    * Words of danger anywhere in a message ("knife", "mes", "couteau", "Messer", "danger", "Gefahr"), in
    * the user's language and in English (which many write in when the conversation's language is not
-   * theirs): not in every language, since a word of one is an everyday word of another ("mes" is
-   * French for "my").
+   * theirs; an English word that is an everyday word of theirs, Dutch "gun", is a safe phrase there): not in every
+   * language, since a word of one is an everyday word of another ("mes" is French for "my"). Not after
+   * a negation ("it is not an emergency", "geen gevaar"), nor inside a phrase that means something else.
    */
   mentionsDanger(text: string, lang: Language): boolean {
-    const languages: Language[] = lang === 'en' ? ['en'] : [lang, 'en'];
-    return languages.some((l) => containsAny(text, this.deps.translations.translator(l).list('commands:dangerWords')));
+    const tr = this.deps.translations.translator(lang);
+    const en = this.deps.translations.translator('en');
+    // French elision ("cas d'urgence", "l'otage") is read as the word itself.
+    let said = ` ${normalize(text).replace(/(^| )(?:qu|[cdjlmnst])'/g, '$1')} `;
+    // Phrases that hold a danger word and mean something else ("en danger de radicalisation": at risk of;
+    // Dutch "ik gun hem": the English "gun" read in a Dutch sentence).
+    for (const safe of tr.list('commands:dangerSafePhrases')) said = said.split(` ${normalizePhrase(safe)} `).join(' ');
+    const words = said.trim().split(' ');
+    const negations = new Set([...tr.list('commands:negationWords'), ...(lang === 'en' ? [] : en.list('commands:negationWords'))].map(normalizePhrase));
+    const phrases = [...tr.list('commands:dangerWords'), ...(lang === 'en' ? [] : en.list('commands:dangerWords'))].map((p) => normalizePhrase(p).split(' '));
+    return phrases.some((phrase) =>
+      words.some((_, i) => phrase.every((w, k) => words[i + k] === w) && !words.slice(Math.max(0, i - 3), i).some((w) => negations.has(w))),
+    );
   }
 
   /** "Thanks", "bedankt", "merci", "danke": not a question, and not to be answered "I did not understand". */
@@ -548,7 +560,7 @@ class TurnRunner {
         ? this.tr.t('common:staleButton')
         : waiting
           ? renderText('key' in waiting ? { ...waiting, params: { ...waiting.params, number } } : waiting, this.tr, this.translatorFor)
-          : this.tr.t('common:notUnderstood');
+          : this.tr.t(this.top?.prompt?.strict ? 'common:notUnderstoodStrict' : 'common:notUnderstood');
     if (gate || focused?.holdsFocus) this.safetyFirst = true;
     this.say({ kind: 'text', text: fallback });
     if (this.top) this.reprompt();

@@ -82,10 +82,16 @@ const ADDRESS = new RegExp(
 );
 /** A street named without its number: "Kerkstraat", "Hauptstraße", "rue de la Paix", "Station Road". */
 const STREET_NAME = /((?<!\p{L})\p{Lu}\p{L}{0,40}(straat|laan|dreef|steenweg|straße|strasse|gasse)\b)|(\b(rue|avenue|chemin)\s{1,3}(de\s{1,3}la\s{1,3}|du\s{1,3}|des\s{1,3}|de\s{1,3}|d')?\p{Lu})|((?<!\p{L})\p{Lu}\p{L}{1,40}\s{1,3}(Street|Road|Lane|Avenue|Drive)\b)/u;
-/** A class as schools name them ("3B", "5a", "2e"): with a school, enough to find a pupil. */
-const CLASS_CODE = /\b\d{1,2}[a-z]\b/iu;
-/** An age: "14 jaar", "14 years old", "14 ans", "14 Jahre", "14-jarige". */
-const AGE = /\b\d{1,2}\s{0,3}-?\s{0,3}(jaar|jarige?|years?|yrs?|ans|jahre|jährige?r?)\b/iu;
+/**
+ * A class as schools name them ("3B", "5a"): with a school, enough to find a pupil. Not a time ("16h",
+ * "16u"), an ordinal ("2e", "2e graad") or a count ("2x").
+ */
+const CLASS_CODE = /\b\d{1,2}[a-df-gi-tv-wyz]\b/iu;
+/**
+ * An age: "14 jaar", "14 years old", "14 ans", "14 Jahre", "14-jarige"; not a duration ("for 10 years",
+ * "2 years ago", "al 10 jaar", "depuis 10 ans", "seit 10 Jahren", "il y a 2 ans").
+ */
+const AGE = /(?<!\b(?:for|since|sinds|al|depuis|seit|vor|y a|past|last|over)\s{1,3})\b\d{1,2}\s{0,3}-?\s{0,3}(jaar|jarige?|years?|yrs?|ans|jahre|jährige?r?)\b(?!\s{1,3}(?:ago|geleden|lang|long))/iu;
 /** Dutch "1234 AB", UK "SW1A 1AA" style postcodes. */
 const POSTCODE = /\b(\d{4}\s?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b/;
 /** "J.D." or "J. D." — initials that stand for a person. */

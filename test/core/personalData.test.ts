@@ -129,6 +129,13 @@ describe('containsPersonalData: a class or an age, which with the school point t
     ['en', 'Best after 15:30, I teach until then.'],
     ['en', 'call after 4 pm please'],
     ['nl', 'liefst op woensdagnamiddag'],
+    ['fr', 'rappelez-moi après 16h'],
+    ['nl', 'bel me na 16u'],
+    ['nl', 'vorming voor de 2e graad'],
+    ['de', 'bitte 2x versuchen'],
+    ['en', 'a similar case 2 years ago'],
+    ['fr', 'je suis dans cette école depuis 10 ans'],
+    ['nl', 'ik geef al 10 jaar les'],
   ] as const)('(%s) "%s" is fine', (lang, typed) => {
     expect(containsPersonalData(typed, lang)).toBeUndefined();
   });

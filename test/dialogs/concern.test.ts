@@ -303,6 +303,51 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the but
   });
 });
 
+describe('danger words: what is and is not an emergency', () => {
+  it.each([
+    ['de', 'Ein Schüler, der abzurutschen droht'],
+    ['nl', 'Ik gun hem een tweede kans'],
+    ['en', "It's not an emergency, please call me back"],
+    ['en', 'There is no danger'],
+    ['nl', 'Het is geen noodgeval'],
+    ['fr', "Ce n'est pas une urgence"],
+    ['de', 'Es ist kein Notfall'],
+    ['fr', 'un élève en danger de radicalisation'],
+    ['de', 'Gefahr der Radikalisierung'],
+  ] as const)('(%s) "%s" is not', async (lang, typed) => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(typed);
+    expect(teacher.transcript()).not.toContain(await text(lang, 'emergency:call', { number: h.directory.data.emergency.number }));
+  });
+
+  it.each([
+    ['fr', "c'est un cas d'urgence"],
+    ['fr', 'il a des armes'],
+    ['de', 'er hat Waffen dabei'],
+    ['nl', 'hij dreigt met een mes'],
+    ['en', 'he has guns at home'],
+  ] as const)('(%s) "%s" is', async (lang, typed) => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say(typed);
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number: h.directory.data.emergency.number }) });
+  });
+
+  it.each([
+    ['en', 'not an emergency'],
+    ['nl', 'het is geen noodgeval'],
+    ['fr', "ce n'est pas une urgence"],
+    ['de', 'es ist kein Notfall'],
+  ] as const)('(%s) the emergency answer is left with "%s"', async (lang, typed) => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.say('112');
+    await teacher.say(typed);
+    expect(teacher.transcript()).toContain(await text(lang, 'emergency:afterNotImmediateElsewhere'));
+  });
+});
+
 describe('danger written in English in a conversation in another language', () => {
   it('gets the emergency answer too; "mes" in a French conversation ("mes données") does not', async () => {
     const h = await engineHarness();

@@ -161,6 +161,8 @@ describe('privacy dialog: call-back requests', () => {
       expect(user.transcript()).not.toContain(await text(lang, 'privacy:deleted'));
     }
     expect(h.store.data.users['test:teacher-strict']).toBeDefined();
+    // "1" is refused with a hint that does not mention numbers.
+    expect(user.transcript()).toContain(await text(lang, 'common:notUnderstoodStrict'));
     // The label as the user reads it works, at both steps.
     await user.say(await text(lang, 'privacy:delete'));
     await user.say(await text(lang, 'privacy:confirm'));
