@@ -94,6 +94,7 @@ export class Engine implements TurnHandler {
   private readonly commandByPhrase = new Map<string, Command>();
   /** Normalised language names ("nederlands") → the language. */
   private readonly languageByName = new Map<string, Language>();
+  private readonly dangerWordsByLanguage = new Map<Language, { safe: string[]; negations: Set<string>; phrases: string[][] }>();
   /** Turns of one conversation run one after another, so two quick clicks never interleave. */
   private readonly queue = new KeyedQueue();
 
@@ -335,19 +336,31 @@ export class Engine implements TurnHandler {
    * a negation ("it is not an emergency", "geen gevaar"), nor inside a phrase that means something else.
    */
   mentionsDanger(text: string, lang: Language): boolean {
-    const tr = this.deps.translations.translator(lang);
-    const en = this.deps.translations.translator('en');
+    const { safe, negations, phrases } = this.dangerWords(lang);
     // French elision ("cas d'urgence", "l'otage") is read as the word itself.
     let said = ` ${normalize(text).replace(/(^| )(?:qu|[cdjlmnst])'/g, '$1')} `;
     // Phrases that hold a danger word and mean something else ("en danger de radicalisation": at risk of;
     // Dutch "ik gun hem": the English "gun" read in a Dutch sentence).
-    for (const safe of tr.list('commands:dangerSafePhrases')) said = said.split(` ${normalizePhrase(safe)} `).join(' ');
+    for (const phrase of safe) said = said.split(` ${phrase} `).join(' ');
     const words = said.trim().split(' ');
-    const negations = new Set([...tr.list('commands:negationWords'), ...(lang === 'en' ? [] : en.list('commands:negationWords'))].map(normalizePhrase));
-    const phrases = [...tr.list('commands:dangerWords'), ...(lang === 'en' ? [] : en.list('commands:dangerWords'))].map((p) => normalizePhrase(p).split(' '));
     return phrases.some((phrase) =>
       words.some((_, i) => phrase.every((w, k) => words[i + k] === w) && !words.slice(Math.max(0, i - 3), i).some((w) => negations.has(w))),
     );
+  }
+
+  /** The danger words of a language (with English's), normalised once: they are read on every message not taken as an answer. */
+  private dangerWords(lang: Language): { safe: string[]; negations: Set<string>; phrases: string[][] } {
+    let words = this.dangerWordsByLanguage.get(lang);
+    if (!words) {
+      const lists = (name: string) => [...this.deps.translations.translator(lang).list(name), ...(lang === 'en' ? [] : this.deps.translations.translator('en').list(name))];
+      words = {
+        safe: this.deps.translations.translator(lang).list('commands:dangerSafePhrases').map(normalizePhrase),
+        negations: new Set(lists('commands:negationWords').map(normalizePhrase)),
+        phrases: lists('commands:dangerWords').map((p) => normalizePhrase(p).split(' ')),
+      };
+      this.dangerWordsByLanguage.set(lang, words);
+    }
+    return words;
   }
 
   /** "Thanks", "bedankt", "merci", "danke": not a question, and not to be answered "I did not understand". */
@@ -399,6 +412,7 @@ class TurnRunner {
   safetyFirst = false;
   /** The typed text held more than the command or the words that started a dialog: not kept. */
   textBeyondCommand = false;
+  private dangerSaid: boolean | undefined;
   user: DialogUser;
   private steps = 0;
 
@@ -507,7 +521,7 @@ class TurnRunner {
 
     // Danger written anywhere in a message ("gevaar, hij heeft een mes", "he has a knife, call me back")
     // gets the emergency answer, as the word "emergency" alone does; the text itself is not kept.
-    if (inbound.text && !focused?.holdsFocus && engine.mentionsDanger(inbound.text, this.lang)) {
+    if (inbound.text && !focused?.holdsFocus && this.mentionsDanger()) {
       this.textBeyondCommand = true;
       this.safetyFirst = true;
       return this.runCommand('emergency');
@@ -553,7 +567,7 @@ class TurnRunner {
     if (inbound.choice === undefined) this.textNotUnderstood = true;
     const waiting = this.top?.waiting === 'prompt' ? this.top.prompt?.notUnderstood : undefined;
     // The emergency number is the directory's now, not the one stored with the question.
-    const number = engine.engineDeps.directory().data.emergency.number;
+    const number = this.emergencyNumber;
     const fallback = focused?.holdsFocus
       ? this.emergencyFirst()
       : inbound.choice !== undefined
@@ -637,7 +651,18 @@ class TurnRunner {
 
   /** "First things first: … call 112 now", said while the emergency answer waits for its confirmation. */
   private emergencyFirst(): string {
-    return this.tr.t('emergency:confirmFirst', { number: this.engine.engineDeps.directory().data.emergency.number });
+    return this.tr.t('emergency:confirmFirst', { number: this.emergencyNumber });
+  }
+
+  /** The directory's emergency number, as it is now (a reload may change it). */
+  private get emergencyNumber(): string {
+    return this.engine.engineDeps.directory().data.emergency.number;
+  }
+
+  /** Whether this turn's message speaks of danger; read once, though a free-text answer asks before the fallback does. */
+  private mentionsDanger(): boolean {
+    this.dangerSaid ??= this.engine.mentionsDanger(this.inbound.text, this.lang);
+    return this.dangerSaid;
   }
 
   /**
@@ -693,7 +718,7 @@ class TurnRunner {
     if (!text) return { kind: 'none' };
     // Danger written into a note, a comment or a search is not an answer: the emergency comes first
     // (see process). A name is the exception: "Jan Mes" is a name, not a knife.
-    if (prompt.freeText.check !== 'personName' && this.engine.mentionsDanger(text, this.lang)) return { kind: 'none' };
+    if (prompt.freeText.check !== 'personName' && this.mentionsDanger()) return { kind: 'none' };
     if (text.length > prompt.freeText.maxLength) {
       return { kind: 'refused', reason: 'common:tooLong', params: { max: prompt.freeText.maxLength } };
     }

@@ -10,9 +10,9 @@ export type SlackBody = { ok: true; raw: Buffer } | { ok: false; status: 400 | 4
 const PlainObject = z.record(z.string(), z.unknown());
 /** The parts Bolt reads before any listener runs: without them it fails inside, after the signature check. */
 const EventEnvelope = z.object({ event: z.object({ type: z.string() }).loose() }).loose();
-const ActionsEnvelope = z.object({ user: z.object({ id: z.string().min(1) }).loose(), actions: z.array(PlainObject) }).loose();
-
 const WithUser = z.object({ user: z.object({ id: z.string().min(1) }).loose() }).loose();
+const ActionsEnvelope = WithUser.extend({ actions: z.array(PlainObject) });
+
 /** Interactivity payloads: Bolt reads the user of each before any listener runs. */
 const INTERACTIVE_TYPES = new Set(['block_actions', 'block_suggestion', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'interactive_message', 'dialog_submission']);
 
