@@ -3,6 +3,7 @@ import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { chmod, mkdir, open as openFile, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CodedError, ErrorCode } from '../core/errors.js';
+import { packActivity, unpackActivity } from './activityCodec.js';
 import { ByteBuilder } from './byteBuilder.js';
 export { DIR_MODE, FILE_MODE } from './persistence.js';
 import { acquireStoreLock } from './lock.js';
@@ -228,7 +229,10 @@ export class FilePersistence implements Persistence {
       // A transcript written by a snapshot starts with its own first watermark, which wins over the
       // core's: a crash between writing transcripts and the core leaves them from different moments.
       const header = transcriptHeader(lines[0]);
-      withTranscripts[id] = header ? { ...meta, firstWatermark: header.firstWatermark, activities: lines.slice(1) } : { ...meta, activities: lines };
+      const firstWatermark = header ? header.firstWatermark : meta.firstWatermark;
+      const place = (i: number) => ({ conversationId: id, userId: String(meta.userId ?? ''), watermark: (typeof firstWatermark === 'number' ? firstWatermark : 0) + i });
+      const activities = (header ? lines.slice(1) : lines).map((activity, i) => unpackActivity(activity, place(i)));
+      withTranscripts[id] = { ...meta, firstWatermark, activities };
     }
     merged.webConversations = withTranscripts;
     let reconciled = false;
@@ -441,7 +445,7 @@ export class FilePersistence implements Persistence {
     // unless a batch changed it since. Only writing the files is left for later.
     const transcripts = ids.map((id) => {
       const conversation = data.webConversations[id];
-      return { path: this.transcriptPath(id), firstWatermark: conversation?.firstWatermark ?? 0, activities: conversation?.activities.slice() };
+      return { path: this.transcriptPath(id), conversationId: id, userId: conversation?.userId ?? '', firstWatermark: conversation?.firstWatermark ?? 0, activities: conversation?.activities.slice() };
     });
     const core = baseId === undefined ? captureCore(data, covered, randomUUID(), this.recordTexts) : captureDelta(data, covered, baseId, changedBefore, this.recordTexts);
     const conversationIds = full ? new Set(Object.keys(data.webConversations)) : undefined;
@@ -517,7 +521,7 @@ export class FilePersistence implements Persistence {
    */
   private async writeSnapshot(
     core: CoreCapture,
-    transcripts: { path: string; firstWatermark: number; activities: unknown[] | undefined }[],
+    transcripts: TranscriptCapture[],
     covered: number,
     /** For a full snapshot: the web conversations at its start, whose transcript files may stay. */
     conversationIds: ReadonlySet<string> | undefined,
@@ -531,7 +535,7 @@ export class FilePersistence implements Persistence {
         continue;
       }
       await new Promise((resolve) => setImmediate(resolve));
-      const encoded = this.transcriptBytes(t.firstWatermark, t.activities);
+      const encoded = this.transcriptBytes(t, t.activities);
       bytes += encoded.length;
       await writeAtomic(t.path, encoded);
     }
@@ -619,15 +623,17 @@ export class FilePersistence implements Persistence {
   }
 
   /**
-   * A transcript file's content: its header line, then one activity per line, encoded into a
-   * builder kept between snapshots (only one snapshot runs at a time, and each file is written
-   * before the next is encoded).
+   * A transcript file's content: its header line, then one activity per line (packed, see
+   * activityCodec.ts), encoded into a builder kept between snapshots (only one snapshot runs at a
+   * time, and each file is written before the next is encoded).
    */
-  private transcriptBytes(firstWatermark: number, activities: readonly unknown[]): Buffer {
+  private transcriptBytes({ conversationId, userId, firstWatermark }: TranscriptCapture, activities: readonly unknown[]): Buffer {
     const builder = this.transcriptBuilder;
     builder.clear();
     builder.add(`{"firstWatermark":${firstWatermark}}`).newline();
-    for (const activity of activities) builder.add(JSON.stringify(activity)).newline();
+    activities.forEach((activity, i) => {
+      builder.add(JSON.stringify(packActivity(activity, { conversationId, userId, watermark: firstWatermark + i }))).newline();
+    });
     return builder.bytes();
   }
 
@@ -707,12 +713,21 @@ interface QueuedSnapshot {
 }
 
 /** A snapshot as captured at one moment, waiting to be written (see FilePersistence.capture). */
+/** A transcript as a full snapshot took it: what its activities follow from, and the list (undefined: the conversation is gone). */
+interface TranscriptCapture {
+  path: string;
+  conversationId: string;
+  userId: string;
+  firstWatermark: number;
+  activities: unknown[] | undefined;
+}
+
 interface SnapshotCapture {
   full: boolean;
   covered: number;
   /** The web conversations whose transcripts it writes (taken from `unsnapshotted`). */
   ids: string[];
-  transcripts: { path: string; firstWatermark: number; activities: unknown[] | undefined }[];
+  transcripts: TranscriptCapture[];
   core: CoreCapture;
   /** For a full snapshot: the web conversations at its moment, whose transcript files may stay. */
   conversationIds: ReadonlySet<string> | undefined;

@@ -1,4 +1,5 @@
 import { CodedError, ErrorCode } from '../core/errors.js';
+import { packActivity, unpackActivity } from './activityCodec.js';
 import type { Db, WebConversation } from './schema.js';
 
 /**
@@ -89,13 +90,14 @@ export function encodeChangePieces(data: Db, changes: ChangeSet): string[] | und
 function conversationEntry(conversation: WebConversation | undefined, change: ConversationChange): ConversationEntry | null {
   if (!conversation) return null;
   const { activities, firstWatermark, ...meta } = conversation;
-  if (change.rewrite) return { meta, replace: { firstWatermark, activities } };
+  const packed = (start: number) => (activity: unknown, i: number) => packActivity(activity, { conversationId: conversation.id, userId: conversation.userId, watermark: start + i });
+  if (change.rewrite) return { meta, replace: { firstWatermark, activities: activities.map(packed(firstWatermark)) } };
   // New activities that were trimmed again within the batch are not written at all.
   const from = change.appendFrom === undefined ? undefined : Math.max(change.appendFrom, firstWatermark);
   const added = from === undefined ? [] : activities.slice(from - firstWatermark);
   return {
     meta,
-    ...(added.length > 0 ? { append: { from: from!, activities: added } } : {}),
+    ...(added.length > 0 ? { append: { from: from!, activities: added.map(packed(from!)) } } : {}),
     ...(change.trimmed ? { trimTo: firstWatermark } : {}),
   };
 }
@@ -148,11 +150,17 @@ export function applyEntry(doc: Doc, raw: unknown, where: string, { transcriptsO
       delete conversations[id];
       continue;
     }
-    const existing = conversations[id] as { firstWatermark?: number; activities?: unknown[] } | undefined;
+    const existing = conversations[id] as { firstWatermark?: number; activities?: unknown[]; userId?: unknown } | undefined;
+    // Activities are written packed (see activityCodec.ts): put back in full with what they follow from.
+    const userId = String((transcriptsOnly ? existing?.userId : change.meta?.userId) ?? '');
+    // Anything but a list is left as it is, for the validation of the whole document to refuse.
+    const unpacked = (start: number, list: unknown[]): unknown[] =>
+      Array.isArray(list) ? list.map((activity: unknown, i) => unpackActivity(activity, { conversationId: id, userId, watermark: start + i })) : list;
     let firstWatermark = existing?.firstWatermark ?? 0;
     let activities = Array.isArray(existing?.activities) ? existing.activities : [];
     if (change.replace) {
-      ({ firstWatermark, activities } = change.replace);
+      firstWatermark = change.replace.firstWatermark;
+      activities = unpacked(firstWatermark, change.replace.activities);
     }
     // A trim first (it may reach past activities of this very entry that were dropped again) …
     if (change.trimTo !== undefined && change.trimTo > firstWatermark) {
@@ -162,7 +170,8 @@ export function applyEntry(doc: Doc, raw: unknown, where: string, { transcriptsO
     // … then only the new activities the transcript does not hold yet (a snapshot may hold some).
     if (change.append) {
       const end = firstWatermark + activities.length;
-      const { from, activities: added } = change.append;
+      const from = change.append.from;
+      const added = unpacked(from, change.append.activities);
       if (from > end) {
         // Activities end..from-1 are not on disk. Replaying an older journal onto a newer snapshot
         // gets here for a conversation deleted later on (a later entry deletes it again); otherwise

@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb, STORE_VERSION } from '../../src/store/schema.js';
 import { beforeMigrationFile, journalFile, journalFiles, migrate, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
+import { unpackActivity } from '../../src/store/activityCodec.js';
 import { AuditRepository } from '../../src/store/audit.js';
 import { ContactsRepository } from '../../src/store/contacts.js';
 import { DialogStatesRepository } from '../../src/store/dialogStates.js';
@@ -230,8 +231,12 @@ describe('store', () => {
     await writeFile(transcript, `${JSON.stringify(activity('c3', 0))}\n${JSON.stringify(activity('c3', 1))}\n{"id":"c3|2","type":"mess`);
     const reopened = await openFileStore(file);
     expect(reopened.data.webConversations.c3?.activities.map((a) => a.text)).toEqual(['message 0', 'message 1']);
-    // Repaired at open, in the current layout: the first watermark, then the activities.
-    expect((await readFile(transcript, 'utf8')).trim().split('\n')).toEqual(['{"firstWatermark":0}', JSON.stringify(activity('c3', 0)), JSON.stringify(activity('c3', 1))]);
+    // Repaired at open, in the current layout: the first watermark, then the activities (packed, see activityCodec.ts).
+    const [header, ...lines] = (await readFile(transcript, 'utf8')).trim().split('\n');
+    expect(header).toBe('{"firstWatermark":0}');
+    const place = (watermark: number) => ({ conversationId: 'c3', userId: 'v-c3', watermark });
+    expect(lines.map((line, i) => unpackActivity(JSON.parse(line), place(i)))).toEqual([activity('c3', 0), activity('c3', 1)]);
+    expect(lines.map((line) => JSON.parse(line)['@'])).toEqual([128, 128]); // "type": "message" left out
   });
 
   it('trimming a long transcript writes only the new watermark, and replays to the same activities', async () => {

@@ -11,6 +11,7 @@ import { isLocaleTag, type Language } from '../../i18n/languages.js';
 import { jsonBody } from '../../http/jsonBody.js';
 import { RateLimiter } from '../../http/rateLimit.js';
 import type { Log } from '../../log.js';
+import { activityId, WEB_BOT_ACCOUNT } from '../../store/activityCodec.js';
 import type { DialogStatesRepository } from '../../store/dialogStates.js';
 import type { ConversationAddress, StoredActivity, WebConversation } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
@@ -24,7 +25,7 @@ import { PostedActivity, webToInbound } from './toInbound.js';
 const BASE = '/v3/directline';
 /** Streams one conversation may hold at once (a tab or two, a reconnect in flight); the oldest goes first. */
 const MAX_SOCKETS_PER_CONVERSATION = 4;
-const BOT = { id: 'school-liaison-assistant', name: 'School liaison assistant', role: 'bot' } as const;
+const BOT = WEB_BOT_ACCOUNT;
 
 export interface WebChannelDeps {
   config: Config['web'];
@@ -428,7 +429,7 @@ export class WebChannel implements Channel {
     const seq = conversation.firstWatermark + conversation.activities.length;
     const activity = fields as Record<string, unknown>;
     activity.type = String(activity.type ?? 'message');
-    activity.id = `${conversationId}|${String(seq).padStart(7, '0')}`;
+    activity.id = activityId(conversationId, seq);
     activity.timestamp = this.deps.clock().toISOString();
     activity.channelId = 'directline';
     activity.conversation = { id: conversationId };

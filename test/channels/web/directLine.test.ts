@@ -1,4 +1,8 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { journalFiles, readStoreSnapshot } from '../../../src/store/store.js';
 import { json, openConversation, startApp, type RunningApp, type WebActivity } from '../../helpers/server.js';
 import { text } from '../../helpers/fixtures.js';
 
@@ -55,6 +59,31 @@ describe('Direct Line endpoint (REST contract)', () => {
     await conv.post({ type: 'message', text: 'Deutsch', value: { choice: 'language:de' } });
     const { body } = await conv.activities(mark);
     expect(body.activities.at(-1)?.text).toBe(await text('de', 'menu:prompt'));
+  });
+
+  it('a transcript reads back exactly as it was shown, from the journal and after a restart, though written at half its length', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'transcript-')), 'db.json');
+    running = await startApp({ STORE_FILE: file }, { storeFile: true });
+    const conv = await openConversation(running.directLine, 'fr');
+    await conv.post({ type: 'message', text: 'dialog:concern', value: { choice: 'dialog:concern' }, channelData: { clientActivityID: 'c-1' } });
+    await conv.post({ type: 'message', text: 'non' });
+    await conv.post({ type: 'typing' });
+    const shown = (await conv.activities()).body.activities;
+    expect(shown.filter((a) => a.suggestedActions).length).toBeGreaterThanOrEqual(2);
+    // As a crash would leave it: snapshot and journal. Buttons, ids and accounts are left out of the lines.
+    const journal = (await Promise.all((await journalFiles(file)).map((f) => readFile(f, 'utf8')))).join('');
+    expect(journal).toContain(conv.conversationId);
+    expect(journal).not.toContain('suggestedActions');
+    expect(journal).not.toContain('"directline"');
+    const fromDisk = await readStoreSnapshot(file);
+    expect(fromDisk.data.webConversations[conv.conversationId]?.activities).toEqual(shown);
+    // After a restart (the stop writes the transcript file), the endpoint serves the very same activities.
+    await running.stop();
+    running = await startApp({ STORE_FILE: file }, { storeFile: true });
+    const transcript = await readFile(join(file, '..', 'db.web', `${conv.conversationId}.jsonl`), 'utf8');
+    expect(transcript).not.toContain('suggestedActions');
+    const again = await json<{ activities: WebActivity[] }>(`${running.directLine}/conversations/${conv.conversationId}/activities?watermark=0`, { token: conv.token });
+    expect(again.body.activities).toEqual(shown);
   });
 
   it('a token opens exactly one conversation: any other id answers 403', async () => {

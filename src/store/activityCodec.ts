@@ -1,0 +1,164 @@
+/**
+ * Web transcript activities as the store writes them to disk (journal lines and transcript files).
+ *
+ * Every activity of a conversation repeats fields that follow from where it stands: its id (the
+ * conversation's id and its watermark), the channel, the conversation, the bot's or the visitor's
+ * account, plain text, and buttons that carry their label three times (Bot Framework's
+ * messageBack). Those are left out when written and put back when read, so an activity on disk is
+ * about half as long; in memory and on the wire activities keep their full Direct Line shape.
+ * Encoding the journal was the largest single cost of a turn (see docs/performance.md).
+ *
+ * A packed activity is an object with a numeric "@": the fields it leaves out, one bit each. Packing
+ * is exact: a field is left out only when it has exactly the value that reading puts back (anything
+ * else is written as it is), so `unpack(pack(a))` is `a` for every activity, whatever its shape.
+ * Activities written before this format (no "@") are read as they are.
+ */
+
+/** The assistant's account in web transcripts. */
+export const WEB_BOT_ACCOUNT = { id: 'school-liaison-assistant', name: 'School liaison assistant', role: 'bot' } as const;
+
+/** Where an activity stands: what its left-out fields follow from. */
+export interface ActivityPlace {
+  conversationId: string;
+  /** The visitor's id (`WebConversation.userId`). */
+  userId: string;
+  /** The activity's watermark (its position in the whole conversation). */
+  watermark: number;
+}
+
+type Activity = Record<string, unknown>;
+
+const MARK = '@';
+const ID = 1;
+const CHANNEL = 2;
+const CONVERSATION = 4;
+const FROM_BOT = 8;
+const FROM_USER = 16;
+const PLAIN_TEXT = 32;
+const BUTTONS = 64;
+const MESSAGE = 128;
+const REPLY_TO = 256;
+/** Written for an activity that has an "@" field of its own: the activity as it is, under `activity`. */
+const VERBATIM = 0;
+
+/** The fields a bit stands for (BUTTONS and REPLY_TO are written in another form, see below). */
+const FIELD_OF: readonly [number, string][] = [
+  [ID, 'id'],
+  [CHANNEL, 'channelId'],
+  [CONVERSATION, 'conversation'],
+  [FROM_BOT | FROM_USER, 'from'],
+  [PLAIN_TEXT, 'textFormat'],
+  [BUTTONS, 'suggestedActions'],
+  [MESSAGE, 'type'],
+  [REPLY_TO, 'replyToId'],
+];
+
+/** The activity id of a watermark, as the web channel gives it. */
+export function activityId(conversationId: string, watermark: number): string {
+  return `${conversationId}|${String(watermark).padStart(7, '0')}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasExactly(value: Record<string, unknown>, count: number): boolean {
+  let n = 0;
+  for (const key in value) if (Object.hasOwn(value, key)) n++;
+  return n === count;
+}
+
+/** The watermark an id of this conversation names, or undefined for any other id. */
+function watermarkOf(id: unknown, conversationId: string): number | undefined {
+  if (typeof id !== 'string' || id.length !== conversationId.length + 8 || !id.startsWith(conversationId) || id[conversationId.length] !== '|') return undefined;
+  const digits = id.slice(conversationId.length + 1);
+  return /^\d{7}$/.test(digits) ? Number(digits) : undefined;
+}
+
+/** messageBack buttons whose title, text and displayText are one label, as [choice, label] pairs; undefined for any other shape. */
+function buttonPairs(suggested: unknown): [string, string][] | undefined {
+  if (!isObject(suggested) || !hasExactly(suggested, 1) || !Array.isArray(suggested.actions)) return undefined;
+  const pairs: [string, string][] = [];
+  for (const action of suggested.actions as unknown[]) {
+    if (!isObject(action) || !hasExactly(action, 5) || action.type !== 'messageBack') return undefined;
+    const { title, text, displayText, value } = action;
+    if (typeof title !== 'string' || text !== title || displayText !== title) return undefined;
+    if (!isObject(value) || !hasExactly(value, 1) || typeof value.choice !== 'string') return undefined;
+    pairs.push([value.choice, title]);
+  }
+  return pairs;
+}
+
+function isBot(from: unknown): boolean {
+  return isObject(from) && hasExactly(from, 3) && from.id === WEB_BOT_ACCOUNT.id && from.name === WEB_BOT_ACCOUNT.name && from.role === WEB_BOT_ACCOUNT.role;
+}
+
+function isVisitor(from: unknown, userId: string): boolean {
+  return isObject(from) && hasExactly(from, 2) && from.id === userId && from.role === 'user';
+}
+
+/** The activity as written to disk. */
+export function packActivity(activity: unknown, place: ActivityPlace): unknown {
+  if (!isObject(activity)) return activity;
+  if (Object.hasOwn(activity, MARK)) return { [MARK]: VERBATIM, activity };
+  let bits = 0;
+  if (activity.id === activityId(place.conversationId, place.watermark)) bits |= ID;
+  if (activity.channelId === 'directline') bits |= CHANNEL;
+  const conversation = activity.conversation;
+  if (isObject(conversation) && hasExactly(conversation, 1) && conversation.id === place.conversationId) bits |= CONVERSATION;
+  if (isBot(activity.from)) bits |= FROM_BOT;
+  else if (isVisitor(activity.from, place.userId)) bits |= FROM_USER;
+  if (activity.textFormat === 'plain') bits |= PLAIN_TEXT;
+  if (activity.type === 'message') bits |= MESSAGE;
+  // The two fields written in another form take a name of their own, which the activity must not use.
+  const pairs = Object.hasOwn(activity, 'choices') ? undefined : buttonPairs(activity.suggestedActions);
+  if (pairs) bits |= BUTTONS;
+  const replyTo = Object.hasOwn(activity, 'replyTo') ? undefined : watermarkOf(activity.replyToId, place.conversationId);
+  if (replyTo !== undefined) bits |= REPLY_TO;
+  // Nothing to leave out: written as it is (it has no "@", so it is read as it is).
+  if (bits === 0) return activity;
+  const packed: Activity = { [MARK]: bits };
+  for (const key in activity) {
+    if (!Object.hasOwn(activity, key) || isLeftOut(key, bits)) continue;
+    packed[key] = activity[key];
+  }
+  if (pairs) packed.choices = pairs;
+  if (replyTo !== undefined) packed.replyTo = replyTo;
+  return packed;
+}
+
+function isLeftOut(key: string, bits: number): boolean {
+  for (const [bit, field] of FIELD_OF) if (field === key) return (bits & bit) !== 0;
+  return false;
+}
+
+/** An activity as read from disk (packed or written before packing) in its full shape. */
+export function unpackActivity(stored: unknown, place: ActivityPlace): unknown {
+  if (!isObject(stored) || typeof stored[MARK] !== 'number') return stored;
+  const bits = stored[MARK];
+  if (bits === VERBATIM) return stored.activity;
+  const activity: Activity = {};
+  if (bits & MESSAGE) activity.type = 'message';
+  for (const key in stored) {
+    if (!Object.hasOwn(stored, key) || key === MARK) continue;
+    if (key === 'choices' && bits & BUTTONS) continue;
+    if (key === 'replyTo' && bits & REPLY_TO) continue;
+    activity[key] = stored[key];
+  }
+  if (bits & FROM_BOT) activity.from = { ...WEB_BOT_ACCOUNT };
+  if (bits & FROM_USER) activity.from = { id: place.userId, role: 'user' };
+  if (bits & PLAIN_TEXT) activity.textFormat = 'plain';
+  if (bits & BUTTONS && Array.isArray(stored.choices)) {
+    activity.suggestedActions = {
+      actions: (stored.choices as unknown[]).map((pair) => {
+        const [choice, label] = Array.isArray(pair) ? (pair as unknown[]) : [];
+        return { type: 'messageBack', title: label, text: label, displayText: label, value: { choice } };
+      }),
+    };
+  }
+  if (bits & REPLY_TO && typeof stored.replyTo === 'number') activity.replyToId = activityId(place.conversationId, stored.replyTo);
+  if (bits & ID) activity.id = activityId(place.conversationId, place.watermark);
+  if (bits & CHANNEL) activity.channelId = 'directline';
+  if (bits & CONVERSATION) activity.conversation = { id: place.conversationId };
+  return activity;
+}
