@@ -21,13 +21,15 @@ export type KeyedCollection = (typeof KEYED_COLLECTIONS)[number];
 /**
  * What changed in a web conversation since the last write: `appendFrom` is the watermark of the first
  * new activity (only those are written); `trimmed` means older activities were dropped (see
- * `firstWatermark`); `rewrite` means the whole transcript is written (a new conversation). Without
- * any of them, only its metadata (tokens, last activity) changed.
+ * `firstWatermark`); `rewrite` means the whole transcript is written (a new conversation); `meta`
+ * means its metadata (tokens, locale, …) changed. Its last activity time is written with every
+ * change: a turn changes only that and the activities, and its entry then carries no metadata.
  */
 export interface ConversationChange {
   rewrite?: boolean;
   appendFrom?: number;
   trimmed?: boolean;
+  meta?: boolean;
 }
 
 export interface ChangeSet {
@@ -40,7 +42,10 @@ export interface ChangeSet {
  * watermark of the first one kept) or its whole transcript.
  */
 interface ConversationEntry {
-  meta: Record<string, unknown>;
+  /** All metadata, when more than the last activity time changed. */
+  meta?: Record<string, unknown>;
+  /** The last activity time alone, otherwise. */
+  lastActiveAt?: string;
   append?: { from: number; activities: unknown[] };
   trimTo?: number;
   replace?: { firstWatermark: number; activities: unknown[] };
@@ -89,17 +94,23 @@ export function encodeChangePieces(data: Db, changes: ChangeSet): string[] | und
 
 function conversationEntry(conversation: WebConversation | undefined, change: ConversationChange): ConversationEntry | null {
   if (!conversation) return null;
-  const { activities, firstWatermark, ...meta } = conversation;
+  const { activities, firstWatermark } = conversation;
   const packed = (start: number) => (activity: unknown, i: number) => packActivity(activity, { conversationId: conversation.id, userId: conversation.userId, watermark: start + i });
-  if (change.rewrite) return { meta, replace: { firstWatermark, activities: activities.map(packed(firstWatermark)) } };
+  if (change.rewrite) return { meta: metaOf(conversation), replace: { firstWatermark, activities: activities.map(packed(firstWatermark)) } };
   // New activities that were trimmed again within the batch are not written at all.
   const from = change.appendFrom === undefined ? undefined : Math.max(change.appendFrom, firstWatermark);
   const added = from === undefined ? [] : activities.slice(from - firstWatermark);
   return {
-    meta,
+    // A change that names nothing else is taken as one of the metadata.
+    ...(change.meta || (from === undefined && !change.trimmed) ? { meta: metaOf(conversation) } : { lastActiveAt: conversation.lastActiveAt }),
     ...(added.length > 0 ? { append: { from: from!, activities: added.map(packed(from!)) } } : {}),
     ...(change.trimmed ? { trimTo: firstWatermark } : {}),
   };
+}
+
+function metaOf(conversation: WebConversation): Record<string, unknown> {
+  const { activities: _activities, firstWatermark: _firstWatermark, ...meta } = conversation;
+  return meta;
 }
 
 type Doc = Record<string, unknown>;
@@ -151,8 +162,12 @@ export function applyEntry(doc: Doc, raw: unknown, where: string, { transcriptsO
       continue;
     }
     const existing = conversations[id] as { firstWatermark?: number; activities?: unknown[]; userId?: unknown } | undefined;
+    // An entry without metadata changes a conversation the document already holds (the snapshot, or
+    // an earlier entry, has its metadata). When it does not, the conversation was deleted later on
+    // (an older journal replayed onto a newer snapshot, as for a gap below): nothing to apply.
+    if (!transcriptsOnly && change.meta === undefined && existing === undefined) continue;
     // Activities are written packed (see activityCodec.ts): put back in full with what they follow from.
-    const userId = String((transcriptsOnly ? existing?.userId : change.meta?.userId) ?? '');
+    const userId = String(((transcriptsOnly ? existing : (change.meta ?? existing)) ?? {}).userId ?? '');
     // Anything but a list is left as it is, for the validation of the whole document to refuse.
     const unpacked = (start: number, list: unknown[]): unknown[] =>
       Array.isArray(list) ? list.map((activity: unknown, i) => unpackActivity(activity, { conversationId: id, userId, watermark: start + i })) : list;
@@ -183,7 +198,8 @@ export function applyEntry(doc: Doc, raw: unknown, where: string, { transcriptsO
         activities = [...activities, ...added.slice(end - from)];
       }
     }
-    conversations[id] = { ...(transcriptsOnly ? existing : change.meta), firstWatermark, activities };
+    const meta = transcriptsOnly ? existing : (change.meta ?? { ...existing, ...(change.lastActiveAt === undefined ? {} : { lastActiveAt: change.lastActiveAt }) });
+    conversations[id] = { ...meta, firstWatermark, activities };
   }
   return touched;
 }

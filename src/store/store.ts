@@ -50,6 +50,7 @@ export class Store {
       rewrite: seen.rewrite || change.rewrite,
       trimmed: seen.trimmed || change.trimmed,
       appendFrom: change.appendFrom === undefined ? seen.appendFrom : Math.min(seen.appendFrom ?? change.appendFrom, change.appendFrom),
+      meta: seen.meta || change.meta,
     });
   }
 

@@ -18,9 +18,12 @@ export class WebConversationsRepository {
     this.store.conversationChanged(conversation.id, { rewrite: true });
   }
 
-  /** The web channel changes tokens and activity times in place; it calls this so they are written. */
+  /**
+   * The web channel changes tokens, the locale and the started mark in place; it calls this so they
+   * are written. (The last activity time needs no call: it is written whenever the conversation is.)
+   */
   touched(id: string): void {
-    this.store.conversationChanged(id);
+    this.store.conversationChanged(id, { meta: true });
   }
 
   /** Appends activities and returns the watermark after them. */

@@ -50,6 +50,27 @@ describe('journal entries', () => {
     expect(replay(after, line)).toEqual(after);
   });
 
+  it("a turn's entry carries the last activity time but not the metadata; a change of the metadata carries it whole", () => {
+    const before = emptyDb();
+    before.webConversations.c = { ...conversation(0, 2), tokens: [{ hash: 'a'.repeat(64), expiresAt: '2026-11-24T11:00:00.000Z' }] };
+    const turn = structuredClone(before);
+    turn.webConversations.c!.activities.push(activity(2));
+    turn.webConversations.c!.lastActiveAt = '2026-11-24T10:05:00.000Z';
+    const turnLine = encodeChanges(turn, changes(new Map([['c', { appendFrom: 2 }]])));
+    expect(JSON.parse(turnLine!).conversations.c).toEqual({ lastActiveAt: '2026-11-24T10:05:00.000Z', append: { from: 2, activities: [expect.anything()] } });
+    expect(turnLine).not.toContain('a'.repeat(64));
+    expect(replay(before, turnLine)).toEqual(turn);
+    const refreshed = structuredClone(turn);
+    refreshed.webConversations.c!.tokens.push({ hash: 'b'.repeat(64), expiresAt: '2026-11-24T12:00:00.000Z' });
+    const refreshLine = encodeChanges(refreshed, changes(new Map([['c', { meta: true }]])));
+    expect(JSON.parse(refreshLine!).conversations.c.meta.tokens).toHaveLength(2);
+    expect(replay(turn, refreshLine)).toEqual(refreshed);
+    // A change naming nothing is taken as one of the metadata (nothing may be lost by omission).
+    expect(JSON.parse(encodeChanges(refreshed, changes(new Map([['c', {}]])))!).conversations.c.meta).toBeDefined();
+    // Replayed where the conversation is not (an older journal onto a snapshot taken after its deletion): nothing to apply.
+    expect(replay(emptyDb(), turnLine).webConversations).toEqual({});
+  });
+
   it('a trim in the same batch as an append keeps exactly the activities the store kept', () => {
     const before = emptyDb();
     before.webConversations.c = conversation(0, 4);

@@ -266,7 +266,7 @@ describe('store', () => {
     const seen = new Set<string>();
     for (let n = 0; n < 120; n++) {
       users.touch(`web:u${n}`, 'web', new Date());
-      web.append('c4', [activity('c4', n)]);
+      web.append('c4', [{ ...activity('c4', n), text: `message ${n} ${'of some length '.repeat(40)}` }]);
       await store.commit();
       for (const f of await journalFiles(file)) seen.add(f);
     }

@@ -265,8 +265,9 @@ export class WebChannel implements Channel {
           // The echo joins the transcript only now, with the turn's replies in the same write, so text
           // that must not be kept never reaches the conversation (nor a write of another turn).
           if (facts.inboundTextReplacement !== undefined) fields.text = facts.inboundTextReplacement;
-          echo = this.appendActivity(conversation.id, fields);
-          delivered = this.appendBotReplies(conversation.id, replies, language, echo.id);
+          const at = this.deps.clock().toISOString(); // one moment for the message and its replies
+          echo = this.appendActivity(conversation.id, fields, at);
+          delivered = this.appendBotReplies(conversation.id, replies, language, echo.id, at);
         },
       });
       if (!outcome.committed) {
@@ -424,26 +425,32 @@ export class WebChannel implements Channel {
    * build a fresh one): adding the properties in place rather than spreading into a new object halved
    * the cost of an activity, its serialisation included (2.4 µs against 4.9 µs for a choices reply).
    */
-  private appendActivity(conversationId: string, fields: object): StoredActivity {
+  private appendActivity(conversationId: string, fields: object, timestamp = this.deps.clock().toISOString()): StoredActivity {
     const conversation = this.deps.conversations.get(conversationId)!;
     const seq = conversation.firstWatermark + conversation.activities.length;
     const activity = fields as Record<string, unknown>;
     activity.type = String(activity.type ?? 'message');
     activity.id = activityId(conversationId, seq);
-    activity.timestamp = this.deps.clock().toISOString();
+    activity.timestamp = timestamp;
     activity.channelId = 'directline';
     activity.conversation = { id: conversationId };
     this.deps.conversations.append(conversationId, [activity as StoredActivity]);
     return activity as StoredActivity;
   }
 
-  private appendBotReplies(conversationId: string, replies: OutboundReply[], language: Language, replyToId: string | undefined): StoredActivity[] {
+  private appendBotReplies(
+    conversationId: string,
+    replies: OutboundReply[],
+    language: Language,
+    replyToId: string | undefined,
+    timestamp = this.deps.clock().toISOString(),
+  ): StoredActivity[] {
     return replies.map((reply) => {
       const fields: RenderedActivity & { from?: typeof BOT; locale?: Language; replyToId?: string } = renderForWeb(reply, this.deps.labelled?.(language));
       fields.from = BOT;
       fields.locale = language;
       if (replyToId) fields.replyToId = replyToId;
-      return this.appendActivity(conversationId, fields);
+      return this.appendActivity(conversationId, fields, timestamp);
     });
   }
 
