@@ -844,16 +844,13 @@ class TurnRunner {
 
   private dialogTurn(frame: DialogFrame, answer: JsonValue | undefined): DialogTurn {
     const deps = this.engine.engineDeps;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below must read the runner, not the literal
-    const runner = this;
-    return {
+    // A plain object literal: one with a getter (for `lang`) cost 1.5 % of a turn's CPU to create.
+    const turn: Mutable<DialogTurn> = {
       input: { text: this.inbound.text, choice: this.inbound.choice },
       answer,
       values: frame.values,
       args: frame.args,
-      get lang() {
-        return runner.lang;
-      },
+      lang: this.lang,
       // Looked up at call time, so a step that changes the language speaks the new one at once.
       t: (key, params) => this.tr.t(key, params),
       inEveryLanguage: (render) => Object.fromEntries(this.engine.translators.map((tr) => [tr.lang, render((key, params) => tr.t(key, params), tr.lang)])) as Record<Language, string>,
@@ -862,9 +859,12 @@ class TurnRunner {
       services: deps.services,
       now: this.now,
       say: (...replies) => this.say(...replies),
-      setLanguage: (lang) => this.switchLanguage(lang),
+      setLanguage: (lang) => {
+        this.switchLanguage(lang);
+        turn.lang = this.lang;
+      },
       address: this.inbound.address,
-      menuChoices: () => this.engine.menuChoices(runner.user.role),
+      menuChoices: () => this.engine.menuChoices(this.user.role),
       afterCommit: (task) => {
         this.afterCommit.push(task);
       },
@@ -877,8 +877,11 @@ class TurnRunner {
         this.schoolChanged = true;
       },
     };
+    return turn;
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Indexes a phrase by its normalised form (as `matchesAny` compares), keeping an earlier entry. */
 function addPhrase<T>(index: Map<string, T>, phrase: string, value: T): void {

@@ -41,17 +41,29 @@ const REPLY_TO = 256;
 /** Written for an activity that has an "@" field of its own: the activity as it is, under `activity`. */
 const VERBATIM = 0;
 
-/** The fields a bit stands for (BUTTONS and REPLY_TO are written in another form, see below). */
-const FIELD_OF: readonly [number, string][] = [
-  [ID, 'id'],
-  [CHANNEL, 'channelId'],
-  [CONVERSATION, 'conversation'],
-  [FROM_BOT | FROM_USER, 'from'],
-  [PLAIN_TEXT, 'textFormat'],
-  [BUTTONS, 'suggestedActions'],
-  [MESSAGE, 'type'],
-  [REPLY_TO, 'replyToId'],
-];
+/** The bit of the field a key names (0 for any other field); BUTTONS and REPLY_TO are written in another form, see below. */
+function bitOf(key: string): number {
+  switch (key) {
+    case 'id':
+      return ID;
+    case 'channelId':
+      return CHANNEL;
+    case 'conversation':
+      return CONVERSATION;
+    case 'from':
+      return FROM_BOT | FROM_USER;
+    case 'textFormat':
+      return PLAIN_TEXT;
+    case 'suggestedActions':
+      return BUTTONS;
+    case 'type':
+      return MESSAGE;
+    case 'replyToId':
+      return REPLY_TO;
+    default:
+      return 0;
+  }
+}
 
 /** The activity id of a watermark, as the web channel gives it. */
 export function activityId(conversationId: string, watermark: number): string {
@@ -68,11 +80,21 @@ function hasExactly(value: Record<string, unknown>, count: number): boolean {
   return n === count;
 }
 
-/** The watermark an id of this conversation names, or undefined for any other id. */
+/**
+ * The watermark an id of this conversation names, or undefined for any other id (and for watermarks
+ * past seven digits, whose ids are then written as they are). Read digit by digit: this runs for
+ * every activity written, and building the id to compare cost more.
+ */
 function watermarkOf(id: unknown, conversationId: string): number | undefined {
-  if (typeof id !== 'string' || id.length !== conversationId.length + 8 || !id.startsWith(conversationId) || id[conversationId.length] !== '|') return undefined;
-  const digits = id.slice(conversationId.length + 1);
-  return /^\d{7}$/.test(digits) ? Number(digits) : undefined;
+  const start = conversationId.length + 1;
+  if (typeof id !== 'string' || id.length !== start + 7 || id.charCodeAt(start - 1) !== 0x7c || !id.startsWith(conversationId)) return undefined;
+  let watermark = 0;
+  for (let i = start; i < id.length; i++) {
+    const digit = id.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    watermark = watermark * 10 + digit;
+  }
+  return watermark;
 }
 
 /** messageBack buttons whose title, text and displayText are one label, as [choice, label] pairs; undefined for any other shape. */
@@ -102,7 +124,7 @@ export function packActivity(activity: unknown, place: ActivityPlace): unknown {
   if (!isObject(activity)) return activity;
   if (Object.hasOwn(activity, MARK)) return { [MARK]: VERBATIM, activity };
   let bits = 0;
-  if (activity.id === activityId(place.conversationId, place.watermark)) bits |= ID;
+  if (watermarkOf(activity.id, place.conversationId) === place.watermark) bits |= ID;
   if (activity.channelId === 'directline') bits |= CHANNEL;
   const conversation = activity.conversation;
   if (isObject(conversation) && hasExactly(conversation, 1) && conversation.id === place.conversationId) bits |= CONVERSATION;
@@ -117,19 +139,11 @@ export function packActivity(activity: unknown, place: ActivityPlace): unknown {
   if (replyTo !== undefined) bits |= REPLY_TO;
   // Nothing to leave out: written as it is (it has no "@", so it is read as it is).
   if (bits === 0) return activity;
-  const packed: Activity = { [MARK]: bits };
-  for (const key in activity) {
-    if (!Object.hasOwn(activity, key) || isLeftOut(key, bits)) continue;
-    packed[key] = activity[key];
-  }
+  const packed: Activity = { '@': bits };
+  for (const key of Object.keys(activity)) if ((bitOf(key) & bits) === 0) packed[key] = activity[key];
   if (pairs) packed.choices = pairs;
   if (replyTo !== undefined) packed.replyTo = replyTo;
   return packed;
-}
-
-function isLeftOut(key: string, bits: number): boolean {
-  for (const [bit, field] of FIELD_OF) if (field === key) return (bits & bit) !== 0;
-  return false;
 }
 
 /** An activity as read from disk (packed or written before packing) in its full shape. */
@@ -139,10 +153,8 @@ export function unpackActivity(stored: unknown, place: ActivityPlace): unknown {
   if (bits === VERBATIM) return stored.activity;
   const activity: Activity = {};
   if (bits & MESSAGE) activity.type = 'message';
-  for (const key in stored) {
-    if (!Object.hasOwn(stored, key) || key === MARK) continue;
-    if (key === 'choices' && bits & BUTTONS) continue;
-    if (key === 'replyTo' && bits & REPLY_TO) continue;
+  for (const key of Object.keys(stored)) {
+    if (key === MARK || (key === 'choices' && bits & BUTTONS) || (key === 'replyTo' && bits & REPLY_TO)) continue;
     activity[key] = stored[key];
   }
   if (bits & FROM_BOT) activity.from = { ...WEB_BOT_ACCOUNT };
