@@ -14,6 +14,8 @@
  * Activities written before this format (no "@") are read as they are.
  */
 
+import { CodedError, ErrorCode } from '../core/errors.js';
+
 /** The assistant's account in web transcripts. */
 export const WEB_BOT_ACCOUNT = { id: 'school-liaison-assistant', name: 'School liaison assistant', role: 'bot' } as const;
 
@@ -38,8 +40,11 @@ const PLAIN_TEXT = 32;
 const BUTTONS = 64;
 const MESSAGE = 128;
 const REPLY_TO = 256;
+const ALL_BITS = ID | CHANNEL | CONVERSATION | FROM_BOT | FROM_USER | PLAIN_TEXT | BUTTONS | MESSAGE | REPLY_TO;
 /** Written for an activity that has an "@" field of its own: the activity as it is, under `activity`. */
 const VERBATIM = 0;
+/** Ids carry seven digits: a watermark past them is written with its id as it is. */
+const MAX_PACKED_WATERMARK = 9_999_999;
 
 /** The bit of the field a key names (0 for any other field); BUTTONS and REPLY_TO are written in another form, see below. */
 function bitOf(key: string): number {
@@ -119,6 +124,15 @@ function isVisitor(from: unknown, userId: string): boolean {
   return isObject(from) && hasExactly(from, 2) && from.id === userId && from.role === 'user';
 }
 
+/**
+ * Sets a field as data. `object[key] = value` would set the prototype for "__proto__", a key that
+ * JSON.parse gives as an ordinary field.
+ */
+function setField(object: Activity, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
 /** The activity as written to disk. */
 export function packActivity(activity: unknown, place: ActivityPlace): unknown {
   if (!isObject(activity)) return activity;
@@ -140,35 +154,49 @@ export function packActivity(activity: unknown, place: ActivityPlace): unknown {
   // Nothing to leave out: written as it is (it has no "@", so it is read as it is).
   if (bits === 0) return activity;
   const packed: Activity = { '@': bits };
-  for (const key of Object.keys(activity)) if ((bitOf(key) & bits) === 0) packed[key] = activity[key];
+  for (const key of Object.keys(activity)) if ((bitOf(key) & bits) === 0) setField(packed, key, activity[key]);
   if (pairs) packed.choices = pairs;
   if (replyTo !== undefined) packed.replyTo = replyTo;
   return packed;
 }
 
-/** An activity as read from disk (packed or written before packing) in its full shape. */
-export function unpackActivity(stored: unknown, place: ActivityPlace): unknown {
-  if (!isObject(stored) || typeof stored[MARK] !== 'number') return stored;
-  const bits = stored[MARK];
-  if (bits === VERBATIM) return stored.activity;
+/**
+ * An activity as read from disk (packed or written before packing) in its full shape. A packed
+ * activity that does not read back whole (bits this build does not know, both accounts, buttons or a
+ * reply that are not in their written form) is refused: `where` names the file and line.
+ */
+export function unpackActivity(stored: unknown, place: ActivityPlace, where = 'file'): unknown {
+  if (!isObject(stored) || !Object.hasOwn(stored, MARK)) return stored;
+  const mark = stored[MARK];
+  const refuse = (reason: string): never => {
+    throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where}: a stored activity cannot be read (${reason}); the files were left untouched.`);
+  };
+  if (mark === VERBATIM) return hasExactly(stored, 2) && Object.hasOwn(stored, 'activity') ? stored.activity : refuse('"@" 0 holds one field, "activity"');
+  if (typeof mark !== 'number' || !Number.isInteger(mark) || mark < 0 || (mark & ~ALL_BITS) !== 0) refuse(`"@" is ${JSON.stringify(mark)}`);
+  const bits = mark as number;
+  if (bits & FROM_BOT && bits & FROM_USER) refuse('two accounts');
   const activity: Activity = {};
   if (bits & MESSAGE) activity.type = 'message';
   for (const key of Object.keys(stored)) {
     if (key === MARK || (key === 'choices' && bits & BUTTONS) || (key === 'replyTo' && bits & REPLY_TO)) continue;
-    activity[key] = stored[key];
+    if (bitOf(key) & bits) refuse(`"${key}" is there and left out at once`);
+    setField(activity, key, stored[key]);
   }
   if (bits & FROM_BOT) activity.from = { ...WEB_BOT_ACCOUNT };
   if (bits & FROM_USER) activity.from = { id: place.userId, role: 'user' };
   if (bits & PLAIN_TEXT) activity.textFormat = 'plain';
-  if (bits & BUTTONS && Array.isArray(stored.choices)) {
+  if (bits & BUTTONS) {
+    const pairs = stored.choices;
+    if (!Array.isArray(pairs) || !pairs.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string')) refuse('buttons that are not [choice, label] pairs');
     activity.suggestedActions = {
-      actions: (stored.choices as unknown[]).map((pair) => {
-        const [choice, label] = Array.isArray(pair) ? (pair as unknown[]) : [];
-        return { type: 'messageBack', title: label, text: label, displayText: label, value: { choice } };
-      }),
+      actions: (pairs as [string, string][]).map(([choice, label]) => ({ type: 'messageBack', title: label, text: label, displayText: label, value: { choice } })),
     };
   }
-  if (bits & REPLY_TO && typeof stored.replyTo === 'number') activity.replyToId = activityId(place.conversationId, stored.replyTo);
+  if (bits & REPLY_TO) {
+    const replyTo = stored.replyTo;
+    if (typeof replyTo !== 'number' || !Number.isInteger(replyTo) || replyTo < 0 || replyTo > MAX_PACKED_WATERMARK) refuse('a reply to no watermark');
+    activity.replyToId = activityId(place.conversationId, replyTo as number);
+  }
   if (bits & ID) activity.id = activityId(place.conversationId, place.watermark);
   if (bits & CHANNEL) activity.channelId = 'directline';
   if (bits & CONVERSATION) activity.conversation = { id: place.conversationId };

@@ -27,14 +27,20 @@ const COVERED_KEY = 'coveredGeneration';
 const BASE_KEY = 'base';
 
 /**
- * A core file with an id (this layout: transcripts kept in the journal, deltas) carries the data's
- * schema version plus this in its `version`, so that builds from before the layout refuse to open
- * it ("written by a newer version") instead of ignoring the delta and replaying kept generations
- * whole. Reading subtracts it again. Far above any data version, so the two never mix up when the
- * data version grows. (The layout's first builds added 1, or nothing: their cores, with an id and a
- * version below this, all hold data version 1, the only one there was.)
+ * A core file with an id (this layout: transcripts kept in the journal, deltas, activities packed,
+ * turns' entries without the conversation's metadata) carries the data's schema version plus this
+ * in its `version`, so that builds from before the layout refuse to open it ("written by a newer
+ * version") instead of misreading its journal and transcripts. Reading subtracts it again. Far above
+ * any data version, so the two never mix up when the data version grows.
+ *
+ * Earlier layouts, still read: 1000 (activities whole, metadata in every entry; builds before
+ * 2026-11-25's tenth session), and before it 1, or nothing (their cores, with an id and a version
+ * below 1000, all hold data version 1, the only one there was). A store of an earlier layout gets a
+ * snapshot in this one at open, so that the build it came from refuses it from then on. Going back
+ * to such a build means restoring a backup (`npm run store:restore`): backups hold the data whole.
  */
-const LAYOUT_OFFSET = 1000;
+const LAYOUT_OFFSET = 2000;
+const EARLIER_LAYOUT_OFFSET = 1000;
 const FIRST_LAYOUT_DATA_VERSION = 1;
 
 /**
@@ -189,7 +195,9 @@ export class FilePersistence implements Persistence {
       Object.values((core.webConversations ?? {}) as Record<string, Record<string, unknown>>).some((c) => Array.isArray(c.activities));
     this.baseId = typeof core[BASE_KEY] === 'string' ? core[BASE_KEY] : undefined;
     if (this.baseId !== undefined && typeof core.version === 'number') {
-      core.version = core.version >= LAYOUT_OFFSET ? core.version - LAYOUT_OFFSET : FIRST_LAYOUT_DATA_VERSION;
+      if (core.version < LAYOUT_OFFSET) this.needsSnapshot = true; // an earlier layout: written in this one at open
+      core.version =
+        core.version >= LAYOUT_OFFSET ? core.version - LAYOUT_OFFSET : core.version >= EARLIER_LAYOUT_OFFSET ? core.version - EARLIER_LAYOUT_OFFSET : FIRST_LAYOUT_DATA_VERSION;
     }
     // The delta of a later light snapshot, if it was written over this very core (a delta left by a
     // crash just after a new core was written names the older one, and is ignored).
@@ -231,7 +239,8 @@ export class FilePersistence implements Persistence {
       const header = transcriptHeader(lines[0]);
       const firstWatermark = header ? header.firstWatermark : meta.firstWatermark;
       const place = (i: number) => ({ conversationId: id, userId: String(meta.userId ?? ''), watermark: (typeof firstWatermark === 'number' ? firstWatermark : 0) + i });
-      const activities = (header ? lines.slice(1) : lines).map((activity, i) => unpackActivity(activity, place(i)));
+      const path = this.transcriptPath(id);
+      const activities = (header ? lines.slice(1) : lines).map((activity, i) => unpackActivity(activity, place(i), `${path} line ${header ? i + 2 : i + 1}`));
       withTranscripts[id] = { ...meta, firstWatermark, activities };
     }
     merged.webConversations = withTranscripts;
@@ -712,7 +721,6 @@ interface QueuedSnapshot {
   replaced: QueuedSnapshot | undefined;
 }
 
-/** A snapshot as captured at one moment, waiting to be written (see FilePersistence.capture). */
 /** A transcript as a full snapshot took it: what its activities follow from, and the list (undefined: the conversation is gone). */
 interface TranscriptCapture {
   path: string;
@@ -722,6 +730,7 @@ interface TranscriptCapture {
   activities: unknown[] | undefined;
 }
 
+/** A snapshot as captured at one moment, waiting to be written (see FilePersistence.capture). */
 interface SnapshotCapture {
   full: boolean;
   covered: number;

@@ -154,23 +154,34 @@ export function applyEntry(doc: Doc, raw: unknown, where: string, { transcriptsO
   if (!transcriptsOnly) applyRecords(doc, entry.records ?? {}, where);
   const conversations = objectAt(doc, 'webConversations', where);
   const touched: string[] = [];
-  for (const [id, change] of Object.entries(entry.conversations ?? {})) {
-    if (transcriptsOnly && (change === null || !(id in conversations))) continue;
-    touched.push(id);
-    if (change === null) {
+  for (const [id, raw] of Object.entries((entry.conversations ?? {}) as Record<string, unknown>)) {
+    const refuse = (what: string): never => {
+      throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where}: web conversation "${id}" ${what}; the files were left untouched.`);
+    };
+    if (id === '__proto__') refuse('is not a conversation id');
+    const known = Object.hasOwn(conversations, id);
+    if (transcriptsOnly && (raw === null || !known)) continue;
+    if (raw === null) {
+      touched.push(id);
       delete conversations[id];
       continue;
     }
-    const existing = conversations[id] as { firstWatermark?: number; activities?: unknown[]; userId?: unknown } | undefined;
+    if (typeof raw !== 'object' || Array.isArray(raw)) refuse('is not a change');
+    const change = raw as ConversationEntry;
+    const hasMeta = change.meta !== undefined;
+    if (hasMeta && (typeof change.meta !== 'object' || change.meta === null || Array.isArray(change.meta))) refuse('has metadata that is not an object');
+    if (!hasMeta && typeof change.lastActiveAt !== 'string') refuse('has neither its metadata nor its last activity time');
+    const existing = known ? (conversations[id] as { firstWatermark?: number; activities?: unknown[]; userId?: unknown }) : undefined;
     // An entry without metadata changes a conversation the document already holds (the snapshot, or
     // an earlier entry, has its metadata). When it does not, the conversation was deleted later on
     // (an older journal replayed onto a newer snapshot, as for a gap below): nothing to apply.
-    if (!transcriptsOnly && change.meta === undefined && existing === undefined) continue;
+    if (!transcriptsOnly && !hasMeta && existing === undefined) continue;
+    touched.push(id);
     // Activities are written packed (see activityCodec.ts): put back in full with what they follow from.
     const userId = String(((transcriptsOnly ? existing : (change.meta ?? existing)) ?? {}).userId ?? '');
     // Anything but a list is left as it is, for the validation of the whole document to refuse.
     const unpacked = (start: number, list: unknown[]): unknown[] =>
-      Array.isArray(list) ? list.map((activity: unknown, i) => unpackActivity(activity, { conversationId: id, userId, watermark: start + i })) : list;
+      Array.isArray(list) ? list.map((activity: unknown, i) => unpackActivity(activity, { conversationId: id, userId, watermark: start + i }, where)) : list;
     let firstWatermark = existing?.firstWatermark ?? 0;
     let activities = Array.isArray(existing?.activities) ? existing.activities : [];
     if (change.replace) {

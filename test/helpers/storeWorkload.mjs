@@ -19,6 +19,7 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { activityId, WEB_BOT_ACCOUNT } from '../../dist/src/store/activityCodec.js';
 import { openFileStore, openMemoryStore } from '../../dist/src/store/store.js';
 import { DialogStatesRepository } from '../../dist/src/store/dialogStates.js';
 import { UsersRepository } from '../../dist/src/store/users.js';
@@ -58,9 +59,30 @@ function steps(store, seed) {
     const next = conversation.firstWatermark + conversation.activities.length;
     const activities = [];
     for (let i = 0; i < count; i++) {
-      // Lengths vary so that lines and files end at different places from one seed to another.
-      activities.push({ id: `${id}|${next + i}`, type: 'message', timestamp: at(step).toISOString(), text: `step ${step} ${'é'.repeat(Math.floor(random() * 200))}` });
+      // Lengths vary so that lines and files end at different places from one seed to another. The
+      // envelope is the web channel's (its ids, accounts, buttons, replies), which the store writes
+      // packed (src/store/activityCodec.ts): a watermark or an account read back wrong shows as a
+      // difference in every check.
+      const watermark = next + i;
+      const envelope = { id: activityId(id, watermark), timestamp: at(step).toISOString(), channelId: 'directline', conversation: { id } };
+      const text = `step ${step} ${'é'.repeat(Math.floor(random() * 200))}`;
+      activities.push(
+        watermark % 2 === 0
+          ? { type: 'message', from: { id: conversation.userId, role: 'user' }, text, ...envelope }
+          : {
+              type: 'message',
+              text,
+              textFormat: 'plain',
+              channelData: { reply: watermark % 3 === 0 ? 'choices' : 'text' },
+              ...(watermark % 3 === 0 ? { suggestedActions: { actions: [{ type: 'messageBack', title: 'Ja', text: 'Ja', displayText: 'Ja', value: { choice: 'yes' } }] } } : {}),
+              from: { ...WEB_BOT_ACCOUNT },
+              locale: 'nl',
+              replyToId: activityId(id, watermark - 1),
+              ...envelope,
+            },
+      );
     }
+    conversation.lastActiveAt = at(step).toISOString(); // as the channel does: written with the append, without the metadata
     web.append(id, activities);
   };
   return (step) => {
@@ -77,6 +99,10 @@ function steps(store, seed) {
       append(pick(live), 40 + Math.floor(random() * 60), step); // long enough to trim past 300
     } else if (roll < 0.81) {
       users.touch(`web:u${Math.floor(random() * 20)}`, 'web', at(step));
+      // A token refreshed: the conversation's metadata is written whole.
+      const refreshed = web.get(pick(live));
+      refreshed.tokens = [{ hash: step.toString(16).padStart(64, '0'), expiresAt: at(step + 1000).toISOString() }];
+      web.touched(refreshed.id);
     } else if (roll < 0.88) {
       // A dialog advances, or ends (its record is deleted, which is not an erasure).
       const key = `web:d${Math.floor(random() * 30)}`;

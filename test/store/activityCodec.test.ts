@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ErrorCode } from '../../src/core/errors.js';
 import { activityId, packActivity, unpackActivity, WEB_BOT_ACCOUNT, type ActivityPlace } from '../../src/store/activityCodec.js';
 
 const place: ActivityPlace = { conversationId: 'AbC-12_x', userId: 'v-visitor', watermark: 41 };
@@ -33,7 +34,7 @@ describe('activityCodec', () => {
   it('writes a bot reply with buttons at well under half its length, and reads it back whole', () => {
     const reply = choicesReply();
     const packed = packActivity(reply, place) as Record<string, unknown>;
-    expect(packed).toEqual({
+    expect(packed).toStrictEqual({
       '@': expect.any(Number),
       text: reply.text,
       channelData: { reply: 'choices' },
@@ -46,7 +47,7 @@ describe('activityCodec', () => {
       replyTo: 40,
     });
     expect(JSON.stringify(packed).length).toBeLessThan(JSON.stringify(reply).length * 0.45);
-    expect(roundTrip(reply)).toEqual(reply);
+    expect(roundTrip(reply)).toStrictEqual(reply);
   });
 
   it("reads back the visitor's echo, a click, a typing event and a proactive message exactly", () => {
@@ -68,7 +69,7 @@ describe('activityCodec', () => {
       },
     ];
     for (const activity of cases) {
-      expect(roundTrip(activity)).toEqual(activity);
+      expect(roundTrip(activity)).toStrictEqual(activity);
       const packed = packActivity(activity, place) as Record<string, unknown>;
       for (const derived of ['id', 'channelId', 'conversation', 'from']) expect(packed).not.toHaveProperty(derived);
     }
@@ -100,11 +101,45 @@ describe('activityCodec', () => {
       { id: 'x', type: 'message', timestamp: 't' },
       { ...envelope(), type: 'message', nested: { '@': 3, id: 'x' } },
     ];
-    for (const activity of odd) expect(roundTrip(activity)).toEqual(activity);
-    expect(roundTrip({ ...choicesReply(), id: activityId(place.conversationId, 10_000_000) }, { ...place, watermark: 10_000_000 })).toEqual({
+    for (const activity of odd) expect(roundTrip(activity)).toStrictEqual(activity);
+    expect(roundTrip({ ...choicesReply(), id: activityId(place.conversationId, 10_000_000) }, { ...place, watermark: 10_000_000 })).toStrictEqual({
       ...choicesReply(),
       id: activityId(place.conversationId, 10_000_000),
     });
+  });
+
+  it('keeps a "__proto__" field a JSON activity can carry as a field, on both sides', () => {
+    const withProto = JSON.parse(`{"type":"message","text":"x","__proto__":{"polluted":true},${JSON.stringify(envelope()).slice(1, -1)}}`) as Record<string, unknown>;
+    expect(Object.hasOwn(withProto, '__proto__')).toBe(true);
+    const back = roundTrip(withProto) as Record<string, unknown>;
+    expect(Object.hasOwn(back, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(back).toStrictEqual(withProto);
+    // A packed line carrying one (written by hand) does not set the prototype either.
+    const read = unpackActivity(JSON.parse('{"@":128,"timestamp":"t","__proto__":{"polluted":true}}'), place) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+    expect(Object.hasOwn(read, '__proto__')).toBe(true);
+  });
+
+  it('refuses a packed activity that does not read back whole, naming where it is', () => {
+    const corrupt = [
+      { '@': 4096, timestamp: 't' }, // a bit this build does not know
+      { '@': -1, timestamp: 't' },
+      { '@': 1.5, timestamp: 't' },
+      { '@': 'x', timestamp: 't' },
+      { '@': 8 | 16, timestamp: 't' }, // two accounts
+      { '@': 64, choices: 'oops', timestamp: 't' },
+      { '@': 64, choices: [['a']], timestamp: 't' },
+      { '@': 256, replyTo: 'x', timestamp: 't' },
+      { '@': 256, timestamp: 't' },
+      { '@': 1, id: 'x', timestamp: 't' }, // left out and there at once
+      { '@': 0, timestamp: 't' }, // "as it is" without the activity
+    ];
+    for (const stored of corrupt) {
+      expect(() => unpackActivity(stored, place, 'db.journal.3.jsonl line 7')).toThrow(
+        expect.objectContaining({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining('db.journal.3.jsonl line 7') }),
+      );
+    }
   });
 
   it('reads activities written before packing as they are', () => {
@@ -141,7 +176,7 @@ describe('activityCodec', () => {
     for (let n = 0; n < 2000; n++) {
       const activity: Record<string, unknown> = {};
       for (const [key, values] of Object.entries(fields)) if (random() < 0.6) activity[key] = pick(values);
-      expect(roundTrip(activity)).toEqual(activity);
+      expect(roundTrip(activity)).toStrictEqual(activity);
     }
   });
 });

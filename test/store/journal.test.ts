@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
+import { activityId } from '../../src/store/activityCodec.js';
 import { applyEntry, encodeChanges, KEYED_COLLECTIONS, type ChangeSet } from '../../src/store/journal.js';
 import { SEGMENTS } from '../../src/store/persistence.js';
 import { emptyDb, type Db } from '../../src/store/schema.js';
@@ -71,6 +72,17 @@ describe('journal entries', () => {
     expect(replay(emptyDb(), turnLine).webConversations).toEqual({});
   });
 
+  it("a conversation written whole (new, or put back after a failed write) reads back with the channel's ids past a trim", () => {
+    const after = emptyDb();
+    const c = conversation(5, 0);
+    const channelActivity = (w: number) => ({ type: 'message', from: { id: 'v', role: 'user' }, text: `m${w}`, id: activityId('c', w), timestamp: '2026-11-24T10:00:00.000Z', channelId: 'directline', conversation: { id: 'c' } });
+    c.activities = [channelActivity(5), channelActivity(6)];
+    after.webConversations.c = c;
+    const line = encodeChanges(after, changes(new Map([['c', { rewrite: true }]])));
+    expect(line).not.toContain('"directline"'); // packed
+    expect(replay(emptyDb(), line)).toStrictEqual(after);
+  });
+
   it('a trim in the same batch as an append keeps exactly the activities the store kept', () => {
     const before = emptyDb();
     before.webConversations.c = conversation(0, 4);
@@ -89,6 +101,23 @@ describe('journal entries', () => {
     expect((db as unknown as Db).webConversations.c).toMatchObject({ firstWatermark: 7, activities: [activity(7)] });
     applyEntry(db, { conversations: { c: null } }, 'db.journal.3.jsonl line 2'); // deleted later on
     expect((db as unknown as Db).webConversations).toEqual({});
+  });
+
+  it('a conversation change of the wrong shape stops the start, whether the conversation is there or not', () => {
+    const holding = () => {
+      const db = emptyDb();
+      db.webConversations.c = conversation(0, 1);
+      return db as unknown as Record<string, unknown>;
+    };
+    const wrong = [5, [], 'x', true, {}, { apend: 1 }, { meta: null }, { meta: [] }, { meta: 'x' }, { lastActiveAt: 5 }];
+    for (const change of wrong) {
+      for (const doc of [holding(), emptyDb() as unknown as Record<string, unknown>]) {
+        expect(() => applyEntry(doc, { conversations: { c: change } }, 'db.journal.2.jsonl line 4')).toThrow(
+          expect.objectContaining({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining('db.journal.2.jsonl line 4') }),
+        );
+      }
+    }
+    expect(() => applyEntry(holding(), JSON.parse('{"conversations":{"__proto__":{"lastActiveAt":"x"}}}'), 'x')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt }));
   });
 
   it('an entry that is not an object, or names an unknown collection, stops the start', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb, STORE_VERSION } from '../../src/store/schema.js';
 import { beforeMigrationFile, journalFile, journalFiles, migrate, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
-import { unpackActivity } from '../../src/store/activityCodec.js';
+import { activityId, unpackActivity, WEB_BOT_ACCOUNT } from '../../src/store/activityCodec.js';
 import { AuditRepository } from '../../src/store/audit.js';
 import { ContactsRepository } from '../../src/store/contacts.js';
 import { DialogStatesRepository } from '../../src/store/dialogStates.js';
@@ -53,7 +53,23 @@ describe('store', () => {
     expect(reopened.data.users['web:v1']?.channel).toBe('web');
     // The core file's version counts its layout too: builds from before it refuse the file (see
     // 'refuses a file written by a newer version') rather than misread its delta and journal.
-    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(1000 + STORE_VERSION);
+    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(2000 + STORE_VERSION);
+  });
+
+  it('a store of the earlier layout (activities whole, metadata in every entry) opens as it was and is written in this layout at once', async () => {
+    const file = await tempFile();
+    await (await openFileStore(file)).close();
+    // As the builds before packed activities left it after a crash: a core (layout offset 1000) and a journal line.
+    const meta = { ...conversation('c1'), activities: undefined, firstWatermark: undefined };
+    const whole = { ...activity('c1', 0), id: 'c1|0000000', from: { id: 'v-c1', role: 'user' }, channelId: 'directline', conversation: { id: 'c1' } };
+    await writeFile(file, JSON.stringify({ ...emptyDb(), version: 1002, coveredGeneration: 0, base: 'earlier', webConversations: {} }));
+    await writeFile(journalFile(file, 1), `${JSON.stringify({ conversations: { c1: { meta, replace: { firstWatermark: 0, activities: [whole] } } } })}\n`);
+    const reopened = await openFileStore(file);
+    expect(reopened.data.webConversations.c1?.activities).toStrictEqual([whole]);
+    // Written in this layout before anything else: the earlier builds subtract 1000, read 1002 > 2 and stop.
+    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(2000 + STORE_VERSION);
+    await reopened.close();
+    expect((await openFileStore(file)).data.webConversations.c1?.activities).toStrictEqual([whole]);
   });
 
   it('when the file is not JSON, stops with a message naming the file and leaves it untouched', async () => {
@@ -95,7 +111,7 @@ describe('store', () => {
     expect(migrated.data.version).toBe(2);
     expect(Object.keys(migrated.data.users)).toEqual(['web:old']);
     // Written in this version before anything else happened: a build of version 1 reads 2 > 1 and stops.
-    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(1002);
+    expect((JSON.parse(await readFile(file, 'utf8')) as { version: number }).version).toBe(2002);
     await migrated.close();
     // What version 1 had is kept beside it, as one file that version's store:restore takes.
     const before = JSON.parse(await readFile(beforeMigrationFile(file), 'utf8')) as { version: number; users: Record<string, unknown> };
@@ -114,7 +130,7 @@ describe('store', () => {
     expect(opened.data.version).toBe(2);
     expect(opened.data.audit).toEqual([{ at: '2026-11-01T10:00:00.000Z', actor: 'liaison-north', action: 'schools.read' }]);
     await opened.close();
-    expect((JSON.parse(await readFile(single, 'utf8')) as { version: number }).version).toBe(1002);
+    expect((JSON.parse(await readFile(single, 'utf8')) as { version: number }).version).toBe(2002);
     await opened.close();
   });
 
@@ -255,6 +271,49 @@ describe('store', () => {
     expect(lines.some((l) => JSON.parse(l).conversations.c6.trimTo !== undefined)).toBe(true);
     const expected = structuredClone(store.data.webConversations.c6);
     expect((await openFileStore(file)).data.webConversations.c6).toEqual(expected);
+  });
+
+  it("the channel's activities read back the same through trims, light and full snapshots, a crash and a restart (ids follow their watermark)", async () => {
+    const file = await tempFile();
+    const store = await openFileStore(file, { snapshotAfterBytes: 20_000 });
+    const web = new WebConversationsRepository(store);
+    const users = new UsersRepository(store);
+    const envelope = (id: string, watermark: number) => ({ id: activityId(id, watermark), timestamp: '2026-11-24T10:00:00.000Z', channelId: 'directline', conversation: { id } });
+    const turn = (id: string, watermark: number) =>
+      watermark % 2 === 0
+        ? { type: 'message', from: { id: `v-${id}`, role: 'user' }, text: `m ${watermark} ${'x'.repeat(200)}`, ...envelope(id, watermark) }
+        : {
+            type: 'message',
+            text: `m ${watermark}`,
+            textFormat: 'plain',
+            suggestedActions: { actions: [{ type: 'messageBack', title: 'A', text: 'A', displayText: 'A', value: { choice: 'a' } }] },
+            from: { ...WEB_BOT_ACCOUNT },
+            replyToId: activityId(id, watermark - 1),
+            ...envelope(id, watermark),
+          };
+    web.create(conversation('A'));
+    web.create(conversation('B'));
+    const shown = () => JSON.parse(JSON.stringify(store.data.webConversations)) as unknown;
+    for (let n = 0; n < 420; n++) {
+      for (const id of ['A', 'B']) {
+        const c = store.data.webConversations[id]!;
+        web.append(id, [turn(id, c.firstWatermark + c.activities.length)]);
+        c.lastActiveAt = new Date(Date.UTC(2026, 10, 24, 10, 0, n)).toISOString();
+      }
+      users.touch(`web:u${n}`, 'web', new Date());
+      if (n === 100) web.touched('A');
+      await store.commit();
+      if (n % 60 === 0) expect(JSON.parse(JSON.stringify((await readStoreSnapshot(file)).data.webConversations))).toStrictEqual(shown());
+    }
+    await store.idle();
+    expect(store.data.webConversations.A!.firstWatermark).toBeGreaterThan(0); // trimmed
+    const expected = shown();
+    expect(JSON.parse(JSON.stringify((await readStoreSnapshot(file)).data.webConversations))).toStrictEqual(expected); // as a crash leaves it
+    await store.close(); // a full snapshot: the transcripts in their files
+    const reopened = await openFileStore(file);
+    expect(JSON.parse(JSON.stringify(reopened.data.webConversations))).toStrictEqual(expected);
+    expect(reopened.data.webConversations.A!.activities[0]!.id).toBe(activityId('A', reopened.data.webConversations.A!.firstWatermark));
+    await reopened.close();
   });
 
   it('once the journal outgrows the snapshot, a new generation starts; generations still holding a transcript are kept up to a limit, then a full snapshot writes it out', async () => {

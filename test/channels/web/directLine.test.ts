@@ -61,7 +61,7 @@ describe('Direct Line endpoint (REST contract)', () => {
     expect(body.activities.at(-1)?.text).toBe(await text('de', 'menu:prompt'));
   });
 
-  it('a transcript reads back exactly as it was shown, from the journal and after a restart, though written at half its length', async () => {
+  it('a transcript reads back as it was shown (the same fields and values), from the journal and after a restart, though written at half its length', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'transcript-')), 'db.json');
     running = await startApp({ STORE_FILE: file }, { storeFile: true });
     const conv = await openConversation(running.directLine, 'fr');
