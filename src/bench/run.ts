@@ -71,12 +71,20 @@ async function stop(server: Server): Promise<void> {
   });
 }
 
-/** CPU ticks (user + system) and resident memory of a process, from /proc. */
-async function usage(pid: number): Promise<{ ticks: number; rssMb: number }> {
-  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+/**
+ * CPU ticks (user + system) of a process (all its threads) and of its main thread, and its resident
+ * memory, from /proc. The main thread runs all JavaScript: its time per request bounds a server's
+ * throughput, while the other threads (garbage collection helpers, the file system pool) add CPU
+ * that runs beside it.
+ */
+async function usage(pid: number): Promise<{ ticks: number; mainTicks: number; rssMb: number }> {
+  const ticksOf = async (path: string) => {
+    const stat = (await readFile(path, 'utf8')).split(') ')[1]!.split(' ');
+    return Number(stat[11]) + Number(stat[12]);
+  };
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { ticks: Number(stat[11]) + Number(stat[12]), rssMb: rssKb / 1024 };
+  return { ticks: await ticksOf(`/proc/${pid}/stat`), mainTicks: await ticksOf(`/proc/${pid}/task/${pid}/stat`), rssMb: rssKb / 1024 };
 }
 
 async function post(url: string, body: unknown, token?: string): Promise<Record<string, string>> {
@@ -96,6 +104,8 @@ interface LoadResult {
   p99: number;
   errors: number;
   cpuPercent: number;
+  /** The main thread's share of one core. */
+  mainCpuPercent: number;
   rssMb: number;
 }
 
@@ -175,6 +185,7 @@ async function load(server: Server, seconds: number, kind: Kind, conversations: 
     p99: result.latency.p99,
     errors,
     cpuPercent: ((after.ticks - before.ticks) / TICKS_PER_SECOND / elapsed) * 100,
+    mainCpuPercent: ((after.mainTicks - before.mainTicks) / TICKS_PER_SECOND / elapsed) * 100,
     rssMb: after.rssMb,
   };
 }
@@ -291,6 +302,7 @@ function summary(runs: LoadResult[]): LoadResult {
     p99: Math.max(...runs.map((r) => r.p99)),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     cpuPercent: median(runs.map((r) => r.cpuPercent)),
+    mainCpuPercent: median(runs.map((r) => r.mainCpuPercent)),
     rssMb: Math.max(...runs.map((r) => r.rssMb)),
   };
 }
@@ -376,6 +388,7 @@ async function main(dir: string): Promise<void> {
   // or the load generator sharing the machine was the bottleneck: what the transport alone costs of a
   // turn, and what a turn may cost in all for (1)/(2) to reach 0.5.
   const cpuUs = (runs: LoadResult[]) => median(runs.map((r) => (r.cpuPercent / 100) * (1e6 / r.rps)));
+  const mainUs = (runs: LoadResult[]) => median(runs.map((r) => (r.mainCpuPercent / 100) * (1e6 / r.rps)));
   const growthRatio = median(growthRatios);
   const targets: [string, boolean, string][] = [
     ['(1)/(2) turn throughput vs bare echo ≥ 0.5', ratioLimit >= 0.5, `${fmt(ratioLimit, 3)} (median of the rounds; ${range(roundRatios.map((r) => r.limit))})`],
@@ -429,6 +442,7 @@ async function main(dir: string): Promise<void> {
     `Ratios (median of the rounds): (1)/(2) = ${fmt(ratioLimit, 2)}, (1)/(3) = ${fmt(ratioPeer, 2)}, (2b)/(2) = ${fmt(ratioFloor, 2)}.`,
     '',
     `Server CPU time per request (all threads, median of the rounds): (2) ${fmt(cpuUs(runs.limit))} µs, (2b) ${fmt(cpuUs(runs.floor))} µs, (3) ${fmt(cpuUs(runs.peer))} µs, (1) ${fmt(cpuUs(runs.turn))} µs.`,
+    `Of which on the main thread, which runs all JavaScript and so bounds the throughput: (2) ${fmt(mainUs(runs.limit))} µs, (2b) ${fmt(mainUs(runs.floor))} µs, (3) ${fmt(mainUs(runs.peer))} µs, (1) ${fmt(mainUs(runs.turn))} µs.`,
     `For (1)/(2) ≥ 0.5 a whole turn may cost about ${fmt(2 * cpuUs(runs.limit))} µs. Our HTTP path alone costs ${fmt(cpuUs(runs.floor))} µs of it, which leaves`,
     `${fmt(2 * cpuUs(runs.limit) - cpuUs(runs.floor))} µs for the token check, the dialog, rendering and the durable write; they cost ${fmt(cpuUs(runs.turn) - cpuUs(runs.floor))} µs now.`,
     '',
