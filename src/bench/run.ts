@@ -19,8 +19,12 @@ const DURATION = Number(process.argv[2] ?? 4);
 /**
  * The three turn systems are measured in this many rounds, one run each per round, in a rotating
  * order, and every ratio is taken within a round: the machine is shared, and its speed drifts from
- * one minute to the next by as much as the differences measured (seen: ±5 to 10 %).
+ * one minute to the next by as much as the differences measured (seen: ±5 to 10 %, and bursts that
+ * slow one run of a round by 15 %). Six rounds (each order twice): with three, two rounds hit by
+ * such bursts turned one run's (1)/(3) verdict (0.88) against the next one's on the same code (1.11).
  */
+const TARGET_ROUNDS = 6;
+/** Rounds of the HTTP floor's pairs and of the store sizes, which decide no close verdict. */
 const ROUNDS = 3;
 /** Each server first runs this long unmeasured, as a server that has been up for a while would be. */
 const WARMUP_SECONDS = Math.max(1, Math.min(3, DURATION));
@@ -329,9 +333,9 @@ async function main(dir: string): Promise<void> {
   // with the floor among them, (1) ran fourth in one round, after the floor's heavy load, and was
   // its lowest there in all four runs made that way.
   const targetSystems = systems.slice(0, 3);
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < TARGET_ROUNDS; round++) {
     const order = targetSystems.map((_, i) => targetSystems[(i + round) % targetSystems.length]!);
-    process.stdout.write(`  round ${round + 1} of ${ROUNDS}: ${order.map((s) => s.key).join(', ')}\n`);
+    process.stdout.write(`  round ${round + 1} of ${TARGET_ROUNDS}: ${order.map((s) => s.key).join(', ')}\n`);
     for (const s of order) runs[s.key].push(await load(s.server, DURATION, s.kind, conversations.get(s.key)!));
   }
   // The floor is not a target: its own rounds follow, each pairing it with the echo (order alternating).
@@ -347,11 +351,8 @@ async function main(dir: string): Promise<void> {
   const limit = summary(runs.limit);
   const peer = summary(runs.peer);
   const floor = summary(runs.floor);
-  const roundRatios = runs.turn.map((t, r) => ({
-    limit: t.rps / runs.limit[r]!.rps,
-    peer: t.rps / runs.peer[r]!.rps,
-    floor: runs.floor[r]!.rps / floorEcho[r]!.rps,
-  }));
+  const roundRatios = runs.turn.map((t, r) => ({ limit: t.rps / runs.limit[r]!.rps, peer: t.rps / runs.peer[r]!.rps }));
+  const floorRatios = runs.floor.map((f, r) => f.rps / floorEcho[r]!.rps);
 
   // 4: the same rounds for three stores of different sizes, so that the ratio is taken between runs
   // a few seconds apart, like the turn ratios.
@@ -383,7 +384,7 @@ async function main(dir: string): Promise<void> {
 
   const ratioLimit = median(roundRatios.map((r) => r.limit));
   const ratioPeer = median(roundRatios.map((r) => r.peer));
-  const ratioFloor = median(roundRatios.map((r) => r.floor));
+  const ratioFloor = median(floorRatios);
   // The server's CPU time per request (all its threads), which does not depend on whether the server
   // or the load generator sharing the machine was the bottleneck: what the transport alone costs of a
   // turn, and what a turn may cost in all for (1)/(2) to reach 0.5.
@@ -420,7 +421,7 @@ async function main(dir: string): Promise<void> {
     '',
     '| floor round | order | (2) | (2b) | (2b)/(2) |',
     '|---|---|---|---|---|',
-    ...roundRatios.map((r, i) => `| ${i + 1} | ${i % 2 === 0 ? '(2) (2b)' : '(2b) (2)'} | ${fmt(floorEcho[i]!.rps, 0)} | ${fmt(runs.floor[i]!.rps, 0)} | ${fmt(r.floor, 2)} |`),
+    ...floorRatios.map((r, i) => `| ${i + 1} | ${i % 2 === 0 ? '(2) (2b)' : '(2b) (2)'} | ${fmt(floorEcho[i]!.rps, 0)} | ${fmt(runs.floor[i]!.rps, 0)} | ${fmt(r, 2)} |`),
   ];
   const growthRows = ['| records in store | turns/s (median round) | p99 ms (worst round) | store commit of one change (median) µs |', '|---|---|---|---|', ...growth.map((g) => `| ${g.records.toLocaleString('en')} | ${fmt(g.rps, 0)} | ${g.p99} | ${fmt(g.writeMs * 1000, 0)} |`)];
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB (${fmt(freemem() / 2 ** 30, 0)} GiB free), ${osType()} ${release()}`;
@@ -429,7 +430,8 @@ async function main(dir: string): Promise<void> {
     '',
     `Run with \`npm run bench\` on ${new Date().toISOString()}; Node ${process.version}; ${machine}.`,
     `Load: autocannon, ${CONNECTIONS} concurrent connections, every system in its own process on 127.0.0.1, warmed up for ${WARMUP_SECONDS} s`,
-    `(figures dropped), then measured in ${DURATION}-second runs, ${ROUNDS} rounds in a rotating order: one for (1), (2) and (3), then (2) and (2b) in pairs, then the three store sizes.`,
+    `(figures dropped), then measured in ${DURATION}-second runs in rounds: ${TARGET_ROUNDS} rounds of (1), (2) and (3) in a rotating order (each order twice),`,
+    `then ${ROUNDS} rounds of (2) and (2b) in pairs, then ${ROUNDS} rounds of the three store sizes.`,
     'The machine is shared and its speed drifts by several per cent from one minute to the next: each ratio',
     'is taken within a round (runs a few seconds apart) and the median round is reported.',
     '',
