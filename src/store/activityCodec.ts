@@ -17,7 +17,7 @@
 import { CodedError, ErrorCode } from '../core/errors.js';
 
 /** The assistant's account in web transcripts. */
-export const WEB_BOT_ACCOUNT = { id: 'school-liaison-assistant', name: 'School liaison assistant', role: 'bot' } as const;
+export const WEB_BOT_ACCOUNT = Object.freeze({ id: 'school-liaison-assistant', name: 'School liaison assistant', role: 'bot' } as const);
 
 /** Where an activity stands: what its left-out fields follow from. */
 export interface ActivityPlace {
@@ -117,6 +117,8 @@ function buttonPairs(suggested: unknown): [string, string][] | undefined {
 }
 
 function isBot(from: unknown): boolean {
+  // The web channel gives every reply this very (frozen) object: the comparison of its fields is for any other.
+  if (from === WEB_BOT_ACCOUNT) return true;
   return isObject(from) && hasExactly(from, 3) && from.id === WEB_BOT_ACCOUNT.id && from.name === WEB_BOT_ACCOUNT.name && from.role === WEB_BOT_ACCOUNT.role;
 }
 

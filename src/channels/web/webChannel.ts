@@ -328,7 +328,8 @@ export class WebChannel implements Channel {
     const conversation = id ? this.deps.conversations.get(id) : undefined;
     const now = this.deps.clock();
     const hash = hashToken(token);
-    const valid = conversation?.tokens.some((t) => t.hash === hash && t.expiresAt > now.toISOString());
+    const nowIso = now.toISOString();
+    const valid = conversation?.tokens.some((t) => t.hash === hash && t.expiresAt > nowIso);
     if (!conversation || !valid) throw fail(403, 'TokenExpired', 'The token is not valid for any open conversation.');
     if (this.isIdle(conversation, now)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
     return conversation;
