@@ -21,7 +21,7 @@ const DURATION = Number(process.argv[2] ?? 4);
  * order, and every ratio is taken within a round: the machine is shared, and its speed drifts from
  * one minute to the next by as much as the differences measured (seen: ±5 to 10 %, and bursts that
  * slow one run of a round by 15 %). Six rounds (each order twice): with three, two rounds hit by
- * such bursts turned one run's (1)/(3) verdict (0.88) against the next one's on the same code (1.11).
+ * such bursts turned one run's (1)/(3) verdict (0.88) against the one before it on the same code (1.11).
  */
 const TARGET_ROUNDS = 6;
 /** Rounds of the HTTP floor's pairs and of the store sizes, which decide no close verdict. */

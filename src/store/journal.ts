@@ -83,7 +83,7 @@ export function encodeChangePieces(data: Db, changes: ChangeSet): string[] | und
   let first = true;
   for (const [id, change] of changes.conversations) {
     const head = first ? `${out.length === 0 ? '{' : ','}"conversations":{` : ',';
-    out.push(`${head}${JSON.stringify(id)}:${JSON.stringify(conversationEntry(data.webConversations[id], change))}`);
+    out.push(`${head}${JSON.stringify(id)}:${JSON.stringify(conversationEntry(id, data.webConversations[id], change))}`);
     first = false;
   }
   if (!first) out.push('}');
@@ -92,10 +92,11 @@ export function encodeChangePieces(data: Db, changes: ChangeSet): string[] | und
   return out;
 }
 
-function conversationEntry(conversation: WebConversation | undefined, change: ConversationChange): ConversationEntry | null {
+/** `id` is the conversation's key in the store, which reading takes to unpack its activities (see applyEntry). */
+function conversationEntry(id: string, conversation: WebConversation | undefined, change: ConversationChange): ConversationEntry | null {
   if (!conversation) return null;
   const { activities, firstWatermark } = conversation;
-  const packed = (start: number) => (activity: unknown, i: number) => packActivity(activity, { conversationId: conversation.id, userId: conversation.userId, watermark: start + i });
+  const packed = (start: number) => (activity: unknown, i: number) => packActivity(activity, { conversationId: id, userId: conversation.userId, watermark: start + i });
   if (change.rewrite) return { meta: metaOf(conversation), replace: { firstWatermark, activities: activities.map(packed(firstWatermark)) } };
   // New activities that were trimmed again within the batch are not written at all.
   const from = change.appendFrom === undefined ? undefined : Math.max(change.appendFrom, firstWatermark);
