@@ -131,10 +131,9 @@ export type CompiledTemplate = readonly string[];
 
 /** Splits a plain template once, so that filling it is a walk over its parts rather than a regular expression. */
 export function compileTemplate(template: string): CompiledTemplate {
-  return template.split(PLACEHOLDER_SPLIT);
+  // split keeps the captured names between the texts (and takes no notice of the g flag).
+  return template.split(PLACEHOLDER);
 }
-
-const PLACEHOLDER_SPLIT = /\{\{(\w+)\}\}/;
 
 /**
  * Fills a plain template the way i18next does with escaping off (`{{name}}` → the value as text),
