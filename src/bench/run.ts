@@ -388,8 +388,9 @@ async function main(dir: string): Promise<void> {
   // The server's CPU time per request (all its threads), which does not depend on whether the server
   // or the load generator sharing the machine was the bottleneck: what the transport alone costs of a
   // turn, and what a turn may cost in all for (1)/(2) to reach 0.5.
-  const cpuUs = (runs: LoadResult[]) => median(runs.map((r) => (r.cpuPercent / 100) * (1e6 / r.rps)));
-  const mainUs = (runs: LoadResult[]) => median(runs.map((r) => (r.mainCpuPercent / 100) * (1e6 / r.rps)));
+  const usPerRequest = (runs: LoadResult[], percent: (r: LoadResult) => number) => median(runs.map((r) => (percent(r) / 100) * (1e6 / r.rps)));
+  const cpuUs = (runs: LoadResult[]) => usPerRequest(runs, (r) => r.cpuPercent);
+  const mainUs = (runs: LoadResult[]) => usPerRequest(runs, (r) => r.mainCpuPercent);
   const growthRatio = median(growthRatios);
   const targets: [string, boolean, string][] = [
     ['(1)/(2) turn throughput vs bare echo ≥ 0.5', ratioLimit >= 0.5, `${fmt(ratioLimit, 3)} (median of the rounds; ${range(roundRatios.map((r) => r.limit))})`],
