@@ -1,11 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { WebSocket } from 'ws';
 import { lockFile } from '../src/store/persistence.js';
-import { killed, runToExit, spawnServer } from './helpers/process.js';
+import { killed, launchServer, runToExit, spawnServer } from './helpers/process.js';
 import { json, openConversation } from './helpers/server.js';
 import { waitFor } from './helpers/slack.js';
 import { confirmForgetText, text } from './helpers/fixtures.js';
@@ -68,6 +69,65 @@ describe('the assistant as a process', () => {
     } finally {
       expect(await killed(server.child, 'SIGTERM')).toBe(0);
     }
+  });
+
+  // The directory is read from a named pipe, so the start waits, without timing guesses, until the
+  // test writes it: a signal sent then lands while the assistant is starting (its handlers installed,
+  // the server not yet listening).
+  async function pipedDirectory(dir: string) {
+    const file = join(dir, 'directory.json');
+    execFileSync('mkfifo', [file]);
+    return {
+      file,
+      /** Resolves once the assistant has opened the pipe to read it (opening to write waits for that). */
+      opened: () => open(file, 'w'),
+      async write(handle: FileHandle, content: string) {
+        await handle.writeFile(content);
+        await handle.close();
+      },
+    };
+  }
+  // A signal is handled a moment after it is sent; the start must still be waiting for the pipe then.
+  const signalHandled = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+  it('SIGHUP while starting neither ends the process nor is lost: the directory is read again once started', async () => {
+    const dir = await tempDir();
+    const directory = JSON.parse(await readFile('data/directory.json', 'utf8')) as { schools: Record<string, unknown>[] };
+    const pipe = await pipedDirectory(dir);
+    const { child, ready } = launchServer({ STORE_FILE: join(dir, 'db.json'), DIRECTORY_FILE: pipe.file, LOG_LEVEL: 'info' });
+    try {
+      const first = await pipe.opened();
+      child.kill('SIGHUP');
+      await signalHandled();
+      await pipe.write(first, JSON.stringify(directory));
+      const server = await ready;
+      // Started, the assistant reads the directory again, as asked while it was starting.
+      directory.schools.push({ ...directory.schools[0], id: 'new-field', name: 'Basisschool Het Nieuwe Veld' });
+      await pipe.write(await pipe.opened(), JSON.stringify(directory));
+      await waitFor(() => server.stdout().includes('directory_reloaded'));
+      const conv = await openConversation(`${server.base}/v3/directline`);
+      for (const choice of ['dialog:concern', 'danger-no']) await conv.post({ type: 'message', text: choice, value: { choice } });
+      const last = (await conv.activities()).body.activities.at(-1) as { suggestedActions?: { actions: { title: string }[] } };
+      expect((last.suggestedActions?.actions ?? []).map((a) => a.title)).toContain('Basisschool Het Nieuwe Veld');
+    } finally {
+      expect(await killed(child, 'SIGTERM')).toBe(0);
+    }
+  });
+
+  it('SIGTERM while starting stops cleanly once the store is open: exit 0, no lock left', async () => {
+    const dir = await tempDir();
+    const pipe = await pipedDirectory(dir);
+    const { child, ready } = launchServer({ STORE_FILE: join(dir, 'db.json'), DIRECTORY_FILE: pipe.file });
+    ready.catch(() => undefined);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const handle = await pipe.opened();
+    child.kill('SIGTERM');
+    await signalHandled();
+    await pipe.write(handle, await readFile('data/directory.json', 'utf8'));
+    expect(await exited).toBe(0);
+    // The store was created and closed again: its file is there, its lock is not.
+    expect(existsSync(join(dir, 'db.json'))).toBe(true);
+    expect(existsSync(lockFile(join(dir, 'db.json')))).toBe(false);
   });
 
   it('stops gracefully on SIGTERM with exit code 0', async () => {

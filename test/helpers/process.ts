@@ -12,11 +12,16 @@ export interface ServerProcess {
 }
 
 export function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BACKUP_INTERVAL_HOURS: '0', NUDGES_ENABLED: 'false', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  return launchServer(env).ready;
+}
+
+/** Like spawnServer, but hands over the process at once, for signals sent while it starts. */
+export function launchServer(env: Record<string, string>): { child: ChildProcess; ready: Promise<ServerProcess> } {
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BACKUP_INTERVAL_HOURS: '0', NUDGES_ENABLED: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const ready = new Promise<ServerProcess>((resolve, reject) => {
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 15000);
@@ -34,6 +39,7 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
       reject(new Error(`server exited with ${code}: ${err}`));
     });
   });
+  return { child, ready };
 }
 
 /** Runs the built assistant expecting it to refuse to start; resolves with its exit code and stderr. */
