@@ -15,6 +15,7 @@
  */
 
 import { CodedError, ErrorCode } from '../core/errors.js';
+import { isObject } from './rawShapes.js';
 
 /** The assistant's account in web transcripts. */
 export const WEB_BOT_ACCOUNT = Object.freeze({ id: 'school-liaison-assistant', name: 'School liaison assistant', role: 'bot' } as const);
@@ -73,10 +74,6 @@ function bitOf(key: string): number {
 /** The activity id of a watermark, as the web channel gives it. */
 export function activityId(conversationId: string, watermark: number): string {
   return `${conversationId}|${String(watermark).padStart(7, '0')}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function hasExactly(value: Record<string, unknown>, count: number): boolean {

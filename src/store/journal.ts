@@ -1,6 +1,7 @@
 import { CodedError, ErrorCode } from '../core/errors.js';
 import { packActivity, unpackActivity } from './activityCodec.js';
 import type { Db, WebConversation } from './schema.js';
+import { isObject } from './rawShapes.js';
 
 /**
  * The store's journal: one JSON line per group commit, holding only the hot records that changed
@@ -118,10 +119,8 @@ type Doc = Record<string, unknown>;
 
 function objectAt(doc: Doc, key: string, where: string): Record<string, unknown> {
   const value = (doc[key] ??= {});
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where}: "${key}" is not an object; the files were left untouched.`);
-  }
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where}: "${key}" is not an object; the files were left untouched.`);
+  return value;
 }
 
 /**
@@ -150,7 +149,7 @@ export function applyRecords(doc: Doc, records: Partial<Record<string, Record<st
  * only the activities of conversations the core holds are applied.
  */
 export function applyEntry(doc: Doc, raw: unknown, where: string, { transcriptsOnly = false } = {}): string[] {
-  if (typeof raw !== 'object' || raw === null) throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where} is not a journal entry; the files were left untouched.`);
+  if (!isObject(raw)) throw new CodedError(ErrorCode.StoreCorrupt, `Store ${where} is not a journal entry; the files were left untouched.`);
   const entry = raw as JournalEntry;
   if (!transcriptsOnly) applyRecords(doc, entry.records ?? {}, where);
   const conversations = objectAt(doc, 'webConversations', where);
@@ -167,10 +166,10 @@ export function applyEntry(doc: Doc, raw: unknown, where: string, { transcriptsO
       delete conversations[id];
       continue;
     }
-    if (typeof raw !== 'object' || Array.isArray(raw)) refuse('is not a change');
+    if (!isObject(raw)) refuse('is not a change');
     const change = raw as ConversationEntry;
     const hasMeta = change.meta !== undefined;
-    if (hasMeta && (typeof change.meta !== 'object' || change.meta === null || Array.isArray(change.meta))) refuse('has metadata that is not an object');
+    if (hasMeta && !isObject(change.meta)) refuse('has metadata that is not an object');
     if (!hasMeta && typeof change.lastActiveAt !== 'string') refuse('has neither its metadata nor its last activity time');
     const existing = known ? (conversations[id] as { firstWatermark?: number; activities?: unknown[]; userId?: unknown }) : undefined;
     // An entry without metadata changes a conversation the document already holds (the snapshot, or

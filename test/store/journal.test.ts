@@ -121,7 +121,9 @@ describe('journal entries', () => {
   });
 
   it('an entry that is not an object, or names an unknown collection, stops the start', () => {
-    expect(() => applyEntry({}, 42, 'x')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt }));
+    for (const notAnEntry of [42, null, 'x', [], [{ records: {} }]]) {
+      expect(() => applyEntry({}, notAnEntry, 'x')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining('is not a journal entry') }));
+    }
     expect(() => applyEntry({}, { records: { secrets: {} } }, 'x')).toThrow(expect.objectContaining({ code: ErrorCode.StoreCorrupt }));
   });
 });
