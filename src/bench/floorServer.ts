@@ -14,14 +14,14 @@ const http = createHttpServer(silentLogger(), []);
 const json = jsonBody(16 * 1024);
 let next = 0;
 
-http.server.post(`${BASE}/tokens/generate`, ...json, async (_req, res) => {
+http.server.post(`${BASE}/tokens/generate`, json, async (_req, res) => {
   res.json(200, { token: `floor-${next++}` });
 });
-http.server.post(`${BASE}/conversations`, ...json, async (_req, res) => {
+http.server.post(`${BASE}/conversations`, json, async (_req, res) => {
   const id = `floor-${next++}`;
   res.json(201, { conversationId: id, token: `${id}.token` });
 });
-http.server.post(`${BASE}/conversations/:id/activities`, ...json, async (req, res) => {
+http.server.post(`${BASE}/conversations/:id/activities`, json, async (req, res) => {
   res.json(200, { id: `${req.params.id}|0000001` });
 });
 

@@ -137,7 +137,7 @@ export class TeamsChannel implements Channel {
     };
     deps.http.server.post(
       TEAMS_MESSAGES_PATH,
-      ...jsonBody(256 * 1024),
+      jsonBody(256 * 1024),
       async (req: Request, res: Response) => {
         // Anything that is not a Bot Framework activity gets a 400 before the SDK sees it.
         const parsed = req.is('json') ? IncomingActivity.safeParse(req.body) : undefined;

@@ -111,7 +111,7 @@ export class WebChannel implements Channel {
       this.reply(res, { ...fail(429, 'TooManyRequests', 'Too many requests; slow down.'), retryAfterSeconds: this.limiter.retryAfterSeconds() });
       return next(false);
     };
-    const json = [byAddress, ...jsonBody(16 * 1024)];
+    const json = [byAddress, jsonBody(16 * 1024)];
     const guard = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
       try {
         await handler(req, res);
