@@ -61,7 +61,7 @@ describe('jsonBody: the reader of JSON request bodies', () => {
 
   it('refuses other media types and compressed bodies with 415 before reading them', async () => {
     const url = await serve();
-    for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, {}]) {
+    for (const headers of [{ 'content-type': 'text/plain' } as Record<string, string>, { 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, {}]) {
       const res = await post(url, '{"a":1}', headers);
       expect([headers, res.status]).toEqual([headers, 415]);
       expect((await res.json()) as unknown).toEqual({ error: { code: 'UnsupportedMediaType', message: expect.any(String) } });
