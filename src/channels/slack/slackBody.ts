@@ -8,20 +8,53 @@ export const SLACK_BODY_MAX_BYTES = 1024 * 1024;
 export type SlackBody = { ok: true; raw: Buffer } | { ok: false; status: 400 | 413 | 415; code: string; message: string };
 
 const PlainObject = z.record(z.string(), z.unknown());
-/** The parts Bolt reads before any listener runs: without them it fails inside, after the signature check. */
-const EventEnvelope = z.object({ event: z.object({ type: z.string() }).loose() }).loose();
-const WithUser = z.object({ user: z.object({ id: z.string().min(1) }).loose() }).loose();
-const ActionsEnvelope = WithUser.extend({ actions: z.array(PlainObject) });
 
-/** Interactivity payloads: Bolt reads the user of each before any listener runs. */
+/*
+ * What Bolt dereferences before any listener runs (helpers.getTypeAndConversation and buildSource in
+ * App.js), by the kind it takes a body for. Bolt tells the kind by shape, not by `type`: any `event`
+ * makes an event, any `command` a slash command, any `name` options, any `actions` an action. A
+ * signed body that would fail there is refused here instead of answered 500 with an error logged.
+ */
+const EventBody = z
+  .object({
+    event: z
+      .object({
+        type: z.string(),
+        channel: z.union([z.string(), PlainObject]).optional(),
+        item: PlainObject.optional(),
+        user: z.union([z.string(), PlainObject]).optional(),
+        subteam: PlainObject.optional(),
+      })
+      .loose(),
+    // Bolt reads the first authorization's team_id.
+    authorizations: z.unknown().refine((list) => !Array.isArray(list) || list.length === 0 || PlainObject.safeParse(list[0]).success).optional(),
+  })
+  .loose();
+const CommandBody = z.object({ command: z.string(), user_id: z.string().min(1), text: z.string().optional() }).loose();
+const InteractiveBody = z
+  .object({
+    user: z.object({ id: z.string().min(1) }).loose(),
+    team: PlainObject.nullable().optional(),
+    enterprise: PlainObject.nullable().optional(),
+    channel: PlainObject.optional(),
+    actions: z.array(PlainObject).optional(),
+    view: PlainObject.optional(),
+  })
+  .loose();
+
+/** Interactivity payloads by their `type`. */
 const INTERACTIVE_TYPES = new Set(['block_actions', 'block_suggestion', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'interactive_message', 'dialog_submission']);
 
 function hasKnownShape(body: unknown): boolean {
   if (!PlainObject.safeParse(body).success) return false;
-  const { type } = body as { type?: unknown };
-  if (type === 'event_callback') return EventEnvelope.safeParse(body).success;
-  if (type === 'block_actions') return ActionsEnvelope.safeParse(body).success;
-  if (typeof type === 'string' && INTERACTIVE_TYPES.has(type)) return WithUser.safeParse(body).success;
+  const fields = body as Record<string, unknown>;
+  if (fields.event !== undefined) return EventBody.safeParse(body).success;
+  if (fields.type === 'event_callback') return false; // an event callback without its event
+  if (fields.command !== undefined) return CommandBody.safeParse(body).success;
+  const interactive = fields.name !== undefined || fields.actions !== undefined || (typeof fields.type === 'string' && INTERACTIVE_TYPES.has(fields.type));
+  if (!interactive) return true; // url_verification, ssl_check: Bolt answers those itself
+  if (!InteractiveBody.safeParse(body).success) return false;
+  if (fields.type === 'view_submission' || fields.type === 'view_closed') return PlainObject.safeParse(fields.view).success;
   return true;
 }
 

@@ -63,6 +63,8 @@ export class SlackChannel implements Channel {
   private readonly locales = new Map<string, { locale: string | undefined; at: number }>();
   private readonly dmChannels = new Map<string, string>();
   private auth: Promise<{ botId: string; botUserId: string }> | undefined;
+  /** The bot's ids once known (configured, or learnt from auth.test). */
+  private identity: { botId: string; botUserId: string } | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly deps: SlackChannelDeps) {
@@ -95,9 +97,14 @@ export class SlackChannel implements Channel {
     });
     this.app = new App({
       receiver: this.receiver,
-      // authorize instead of token: no auth.test call at construction, only on first use if the ids are unknown.
-      // A failing auth.test must not lose the event: without the ids, our own checks (bot_id) still skip bot messages.
-      authorize: async () => ({ botToken: config.botToken, ...(await this.botIdentity().catch(() => ({}))) }),
+      // authorize instead of token: no auth.test call at construction. Never waits for auth.test either:
+      // it runs before a payload is acknowledged, and a slow Slack API would outlast the time after which
+      // a payload counts as unhandled (the 200 sent, the late ack failing, the message lost). Without the
+      // ids (learnt in the background for later payloads) our own checks (bot_id) still skip bot messages.
+      authorize: async () => {
+        if (!this.identity) void this.botIdentity().catch(() => undefined);
+        return { botToken: config.botToken, ...(this.identity ?? {}) };
+      },
       clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
       logger,
       ignoreSelf: true,
@@ -114,8 +121,19 @@ export class SlackChannel implements Channel {
             return next(false);
           }
           (req as Request & { rawBody?: Buffer }).rawBody = body.raw;
+          // restify routed this request here, but Bolt routes again on the raw path, and throws on one
+          // it does not know: "/slack/%65vents" and "/slack/events;x" reach this route too (the throw
+          // was an unhandled rejection: one unsigned request stopped the process). The path is not part
+          // of what Slack signs.
+          req.url = SLACK_EVENTS_PATH;
           res.once('finish', () => next(false));
-          this.receiver.requestListener(req, res);
+          try {
+            this.receiver.requestListener(req, res);
+          } catch (err) {
+            deps.log.error({ event: 'slack_request_failed', code: errorCode(err) });
+            if (!res.headersSent) res.json(500, { error: { code: 'InternalError', message: 'Something went wrong.' } });
+            next(false);
+          }
         },
         // The client went away while sending: nobody is left to answer.
         () => next(false),
@@ -161,7 +179,9 @@ export class SlackChannel implements Channel {
         await this.post(message.channel, [{ kind: 'text', text: this.deps.translations.translator(await this.languageOf(message.user)).t('channels:slack.noFiles') }], message.thread_ts);
         return;
       }
-      if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
+      // A reply in a thread also sent to the DM itself ("Also send to direct message") is a message too.
+      const subtype = message.subtype === 'thread_broadcast' ? undefined : message.subtype;
+      if (message.channel_type !== 'im' || subtype || message.bot_id || !message.user) return;
       if (!this.firstMessage(message.channel, message.ts)) return;
       // "@assistant help" in its own DM is "help".
       // Without the bot's id (auth.test failing for a moment) any mention is stripped: the message is not lost.
@@ -335,9 +355,9 @@ export class SlackChannel implements Channel {
 
   private botIdentity(): Promise<{ botId: string; botUserId: string }> {
     const { botId, botUserId } = this.deps.config;
-    if (botId && botUserId) return Promise.resolve({ botId, botUserId });
+    if (botId && botUserId) return Promise.resolve((this.identity = { botId, botUserId }));
     this.auth ??= this.client.auth.test().then(
-      (r) => ({ botId: r.bot_id ?? '', botUserId: r.user_id ?? '' }),
+      (r) => (this.identity = { botId: r.bot_id ?? '', botUserId: r.user_id ?? '' }),
       (err: unknown) => {
         this.auth = undefined; // try again on the next event
         throw err;

@@ -30,7 +30,7 @@ function blockText(call: SlackCall): string {
 }
 
 describe('Slack channel', () => {
-  it('a message written in a thread of the DM is answered in that thread, and so is a button clicked there; the DM itself gets top-level answers', async () => {
+  it('a message written in a thread of the DM (also when sent to the DM as well) is answered in that thread, and so is a button clicked there; the DM itself gets top-level answers', async () => {
     const api = fakeSlackApi(GOV_API);
     const { base } = await slackApp();
     const teacher = 'U-THREAD';
@@ -45,6 +45,13 @@ describe('Slack channel', () => {
     const afterClick = api.posts().slice(before);
     expect(afterClick.length).toBeGreaterThan(0);
     expect(afterClick.every((c) => c.args.thread_ts === '1700000000.000100')).toBe(true);
+
+    // A thread reply also sent to the DM ("Also send to direct message") is a message of that thread.
+    const broadcast = api.posts().length;
+    await postEvent(base, { ...dm(teacher, 'language'), subtype: 'thread_broadcast', thread_ts: '1700000000.000100' });
+    const afterBroadcast = api.posts().slice(broadcast);
+    expect(afterBroadcast.map((c) => c.args.text).join('\n')).toContain(await text('en', 'language:prompt'));
+    expect(afterBroadcast.every((c) => c.args.thread_ts === '1700000000.000100')).toBe(true);
 
     const mark = api.posts().length;
     await postEvent(base, dm(teacher, 'menu'));
@@ -346,6 +353,22 @@ describe('Slack channel', () => {
     expect(api.calls.filter((c) => c.method === 'users.info')).toHaveLength(2); // a locale found is remembered
   });
 
+  it('a slow auth.test (bot ids not configured) never holds up the acknowledgement: the DM is answered, nothing counted unhandled', async () => {
+    // auth.test fails at start-up, and when asked again answers only after 1.5 s, longer than a
+    // payload may wait for its ack.
+    nock(new URL(GOV_API).origin).post('/api/auth.test').reply(200, { ok: false, error: 'internal_error' });
+    nock(new URL(GOV_API).origin).post('/api/auth.test').delay(1_500).reply(200, { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT' });
+    const api = fakeSlackApi(GOV_API);
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    running = await startApp({ ...SLACK_ENV, SLACK_API_URL: GOV_API, SLACK_BOT_ID: '', SLACK_BOT_USER_ID: '' }, { app: { log: createLogger('info', sink) } });
+    const res = await postEvent(running.base, dm('U-SLOW', 'menu'));
+    expect(res.status).toBe(200);
+    await waitFor(() => api.posts().some((p) => p.args.channel === 'D-U-SLOW'), 8_000);
+    expect(api.posts().find((p) => p.args.channel === 'D-U-SLOW')!.args.text).toContain(await text('en', 'menu:prompt'));
+    expect(lines.join('')).not.toContain('slack_payload_unhandled');
+  });
+
   it('with the production setting (ack first), the turn still runs after the 200', async () => {
     const api = fakeSlackApi();
     running = await startApp(SLACK_ENV);
@@ -377,6 +400,17 @@ describe('Slack channel', () => {
       ['a block_actions payload without its user', `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', actions: [{ type: 'button', value: 'menu' }] }))}`],
       ['a view_submission payload without its user', `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', view: {} }))}`],
       ['a shortcut payload without its user', `payload=${encodeURIComponent(JSON.stringify({ type: 'shortcut', callback_id: 'x' }))}`],
+      // Bolt tells a payload's kind by its shape, whatever its type says.
+      ['an event that is null', JSON.stringify({ event: null })],
+      ['an event that is text', JSON.stringify({ event: 'x' })],
+      ['an event whose item is null', JSON.stringify({ type: 'event_callback', event: { type: 'message', item: null } })],
+      ['an event whose user is null', JSON.stringify({ type: 'event_callback', event: { type: 'message', user: null } })],
+      ['an event whose channel is null', JSON.stringify({ type: 'event_callback', event: { type: 'message', channel: null } })],
+      ['an event whose first authorization is null', JSON.stringify({ type: 'event_callback', authorizations: [null], event: { type: 'message' } })],
+      ['actions without a type or a user', JSON.stringify({ actions: [] })],
+      ['actions whose channel is null', `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'U-X' }, channel: null, actions: [{ type: 'button', value: 'menu' }] }))}`],
+      ['a view closed without its view', `payload=${encodeURIComponent(JSON.stringify({ type: 'view_closed', user: { id: 'U-X' } }))}`],
+      ['a slash command without its user', 'command=%2Fliaison&text=menu'],
     ])('%s: 400, the process lives on and the next message is answered', async (_what, body) => {
       const { base, api, lines } = await withLog();
       const contentType = body.startsWith('payload=') ? 'application/x-www-form-urlencoded' : 'application/json';
@@ -384,6 +418,20 @@ describe('Slack channel', () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ error: { code: 'BadRequest', message: expect.any(String) } });
       expect(lines.join('')).not.toContain('Yusuf');
+      expect((await postEvent(base, dm('U-AFTER', 'menu'))).status).toBe(200);
+      expect(api.posts().some((p) => p.args.channel === 'D-U-AFTER')).toBe(true);
+    });
+
+    it.each(['/slack/%65vents', '/slack/events;x', '/slack//events'])('a request to %s (a path restify routes here, Bolt does not know) is handled like one to /slack/events, never fatal', async (path) => {
+      const { base, api } = await withLog();
+      const unsigned = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect([404, 401]).toContain(unsigned.status);
+      if (unsigned.status === 401) {
+        // Routed here: a signed message through the same path is a message.
+        const body = JSON.stringify({ type: 'event_callback', event_id: 'Ev-path', event: dm('U-PATH', 'menu') });
+        expect((await fetch(`${base}${path}`, { method: 'POST', headers: slackHeaders(body, 'application/json'), body })).status).toBe(200);
+        expect(api.posts().some((p) => p.args.channel === 'D-U-PATH')).toBe(true);
+      }
       expect((await postEvent(base, dm('U-AFTER', 'menu'))).status).toBe(200);
       expect(api.posts().some((p) => p.args.channel === 'D-U-AFTER')).toBe(true);
     });
