@@ -31,7 +31,7 @@ export const TEAMS_MESSAGES_PATH = '/api/messages';
 const Entity = z
   .object({ type: z.string().min(1).max(100), text: z.string().max(1000).optional(), mentioned: z.object({ id: z.string().max(200) }).loose().optional() })
   .loose()
-  .refine((e) => e.type !== 'mention' || (e.text !== undefined && e.mentioned !== undefined), 'a mention needs its text and the mentioned id');
+  .refine((e) => e.type.toLowerCase() !== 'mention' || (e.text !== undefined && e.mentioned !== undefined), 'a mention needs its text and the mentioned id'); // the SDK compares the type in lower case
 
 /** The fields of an incoming activity the channel relies on; the rest is the SDK's business. */
 const IncomingActivity = z.object({
@@ -120,8 +120,11 @@ export class TeamsChannel implements Channel {
   private readonly adapter: TeamsAdapter;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly replyQueue = new KeyedQueue();
+  /** With an app id, every incoming activity's token is checked (and its serviceUrl with it). */
+  private readonly authenticated: boolean;
 
   constructor(private readonly deps: TeamsChannelDeps) {
+    this.authenticated = Boolean(deps.config.appId);
     const { config, log } = deps;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.adapter = new TeamsAdapter(
@@ -208,6 +211,10 @@ export class TeamsChannel implements Channel {
   async send(address: ConversationAddress, replies: OutboundReply[], _language: Language): Promise<SendResult> {
     const reference = address.data.reference as Partial<ConversationReference> | undefined;
     if (!reference?.serviceUrl) return { ok: false, permanent: true, reason: 'no_reference' };
+    // Taken without authentication (a forged activity could have named any serviceUrl), and the
+    // connector client would now sign the request with the bot's token: not sent. The user's next
+    // message brings a verified reference (and hears that messages were missed).
+    if (this.authenticated && address.data.unverified === true) return { ok: false, permanent: true, reason: 'unverified_reference' };
     let failure: unknown;
     // CloudAdapter hands errors inside the callback to onTurnError and swallows them: catch them here.
     await this.adapter.continueConversationAsync(this.deps.config.appId ?? '', reference, async (context) => {
@@ -243,7 +250,7 @@ export class TeamsChannel implements Channel {
         await context.sendActivity({ type: 'message', text: this.personalChatOnly(activity.locale), textFormat: 'plain' });
         return;
       }
-      const outcome = await engine.handle(teamsInbound(activity, TurnContext.getConversationReference(activity), text));
+      const outcome = await engine.handle(teamsInbound(activity, TurnContext.getConversationReference(activity), text, { authenticated: this.authenticated }));
       await this.reply(context, outcome.replies);
       return;
     }
@@ -252,7 +259,7 @@ export class TeamsChannel implements Channel {
     const botAdded = activity.type === 'conversationUpdate' && incoming.membersAdded?.some((m) => m.id === incoming.recipient.id);
     if (botAdded && personal) {
       if (activity.id && !processedEvents.claim(`teams:${activity.conversation.id}:${activity.id}`, clock(), ACTIVITY_TTL_MS)) return;
-      const outcome = await engine.handle(teamsInbound(activity, TurnContext.getConversationReference(activity), '', 'start'));
+      const outcome = await engine.handle(teamsInbound(activity, TurnContext.getConversationReference(activity), '', { kind: 'start', authenticated: this.authenticated }));
       await this.reply(context, outcome.replies);
     }
   }

@@ -6,7 +6,12 @@ import type { JsonValue } from '../../store/schema.js';
  * A Teams activity → InboundMessage, pure. The identity is the user's Azure AD object id (what the
  * directory lists as teamsUserId); a card submit's `value.choice` is the answer.
  */
-export function teamsInbound(activity: Partial<Activity>, reference: Partial<ConversationReference>, text: string, kind: InboundMessage['kind'] = 'message'): InboundMessage {
+export function teamsInbound(
+  activity: Partial<Activity>,
+  reference: Partial<ConversationReference>,
+  text: string,
+  { kind = 'message', authenticated }: { kind?: InboundMessage['kind']; authenticated: boolean },
+): InboundMessage {
   // AAD object ids are GUIDs, compared in lower case (the directory's are lower-cased when it loads).
   const userId = activity.from?.aadObjectId?.toLowerCase() ?? activity.from?.id ?? 'unknown';
   const conversationId = activity.conversation?.id ?? 'unknown';
@@ -21,7 +26,9 @@ export function teamsInbound(activity: Partial<Activity>, reference: Partial<Con
     text: choice === undefined ? text.trim() : '',
     ...(choice !== undefined ? { choice } : {}),
     ...(activity.locale ? { localeHint: activity.locale } : {}),
-    address: { channel: 'teams', conversationId, data: { reference: storedReference(reference) } },
+    // A reference taken while no app id was set came with no token: its serviceUrl is whatever the
+    // sender wrote. Marked, so that it never receives the bot's token once an app id is set.
+    address: { channel: 'teams', conversationId, data: { reference: storedReference(reference), ...(authenticated ? {} : { unverified: true }) } },
   };
 }
 

@@ -76,6 +76,46 @@ describe('Teams channel', () => {
     expect(connector.texts()).toContain(await text('en', 'menu:prompt'));
   });
 
+  it('a mention typed "Mention" without its text or id is refused with 400 like "mention" (the SDK reads both spellings, and threw on it)', async () => {
+    const connector = fakeConnector();
+    const { base, app } = await teamsApp();
+    for (const type of ['Mention', 'MENTION', 'mention']) {
+      expect([type, (await postActivity(base, activity(teacher, { text: 'menu', entities: [{ type }] }))).status]).toEqual([type, 400]);
+    }
+    expect(connector.calls).toEqual([]);
+    expect(app.store.data.users['teams:aad-teacher-1']).toBeUndefined();
+    // A well-formed "Mention" is stripped like a "mention".
+    const mention = { type: 'Mention', mentioned: { id: '28:bot-app-id', name: 'School liaison assistant' }, text: '<at>School liaison assistant</at>' };
+    expect((await postActivity(base, activity(teacher, { text: '<at>School liaison assistant</at> language', entities: [mention] }))).status).toBe(200);
+    expect(connector.texts()).toContain(await text('en', 'language:prompt'));
+  });
+
+  it('a reference taken while no app id was set never receives the bot token once one is set: not sent, the user marked to be told', async () => {
+    const db = emptyDb();
+    running = await startApp({ TEAMS_ENABLED: 'true' }, { store: await openMemoryStore(db) });
+    // Unauthenticated, anyone can post an activity naming any serviceUrl.
+    const forged = activity(teacher, { text: 'menu', serviceUrl: 'https://collector.example/' });
+    nock('https://collector.example').persist().post(/.*/).reply(200, {});
+    expect((await postActivity(running.base, forged)).status).toBe(200);
+    const key = 'teams:aad-teacher-1';
+    expect(running.app.store.data.users[key]!.address!.data.unverified).toBe(true);
+    const stored = structuredClone(running.app.store.data);
+    await running.stop();
+    nock.cleanAll();
+
+    running = await startApp({ MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'secret' }, { store: await openMemoryStore(stored) });
+    const asked: string[] = [];
+    nock.emitter.on('no match', (req: { hostname?: string }) => asked.push(String(req.hostname)));
+    try {
+      const address = running.app.store.data.users[key]!.address!;
+      expect(await running.app.notifier.toAddress(address, 'en', () => [{ kind: 'text', text: 'a call-back request' }], key)).toBe('unreachable');
+      expect(running.app.store.data.users[key]?.unreachable?.reason).toBe('unverified_reference');
+      expect(asked).toEqual([]); // neither a token requested nor the collector called
+    } finally {
+      nock.emitter.removeAllListeners('no match');
+    }
+  });
+
   it.each([
     ['a team channel', 'channel', '19:staffroom@thread.tacv2;messageid=1'],
     ['a group chat', 'groupChat', '19:group-chat@thread.v2'],
