@@ -1,7 +1,7 @@
 import { ask, choicePrompt, defineDialog, end, goto, key, SAVED, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate } from '../src/core/dates.js';
 import type { KeepInTouchEvery } from '../src/core/nudgePreferences.js';
-import { SNOOZE_DAYS } from '../src/nudges/planners.js';
+import { snoozeDays } from '../src/nudges/planners.js';
 import { hasMorningAndAfternoon } from '../src/nudges/workingTime.js';
 import { KEEP_IN_TOUCH_EVERY_DAYS, NUDGE_WINDOWS, type NudgeWindow } from '../src/store/schema.js';
 
@@ -31,7 +31,7 @@ function showSettings(turn: DialogTurn) {
       ...KEEP_IN_TOUCH_EVERY_DAYS.filter((d) => d !== s.everyDays).map((d) => ({ value: `${EVERY}${d}`, label: key('nudges:settings.setEvery', { count: d / 7 }) })),
       // Mornings or afternoons only where the working day has both.
       ...(hasMorningAndAfternoon(turn.directory.data.workingHours) ? NUDGE_WINDOWS.filter((w) => w !== s.window).map((w) => ({ value: `${WINDOW}${w}`, label: key(`nudges:settings.setWindow.${w}`) })) : []),
-      s.snoozedUntil ? { value: RESUME, label: key('nudges:settings.resume') } : { value: PAUSE, label: key('nudges:snooze', { count: SNOOZE_DAYS }) },
+      s.snoozedUntil ? { value: RESUME, label: key('nudges:settings.resume') } : { value: PAUSE, label: key('nudges:snooze', { count: snoozeDays(s.everyDays) }) },
       { value: DONE, label: key('nudges:settings.done'), also: 'common:doneWords' },
     ]),
   );
@@ -50,7 +50,7 @@ function applyChange(turn: DialogTurn) {
     const window = answer.slice(WINDOW.length) as NudgeWindow;
     if ((NUDGE_WINDOWS as readonly string[]).includes(window)) nudges.setWindow(personId, window);
   } else if (answer === PAUSE) {
-    nudges.snoozeKeepInTouch(personId, SNOOZE_DAYS);
+    nudges.snoozeKeepInTouch(personId, snoozeDays(nudges.settings(personId).everyDays));
   } else if (answer === RESUME) {
     nudges.resumeKeepInTouch(personId);
   }

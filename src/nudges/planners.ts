@@ -34,7 +34,16 @@ export function isNudgeDue(record: NudgeRecord | undefined, now: Date): boolean 
 
 /** Button payload of the keep-in-touch nudge's "Snooze 7 days". */
 export const SNOOZE_PAYLOAD = 'nudge:snooze:keepInTouch';
-export const SNOOZE_DAYS = 7;
+const SNOOZE_DAYS = 7;
+
+/**
+ * How long a snooze (or a pause in the settings) keeps the keep-in-touch nudge away: a week, or the
+ * officer's own interval when longer. A week for an officer nudged every four weeks would bring the
+ * next nudge sooner than without it (the rhythm restarts when a snooze ends).
+ */
+export function snoozeDays(everyDays: number): number {
+  return Math.max(SNOOZE_DAYS, everyDays);
+}
 
 
 /**
@@ -143,7 +152,7 @@ function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalD
             // The most overdue schools, one click each; the others through the school question.
             ...rows.slice(0, LOG_CONTACT_BUTTONS).map((r) => ({ label: tr.t('nudges:logContactWith', { school: r.schoolName }), value: `${LOG_CONTACT_PAYLOAD}${r.schoolId}` })),
             ...(rows.length > LOG_CONTACT_BUTTONS ? [{ label: tr.t('nudges:logContact'), value: `${Payload.startDialog}logContact` }] : []),
-            { label: tr.t('nudges:snooze', { count: SNOOZE_DAYS }), value: SNOOZE_PAYLOAD },
+            { label: tr.t('nudges:snooze', { count: snoozeDays(every) }), value: SNOOZE_PAYLOAD },
           ],
         },
       ],

@@ -293,9 +293,11 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.every', { count: 2 }));
     await officer.click('window:afternoon');
     expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.window.afternoon', { start: '08:30', end: '17:00' }));
+    // Every two weeks, a pause lasts two weeks (a week would bring the next nudge sooner).
+    expect(officer.lastChoices().find((c) => c.value === 'pause')?.label).toBe(await text(lang, 'nudges:snooze', { count: 14 }));
     await officer.click('pause');
-    expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.snoozedUntil', { date: formatDate('2026-12-01', lang) }));
-    expect(store.data.snoozes['liaison-north']).toEqual({ keepInTouchEveryDays: 14, window: 'afternoon', keepInTouch: '2026-12-01' });
+    expect(officer.transcript()).toContain(await text(lang, 'nudges:settings.snoozedUntil', { date: formatDate('2026-12-08', lang) }));
+    expect(store.data.snoozes['liaison-north']).toEqual({ keepInTouchEveryDays: 14, window: 'afternoon', keepInTouch: '2026-12-08' });
     expect(officer.lastChoices().map((c) => c.value)).toContain('resume');
     await officer.click('resume');
     await officer.click('window:all');

@@ -292,6 +292,29 @@ describe('nudge periods over weeks and months', () => {
     }
   });
 
+  it.each([
+    [14, '2026-12-07', ['2026-11-23', '2026-12-07', '2026-12-21', '2027-01-04', '2027-01-18']],
+    [28, '2026-12-21', ['2026-11-23', '2026-12-21', '2027-01-18']],
+  ])('every %i days: a snooze keeps the nudge away for that long, never bringing it sooner than without it', async (every, promised, expected) => {
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-23T07:00:00Z'));
+    h.nudges.setKeepInTouchEvery('liaison-north', every as 14 | 28);
+    const s = scheduler();
+    let confirmation = '';
+    for (let t = Date.parse('2026-11-23T09:00:00Z'); t < Date.parse('2027-01-25T09:00:00Z'); t += dayMs) {
+      setNow(new Date(t));
+      await s.tick();
+      if (t === Date.parse('2026-11-23T09:00:00Z')) {
+        const officer = new TestUser(h.engine, { id: 'liaison-north', locale: 'en' });
+        await officer.press('nudge:snooze:keepInTouch');
+        confirmation = officer.transcript();
+      }
+    }
+    const nudges = channel.sent.filter((x) => x.to === 'conv-liaison-north' && JSON.stringify(x.replies).includes('nudge:snooze:keepInTouch'));
+    expect(JSON.stringify(nudges[0]!.replies)).toContain(await text('en', 'nudges:snooze', { count: every }));
+    expect(confirmation).toContain(await text('en', 'nudges:snoozed', { date: new Date(`${promised}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' }) }));
+    expect(nudges.map((x) => x.at.slice(0, 10))).toEqual(expected);
+  });
+
   it('snoozed again after the first snooze: the second restarts the rhythm from its own end', async () => {
     const { sends, confirmation } = await keepInTouchWithSnooze('2026-11-25 after', '2026-12-04 after');
     expect(confirmation).toContain(await text('en', 'nudges:snoozed', { date: '11 December 2026' }));
