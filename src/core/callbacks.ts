@@ -132,7 +132,7 @@ export class CallbackService {
     return { result: 'ok', firstResponse };
   }
 
-  /** Hands a request to a colleague (a liaison officer or coordinator), who is then notified. */
+  /** Hands a request to a colleague (a liaison officer or coordinator), who is then notified; an acknowledged one is open again. */
   reassign(id: string, toPersonId: string, personId: string, role: Role): ChangeResult {
     const request = this.repo.get(id);
     if (!request) return 'not-found';
@@ -143,6 +143,15 @@ export class CallbackService {
     request.reassignedFrom = request.assigneeId;
     request.reassignedAt = this.clock().toISOString();
     request.assigneeId = colleague.id;
+    if (request.status === 'acknowledged') {
+      // The colleague has not taken it on yet: open again, so that their notice is sent again until it
+      // reaches them, and the reminder and escalation count from the handover. (Left acknowledged, a
+      // notice that failed was never retried and nobody was reminded: the teacher waited for good.)
+      // When the colleague acknowledges, the teacher hears who will now contact them.
+      request.status = 'open';
+      delete request.acknowledgedAt;
+      delete request.acknowledgedBy;
+    }
     this.repo.changed();
     return 'ok';
   }

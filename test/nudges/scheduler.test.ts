@@ -376,6 +376,25 @@ describe('call-back reminders count working time from when the request reached i
     expect(channel.sent.filter((x) => x.to === 'conv-liaison-north' && JSON.stringify(x.replies).includes('Sam'))).toHaveLength(1); // its own reminder only
   });
 
+  it('an acknowledged request handed over is open again: a notice that fails is sent again, the new handler is reminded, and their acknowledgement reaches the teacher', async () => {
+    const { h, channel, scheduler } = await setup(new Date('2026-11-23T09:00:00Z'));
+    const { id } = await request(h);
+    expect(h.callbacks.change(id, 'ack', 'liaison-north', 'liaison')).toEqual({ result: 'ok', firstResponse: true });
+    expect(h.callbacks.reassign(id, 'liaison-south', 'liaison-north', 'liaison')).toBe('ok');
+    const handed = h.store.data.callbacks.find((c) => c.id === id)!;
+    expect(handed).toMatchObject({ status: 'open', assigneeId: 'liaison-south' });
+    expect(handed.acknowledgedBy).toBeUndefined();
+    // The notice to the colleague failed (a platform error), as the call-back dialog records it.
+    handed.notifications.push({ to: 'liaison-south', kind: 'new', at: '2026-11-23T09:00:00.000Z', result: 'failed' });
+    await scheduler().tick(new Date('2026-11-23T09:10:00Z'));
+    expect(h.store.data.nudges[`callbackNotice|liaison-south|${id}`]?.status).toBe('sent');
+    expect(channel.sent.filter((x) => x.to === 'conv-liaison-south' && JSON.stringify(x.replies).includes('Sam'))).toHaveLength(1);
+    await scheduler().tick(new Date('2026-11-24T09:00:00Z')); // a working day later, not acknowledged
+    expect(h.store.data.nudges[`callbackReminder|liaison-south|${id}`]?.status).toBe('sent');
+    expect(h.callbacks.change(id, 'ack', 'liaison-south', 'liaison')).toEqual({ result: 'ok', firstResponse: true });
+    expect(handed.acknowledgedBy).toBe('liaison-south');
+  });
+
   it('an assignee who left the directory is replaced by the school\'s liaison officer, named in the escalation', async () => {
     const { h, channel, scheduler } = await setup(new Date('2026-11-23T09:00:00Z'));
     const { id } = await request(h);
