@@ -1,5 +1,6 @@
 import { goto, key, next, textPrompt, type DialogTurn, type Step, type StepResult } from '../../src/core/dialog.js';
 import { addDays, daysBetween, formatDate, readUserDate, weekdayName, weekdayOf, type DateDirection, type LocalDate } from '../../src/core/dates.js';
+import { PLANNING_HORIZON_DAYS } from '../../src/core/protocolStatus.js';
 import type { PromptSpec } from '../../src/store/schema.js';
 
 export const DateChoice = { Today: 'date:today', Yesterday: 'date:yesterday' } as const;
@@ -63,7 +64,7 @@ export function checkRange(date: LocalDate, today: LocalDate, range: DateRange):
 
 /** Ranges used by the dialogs: a day that has happened (up to a year ago), or one in the coming year. */
 export const PAST_YEAR: DateRange = { pastDays: 365, futureDays: 0, direction: 'past' };
-export const COMING_YEAR: DateRange = { pastDays: 0, futureDays: 366, direction: 'future' };
+export const COMING_YEAR: DateRange = { pastDays: 0, futureDays: PLANNING_HORIZON_DAYS, direction: 'future' };
 
 /**
  * The step after a date question: keeps the date in `values[into]` and moves on, or explains what is

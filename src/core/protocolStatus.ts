@@ -65,9 +65,15 @@ export function meetingPlace(place: string | Record<string, string>, lang: strin
   return typeof place === 'string' ? place : (place[lang] ?? '');
 }
 
+/**
+ * How far ahead a date may be planned (a platform meeting, the next evaluation): a year, leap day
+ * included. Meetings are counted as far ahead as they can be planned, so none planned goes uncounted.
+ */
+export const PLANNING_HORIZON_DAYS = 366;
+
 /** Platform meetings planned (directory and chat) for the coming 12 months, and whether more are needed. */
 export function meetingsStatus(directory: DirectoryView, planned: readonly PlannedMeeting[], today: LocalDate): MeetingsStatus {
-  const horizon = addDays(addMonths(today, 12), -1);
+  const horizon = addDays(today, PLANNING_HORIZON_DAYS);
   const perYear = directory.data.intervals.platformMeetingsPerYear;
   const upcoming = [
     ...directory.data.platformMeetings.map((m) => ({ date: m.date, place: m.place as Record<string, string> })),

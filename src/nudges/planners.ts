@@ -119,12 +119,7 @@ function keepInTouch(directory: DirectoryView, data: PlannerInput, today: LocalD
   }
   // When each officer last heard: a week is counted from then, so a school first overdue on a Friday
   // does not bring a nudge that Friday and another on Monday, the start of the next calendar week.
-  const lastSent = new Map<string, LocalDate>();
-  for (const record of Object.values(data.nudges)) {
-    if (record.rule !== 'keepInTouch' || record.status === 'failed' || record.status === 'permanent') continue;
-    const day = localDate(new Date(record.sentAt ?? record.claimedAt), directory.data.timeZone);
-    if (day > (lastSent.get(record.recipientId) ?? '')) lastSent.set(record.recipientId, day);
-  }
+  const lastSent = lastSentDays(directory, data, 'keepInTouch');
   const nudges: PlannedNudge[] = [];
   for (const [personId, rows] of overdueByOfficer) {
     const until = data.snoozes[personId]?.keepInTouch;
@@ -287,6 +282,23 @@ function protocolEvaluation(directory: DirectoryView, data: PlannerInput, today:
   ];
 }
 
+/**
+ * The day each recipient last got a nudge of `rule` (sent, or a send that may have happened), in
+ * the directory's time zone.
+ */
+function lastSentDays(directory: DirectoryView, data: PlannerInput, rule: NudgeRecord['rule']): Map<string, LocalDate> {
+  const lastSent = new Map<string, LocalDate>();
+  for (const record of Object.values(data.nudges)) {
+    if (record.rule !== rule || record.status === 'failed' || record.status === 'permanent') continue;
+    const day = localDate(new Date(record.sentAt ?? record.claimedAt), directory.data.timeZone);
+    if (day > (lastSent.get(record.recipientId) ?? '')) lastSent.set(record.recipientId, day);
+  }
+  return lastSent;
+}
+
+/** The request to plan a platform meeting comes at most this often (once a month). */
+const PLAN_MEETING_EVERY_DAYS = 30;
+
 /** Four weeks before each planned platform meeting; and, once a month, a request to plan one when too few are. */
 function platformMeetings(directory: DirectoryView, data: PlannerInput, today: LocalDate): PlannedNudge[] {
   const { intervals, people } = directory.data;
@@ -306,7 +318,12 @@ function platformMeetings(directory: DirectoryView, data: PlannerInput, today: L
     }
   }
   if (status.needsPlanning) {
+    // Counted from the last request, not by calendar month: a meeting held on 30 March must not bring
+    // one request on the 31st and another on 1 April.
+    const lastAsked = lastSentDays(directory, data, 'platformMeetingPlan');
     for (const person of recipients) {
+      const last = lastAsked.get(person.id);
+      if (last && daysBetween(last, today) < PLAN_MEETING_EVERY_DAYS) continue;
       nudges.push({
         rule: 'platformMeetingPlan',
         recipientId: person.id,

@@ -381,6 +381,24 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     expect(officer.transcript()).not.toContain(await text(lang, 'liaison:meetings.needsPlanning', { count: 2 }));
   });
 
+  it('platform meetings: one planned as far ahead as the chat accepts (a year to the day) is counted, shown, and cannot be planned twice', async () => {
+    const { engine, store } = await harness(() => new Date('2027-03-01T10:00:00Z'));
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:planMeeting');
+    await officer.say(lang === 'de' ? '01.03.2028' : '01/03/2028'); // 366 days ahead: 2028 is a leap year
+    await officer.say('Town hall');
+    await officer.click('plan');
+    expect(store.data.platformMeetings.map((m) => m.date)).toEqual(['2028-03-01']);
+    await officer.press('dialog:protocolStatus');
+    expect(officer.transcript()).toContain(formatDate('2028-03-01', lang));
+    // With 16 June 2027 (the directory's), two are planned: no request to plan one.
+    expect(officer.transcript()).not.toContain(await text(lang, 'liaison:meetings.needsPlanning', { count: 2 }));
+    await officer.press('dialog:planMeeting');
+    await officer.say(lang === 'de' ? '01.03.2028' : '01/03/2028');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.alreadyPlanned', { date: formatDate('2028-03-01', lang), place: 'Town hall' }));
+    expect(store.data.platformMeetings).toHaveLength(1);
+  });
+
   it('platform meetings: "don\'t plan it" and "cancel" half-way plan nothing, and say so by the screen\'s name', async () => {
     const { engine, store } = await harness();
     const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });

@@ -467,6 +467,25 @@ describe('keep in touch comes at most once in seven days', () => {
   });
 });
 
+describe('the request to plan a platform meeting', () => {
+  it('comes at most once in 30 days, not once per calendar month (never on the 30th and again on the 1st)', async () => {
+    // The directory's meetings: the last is on 16 June 2027, so from 10 June fewer than two are planned.
+    const { h, scheduler, setNow } = await setup(new Date('2027-06-10T07:00:00Z'));
+    const s = scheduler();
+    for (let t = Date.parse('2027-06-10T09:00:00Z'); t < Date.parse('2027-09-30T09:00:00Z'); t += dayMs) {
+      setNow(new Date(t));
+      await s.tick();
+    }
+    const asked = Object.values(h.store.data.nudges)
+      .filter((r) => r.rule === 'platformMeetingPlan' && r.recipientId === 'liaison-north' && r.status === 'sent')
+      .map((r) => r.claimedAt.slice(0, 10))
+      .sort();
+    // Thursday 10 June, then 30 days on each time (10 July is a Saturday: the Monday after). By calendar
+    // month it was 10 June, 1 July, 2 August and 1 September.
+    expect(asked).toEqual(['2027-06-10', '2027-07-12', '2027-08-11', '2027-09-10']);
+  });
+});
+
 describe('an officer\'s nudge settings', () => {
   it('afternoons only: nothing in the morning, the nudge at the first tick after noon; others are not held back', async () => {
     const { h, channel, scheduler } = await setup(new Date('2026-11-24T08:00:00Z'));
