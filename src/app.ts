@@ -169,8 +169,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       training.rotate(); // a new school year: last year's submitter hashes go
       const dialogs = repos.dialogStates.deleteIdleSince(new Date(now.getTime() - config.retention.dialogDays * 86_400_000));
       repos.audit.deleteBefore(new Date(now.getTime() - config.retention.auditDays * 86_400_000));
-      // A nudge's record is needed only while its period can still be planned (a year at most).
-      repos.nudgeLog.deleteClaimedBefore(new Date(now.getTime() - NUDGE_LOG_RETENTION_DAYS * 86_400_000));
+      // A nudge's record is needed only while its period can still be planned: a year at most, but as
+      // long as its call-back request is kept for one about a request (period = its id; an unfinished
+      // request may be kept longer than a year), or its reminder and escalation would go out again.
+      const requestIds = new Set(store.data.callbacks.map((c) => c.id));
+      repos.nudgeLog.deleteClaimedBefore(new Date(now.getTime() - NUDGE_LOG_RETENTION_DAYS * 86_400_000), (record) => requestIds.has(record.period));
       const requests = await callbacks.purgeExpired(config.retention.callbackDays);
       // What retention deleted (a dialog's answers, a teacher's name and number) is still in the journal
       // lines written before: a full snapshot replaces them, as it does after "delete my data".

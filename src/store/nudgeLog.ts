@@ -26,9 +26,9 @@ export class NudgeLogRepository {
   }
 
   /** Drops records claimed before `cutoff` (their periods are past: no planner plans them again). */
-  deleteClaimedBefore(cutoff: Date): number {
+  deleteClaimedBefore(cutoff: Date, keep: (record: NudgeRecord) => boolean = () => false): number {
     const before = cutoff.toISOString();
-    const old = Object.entries(this.store.data.nudges).filter(([, r]) => r.claimedAt < before);
+    const old = Object.entries(this.store.data.nudges).filter(([, r]) => r.claimedAt < before && !keep(r));
     for (const [key] of old) delete this.store.data.nudges[key];
     if (old.length > 0) this.store.changed('nudges');
     return old.length;

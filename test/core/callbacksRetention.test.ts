@@ -4,6 +4,7 @@ import { Notifier } from '../../src/core/notifier.js';
 import { silentLogger } from '../../src/log.js';
 import { NudgeScheduler } from '../../src/nudges/scheduler.js';
 import { directoryWithout, engineHarness, RecordingChannel, TestUser, translations } from '../helpers/fixtures.js';
+import { startApp } from '../helpers/server.js';
 
 const DAY = 86_400_000;
 /** Monday 2 November 2026, 10:00 in Brussels. */
@@ -128,5 +129,36 @@ describe('retention of call-back requests nobody finished', () => {
     expect(h.callbacks.withdrawable('test:Left Teacher')[0]!.told).toEqual(['liaison-north']);
     await scheduler.tick(new Date('2026-11-02T10:00:00Z')); // the notice goes to the stand-in
     expect(h.callbacks.withdrawable('test:Left Teacher')[0]!.told).toEqual(['liaison-north', 'liaison-south']);
+  });
+});
+
+describe('the nudge log beside call-back requests kept longer than a year', () => {
+  it('the records of a request\'s reminder and escalation stay while the request does, so they are not sent again after 400 days', async () => {
+    let now = MONDAY;
+    const running = await startApp({ CALLBACK_RETENTION_DAYS: '365' }, { clock: () => now });
+    try {
+      const { app } = running;
+      const request = app.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+      request.notifications.push({ to: request.assigneeId, kind: 'new', at: now.toISOString(), result: 'sent' });
+      const claimed = { status: 'sent' as const, claimedAt: MONDAY.toISOString(), attempts: 1 };
+      app.store.data.nudges[`callbackReminder|liaison-north|${request.id}`] = { rule: 'callbackReminder', recipientId: 'liaison-north', period: request.id, ...claimed };
+      app.store.data.nudges[`callbackEscalation|liaison-south|${request.id}`] = { rule: 'callbackEscalation', recipientId: 'liaison-south', period: request.id, ...claimed };
+      app.store.data.nudges['keepInTouch|liaison-north|2026-W45'] = { rule: 'keepInTouch', recipientId: 'liaison-north', period: '2026-W45', ...claimed };
+      // 401 days on, a Tuesday: the request, never finished, is kept (two years for an unfinished one).
+      now = new Date(MONDAY.getTime() + 401 * DAY);
+      await app.purge();
+      expect(app.store.data.callbacks.map((c) => c.id)).toEqual([request.id]);
+      expect(Object.keys(app.store.data.nudges).sort()).toEqual([`callbackEscalation|liaison-south|${request.id}`, `callbackReminder|liaison-north|${request.id}`]);
+      const due = await app.scheduler.tick(now, { dryRun: true });
+      expect(due.nudges.filter((n) => n.key.endsWith(request.id))).toEqual([]);
+      // Once the request goes, so do its records (at the next purge).
+      now = new Date(MONDAY.getTime() + (UNFINISHED_RETENTION_FACTOR * 365 + 1) * DAY);
+      await app.purge();
+      expect(app.store.data.callbacks).toEqual([]);
+      await app.purge();
+      expect(app.store.data.nudges).toEqual({});
+    } finally {
+      await running.stop();
+    }
   });
 });
