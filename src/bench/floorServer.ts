@@ -4,7 +4,7 @@ import { silentLogger } from '../log.js';
 
 /**
  * Benchmark "HTTP floor": the assistant's own HTTP path with nothing behind it. The same restify
- * server and middlewares (security headers, CORS, query parser), the same JSON body parser and the
+ * server and middlewares (security headers, CORS), the same JSON body parser and the
  * same Direct Line routes as the web channel, answering at once: no token check, no engine, no store.
  * It shows how much of a turn the transport alone takes, next to the bare echo (2), which carries
  * smaller requests through fewer middlewares.

@@ -21,7 +21,7 @@ export function createHttpServer(log: Log, allowedOrigins: readonly string[], op
 
   server.pre(securityHeaders(options.https ?? false));
   server.pre(corsMiddleware(allowedOrigins));
-  server.use(restify.plugins.queryParser({ mapParams: false }));
+  // No global query parser either: the routes that read a query string parse it themselves.
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.json(200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ...health() });
@@ -53,14 +53,16 @@ export function createHttpServer(log: Log, allowedOrigins: readonly string[], op
 
 /** Headers every response carries; API answers are never cached (they hold conversation content). */
 function securityHeaders(https: boolean) {
+  // Node's setHeader, not restify's header(): these are set once per response, on every request,
+  // and need none of header()'s formatting or merging.
   return (req: Request, res: Response, next: () => void) => {
-    res.header('X-Content-Type-Options', 'nosniff');
-    res.header('Referrer-Policy', 'no-referrer');
-    res.header('X-Frame-Options', 'SAMEORIGIN');
-    res.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    if (https) res.header('Strict-Transport-Security', 'max-age=31536000');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    if (https) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
     const path = req.getPath();
-    if (path.startsWith('/v3/') || path.startsWith('/api/') || path.startsWith('/slack/')) res.header('Cache-Control', 'no-store');
+    if (path.startsWith('/v3/') || path.startsWith('/api/') || path.startsWith('/slack/')) res.setHeader('Cache-Control', 'no-store');
     next();
   };
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Request, Response } from 'restify';
+import restify, { type Request, type Response } from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../../config.js';
 import type { TurnHandler } from '../../core/engine.js';
@@ -125,9 +125,11 @@ export class WebChannel implements Channel {
     server.post(`${BASE}/tokens/generate`, ...json, guard((req, res) => this.generateToken(req, res)));
     server.post(`${BASE}/tokens/refresh`, ...json, guard((req, res) => this.refreshToken(req, res)));
     server.post(`${BASE}/conversations`, ...json, guard((req, res) => this.startConversation(req, res)));
-    server.get(`${BASE}/conversations/:id`, byAddress, guard((req, res) => this.reconnect(req, res)));
+    // Only these two read the query string (the watermark).
+    const query = restify.plugins.queryParser({ mapParams: false });
+    server.get(`${BASE}/conversations/:id`, byAddress, query, guard((req, res) => this.reconnect(req, res)));
     server.del(`${BASE}/conversations/:id`, byAddress, guard((req, res) => this.endConversation(req, res)));
-    server.get(`${BASE}/conversations/:id/activities`, byAddress, guard((req, res) => this.getActivities(req, res)));
+    server.get(`${BASE}/conversations/:id/activities`, byAddress, query, guard((req, res) => this.getActivities(req, res)));
     server.post(`${BASE}/conversations/:id/activities`, ...json, guard((req, res) => this.postActivity(req, res)));
   }
 
