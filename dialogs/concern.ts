@@ -39,7 +39,8 @@ export const concernDialog = defineDialog({
           key('concern:dangerPrompt'),
           [
             { value: Danger.Yes, label: key('concern:dangerYes'), also: 'common:yesWords' },
-            { value: Danger.No, label: key('concern:dangerNo'), also: 'common:noWords' },
+            // "No danger", "geen gevaar": what the emergency answer's own "not immediate" takes, too.
+            { value: Danger.No, label: key('concern:dangerNo'), also: 'common:noWords|emergency:notImmediateWords' },
           ],
           { notUnderstood: key('concern:dangerUnclear'), gate: true },
         ),

@@ -450,6 +450,17 @@ class TurnRunner {
       // not hold (roles are checked when a dialog starts; the user's role may have changed in the
       // directory since), is dropped rather than resumed.
       this.stack.length = 0;
+      // The emergency is one step from anywhere, a stale conversation included: asked for by name, or
+      // danger written in the message (whose text is then not kept, as below).
+      if (engine.detectCommand(inbound) === 'emergency') {
+        this.textTaken = true;
+        return this.runCommand('emergency');
+      }
+      if (inbound.text && this.mentionsDanger()) {
+        this.textBeyondCommand = true;
+        this.safetyFirst = true;
+        return this.runCommand('emergency');
+      }
       this.say({ kind: 'text', text: this.tr.t(stale === 'unknown' ? 'common:startedOver' : 'common:notAllowed') });
       await this.start(CoreDialog.Menu);
       return;
@@ -716,16 +727,16 @@ class TurnRunner {
     // structure (a list, a heading) in a card or a message shown to an officer.
     const text = this.inbound.text.replace(/\s+/g, ' ').trim();
     if (!text) return { kind: 'none' };
-    // Danger written into a note, a comment or a search is not an answer: the emergency comes first
-    // (see process). A name is the exception: "Jan Mes" is a name, not a knife.
-    if (prompt.freeText.check !== 'personName' && this.mentionsDanger()) return { kind: 'none' };
-    if (text.length > prompt.freeText.maxLength) {
-      return { kind: 'refused', reason: 'common:tooLong', params: { max: prompt.freeText.maxLength } };
-    }
-    if (prompt.freeText.check !== 'none') {
-      const reason = this.engine.engineDeps.textChecks[prompt.freeText.check](text, this.lang, { directory: this.engine.engineDeps.directory() });
-      if (reason) return { kind: 'refused', reason };
-    }
+    const { check, maxLength } = prompt.freeText;
+    const refusal = check === 'none' ? undefined : this.engine.engineDeps.textChecks[check](text, this.lang, { directory: this.engine.engineDeps.directory() });
+    // Danger written into a note, a comment, a search or a name is not an answer: the emergency comes
+    // first (see process). Only an answer of the very form asked for is not read for danger words:
+    // "jan.mes@school.example" is an address and "Jan Mes" a name (of two words at least, none of
+    // them a sentence's), not a knife; "il a un couteau" typed as a name is danger.
+    const ofTheFormAsked = refusal === undefined && (check === 'email' || check === 'phone' || (check === 'personName' && text.includes(' ')));
+    if (!ofTheFormAsked && this.mentionsDanger()) return { kind: 'none' };
+    if (text.length > maxLength) return { kind: 'refused', reason: 'common:tooLong', params: { max: maxLength } };
+    if (refusal) return { kind: 'refused', reason: refusal };
     return { kind: 'ok', value: text };
   }
 

@@ -13,7 +13,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
  * that no name rides along in front of a number ("Yusuf: 0470 …") into what the officer receives.
  */
 const PHONE_LABELS = 'gsm|tel|tél|telefoon|telephone|téléphone|telefon|phone|mobile|mobiel|mobil|portable|handy|privé|prive|privat|werk|work|thuis|home|bureau|office|büro|school|schule|école|nummer|number|numéro';
-const PHONE_LABEL = new RegExp(`^(${PHONE_LABELS})\\s*[.:]*\\s*[.:]?\\s*`, 'iu');
+// Whole words only ("Telefoon:" is not "Tel" followed by "efoon:").
+const PHONE_LABEL = new RegExp(`^(${PHONE_LABELS})(?![\\p{L}\\p{M}])\\s*[.:]*\\s*[.:]?\\s*`, 'iu');
 /** The same after the number, in brackets: "0470 12 34 56 (gsm)". */
 const PHONE_LABEL_AFTER = new RegExp(`\\s*\\((${PHONE_LABELS})\\)$`, 'iu');
 /** Letters in any script, with the spaces, dots, commas, hyphens and apostrophes of names ("Marie-Claire O'Neil", "J. de Wit", "Peeters, Jan"). */
@@ -22,16 +23,17 @@ const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} .,'’\u2010\u2011-]*$/u;
 const NAME_WORDS_MAX = 8;
 /**
  * Words no name holds, in the four languages: what turns letters into a sentence about someone ("the
- * boy in my class is", "mijn leerling Yusuf is") or a refusal ("not sure", "rather not"). Particles of
- * names (de, van, la, der, von, du) are not among them, nor words that are also names (Ma, He, In, No,
- * Pas, Junge, Lieber, Boy, Elle, Mes, Klas, Garçon).
+ * boy in my class is", "mijn leerling Yusuf is", "Jan Peeters for Yusuf", "il a un couteau") or a
+ * refusal ("not sure", "rather not"). Particles of names (de, van, la, der, von, du) are not among
+ * them, nor words that are also names (Ma, He, In, No, Pas, Junge, Lieber, Boy, Elle, Mes, Klas,
+ * Garçon, My, Mine, Will, An), nor single letters (initials: "A. Peeters").
  */
 const NOT_IN_NAMES = new Set(
   [
-    'my', 'mine', 'the', 'is', 'are', 'was', 'from', 'with', 'about', 'pupil', 'student', 'girl', 'has', 'have', 'very', 'class', 'not', 'sure', 'rather', 'name', 'who', 'she', 'they', 'his', 'her',
-    'mijn', 'het', 'een', 'uit', 'leerling', 'jongen', 'meisje', 'heeft', 'hebben', 'zeer', 'niet', 'zeker', 'liever', 'geen', 'naam', 'hij', 'zij',
-    'est', 'sont', 'avec', 'élève', 'eleve', 'fille', 'classe', 'sûr', 'plutôt', 'nom', 'très',
-    'mein', 'meine', 'ist', 'sind', 'hat', 'haben', 'sehr', 'aus', 'mit', 'über', 'schüler', 'schülerin', 'mädchen', 'klasse', 'nicht', 'sicher', 'kein', 'keine', 'sie',
+    'the', 'and', 'is', 'are', 'was', 'from', 'for', 'with', 'about', 'pupil', 'student', 'girl', 'has', 'have', 'very', 'class', 'not', 'sure', 'rather', 'name', 'who', 'she', 'they', 'his', 'her', 'him', 'of', 'someone', 'brought', 'carries', 'wants',
+    'mijn', 'het', 'een', 'uit', 'voor', 'leerling', 'jongen', 'meisje', 'heeft', 'hebben', 'zeer', 'niet', 'zeker', 'liever', 'geen', 'naam', 'hij', 'zij', 'hem', 'iemand', 'wil', 'leerkracht', 'leraar', 'lerares', 'bij', 'zich',
+    'est', 'sont', 'avec', 'pour', 'il', 'un', 'une', 'élève', 'eleve', 'fille', 'classe', 'sûr', 'plutôt', 'nom', 'très', "quelqu'un", 'enseignant', 'enseignante', 'professeur', 'veut',
+    'mein', 'meine', 'ist', 'sind', 'hat', 'haben', 'sehr', 'aus', 'mit', 'für', 'über', 'ein', 'eine', 'einen', 'schüler', 'schülerin', 'mädchen', 'klasse', 'nicht', 'sicher', 'kein', 'keine', 'sie', 'ihn', 'jemand', 'lehrer', 'lehrerin', 'dabei',
   ].map((word) => word.normalize('NFC')),
 );
 

@@ -255,6 +255,23 @@ describe('engine', () => {
     expect(user.transcript()).toContain(await text('en', 'privacy:offerDelete'));
   });
 
+  it.each([
+    ['en', 'emergency'],
+    ['nl', 'noodgeval'],
+    ['nl', 'hij heeft een mes bij zich'],
+    ['de', 'Er hat ein Messer dabei'],
+  ])('in a stored dialog this version no longer has, "%s: %s" still gets the emergency answer at once', async (lang, typed) => {
+    const { engine, store } = await engineHarness();
+    store.data.dialogs['test:conv-teacher-1'] = {
+      stack: [{ dialogId: 'oldConcern', step: 'askSomething', values: {}, args: {}, waiting: 'prompt', prompt: { text: { key: 'menu:prompt' }, choices: [{ value: 'x', label: { literal: 'X' } }] } }],
+      updatedAt: '2026-11-24T08:00:00.000Z',
+    };
+    const user = new TestUser(engine, { locale: lang });
+    await user.say(typed);
+    expect(user.last[0]).toEqual({ kind: 'text', text: await text(lang as 'en', 'emergency:call', { number: '112' }) });
+    expect(store.data.dialogs['test:conv-teacher-1']!.stack.map((f) => f.dialogId)).toEqual(['emergency']);
+  });
+
   it('a liaison officer removed from the directory mid-dialog cannot finish it: roles are checked at every turn', async () => {
     const harness = await engineHarness();
     const officer = new TestUser(harness.engine, { id: 'liaison-north' });

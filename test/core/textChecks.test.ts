@@ -15,11 +15,16 @@ describe('the phone number check', () => {
     'Tél. : 04 123 45 67',
     '0470 12 34 56 (gsm)',
     '+32 (0) 470 / 12 34 56',
+    'Telefoon: 0470 12 34 56',
+    'Telefon: 0170 1234567',
+    'Téléphone : 04 70 12 34 56',
+    'Telephone: 020 7946 0958',
+    'Mobiel 0470 12 34 56',
   ])('takes "%s"', async (typed) => {
     expect(textChecks.phone(typed, 'en', { directory: await realDirectory() })).toBeUndefined();
   });
 
-  it.each(['call me maybe', 'gsm', 'gsm: ask the office', '12345', 'my number: 12', 'Yusuf: 0470 12 34 56', 'Yusuf 0470 12 34 56'])('refuses "%s"', async (typed) => {
+  it.each(['call me maybe', 'gsm', 'gsm: ask the office', '12345', 'my number: 12', 'Yusuf: 0470 12 34 56', 'Yusuf 0470 12 34 56', 'Telly 0470 12 34 56', 'Telfort: 0470 12 34 56'])('refuses "%s"', async (typed) => {
     expect(textChecks.phone(typed, 'en', { directory: await realDirectory() })).toBe('callback:invalidPhone');
   });
 });

@@ -408,7 +408,11 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name
     'mijn leerling Yusuf is radicaal',
     'Kerkstraat, Antwerpen',
     "I'd rather not say",
-    'very urgent he has a knife',
+    'Jan Peeters for Yusuf',
+    'Marie Dupont pour Yasmina',
+    'Jan Peeters leerkracht van Yusuf',
+    'Anna Müller für Ahmed',
+    'Jan Peeters, teacher of Yusuf',
   ])('"%s" is refused and asked again', async (typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
@@ -420,13 +424,53 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name
     expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.at(-1)!.values.name).toBeUndefined();
   });
 
-  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan', 'Maria del Carmen de la Fuente García', 'Anne\u2010Marie Dubois', 'Ma Long', 'Sophie In ’t Veld', 'Elle Peeters', 'Boy de Jong', 'Jan Mes', 'Klas Berg', 'François Garçon'])('"%s" is taken', async (typed) => {
+  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan', 'Maria del Carmen de la Fuente García', 'Anne\u2010Marie Dubois', 'Ma Long', 'Sophie In ’t Veld', 'Elle Peeters', 'Boy de Jong', 'Jan Mes', 'jan mes', 'Anna Messer', 'Klas Berg', 'François Garçon', 'Mine Yılmaz', 'My Nguyen', 'An Peeters', 'A. Janssens', 'Will Smith'])('"%s" is taken', async (typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
     await teacher.click('phone');
     await teacher.click('afternoon');
     await teacher.say(typed);
     expect(teacher.transcript()).toContain(await text(lang, 'callback:phonePrompt'));
+  });
+});
+
+describe('call-back requests: danger typed where the name is asked', () => {
+  it.each([
+    ['en', 'very urgent he has a knife'],
+    ['en', 'Yusuf brought a knife'],
+    ['en', 'he carries a gun'],
+    ['en', 'knife'],
+    ['fr', 'il a un couteau'],
+    ['nl', 'Yusuf wil iemand vermoorden'],
+    ['nl', 'hij heeft een mes bij zich'],
+    ['de', 'Er hat ein Messer dabei'],
+  ] as const)('(%s) "%s" gets the emergency answer first, and is neither kept nor taken as the name', async (lang, typed) => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await teacher.click('phone');
+    await teacher.click('afternoon');
+    await teacher.say(typed);
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number: h.directory.data.emergency.number }) });
+    const callback = h.store.data.dialogs['test:conv-teacher-test']!.stack.find((f) => f.dialogId === 'callbackRequest')!;
+    expect(callback.values.name).toBeUndefined();
+    expect(JSON.stringify(h.store.data)).not.toContain(typed);
+  });
+});
+
+describe('call-back requests: an address that holds a danger word is an address', () => {
+  it.each([
+    ['nl', 'jan.mes@school.example'],
+    ['de', 'anna.messer@schule.example'],
+    ['en', 't.bomb@school.example'],
+  ] as const)('(%s) "%s" is taken as the e-mail address, without the emergency answer', async (lang, typed) => {
+    const h = await engineHarness();
+    const teacher = await upToWay(h, 'test', lang);
+    await teacher.click('email');
+    await teacher.click('afternoon');
+    await teacher.say('Jan Peeters');
+    await teacher.say(typed);
+    expect(teacher.transcript()).not.toContain(await text(lang, 'emergency:call', { number: h.directory.data.emergency.number }));
+    expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.at(-1)!.values.contact).toBe(typed);
   });
 });
 

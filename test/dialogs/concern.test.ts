@@ -303,6 +303,22 @@ describe.each(SUPPORTED_LANGUAGES)('worried about a pupil: typed answers the but
   });
 });
 
+describe('the first question, immediate danger, answered in words', () => {
+  it.each([
+    ['en', 'no danger'],
+    ['nl', 'geen gevaar'],
+    ['fr', 'pas de danger'],
+    ['de', 'keine Gefahr'],
+  ] as const)('(%s) "%s" is a no: the dialog goes on to the school', async (lang, typed) => {
+    const h = await engineHarness();
+    const teacher = new TestUser(h.engine, { locale: lang });
+    await teacher.press('dialog:concern');
+    await teacher.say(typed);
+    expect(teacher.transcript()).not.toContain(await text(lang, 'concern:dangerUnclear', { number: h.directory.data.emergency.number }));
+    expect(teacher.transcript()).toContain(await text(lang, 'concern:schoolPrompt'));
+  });
+});
+
 describe('danger words: what is and is not an emergency', () => {
   it.each([
     ['de', 'Ein Schüler, der abzurutschen droht'],
