@@ -26,6 +26,7 @@ export const privacyDialog = defineDialog({
       ];
       if (stored.hasProactiveAddress) lines.push(turn.t('privacy:address'));
       if (stored.trainingReminder) lines.push(turn.t('privacy:trainingReminder'));
+      if (stored.trainingAnswered) lines.push(turn.t('privacy:trainingAnswered'));
       if (stored.nudgeSettings) lines.push(turn.t('privacy:nudgeSettings'));
       if (stored.webConversations > 0) lines.push(turn.t('privacy:transcript'));
       if (stored.callbacks.length > 0) lines.push(turn.t('privacy:callbacks'));
@@ -55,6 +56,7 @@ export const privacyDialog = defineDialog({
         ...(stored.schoolId ? ['school'] : []),
         'conversation',
         ...(stored.trainingReminder ? ['trainingReminder'] : []),
+        ...(stored.trainingAnswered ? ['trainingAnswered'] : []),
         ...(stored.nudgeSettings ? ['nudgeSettings'] : []),
       ];
       const also = callbacks.some(unfinished) ? 'privacy:alsoDeleteWithdraw' : 'privacy:alsoDeleteDone';

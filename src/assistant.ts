@@ -62,7 +62,7 @@ export function createAssistant(deps: AssistantDeps) {
   const nudges = new NudgePreferences(repos.nudgeLog, repos.users, directory, deps.clock, (person) => notifier.canReach(person), () => notifier.hasOfficerChannel());
   const training = new TrainingService(repos.training, directory, deps.clock, deps.trainingSubmitterKey, repos.users);
   const exports = new ExportService({ publicUrl: deps.publicUrl, clock: deps.clock });
-  const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks, repos.nudgeLog);
+  const privacy = new StorePrivacyService(repos.users, repos.dialogStates, repos.webConversations, repos.callbacks, repos.nudgeLog, training);
   const engine = new Engine({
     store,
     users: repos.users,

@@ -5,6 +5,7 @@ import type { CallbackRequest } from '../store/schema.js';
 import type { UsersRepository } from '../store/users.js';
 import type { WebConversationsRepository } from '../store/webConversations.js';
 import type { PrivacyService, StoredAboutUser } from './services.js';
+import type { TrainingService } from './training.js';
 
 /**
  * One call-back request as the teacher who made it may see it: what they gave (their own name,
@@ -26,6 +27,7 @@ export class StorePrivacyService implements PrivacyService {
     private readonly web: WebConversationsRepository,
     private readonly callbacks: CallbacksRepository,
     private readonly nudgeLog: NudgeLogRepository,
+    private readonly training: Pick<TrainingService, 'hasAnswered' | 'forgetAnswered'>,
   ) {}
 
   describe(userKey: string, personId?: string): StoredAboutUser {
@@ -42,6 +44,7 @@ export class StorePrivacyService implements PrivacyService {
       channel: user?.channel,
       hasProactiveAddress: user?.address !== undefined,
       trainingReminder: user?.trainingReminder !== undefined,
+      trainingAnswered: this.training.hasAnswered(userKey),
       nudgeSettings: personId !== undefined && Object.keys(this.nudgeLog.settings(personId)).length > 0,
       webConversations: webConversations.length,
       callbackRequests: callbacks.length,
@@ -59,6 +62,8 @@ export class StorePrivacyService implements PrivacyService {
     this.callbacks.deleteByRequester(userKey);
     // Reminders sent to them (the training survey) are logged under their key: those records go too.
     this.nudgeLog.forgetRecipient(userKey);
+    // So does the mark that they answered this year's survey (the answers carry no name: they stay).
+    this.training.forgetAnswered(userKey);
     // The visible transcript of a web visitor goes too; the conversation itself stays open so the
     // confirmation can still be shown.
     if (userKey.startsWith('web:')) {

@@ -27,6 +27,8 @@ export interface StoredAboutUser {
   hasProactiveAddress: boolean;
   /** They asked to be asked about training again each new school year. */
   trainingReminder: boolean;
+  /** That they answered this school year's training survey (kept as a keyed hash, not with the answers). */
+  trainingAnswered: boolean;
   /** An officer's own nudge settings (interval, part of the day, a pause). */
   nudgeSettings: boolean;
   webConversations: number;

@@ -77,6 +77,15 @@ export class TrainingService {
     return { ok: true, response };
   }
 
+  /**
+   * "Delete my data": forgets that this user answered this school year (their answers, which carry
+   * no name, stay in the totals; they may then answer once more this year).
+   */
+  forgetAnswered(userKey: string): void {
+    const year = this.currentYear();
+    this.repo.removeHash(year, this.hash(year, userKey));
+  }
+
   /** Whether this user asked to be asked about training again each new school year. */
   wantsReminder(userKey: string): boolean {
     return this.users?.get(userKey)?.trainingReminder !== undefined;

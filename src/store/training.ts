@@ -37,6 +37,15 @@ export class TrainingRepository {
     return this.store.data.trainingSubmitters[year]?.hashes.includes(hash) ?? false;
   }
 
+  removeHash(year: string, hash: string): boolean {
+    const hashes = this.store.data.trainingSubmitters[year]?.hashes;
+    const at = hashes?.indexOf(hash) ?? -1;
+    if (at < 0) return false;
+    hashes!.splice(at, 1);
+    this.store.changed('training');
+    return true;
+  }
+
   addHash(year: string, hash: string): void {
     this.store.data.trainingSubmitters[year]?.hashes.push(hash);
     this.store.changed('training');

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { NewCallback } from '../../src/core/callbacks.js';
 import { formatDate } from '../../src/core/dates.js';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
-import { confirmForgetText, engineHarness, TestUser, text, type EngineHarness } from '../helpers/fixtures.js';
+import { answerTrainingSurvey, confirmForgetText, engineHarness, TestUser, text, type EngineHarness } from '../helpers/fixtures.js';
 
 describe('privacy dialog', () => {
   it.each(SUPPORTED_LANGUAGES)('(%s) lists what is stored and deletes it on confirmation', async (lang) => {
@@ -133,6 +133,28 @@ describe('privacy dialog: call-back requests', () => {
     await user.click('delete');
     expect(user.transcript()).toContain(await confirmForgetText('nl', ['language', 'conversation', 'trainingReminder']));
     expect(user.transcript()).not.toContain(await text('nl', 'privacy:forgetPart.school'));
+  });
+
+  it.each(SUPPORTED_LANGUAGES)('(%s) having answered this year\'s training survey is listed and forgotten; the answers, without a name, stay in the totals', async (lang) => {
+    const h = await engineHarness();
+    const user = new TestUser(h.engine, { id: 'teacher-survey', locale: lang });
+    await user.press(`language:${lang}`);
+    await answerTrainingSurvey(user);
+    // Said (in the survey's own words) when asked again before the deletion.
+    await user.press('dialog:trainingNeeds');
+    expect(user.transcript()).toContain(await text(lang, 'training:alreadyAnswered'));
+    await user.say('privacy');
+    expect(user.transcript()).toContain(await text(lang, 'privacy:trainingAnswered'));
+    await user.click('delete');
+    expect(user.transcript()).toContain(await confirmForgetText(lang, ['language', 'conversation', 'trainingAnswered']));
+    await user.click('confirm');
+    expect(user.transcript()).toContain(await text(lang, 'privacy:deleted'));
+    expect(h.store.data.trainingResponses).toHaveLength(1);
+    expect(Object.values(h.store.data.trainingSubmitters).flatMap((s) => s.hashes)).toEqual([]);
+    // Nothing links them to having answered now: the survey is open to them again.
+    const again = new TestUser(h.engine, { id: 'teacher-survey', locale: lang });
+    await again.press('dialog:trainingNeeds');
+    expect(again.transcript()).not.toContain(await text(lang, 'training:alreadyAnswered'));
   });
 
   it.each([
