@@ -36,6 +36,9 @@ function readable(typed: string): string {
 function contactDetailsIn(text: string): string | undefined {
   if (EMAIL.test(text) || EMAIL_SPELLED.test(text)) return 'personalData:email';
   if (HANDLE.test(text)) return 'personalData:handle';
+  // Hours ("bereikbaar van 8.30-12.00", "am besten 8.30 - 12.00 Uhr"), what a note on when to call
+  // holds, read as a date or a phone number otherwise: not looked at by the checks below.
+  text = text.replace(TIME_RANGE, ' ');
   if (DATE_NUMERIC.test(text) || DATE_WORDS.test(text) || DATE_MONTH_FIRST.test(text) || DATE_MONTH_YEAR.test(text)) return 'personalData:date';
   if (hasPhoneNumber(text)) return 'personalData:phone';
   if (ADDRESS.test(text) || POSTCODE.test(text) || STREET_NAME.test(text)) return 'personalData:address';
@@ -52,6 +55,8 @@ const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}.-]{1,25
 const EMAIL_SPELLED = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}\s{0,3}[([{]\s{0,3}at\s{0,3}[)\]}]\s{0,3}[\p{L}\p{N}-]{1,63}(\s{0,3}(\.|[([{]\s{0,3}dot\s{0,3}[)\]}])\s{0,3}[\p{L}\p{N}-]{1,63}){1,8}/iu;
 /** @handle on social media (an @ not part of an e-mail address). */
 const HANDLE = /(^|[\s(])@[\p{L}\p{N}_.]{2,}/u;
+/** A span of hours of the day: "8.30-12.00", "9:00 – 11:30", "8h30 à 12h", "14.00 tot 16.00", "9.00 bis 11.30". */
+const TIME_RANGE = /(?<![\d.:])([01]?\d|2[0-3])(?:[.:h]([0-5]\d))?\s{0,3}(?:-|–|—|tot|to|till|until|à|a|bis)\s{0,3}([01]?\d|2[0-3])(?:[.:h]([0-5]\d)|h)(?![\d.:/-]|\.\d)/giu;
 /** 12/03/2011, 12-3-11, 2011-03-12, 12.03.2011 */
 const DATE_NUMERIC = /\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})\b/;
 const MONTHS = [

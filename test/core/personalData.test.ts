@@ -141,3 +141,27 @@ describe('containsPersonalData: a class or an age, which with the school point t
   });
 });
 
+
+describe('containsPersonalData: hours of the day, as a note on when to call holds them', () => {
+  it.each([
+    ['nl', 'Bereikbaar van 8.30-12.00'],
+    ['nl', 'ma-vr 9.00-11.30'],
+    ['nl', 'liefst tussen 14.00 tot 16.00 uur'],
+    ['de', 'am besten 8.30 - 12.00 Uhr'],
+    ['de', 'Mo–Fr 9.00 bis 11.30'],
+    ['fr', 'plutôt de 8h30 à 12h'],
+    ['en', 'best between 9:00 – 11:30'],
+  ] as const)('accepts (%s) "%s"', (lang, text) => {
+    expect(containsPersonalData(text, lang)).toBeUndefined();
+  });
+
+  it.each([
+    ['nl', 'geboren 12.03.2011', 'personalData:date'],
+    ['en', 'born 12-3-11', 'personalData:date'],
+    ['en', 'born 12.03-20.11.2011', 'personalData:date'],
+    ['nl', 'bel 8.30-12.00 of 0470 12 34 56', 'personalData:phone'],
+    ['fr', 'né le 2011-03-12', 'personalData:date'],
+  ] as const)('still refuses (%s) "%s"', (lang, text, reason) => {
+    expect(containsPersonalData(text, lang)).toBe(reason);
+  });
+});
