@@ -185,7 +185,14 @@ export class WebChannel implements Channel {
 
   private async reconnect(req: Request, res: Response): Promise<void> {
     const conversation = this.authorizedConversation(req);
-    const token = bearer(req.headers.authorization)!;
+    let token = bearer(req.headers.authorization)!;
+    if (this.isSecret(token)) {
+      // The backend reconnecting with the secret gets a token of the conversation for its client
+      // (a secret never goes into a stream URL): how a conversation whose tokens expired is opened again.
+      this.limitChanges(conversation);
+      token = this.issueToken(conversation);
+      await this.deps.store.commit();
+    }
     // A reconnecting client replays only what it has not seen yet.
     const watermark = parseWatermark((req.query as Record<string, unknown> | undefined)?.watermark);
     res.json(200, { conversationId: conversation.id, token, streamUrl: this.streamUrl(this.streamBase(req), conversation.id, token, watermark) });
@@ -197,6 +204,9 @@ export class WebChannel implements Channel {
     const conversation = this.authenticate(given);
     this.limitChanges(conversation);
     const token = this.issueToken(conversation);
+    // A client that refreshes its token still has the chat open (the widget does, every half token
+    // lifetime): not idle, so a call-back acknowledged hours later still reaches the open chat.
+    conversation.lastActiveAt = this.deps.clock().toISOString();
     await this.deps.store.commit();
     res.json(200, { conversationId: conversation.id, token, expires_in: this.deps.config.tokenTtlSeconds });
   }
@@ -239,9 +249,15 @@ export class WebChannel implements Channel {
       if (isLocaleTag(activity.locale)) fields.locale = activity.locale; // what the turn takes as a hint too (toInbound)
       const clientId = activity.channelData?.clientActivityID;
       if (clientId && /^[A-Za-z0-9._:-]{1,100}$/.test(clientId)) fields.channelData = { clientActivityID: clientId };
+      if (activity.type === 'typing') {
+        // "Typing…" (Web Chat sends one every few seconds while the visitor types): nobody else is in
+        // the conversation to see it and no turn reads it, so it is neither kept nor written. Kept, it
+        // pushed earlier answers out of the history a reloaded page gets back.
+        return `${conversation.id}|typing`;
+      }
       conversation.lastActiveAt = this.deps.clock().toISOString();
       if (activity.type !== 'message') {
-        // Typing, events: no turn reads them, so nothing of what they carry is kept.
+        // Events: no turn reads them, so nothing of what they carry is kept.
         const echo = this.appendActivity(conversation.id, fields);
         await this.deps.store.commit();
         this.push(conversation.id, [echo]);
@@ -324,6 +340,18 @@ export class WebChannel implements Channel {
     return token;
   }
 
+  private isSecret(given: string): boolean {
+    const secret = this.deps.config.secret;
+    return secret !== undefined && secret !== '' && sameSecret(given, secret);
+  }
+
+  /** A conversation named by id (the secret opens any): 404 when there is none or it went idle. */
+  private openConversation(id: string): WebConversation {
+    const conversation = this.deps.conversations.get(id);
+    if (!conversation || this.isIdle(conversation, this.deps.clock())) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
+    return conversation;
+  }
+
   /** A token opens exactly one conversation; an unknown, expired or foreign token gets 403. */
   private authenticate(token: string): WebConversation {
     const id = conversationIdOf(token);
@@ -340,6 +368,9 @@ export class WebChannel implements Channel {
   private authorizedConversation(req: Request): WebConversation {
     const token = bearer(req.headers.authorization);
     if (!token) throw fail(403, 'Forbidden', 'A token is required.');
+    // The site's backend, holding WEB_CHAT_SECRET, may use any conversation with it, as with Direct
+    // Line (botframework-directlinejs in secret mode sends the secret with every request).
+    if (this.isSecret(token)) return this.openConversation(String(req.params.id));
     const conversation = this.authenticate(token);
     if (conversation.id !== req.params.id) throw fail(403, 'Forbidden', 'This token does not open that conversation.');
     return conversation;

@@ -78,7 +78,7 @@ describe('call-back loop across channels', () => {
       { value: { choice: 'whenever' } },
       { value: { choice: 'phone' } },
       { value: { choice: 'anytime' } },
-      { text: 'Jef Leraar' },
+      { text: 'Jef Peeters' },
       { text: '+32 3 555 77 88' },
       { value: { choice: 'skip' } },
       { value: { choice: 'send' } },
@@ -105,7 +105,7 @@ describe('call-back loop across channels', () => {
     expect(reply.replies).toHaveLength(1);
     expect(reply.replies[0]).toMatchObject({ kind: 'text' });
     const [confirmed, ...details] = (reply.replies[0] as { text: string }).text.split('\n');
-    expect(confirmed).toBe(await text('en', 'callback:ackConfirmedWeb', { name: 'Jef Leraar', school: app.directory().school('oak-primary')!.name }));
+    expect(confirmed).toBe(await text('en', 'callback:ackConfirmedWeb', { name: 'Jef Peeters', school: app.directory().school('oak-primary')!.name }));
     expect(details).toContain(await text('en', 'callback:teacherLanguage', { language: await text('en', 'common:languageNames.nl') }));
     await app.engine.idle();
     expect(app.store.data.callbacks[0]!.notifications.find((n) => n.kind === 'acknowledged')).toMatchObject({ result: 'unreachable' });

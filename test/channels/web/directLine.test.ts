@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { journalFiles, readStoreSnapshot } from '../../../src/store/store.js';
+import type { WebChannel } from '../../../src/channels/web/webChannel.js';
 import { json, openConversation, startApp, type RunningApp, type WebActivity } from '../../helpers/server.js';
 import { text } from '../../helpers/fixtures.js';
 
@@ -183,6 +184,54 @@ describe('Direct Line endpoint (REST contract)', () => {
     expect(running.app.store.data.webConversations[conv.conversationId]).toBeUndefined();
     expect(running.app.store.data.dialogs[`web:${conv.conversationId}`]).toBeUndefined();
     expect((await conv.activities()).status).toBe(403);
+  });
+
+  it('a chat kept open (its token refreshed) is not idle: it outlives the idle time, and expires that long after the last refresh', async () => {
+    let now = new Date('2026-11-24T10:00:00Z');
+    running = await startApp({ WEB_CONVERSATION_IDLE_MINUTES: '30', WEB_TOKEN_TTL_SECONDS: '86400' }, { clock: () => now });
+    const conv = await openConversation(running.directLine);
+    let token = conv.token;
+    for (const at of ['10:20', '10:40', '11:00']) {
+      now = new Date(`2026-11-24T${at}:00Z`);
+      const refreshed = await json<{ token: string }>(`${running.directLine}/tokens/refresh`, { method: 'POST', token });
+      expect(refreshed.status).toBe(200);
+      token = refreshed.body.token;
+    }
+    await (running.app.channels.find((c) => c.id === 'web') as WebChannel).sweep();
+    const url = `${running.directLine}/conversations/${conv.conversationId}/activities?watermark=0`;
+    expect((await json(url, { token })).status).toBe(200);
+    now = new Date('2026-11-24T11:31:00Z');
+    expect((await json(url, { token })).status).toBe(404);
+  });
+
+  it('typing is neither kept in the transcript nor written: the history a reloaded page gets back holds the conversation', async () => {
+    running = await startApp();
+    const conv = await openConversation(running.directLine);
+    const before = (await conv.activities()).body.activities.length;
+    for (let i = 0; i < 5; i++) expect((await conv.post({ type: 'typing' })).status).toBe(200);
+    expect((await conv.activities()).body.activities).toHaveLength(before);
+  });
+
+  it('with WEB_CHAT_SECRET set, the secret opens any conversation (as Direct Line\'s does), and reconnecting with it gives a fresh token', async () => {
+    const secret = 'a-very-long-site-secret';
+    running = await startApp({ WEB_CHAT_SECRET: secret });
+    const started = await json<{ conversationId: string; token: string }>(`${running.directLine}/conversations`, { method: 'POST', token: secret });
+    expect(started.status).toBe(201);
+    const id = started.body.conversationId;
+    expect((await json(`${running.directLine}/conversations/${id}/activities`, { method: 'POST', token: secret, body: { type: 'message', text: 'menu' } })).status).toBe(200);
+    const history = await json<{ activities: { text?: string }[] }>(`${running.directLine}/conversations/${id}/activities?watermark=0`, { token: secret });
+    expect(history.status).toBe(200);
+    expect(history.body.activities.at(-1)?.text).toBe(await text('en', 'menu:prompt'));
+    const reconnected = await json<{ token: string; streamUrl: string }>(`${running.directLine}/conversations/${id}?watermark=0`, { token: secret });
+    expect(reconnected.status).toBe(200);
+    expect(reconnected.body.token).not.toBe(secret);
+    expect(reconnected.body.streamUrl).not.toContain(secret);
+    expect((await json(`${running.directLine}/conversations/${id}/activities?watermark=0`, { token: reconnected.body.token })).status).toBe(200);
+    // An id that names no conversation: 404, with the secret as with anything else, never another's.
+    expect((await json(`${running.directLine}/conversations/__proto__/activities`, { token: secret })).status).toBe(404);
+    expect((await json(`${running.directLine}/conversations/nobody/activities`, { token: secret })).status).toBe(404);
+    // A wrong secret opens nothing.
+    expect((await json(`${running.directLine}/conversations/${id}/activities`, { token: `${secret}x` })).status).toBe(403);
   });
 
   it('expires conversations after the idle time', async () => {

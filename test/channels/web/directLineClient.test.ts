@@ -92,3 +92,17 @@ describe.each([
     expect(statuses).toContain(ConnectionStatus.Online);
   });
 });
+
+describe('botframework-directlinejs in secret mode (the site\'s backend holds WEB_CHAT_SECRET)', () => {
+  it('starts a conversation with the secret, receives the welcome and gets an answer (it sends the secret with every request)', async () => {
+    const secret = 'a-very-long-site-secret';
+    running = await startApp({ WEB_CHAT_SECRET: secret });
+    globals.WebSocket = WebSocket;
+    client = new DirectLine({ secret, domain: running.directLine, webSocket: false, pollingInterval: 200 });
+    const bot = collectBotMessages(client);
+    const [, menu] = await bot.until(2);
+    expect(menu?.text).toBe(await text('en', 'menu:prompt'));
+    await post(client, { text: 'help' });
+    expect((await bot.until(3)).length).toBeGreaterThanOrEqual(3);
+  });
+});
