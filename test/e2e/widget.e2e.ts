@@ -235,6 +235,47 @@ describeIfChromium('web chat widget in Chromium', () => {
     await page.context().close();
   });
 
+  it('a conversation that ended on the server (idle, or cleared elsewhere) is replaced, with a word of why', async () => {
+    const page = await newPage(browser);
+    await openWidget(page);
+    await clickAction(page, await text('en', 'menu:concern'));
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('slw:conversation')!) as { conversationId: string; token: string });
+    // Gone on the server, as the idle sweep would leave it: the stream closes, the widget finds out.
+    const del = await fetch(`${running.directLine}/conversations/${session.conversationId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session.token}` } });
+    expect(del.status).toBe(204);
+    await page.waitForFunction((old) => {
+      const s = sessionStorage.getItem('slw:conversation');
+      return s !== null && JSON.parse(s).conversationId !== old;
+    }, session.conversationId);
+    await page.waitForFunction((ended) => document.querySelector('#slw-status')?.textContent === ended, await text('en', 'widget:ended'));
+    expect(await page.locator('#slw-log').innerText()).not.toContain(await text('en', 'concern:dangerPrompt'));
+    await page.context().close();
+  });
+
+  it('a message sent into a conversation that has just ended comes back to the input, and is not sent into the new one', async () => {
+    const page = await newPage(browser);
+    await openWidget(page);
+    await clickAction(page, await text('en', 'menu:concern'));
+    const old = await page.evaluate(() => JSON.parse(sessionStorage.getItem('slw:conversation')!).conversationId as string);
+    // The server answers the next message as Direct Line does for a conversation that has ended.
+    let refused = 0;
+    await page.route('**/v3/directline/conversations/*/activities', async (route) => {
+      if (route.request().method() !== 'POST' || refused > 0) return route.continue();
+      refused++;
+      return route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ConversationEnded', message: 'The conversation has ended.' } }) });
+    });
+    await page.fill('#slw-input', 'not sure');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((ended) => document.querySelector('#slw-status')?.textContent === ended, await text('en', 'widget:ended'));
+    expect(await page.inputValue('#slw-input')).toBe('not sure');
+    await page.waitForFunction((id) => JSON.parse(sessionStorage.getItem('slw:conversation') ?? '{}').conversationId !== id, old);
+    const fresh = await page.evaluate(() => JSON.parse(sessionStorage.getItem('slw:conversation')!).conversationId as string);
+    await page.waitForFunction(() => document.querySelectorAll('#slw-log .slw-msg--bot').length >= 2);
+    const said = running.app.store.data.webConversations[fresh]!.activities.map((a) => (a as { text?: string }).text ?? '');
+    expect(said.join('\n')).not.toContain('not sure');
+    await page.context().close();
+  });
+
   it('fits a 360 px wide phone and 200% zoom, with zero axe violations', async () => {
     for (const [name, viewport] of [['phone-360', { width: 360, height: 740 }], ['zoom-200', { width: 640, height: 450 }]] as const) {
       const page = await newPage(browser, { viewport });

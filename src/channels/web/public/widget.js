@@ -279,7 +279,11 @@
     const c = adopt(gen, info.conversationId || s.conversationId, info.token || s.token, info.streamUrl);
     const history = await api('GET', convPath(c) + '/activities?watermark=0', c.token);
     clearLog();
+    // The history is shown, not announced: a screen reader would read the whole conversation again
+    // at every reload. New messages are announced again from here on.
+    log.setAttribute('aria-live', 'off');
     ingest(c, history);
+    log.setAttribute('aria-live', 'polite');
     scheduleRefresh(c, info.expires_in);
     openSocket(c);
   }
@@ -325,10 +329,12 @@
     setStatus('');
   }
 
-  // 403 (token expired/invalid) or 404 (conversation gone): start over.
+  // 403 (token expired/invalid) or 404 (conversation gone): start over, and say why the conversation
+  // on screen went (after a long while without a message, or a computer that slept past its token).
   function restart(c) {
     if (c !== conv) return starting || Promise.resolve(); // already replaced by someone else
     reset();
+    setStatus('ended');
     return start();
   }
 
@@ -422,15 +428,17 @@
   const randomId = () => (window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
     : Date.now().toString(36) + Math.random().toString(36).slice(2, 12));
 
-  async function postActivity(activity, retried) {
+  async function postActivity(activity) {
     await ensureConversation();
     const c = conv;
     try {
       await api('POST', convPath(c) + '/activities', c.token, activity);
     } catch (err) {
-      if (!isGone(err) || retried) throw err;
-      await restart(c); // the new conversation's echo renders the message again
-      return postActivity(activity, true);
+      if (!isGone(err)) throw err;
+      // Not sent again into the new conversation: an answer to a question of the old one means
+      // nothing there (the visitor gets their typed text back to send if they still want to).
+      restart(c); // not waited for: the typed text comes back at once
+      throw Object.assign(new Error('conversation ended'), { ended: true });
     }
   }
 
@@ -445,8 +453,12 @@
     if (value !== undefined) activity.value = value;
     try {
       await postActivity(activity);
-      if (statusKey === 'failed' || statusKey === 'tooLong') setStatus('');
+      if (statusKey === 'failed' || statusKey === 'tooLong' || statusKey === 'ended') setStatus('');
     } catch (err) {
+      // What was typed comes back to the input (unless something new was typed meanwhile), so that a
+      // failed message need not be typed again.
+      if (value === undefined && !input.value) input.value = text;
+      if (err && err.ended) return; // the log was cleared and the status says why
       node.classList.add('slw-msg--failed');
       setStatus(err && err.status === 413 ? 'tooLong' : 'failed');
     }
