@@ -84,6 +84,7 @@ const EnvSchema = z.object({
   /** At least 15 minutes: Microsoft's Web Chat (directlinejs) refreshes its token every 15 minutes, whatever expires_in says. */
   WEB_TOKEN_TTL_SECONDS: int(1800, 900, 86400),
   WEB_CONVERSATION_IDLE_MINUTES: int(120, 5, 60 * 24 * 30),
+  WEB_MAX_CONVERSATIONS: int(10_000, 10, 1_000_000),
   WEB_MAX_MESSAGE_LENGTH: int(2000, 50, MAX_TYPED_LENGTH),
   WEB_RATE_LIMIT_PER_MINUTE: int(600, 1, 10_000_000),
   WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE: int(60, 1, 10_000_000),
@@ -168,6 +169,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       allowedOrigins: env.WEB_ALLOWED_ORIGINS,
       tokenTtlSeconds: env.WEB_TOKEN_TTL_SECONDS,
       conversationIdleMinutes: env.WEB_CONVERSATION_IDLE_MINUTES,
+      maxConversations: env.WEB_MAX_CONVERSATIONS,
       maxMessageLength: env.WEB_MAX_MESSAGE_LENGTH,
       rateLimitPerMinute: env.WEB_RATE_LIMIT_PER_MINUTE,
       rateLimitPerTokenPerMinute: env.WEB_RATE_LIMIT_PER_TOKEN_PER_MINUTE,

@@ -13,6 +13,11 @@ export class WebConversationsRepository {
     return ownRecord(this.store.data.webConversations, id);
   }
 
+  /** How many conversations are open. */
+  count(): number {
+    return Object.keys(this.store.data.webConversations).length;
+  }
+
   create(conversation: WebConversation): void {
     this.store.data.webConversations[conversation.id] = conversation;
     this.store.conversationChanged(conversation.id, { rewrite: true });

@@ -313,6 +313,12 @@ export class WebChannel implements Channel {
   /* ----------------------------------------------------------- conversations */
 
   private createConversation(locale: string | undefined): { conversation: WebConversation; token: string } {
+    // A bound on what anonymous visitors can make the store hold (the per-address limit alone is no
+    // bound: an IPv6 client may change its address freely). Conversations go when idle.
+    if (this.deps.conversations.count() >= this.deps.config.maxConversations) {
+      this.deps.log.warn({ event: 'web_conversations_full', max: this.deps.config.maxConversations });
+      throw { ...fail(503, 'TooManyConversations', 'The chat is busy; please try again in a few minutes.'), retryAfterSeconds: 60 };
+    }
     const now = this.deps.clock().toISOString();
     const conversation: WebConversation = {
       id: newId(),

@@ -234,6 +234,19 @@ describe('Direct Line endpoint (REST contract)', () => {
     expect((await json(`${running.directLine}/conversations/${id}/activities`, { token: `${secret}x` })).status).toBe(403);
   });
 
+  it('no more than WEB_MAX_CONVERSATIONS open at once: the next is refused with 503 and Retry-After, open ones go on, and a place frees when one ends', async () => {
+    running = await startApp({ WEB_MAX_CONVERSATIONS: '10' });
+    const open = [];
+    for (let i = 0; i < 10; i++) open.push(await openConversation(running.directLine));
+    const refused = await fetch(`${running.directLine}/tokens/generate`, { method: 'POST' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await refused.json()).toEqual({ error: { code: 'TooManyConversations', message: expect.any(String) } });
+    expect((await open[0]!.post({ type: 'message', text: 'menu' })).status).toBe(200);
+    await fetch(`${running.directLine}/conversations/${open[0]!.conversationId}`, { method: 'DELETE', headers: { authorization: `Bearer ${open[0]!.token}` } });
+    expect((await fetch(`${running.directLine}/tokens/generate`, { method: 'POST' })).status).toBe(200);
+  });
+
   it('expires conversations after the idle time', async () => {
     let now = new Date('2026-11-24T10:00:00Z');
     running = await startApp({ WEB_CONVERSATION_IDLE_MINUTES: '30', WEB_TOKEN_TTL_SECONDS: '86400' }, { clock: () => now });
