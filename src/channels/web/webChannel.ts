@@ -60,6 +60,8 @@ export class WebChannel implements Channel {
   private readonly silent = new WeakSet<WebSocket>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly queue = new KeyedQueue();
+  /** When "too many conversations" was last logged. */
+  private fullLoggedAt = -Infinity;
   private readonly limiter: RateLimiter;
   private readonly tokenLimiter: RateLimiter;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -316,7 +318,12 @@ export class WebChannel implements Channel {
     // A bound on what anonymous visitors can make the store hold (the per-address limit alone is no
     // bound: an IPv6 client may change its address freely). Conversations go when idle.
     if (this.deps.conversations.count() >= this.deps.config.maxConversations) {
-      this.deps.log.warn({ event: 'web_conversations_full', max: this.deps.config.maxConversations });
+      // Said once a minute at most: a flood of refusals must not flood the log too.
+      const now = this.deps.clock().getTime();
+      if (now - this.fullLoggedAt >= 60_000) {
+        this.fullLoggedAt = now;
+        this.deps.log.warn({ event: 'web_conversations_full', max: this.deps.config.maxConversations });
+      }
       throw { ...fail(503, 'TooManyConversations', 'The chat is busy; please try again in a few minutes.'), retryAfterSeconds: 60 };
     }
     const now = this.deps.clock().toISOString();
