@@ -168,7 +168,7 @@ export class FilePersistence implements Persistence {
     if (restoring !== undefined) {
       throw new CodedError(
         ErrorCode.StoreCorrupt,
-        `A restore of ${this.file} did not finish (${restoring.trim()}); its files are partly from the backup. Run the same npm run store:restore command again.`,
+        `A restore of ${this.file} did not finish (${restoring.trim()}); its files may be partly the store's as it was and partly the backup's. Run the same npm run store:restore command again to finish it.`,
       );
     }
     this.unsnapshotted.clear();

@@ -1,11 +1,12 @@
-import { copyFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { isCodedError } from '../core/errors.js';
 import { backupName } from './backup.js';
 import { isStoreCoreDocument } from './filePersistence.js';
 import { acquireStoreLock } from './lock.js';
 import type { Db } from './schema.js';
-import { restoreMarkerFile } from './persistence.js';
+import { DIR_MODE, restoreMarkerFile } from './persistence.js';
 import { conversationsDir, deltaFile, journalFiles, readStoreSnapshot, SEGMENTS, segmentFile, writeStoreFiles, type Segment } from './store.js';
 
 /**
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   const snapshot = await readStoreSnapshot(backup); // throws, listing the problems, when invalid
   // Refused while the assistant (or anything else) has the store open: it would write its own state
   // over the restored one. Taken before anything is moved, and held to the end.
+  // Restoring onto a new machine: the store's folder may not exist yet (the lock is taken in it).
+  await mkdir(dirname(config.storeFile), { recursive: true, mode: DIR_MODE });
   const release = acquireStoreLock(config.storeFile);
   try {
     await restore(config.storeFile, backup, snapshot.data);
@@ -59,43 +62,53 @@ async function readJsonOrUndefined(file: string): Promise<unknown> {
   }
 }
 
+/** Written into the marker once every file of the store as it was has been set aside. */
+const SET_ASIDE = 'all previous files set aside';
+
 async function restore(storeFile: string, backup: string, data: Db): Promise<void> {
   const marker = restoreMarkerFile(storeFile);
-  // A restore cut short before: the store as it was is already kept under that attempt's suffix, and
-  // the files in place are half restored. They are written over, not kept as if they were the store.
-  const earlier = /suffix (\S+)$/.exec((await readFile(marker, 'utf8').catch(() => '')).trim())?.[1];
-  if (earlier) {
-    suffix = earlier;
-    kept.push(earlier);
-    await writeStoreFiles(storeFile, data);
-    await rm(marker);
-    return;
+  // A restore cut short before: the marker names the suffix the store as it was is (being) kept
+  // under. Setting aside is taken up where it stopped (each step is done once: a file already kept
+  // is not copied again, so a half-restored file is never kept as if it were the store), and only
+  // then are the backup's files written.
+  const before = (await readFile(marker, 'utf8').catch(() => '')).trim();
+  suffix = /suffix (\.before-restore-[^\s;]+)/.exec(before)?.[1] ?? `.before-restore-${backupName(new Date()).slice(3, -5)}`;
+  const note = `from ${backup}, started ${new Date().toISOString()}; the previous files are kept with the suffix ${suffix}`;
+  if (!before.includes(SET_ASIDE)) {
+    await writeFile(marker, `${note}\n`);
+    await setAside(storeFile);
+    await writeFile(marker, `${note}; ${SET_ASIDE}\n`);
   }
-  suffix = `.before-restore-${backupName(new Date()).slice(3, -5)}`;
-  await writeFile(marker, `from ${backup}, started ${new Date().toISOString()}; the previous files are kept with the suffix ${suffix}\n`);
+  // Everything kept, by this run or the one cut short.
+  kept.length = 0;
+  for (const name of await readdir(dirname(storeFile))) if (name.endsWith(suffix)) kept.push(join(dirname(storeFile), name));
+  await writeStoreFiles(storeFile, data);
+  await rm(marker);
+}
+
+/**
+ * Keeps every file of the store as it is beside it, under the suffix: the core and cold files copied
+ * (through a temporary name, so that a copy cut short is never taken for a whole one), the journal,
+ * the core's delta and the transcripts moved. Run again, it does only what is left.
+ */
+async function setAside(storeFile: string): Promise<void> {
+  const exists = (path: string) => stat(path).then(() => true, () => false);
   for (const segment of Object.keys(SEGMENTS) as Segment[]) {
     const file = segmentFile(storeFile, segment);
-    try {
-      await copyFile(file, `${file}${suffix}`);
-      kept.push(`${file}${suffix}`);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    if (!(await exists(file)) || (await exists(`${file}${suffix}`))) continue;
+    await copyFile(file, `${file}${suffix}.part`);
+    await rename(`${file}${suffix}.part`, `${file}${suffix}`);
+    kept.push(`${file}${suffix}`);
   }
   const moveAside = async (path: string) => {
-    try {
-      await rename(path, `${path}${suffix}`);
-      kept.push(`${path}${suffix}`);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    if (!(await exists(path)) || (await exists(`${path}${suffix}`))) return;
+    await rename(path, `${path}${suffix}`);
+    kept.push(`${path}${suffix}`);
   };
   // The journal and the core's delta hold changes not in the core file: part of the previous store too.
   for (const journal of await journalFiles(storeFile)) await moveAside(journal);
   await moveAside(deltaFile(storeFile));
   await moveAside(conversationsDir(storeFile));
-  await writeStoreFiles(storeFile, data);
-  await rm(marker);
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,6 +102,50 @@ describe('backups', () => {
     const { stdout } = await run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env: { PATH: process.env.PATH, STORE_FILE: storeFile } });
     expect(stdout).toContain(`kept with the suffix ${first}`);
     expect((await readdir(dir)).filter((f) => f.includes('.before-restore-') && !f.endsWith(first))).toEqual([]);
+    expect(Object.keys((await openFileStore(storeFile)).data.users)).toEqual(['web:restored']);
+  });
+
+  it('a restore that fails while setting the old store aside (a full disk), run again, finishes setting it aside before it writes: nothing of the old store is lost', async () => {
+    const dir = await temp();
+    const storeFile = join(dir, 'db.json');
+    const old = await openFileStore(storeFile);
+    new UsersRepository(old).touch('web:before', 'web', new Date());
+    old.data.callbacks.push({ id: 'cb-old', status: 'open', schoolId: 'oak-primary', assigneeId: 'liaison-north', urgency: 'week', way: 'phone', window: 'anytime', requesterName: 'Sam', requesterKey: 'web:before', requesterLanguage: 'en', createdAt: '2026-11-20T10:00:00.000Z', notifications: [] });
+    old.changed('callbacks');
+    await old.commit();
+    await old.close();
+    await writeFile(join(dir, 'db.journal.9.jsonl'), '{"records":{}}\n'); // stands for changes not yet in the core
+    const oldCore = await readFile(storeFile, 'utf8');
+    const oldCallbacks = await readFile(join(dir, 'db.callbacks.json'), 'utf8');
+    const store = await openMemoryStore();
+    new UsersRepository(store).touch('web:restored', 'web', new Date());
+    const backup = await backupStore(store, join(dir, 'backups'), new Date('2026-11-20T03:00:00Z'), 7);
+    // The copy of the second file fails, whatever second the suffix is named after (a folder in the way
+    // of its temporary copy stands for a full disk).
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+    const blocks = Array.from({ length: 30 }, (_, i) => join(dir, `db.callbacks.json.before-restore-${stamp(Date.now() + i * 1000)}.part`));
+    for (const block of blocks) await mkdir(block);
+    const env = { PATH: process.env.PATH, STORE_FILE: storeFile };
+    await expect(run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env })).rejects.toMatchObject({ stderr: expect.stringContaining('Not restored') });
+    await expect(openFileStore(storeFile)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringContaining('store:restore') });
+    for (const block of blocks) await rm(block, { recursive: true });
+    const { stdout } = await run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env });
+    const suffix = /suffix (\S+)\./.exec(stdout)![1]!;
+    // The store as it was, whole, beside the restored one.
+    expect(await readFile(`${storeFile}${suffix}`, 'utf8')).toBe(oldCore);
+    expect(await readFile(join(dir, `db.callbacks.json${suffix}`), 'utf8')).toBe(oldCallbacks);
+    expect(await readFile(join(dir, `db.journal.9.jsonl${suffix}`), 'utf8')).toBe('{"records":{}}\n');
+    expect((await readdir(dir)).filter((f) => f.includes('.before-restore-') && !f.endsWith(suffix))).toEqual([]);
+    expect(Object.keys((await openFileStore(storeFile)).data.users)).toEqual(['web:restored']);
+  });
+
+  it('restores onto a new machine, where the store\'s folder does not exist yet', async () => {
+    const dir = await temp();
+    const storeFile = join(dir, 'new', 'place', 'db.json');
+    const store = await openMemoryStore();
+    new UsersRepository(store).touch('web:restored', 'web', new Date());
+    const backup = await backupStore(store, join(dir, 'backups'), new Date('2026-11-20T03:00:00Z'), 7);
+    await run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env: { PATH: process.env.PATH, STORE_FILE: storeFile } });
     expect(Object.keys((await openFileStore(storeFile)).data.users)).toEqual(['web:restored']);
   });
 });
