@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { rm, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { createAssistant } from './assistant.js';
 import type { Channel } from './channels/channel.js';
-import { mountStaticWidget } from './channels/web/static.js';
+import { mountStaticWidget, widgetDir } from './channels/web/static.js';
 import type { SlackChannelDeps } from './channels/slack/slackChannel.js';
 import type { TeamsChannelDeps } from './channels/teams/teamsChannel.js';
 import { WebChannel } from './channels/web/webChannel.js';
@@ -104,7 +103,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   mountExports({ http, exports, translations, defaultLanguage: config.defaultLanguage, log });
   const channels: Channel[] = [];
   if (config.web.enabled) {
-    await mountStaticWidget(http, options.publicDir ?? resolve('src/channels/web/public'), { translations, maxMessageLength: config.web.maxMessageLength, defaultLanguage: config.defaultLanguage });
+    await mountStaticWidget(http, options.publicDir ?? widgetDir(), { translations, maxMessageLength: config.web.maxMessageLength, defaultLanguage: config.defaultLanguage });
     channels.push(
       new WebChannel({
         config: config.web,

@@ -59,7 +59,7 @@ const origins = z
 
 const EnvSchema = z.object({
   PORT: int(3978, 0, 65535),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
   /** The public address, an origin (links, stream URLs and the messaging endpoints are built on it; the assistant is served at the root). */
   PUBLIC_URL: optionalString.pipe(
     z

@@ -31,7 +31,18 @@ function banner(config: Config, channels: readonly string[], base: string): stri
   return lines;
 }
 
+const USAGE = `Usage: node dist/src/main.js (or npm start, which builds first)
+Runs the assistant: web chat, and Slack and Teams when configured. Every setting is an environment
+variable (or a line of .env in the working directory); see .env.example. SIGTERM or Ctrl-C stops it
+cleanly; SIGHUP reads DIRECTORY_FILE again.`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const unknown = process.argv.slice(2)[0];
+  if (unknown !== undefined) fail(`Unknown argument ${unknown}\n${USAGE}`);
   let config: Config;
   try {
     config = loadConfig();
@@ -95,6 +106,7 @@ async function main(): Promise<void> {
     if (code === 'EADDRINUSE') fail(`Cannot start: port ${config.port} on ${config.host} is already in use (set PORT to another one).`);
     if (code === 'EACCES') fail(`Cannot start: no permission to listen on port ${config.port} (PORT) on ${config.host} (HOST).`);
     if (code === 'EADDRNOTAVAIL') fail(`Cannot start: ${config.host} (HOST) is not an address of this machine.`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') fail(`Cannot start: ${config.host} (HOST) is not a name this machine can resolve (use an address such as 127.0.0.1 or 0.0.0.0).`);
     fail(`Cannot start: ${isCodedError(err) ? err.message : String(err)}`);
   }
   started = true;

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -234,11 +234,47 @@ describe('starting, as an operator meets it', () => {
   it('every command-line tool answers --help with its usage and exit code 0', async () => {
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
-    for (const script of ['dist/src/reports/cli.js', 'dist/src/nudges/cli.js', 'dist/src/directory/check.js', 'dist/src/store/restoreCli.js', 'dist/src/channels/teams/packageApp.js']) {
+    for (const script of ['dist/src/main.js', 'dist/src/reports/cli.js', 'dist/src/nudges/cli.js', 'dist/src/directory/check.js', 'dist/src/store/restoreCli.js', 'dist/src/channels/teams/packageApp.js']) {
       const { stdout } = await promisify(execFile)(process.execPath, [script, '--help'], { env: { PATH: process.env.PATH } });
       expect(stdout).toMatch(/^Usage: /);
     }
     await expect(promisify(execFile)(process.execPath, ['dist/src/channels/teams/packageApp.js', '--out'], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('started from another working directory (a service manager), it still serves the widget', async () => {
+    const dir = await tempDir();
+    const here = process.cwd();
+    const child = spawn(process.execPath, [join(here, 'dist/src/main.js')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BACKUP_INTERVAL_HOURS: '0', NUDGES_ENABLED: 'false', STORE_FILE: join(dir, 'db.json'), DIRECTORY_FILE: join(here, 'data/directory.json'), LOCALES_DIR: join(here, 'locales') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const port = /:(\d+)/.exec(out)?.[1];
+          if (port) resolve(`http://127.0.0.1:${port}`);
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const res = await fetch(`${base}/widget.js`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('slw-');
+    } finally {
+      expect(await killed(child, 'SIGTERM')).toBe(0);
+    }
+  });
+
+  it('a HOST that does not resolve, or an unknown argument, gets one clear line', async () => {
+    const { code, stderr } = await runToExit({ HOST: 'nonexistent.invalid', STORE_FILE: join(await tempDir(), 'db.json') });
+    expect(code).toBe(1);
+    expect(stderr).toContain('nonexistent.invalid (HOST) is not a name this machine can resolve');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    await expect(promisify(execFile)(process.execPath, ['dist/src/main.js', '--port', '80'], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown argument --port') });
   });
 
   it('directory:check checks DIRECTORY_FILE, the file the assistant would load, when no file is given', async () => {

@@ -1,9 +1,23 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'restify';
 import type { HttpServer } from '../../http/server.js';
 import type { Translations } from '../../i18n/i18n.js';
 import { languageFromAcceptLanguage, isLanguage, SUPPORTED_LANGUAGES, type Language } from '../../i18n/languages.js';
+
+
+/**
+ * The widget's files, found from this module's own place whether it runs from src/ (tests) or from
+ * dist/ (built; tsc does not copy them), never from the working directory: a service manager starting
+ * the assistant elsewhere must still serve the widget.
+ */
+export function widgetDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, 'public');
+  return existsSync(beside) ? beside : join(here, '..', '..', '..', '..', 'src', 'channels', 'web', 'public');
+}
 
 /** The page's policy; the widget needs nothing beyond its own origin and its WebSocket. */
 export const CONTENT_SECURITY_POLICY =
