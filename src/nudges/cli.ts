@@ -20,6 +20,10 @@ function parseAt(text: string, timeZone: string): Date | undefined {
   const withZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/.test(text);
   if (withZone) {
     const at = new Date(text);
+    // Date reads 30 February as 2 March: the calendar date must be a real one.
+    const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+    const real = new Date(Date.UTC(year, month - 1, day));
+    if (real.getUTCMonth() !== month - 1 || real.getUTCDate() !== day) return undefined;
     return Number.isNaN(at.getTime()) ? undefined : at;
   }
   return instantInZone(text, timeZone);

@@ -135,7 +135,7 @@ describe('npm run report and npm run nudges refuse what would give a wrong answe
       expect(code).toBe(1);
       expect(stderr).toMatch(/--today takes a date of the calendar|--year takes a school year/);
     }
-    for (const args of [['--once', '--at', '12', '--dry-run'], ['--once', '--at', 'tomorrow', '--dry-run'], ['--once', '--at', '2026-11-31T09:00', '--dry-run']]) {
+    for (const args of [['--once', '--at', '12', '--dry-run'], ['--once', '--at', 'tomorrow', '--dry-run'], ['--once', '--at', '2026-11-31T09:00', '--dry-run'], ['--once', '--at', '2026-02-30T09:00:00+01:00', '--dry-run'], ['--once', '--at', '2026-11-31T09:00Z', '--dry-run']]) {
       const { code, stderr } = await fails('dist/src/nudges/cli.js', args, file);
       expect(code).toBe(1);
       expect(stderr).toContain('--at takes an ISO date-time');
