@@ -60,6 +60,20 @@ async function openWidget(page: Page, path = '/') {
 }
 
 /** Clicks the suggested-action button with this label and waits for the bot's answer. */
+/** The conversation the widget keeps in the page's session storage. */
+function session(page: Page): Promise<{ conversationId: string; token: string }> {
+  return page.evaluate(() => JSON.parse(sessionStorage.getItem('slw:conversation')!) as { conversationId: string; token: string });
+}
+
+/** Waits until the widget holds a conversation other than `old`; returns its id. */
+async function newConversation(page: Page, old: string): Promise<string> {
+  await page.waitForFunction((previous) => {
+    const s = sessionStorage.getItem('slw:conversation');
+    return s !== null && JSON.parse(s).conversationId !== previous;
+  }, old);
+  return (await session(page)).conversationId;
+}
+
 async function clickAction(page: Page, label: string) {
   const before = await page.locator('#slw-log .slw-msg--bot').count();
   await page.locator('.slw-action', { hasText: label }).first().click();
@@ -99,7 +113,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     const page = await newPage(browser);
     await page.goto(`${linked.base}/`);
     await page.locator('#slw-log .slw-msg--bot').first().waitFor();
-    const { conversationId } = JSON.parse((await page.evaluate(() => sessionStorage.getItem('slw:conversation')))!) as { conversationId: string };
+    const { conversationId } = await session(page);
     const content = 'scope,school,responses\nwillow-primary,École fondamentale Les Saules,<5\n';
     const url = linked.app.exports.offer({ name: 'training-needs-2026-2027.csv', mediaType: 'text/csv', content, kind: 'training', requestedBy: 'prevention-coordinator' })!;
     expect(url.startsWith(`http://127.0.0.1:${port}/exports/`)).toBe(true);
@@ -218,13 +232,10 @@ describeIfChromium('web chat widget in Chromium', () => {
     const page = await newPage(browser);
     await openWidget(page);
     await clickAction(page, await text('en', 'menu:concern'));
-    const id = await page.evaluate(() => JSON.parse(sessionStorage.getItem('slw:conversation')!).conversationId as string);
+    const id = (await session(page)).conversationId;
     expect(running.app.store.data.webConversations[id]).toBeDefined();
     await page.click('#slw-clear');
-    await page.waitForFunction((old) => {
-      const s = sessionStorage.getItem('slw:conversation');
-      return s !== null && JSON.parse(s).conversationId !== old;
-    }, id);
+    await newConversation(page, id);
     expect(running.app.store.data.webConversations[id]).toBeUndefined();
     expect(await page.locator('#slw-log').innerText()).not.toContain(await text('en', 'concern:dangerPrompt'));
 
@@ -239,14 +250,11 @@ describeIfChromium('web chat widget in Chromium', () => {
     const page = await newPage(browser);
     await openWidget(page);
     await clickAction(page, await text('en', 'menu:concern'));
-    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('slw:conversation')!) as { conversationId: string; token: string });
+    const { conversationId, token } = await session(page);
     // Gone on the server, as the idle sweep would leave it: the stream closes, the widget finds out.
-    const del = await fetch(`${running.directLine}/conversations/${session.conversationId}`, { method: 'DELETE', headers: { authorization: `Bearer ${session.token}` } });
+    const del = await fetch(`${running.directLine}/conversations/${conversationId}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
     expect(del.status).toBe(204);
-    await page.waitForFunction((old) => {
-      const s = sessionStorage.getItem('slw:conversation');
-      return s !== null && JSON.parse(s).conversationId !== old;
-    }, session.conversationId);
+    await newConversation(page, conversationId);
     await page.waitForFunction((ended) => document.querySelector('#slw-status')?.textContent === ended, await text('en', 'widget:ended'));
     expect(await page.locator('#slw-log').innerText()).not.toContain(await text('en', 'concern:dangerPrompt'));
     await page.context().close();
@@ -256,7 +264,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     const page = await newPage(browser);
     await openWidget(page);
     await clickAction(page, await text('en', 'menu:concern'));
-    const old = await page.evaluate(() => JSON.parse(sessionStorage.getItem('slw:conversation')!).conversationId as string);
+    const old = (await session(page)).conversationId;
     // The server answers the next message as Direct Line does for a conversation that has ended.
     let refused = 0;
     await page.route('**/v3/directline/conversations/*/activities', async (route) => {
@@ -268,8 +276,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction((ended) => document.querySelector('#slw-status')?.textContent === ended, await text('en', 'widget:ended'));
     expect(await page.inputValue('#slw-input')).toBe('not sure');
-    await page.waitForFunction((id) => JSON.parse(sessionStorage.getItem('slw:conversation') ?? '{}').conversationId !== id, old);
-    const fresh = await page.evaluate(() => JSON.parse(sessionStorage.getItem('slw:conversation')!).conversationId as string);
+    const fresh = await newConversation(page, old);
     await page.waitForFunction(() => document.querySelectorAll('#slw-log .slw-msg--bot').length >= 2);
     const said = running.app.store.data.webConversations[fresh]!.activities.map((a) => (a as { text?: string }).text ?? '');
     expect(said.join('\n')).not.toContain('not sure');
