@@ -103,7 +103,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   mountExports({ http, exports, translations, defaultLanguage: config.defaultLanguage, log });
   const channels: Channel[] = [];
   if (config.web.enabled) {
-    await mountStaticWidget(http, options.publicDir ?? widgetDir(), { translations, maxMessageLength: config.web.maxMessageLength, defaultLanguage: config.defaultLanguage });
+    await mountStaticWidget(http, options.publicDir ?? widgetDir(), { translations, maxMessageLength: config.web.maxMessageLength, defaultLanguage: config.defaultLanguage, emergencyNumber: () => directoryView.data.emergency.number });
     channels.push(
       new WebChannel({
         config: config.web,

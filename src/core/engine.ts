@@ -87,6 +87,9 @@ const HOME_REQUESTS = 20;
  * step or route to a dialog, save once, return replies. Channels call `handle` and render the result.
  */
 
+/** Lower-case parts of names ("Jan de Mes", "Anna von Messer"): the rest of a name is capitalised. */
+const NAME_PARTICLES = new Set(['de', 'den', 'der', 'van', 'von', 'la', 'le', 'du', 'des', 'di', 'da', 'del', 'dos', 'das', 'ten', 'ter', 'zu', "d'", "'t", 'in', '’t']);
+
 export class Engine implements TurnHandler {
   private readonly dialogs: Map<string, Dialog>;
   private readonly allTranslators: Translator[];
@@ -732,8 +735,10 @@ class TurnRunner {
     // Danger written into a note, a comment, a search or a name is not an answer: the emergency comes
     // first (see process). Only an answer of the very form asked for is not read for danger words:
     // "jan.mes@school.example" is an address and "Jan Mes" a name (of two words at least, none of
-    // them a sentence's), not a knife; "il a un couteau" typed as a name is danger.
-    const ofTheFormAsked = refusal === undefined && (check === 'email' || check === 'phone' || (check === 'personName' && text.includes(' ')));
+    // them a sentence's, and every word written as a name is, with a capital), not a knife; "il a un
+    // couteau" or "Yusuf has a knife" typed as a name is danger.
+    const asName = check === 'personName' && text.includes(' ') && text.split(' ').every((word) => /^\p{Lu}/u.test(word) || NAME_PARTICLES.has(word));
+    const ofTheFormAsked = refusal === undefined && (check === 'email' || check === 'phone' || asName);
     if (!ofTheFormAsked && this.mentionsDanger()) return { kind: 'none' };
     if (text.length > maxLength) return { kind: 'refused', reason: 'common:tooLong', params: { max: maxLength } };
     if (refusal) return { kind: 'refused', reason: refusal };

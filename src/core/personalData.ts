@@ -56,7 +56,7 @@ const EMAIL_SPELLED = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}\s{0,3}[([{]
 /** @handle on social media (an @ not part of an e-mail address). */
 const HANDLE = /(^|[\s(])@[\p{L}\p{N}_.]{2,}/u;
 /** A span of hours of the day: "8.30-12.00", "9:00 – 11:30", "8h30 à 12h", "14.00 tot 16.00", "9.00 bis 11.30". */
-const TIME_RANGE = /(?<![\d.:])([01]?\d|2[0-3])(?:[.:h]([0-5]\d))?\s{0,3}(?:-|–|—|tot|to|till|until|à|a|bis)\s{0,3}([01]?\d|2[0-3])(?:[.:h]([0-5]\d)|h)(?![\d.:/-]|\.\d)/giu;
+const TIME_RANGE = /(?<![\d.:])([01]?\d|2[0-3])(?:[.:h]([0-5]\d)|h)\s{0,3}(?:-|–|—|tot|to|till|until|à|a|bis)\s{0,3}([01]?\d|2[0-3])(?:[.:h]([0-5]\d)|h)(?![\d.:/-]|\.\d|\s?\d)/giu;
 /** 12/03/2011, 12-3-11, 2011-03-12, 12.03.2011 */
 const DATE_NUMERIC = /\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})\b/;
 const MONTHS = [

@@ -86,6 +86,12 @@ async function restore(storeFile: string, backup: string, data: Db): Promise<voi
   await rm(marker);
 }
 
+/** `copy` holds the first bytes of `file` and fewer of them: a copy that stopped on the way. */
+async function isCutShortCopy(copy: string, file: string): Promise<boolean> {
+  const [head, whole] = await Promise.all([readFile(copy), readFile(file)]);
+  return head.length < whole.length && whole.subarray(0, head.length).equals(head);
+}
+
 /**
  * Keeps every file of the store as it is beside it, under the suffix: the core and cold files copied
  * (through a temporary name, so that a copy cut short is never taken for a whole one), the journal,
@@ -95,7 +101,10 @@ async function setAside(storeFile: string): Promise<void> {
   const exists = (path: string) => stat(path).then(() => true, () => false);
   for (const segment of Object.keys(SEGMENTS) as Segment[]) {
     const file = segmentFile(storeFile, segment);
-    if (!(await exists(file)) || (await exists(`${file}${suffix}`))) continue;
+    if (!(await exists(file))) continue;
+    // Kept already, unless the copy was cut short: an earlier build copied straight to the final name,
+    // so a full disk could leave the start of the file there (the file itself is still whole then).
+    if ((await exists(`${file}${suffix}`)) && !(await isCutShortCopy(`${file}${suffix}`, file))) continue;
     await copyFile(file, `${file}${suffix}.part`);
     await rename(`${file}${suffix}.part`, `${file}${suffix}`);
     kept.push(`${file}${suffix}`);

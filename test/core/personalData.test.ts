@@ -161,6 +161,8 @@ describe('containsPersonalData: hours of the day, as a note on when to call hold
     ['en', 'born 12.03-20.11.2011', 'personalData:date'],
     ['nl', 'bel 8.30-12.00 of 0470 12 34 56', 'personalData:phone'],
     ['fr', 'né le 2011-03-12', 'personalData:date'],
+    ['nl', 'bel 06-12.34 56 78', 'personalData:date'],
+    ['nl', 'tel 06-12.34 5678', 'personalData:date'],
   ] as const)('still refuses (%s) "%s"', (lang, text, reason) => {
     expect(containsPersonalData(text, lang)).toBe(reason);
   });

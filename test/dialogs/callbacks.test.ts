@@ -424,7 +424,7 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name
     expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.at(-1)!.values.name).toBeUndefined();
   });
 
-  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan', 'Maria del Carmen de la Fuente García', 'Anne\u2010Marie Dubois', 'Ma Long', 'Sophie In ’t Veld', 'Elle Peeters', 'Boy de Jong', 'Jan Mes', 'jan mes', 'Anna Messer', 'Klas Berg', 'François Garçon', 'Mine Yılmaz', 'My Nguyen', 'An Peeters', 'A. Janssens', 'Will Smith'])('"%s" is taken', async (typed) => {
+  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan', 'Maria del Carmen de la Fuente García', 'Anne\u2010Marie Dubois', 'Ma Long', 'Sophie In ’t Veld', 'Elle Peeters', 'Boy de Jong', 'Jan Mes', 'Jan de Mes', 'Anna Messer', 'Wil de Vries', 'Tom Lehrer', 'Kim Il', 'Hem Kumar', 'Klas Berg', 'François Garçon', 'Mine Yılmaz', 'My Nguyen', 'An Peeters', 'A. Janssens', 'Will Smith'])('"%s" is taken', async (typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
     await teacher.click('phone');
@@ -440,6 +440,10 @@ describe('call-back requests: danger typed where the name is asked', () => {
     ['en', 'Yusuf brought a knife'],
     ['en', 'he carries a gun'],
     ['en', 'knife'],
+    // A name in lower case with a danger word in it is read as danger too (the safe side; written as
+    // names are, "Jan Mes", it is a name).
+    ['nl', 'jan mes'],
+    ['fr', 'Il a un couteau'],
     ['fr', 'il a un couteau'],
     ['nl', 'Yusuf wil iemand vermoorden'],
     ['nl', 'hij heeft een mes bij zich'],

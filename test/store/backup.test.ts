@@ -139,6 +139,26 @@ describe('backups', () => {
     expect(Object.keys((await openFileStore(storeFile)).data.users)).toEqual(['web:restored']);
   });
 
+  it('a restore an earlier build left cut short while copying (a full disk), run again, copies again what was copied only in part', async () => {
+    const dir = await temp();
+    const storeFile = join(dir, 'db.json');
+    const old = await openFileStore(storeFile);
+    new UsersRepository(old).touch('web:before', 'web', new Date());
+    await old.commit();
+    await old.close();
+    const oldCore = await readFile(storeFile, 'utf8');
+    const store = await openMemoryStore();
+    new UsersRepository(store).touch('web:restored', 'web', new Date());
+    const backup = await backupStore(store, join(dir, 'backups'), new Date('2026-11-20T03:00:00Z'), 7);
+    // The earlier build's marker (no word of being set aside) and the first 20 bytes of its copy.
+    const first = '.before-restore-20261124T100000Z';
+    await writeFile(`${storeFile}${first}`, oldCore.slice(0, 20));
+    await writeFile(join(dir, 'db.restoring'), `from ${backup}, started 2026-11-24T10:00:00.000Z; the previous files are kept with the suffix ${first}\n`);
+    await run(process.execPath, ['dist/src/store/restoreCli.js', backup], { env: { PATH: process.env.PATH, STORE_FILE: storeFile } });
+    expect(await readFile(`${storeFile}${first}`, 'utf8')).toBe(oldCore);
+    expect(Object.keys((await openFileStore(storeFile)).data.users)).toEqual(['web:restored']);
+  });
+
   it('restores onto a new machine, where the store\'s folder does not exist yet', async () => {
     const dir = await temp();
     const storeFile = join(dir, 'new', 'place', 'db.json');

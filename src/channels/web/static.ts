@@ -30,24 +30,26 @@ const FILES = {
 } as const;
 
 /** The widget's own texts (buttons, labels, status lines), in locales/<language>/widget.json. */
-export const WIDGET_TEXT_KEYS = ['title', 'open', 'close', 'send', 'label', 'placeholder', 'language', 'clear', 'exit', 'log', 'lost', 'failed', 'tooLong', 'ended', 'youSaid', 'botSaid', 'replies'] as const;
+export const WIDGET_TEXT_KEYS = ['title', 'open', 'close', 'send', 'label', 'placeholder', 'language', 'clear', 'exit', 'log', 'lost', 'failed', 'tooLong', 'ended', 'busy', 'youSaid', 'botSaid', 'replies'] as const;
 
 export interface WidgetTexts {
   translations: Translations;
   maxMessageLength: number;
   /** The page's language when neither `?lang=` nor the browser's Accept-Language names a supported one. */
   defaultLanguage: Language;
+  /** The directory's emergency number, said by the widget even when the chat cannot be reached. */
+  emergencyNumber: () => string;
 }
 
 /**
  * Fills the widget's texts in where widget.js marks them, so that they come from the catalogues like
  * everything else the assistant says (and the input's limit from WEB_MAX_MESSAGE_LENGTH).
  */
-export function fillWidget(source: string, { translations, maxMessageLength }: WidgetTexts): string {
+export function fillWidget(source: string, { translations, maxMessageLength, emergencyNumber }: WidgetTexts): string {
   const strings = Object.fromEntries(
     SUPPORTED_LANGUAGES.map((lang) => {
       const tr = translations.translator(lang);
-      return [lang, Object.fromEntries(WIDGET_TEXT_KEYS.map((key) => [key, tr.t(`widget:${key}`, { max: maxMessageLength })]))];
+      return [lang, Object.fromEntries(WIDGET_TEXT_KEYS.map((key) => [key, tr.t(`widget:${key}`, { max: maxMessageLength, number: emergencyNumber() })]))];
     }),
   );
   const names = Object.fromEntries(SUPPORTED_LANGUAGES.map((lang) => [lang, translations.translator(lang).t('common:languageName')]));
@@ -127,8 +129,17 @@ export async function mountStaticWidget(http: HttpServer, publicDir: string, tex
       });
       continue;
     }
-    const body = file === 'widget.js' ? Buffer.from(fillWidget(raw.toString('utf8'), texts)) : raw;
+    // widget.js is filled again when the emergency number changes (the directory read again on SIGHUP).
+    let filled: { number: string; body: Buffer } | undefined;
+    const bodyOf = (): Buffer => {
+      if (file !== 'widget.js') return raw;
+      const number = texts.emergencyNumber();
+      if (filled?.number !== number) filled = { number, body: Buffer.from(fillWidget(raw.toString('utf8'), texts)) };
+      return filled.body;
+    };
+    bodyOf(); // a widget.js without its markers stops the start, not the first visitor
     serve(http, path, async (_req: Request, res: Response) => {
+      const body = bodyOf();
       res.writeHead(200, { ...headers, 'Content-Length': body.length });
       res.end(body);
     });

@@ -60,6 +60,8 @@ export class WebChannel implements Channel {
   private readonly silent = new WeakSet<WebSocket>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly queue = new KeyedQueue();
+  /** Numbers the echoes of typing activities (which are not stored, so have no watermark). */
+  private typingSeq = 0;
   /** When "too many conversations" was last logged. */
   private fullLoggedAt = -Infinity;
   private readonly limiter: RateLimiter;
@@ -252,10 +254,13 @@ export class WebChannel implements Channel {
       const clientId = activity.channelData?.clientActivityID;
       if (clientId && /^[A-Za-z0-9._:-]{1,100}$/.test(clientId)) fields.channelData = { clientActivityID: clientId };
       if (activity.type === 'typing') {
-        // "Typing…" (Web Chat sends one every few seconds while the visitor types): nobody else is in
-        // the conversation to see it and no turn reads it, so it is neither kept nor written. Kept, it
-        // pushed earlier answers out of the history a reloaded page gets back.
-        return `${conversation.id}|typing`;
+        // "Typing…" (Web Chat sends one every few seconds while the visitor types): no turn reads it,
+        // so it is neither kept nor written (kept, it pushed earlier answers out of the history a
+        // reloaded page gets back). Its echo goes to the open streams only, for clients that wait for
+        // it, under an id of its own that holds no watermark.
+        const echo = { ...fields, id: `${conversation.id}|typing-${++this.typingSeq}`, timestamp: this.deps.clock().toISOString(), channelId: 'directline', conversation: { id: conversation.id } };
+        this.push(conversation.id, [echo as unknown as StoredActivity]);
+        return echo.id;
       }
       conversation.lastActiveAt = this.deps.clock().toISOString();
       if (activity.type !== 'message') {

@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { WebSocket } from 'ws';
 import { journalFiles, readStoreSnapshot } from '../../../src/store/store.js';
 import type { WebChannel } from '../../../src/channels/web/webChannel.js';
 import { json, openConversation, startApp, type RunningApp, type WebActivity } from '../../helpers/server.js';
@@ -208,7 +209,17 @@ describe('Direct Line endpoint (REST contract)', () => {
     running = await startApp();
     const conv = await openConversation(running.directLine);
     const before = (await conv.activities()).body.activities.length;
-    for (let i = 0; i < 5; i++) expect((await conv.post({ type: 'typing' })).status).toBe(200);
+    // Its echo reaches an open stream (clients such as Web Chat wait for it), under an id of its own.
+    const socket = new WebSocket(conv.streamUrl);
+    const frames: { activities: { type: string; id: string; channelData?: { clientActivityID?: string } }[] }[] = [];
+    socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString()) as (typeof frames)[number]));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    for (let i = 0; i < 5; i++) expect((await conv.post({ type: 'typing', channelData: { clientActivityID: `t-${i}` } })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.close();
+    const echoes = frames.flatMap((f) => f.activities).filter((a) => a.type === 'typing');
+    expect(echoes.map((a) => a.channelData?.clientActivityID)).toEqual(['t-0', 't-1', 't-2', 't-3', 't-4']);
+    expect(new Set(echoes.map((a) => a.id)).size).toBe(5);
     expect((await conv.activities()).body.activities).toHaveLength(before);
   });
 

@@ -17,9 +17,11 @@ describe('the widget\'s own texts come from the catalogues', () => {
     const served = await (await fetch(`${running.base}/widget.js`)).text();
     const strings = JSON.parse(/\/\*server:strings\*\/ (\{.*?\});\n/.exec(served)![1]!) as Record<string, Record<string, string>>;
     for (const lang of SUPPORTED_LANGUAGES) {
-      for (const key of WIDGET_TEXT_KEYS) expect(strings[lang]![key]).toBe(await text(lang, `widget:${key}`, { max: 500 }));
+      for (const key of WIDGET_TEXT_KEYS) expect(strings[lang]![key]).toBe(await text(lang, `widget:${key}`, { max: 500, number: '112' }));
     }
     expect(strings.nl!.tooLong).toContain('500');
+    // Said even when the chat cannot be reached: the directory's emergency number.
+    expect(strings.nl!.busy).toContain('112');
     expect(served).toContain('/*server:maxLength*/ 500;');
     expect(served).toContain(`/*server:languageNames*/ ${JSON.stringify({ en: 'English', nl: 'Nederlands', fr: 'Français', de: 'Deutsch' })};`);
   });

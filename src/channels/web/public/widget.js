@@ -97,7 +97,7 @@
 
   let statusKey = '';
   function setStatus(key) { statusKey = key; status.textContent = key ? t(key) : ''; }
-  function clearLostStatus() { if (statusKey === 'lost') setStatus(''); }
+  function clearLostStatus() { if (statusKey === 'lost' || statusKey === 'busy') setStatus(''); }
 
   function applyStrings() {
     root.lang = langSelect.value = lang;
@@ -283,7 +283,8 @@
     // at every reload. New messages are announced again from here on.
     log.setAttribute('aria-live', 'off');
     ingest(c, history);
-    log.setAttribute('aria-live', 'polite');
+    // Back on only once the history is in the accessibility tree (set back at once, it was announced).
+    setTimeout(() => log.setAttribute('aria-live', 'polite'), 500);
     scheduleRefresh(c, info.expires_in);
     openSocket(c);
   }
@@ -314,7 +315,8 @@
     clearTimeout(startRetry);
     return ensureConversation().catch((err) => {
       if (stopped || err.stale) return;
-      setStatus('lost');
+      // 503: the server holds as many conversations as it may; the emergency number is said anyway.
+      setStatus(err && err.status === 503 ? 'busy' : 'lost');
       startRetry = setTimeout(start, 5000);
     });
   }
@@ -444,6 +446,7 @@
 
   // Shows the message at once; the echoed copy from the server is matched by clientActivityID.
   async function send(text, value, locale = lang) {
+    const gen = generation;
     const clientActivityID = randomId();
     removeActions();
     const node = addMessage('user', text, locale);
@@ -457,8 +460,10 @@
     } catch (err) {
       // What was typed comes back to the input (unless something new was typed meanwhile), so that a
       // failed message need not be typed again.
-      if (value === undefined && !input.value) input.value = text;
-      if (err && err.ended) return; // the log was cleared and the status says why
+      // Not after a quick exit or a clear (the conversation was dropped on purpose, text and all).
+      const dropped = stopped || (err && err.stale) || (gen !== generation && !(err && err.ended));
+      if (value === undefined && !input.value && !dropped) input.value = text;
+      if ((err && err.ended) || dropped) return; // the log was cleared (and, when it ended, the status says why)
       node.classList.add('slw-msg--failed');
       setStatus(err && err.status === 413 ? 'tooLong' : 'failed');
     }
