@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DirectoryView, Role } from '../directory/directory.js';
 import type { Translations, Translator } from '../i18n/i18n.js';
 import { isLanguage, resolveLanguage, SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
@@ -86,6 +87,9 @@ const HOME_REQUESTS = 20;
  * The channel-neutral engine: load user and dialog state, handle global interrupts, run the current
  * step or route to a dialog, save once, return replies. Channels call `handle` and render the result.
  */
+
+/** Where a question for a name keeps (hashed) what it last read as danger. */
+const DANGER_READ = '__dangerRead';
 
 /** Lower-case parts of names ("Jan de Mes", "Anna von Messer"): the rest of a name is capitalised. */
 const NAME_PARTICLES = new Set(['de', 'den', 'der', 'van', 'von', 'la', 'le', 'du', 'des', 'di', 'da', 'del', 'dos', 'das', 'ten', 'ter', 'zu', "d'", "'t", 'in', '’t']);
@@ -738,8 +742,16 @@ class TurnRunner {
     // them a sentence's, and every word written as a name is, with a capital), not a knife; "il a un
     // couteau" or "Yusuf has a knife" typed as a name is danger.
     const asName = check === 'personName' && text.includes(' ') && text.split(' ').every((word) => /^\p{Lu}/u.test(word) || NAME_PARTICLES.has(word));
-    const ofTheFormAsked = refusal === undefined && (check === 'email' || check === 'phone' || asName);
-    if (!ofTheFormAsked && this.mentionsDanger()) return { kind: 'none' };
+    // A name read as danger once ("jan mes", "Gun"), typed again the same after the emergency answer:
+    // the teacher has seen the number and said what they meant; it is taken as the name it looks like.
+    // (Only a hash of it is kept in the dialog state, so that a sentence read as danger is not.)
+    const said = check === 'personName' ? createHash('sha256').update(normalize(text)).digest('base64url').slice(0, 16) : undefined;
+    const repeated = said !== undefined && frame.values[DANGER_READ] === said;
+    const ofTheFormAsked = refusal === undefined && (check === 'email' || check === 'phone' || asName || repeated);
+    if (!ofTheFormAsked && this.mentionsDanger()) {
+      if (said !== undefined) frame.values[DANGER_READ] = said;
+      return { kind: 'none' };
+    }
     if (text.length > maxLength) return { kind: 'refused', reason: 'common:tooLong', params: { max: maxLength } };
     if (refusal) return { kind: 'refused', reason: refusal };
     return { kind: 'ok', value: text };
