@@ -277,6 +277,17 @@ describe('starting, as an operator meets it', () => {
     await expect(promisify(execFile)(process.execPath, ['dist/src/main.js', '--port', '80'], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown argument --port') });
   });
 
+  it('directory:check refuses, as the start does, working hours the configured NUDGES_CRON never reaches', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    await expect(promisify(execFile)(process.execPath, ['dist/src/directory/check.js'], { env: { PATH: process.env.PATH, NUDGES_CRON: '0 12 * * 1-5' } })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('NUDGES_CRON "0 12 * * 1-5"'),
+    });
+    const ok = await promisify(execFile)(process.execPath, ['dist/src/directory/check.js'], { env: { PATH: process.env.PATH, NUDGES_CRON: '0 12 * * 1-5', NUDGES_ENABLED: 'false' } });
+    expect(ok.stdout).toContain('is valid');
+  });
+
   it('directory:check checks DIRECTORY_FILE, the file the assistant would load, when no file is given', async () => {
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');

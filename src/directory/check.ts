@@ -1,10 +1,12 @@
 import { loadConfig } from '../config.js';
 import { isCodedError } from '../core/errors.js';
+import { assertTicksReachWorkingHours } from '../nudges/tickCoverage.js';
 import { loadDirectory } from './directory.js';
 
 /**
  * `npm run directory:check [-- file]`: validates a directory file (by default DIRECTORY_FILE, the one
- * the assistant would load) and prints each problem with its JSON path. Exit code 0 when valid, 1 otherwise.
+ * the assistant would load) and prints each problem with its JSON path; also, as the start does, that
+ * the nudge ticks (NUDGES_CRON) reach its working hours. Exit code 0 when valid, 1 otherwise.
  */
 const USAGE = 'Usage: npm run directory:check [-- <directory file>]   (default: DIRECTORY_FILE, else data/directory.json)';
 const arg = process.argv[2];
@@ -18,9 +20,12 @@ if (arg?.startsWith('-')) {
 }
 let file: string | undefined = arg;
 try {
-  file ??= loadConfig().directoryFile;
+  const config = loadConfig();
+  file ??= config.directoryFile;
   const dir = await loadDirectory(file);
   const d = dir.data;
+  // What the start (and SIGHUP) also refuses: working hours the configured NUDGES_CRON never reaches.
+  if (config.nudges.enabled) assertTicksReachWorkingHours(config.nudges.pattern, d, new Date());
   process.stdout.write(
     `${file} is valid: ${d.people.length} people, ${d.schools.length} schools, ${d.partners.length} partners, ` +
       `${d.nextSteps.length} next steps, ${d.platformMeetings.length} planned platform meetings.\n`,
