@@ -60,6 +60,8 @@ export class WebChannel implements Channel {
   private readonly silent = new WeakSet<WebSocket>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly queue = new KeyedQueue();
+  /** Hashes of the live tokens of conversations that ended, with when they expire, oldest first. */
+  private readonly endedTokens = new Map<string, string>();
   /** Numbers the echoes of typing activities (which are not stored, so have no watermark). */
   private typingSeq = 0;
   /** When "too many conversations" was last logged. */
@@ -378,7 +380,12 @@ export class WebChannel implements Channel {
     const hash = hashToken(token);
     const nowIso = now.toISOString();
     const valid = conversation?.tokens.some((t) => t.hash === hash && t.expiresAt > nowIso);
-    if (!conversation || !valid) throw fail(403, 'TokenExpired', 'The token is not valid for any open conversation.');
+    if (!conversation || !valid) {
+      // A token of a conversation that ended (cleared, or idle) hears so: Direct Line clients take a
+      // 403 for an expired token and keep trying to refresh it.
+      if (this.endedTokens.has(hash)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
+      throw fail(403, 'TokenExpired', 'The token is not valid for any open conversation.');
+    }
     if (this.isIdle(conversation, now)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
     return conversation;
   }
@@ -440,6 +447,14 @@ export class WebChannel implements Channel {
   }
 
   private forget(conversation: WebConversation): void {
+    // Its live tokens are remembered (hashes only, in memory, the most recent ENDED_TOKENS_KEPT) until
+    // they would have expired, so that they get "ended" rather than "expired".
+    const nowIso = this.deps.clock().toISOString();
+    for (const t of conversation.tokens) if (t.expiresAt > nowIso) this.endedTokens.set(t.hash, t.expiresAt);
+    for (const [hash, expiresAt] of this.endedTokens) {
+      if (this.endedTokens.size <= ENDED_TOKENS_KEPT && expiresAt > nowIso) break;
+      this.endedTokens.delete(hash);
+    }
     for (const ws of this.sockets.get(conversation.id) ?? []) ws.close(1000, 'conversation ended');
     this.sockets.delete(conversation.id);
     this.deps.conversations.delete(conversation.id);
@@ -645,6 +660,9 @@ function localeFrom(body: unknown): string | undefined {
 function isSecure(req: Request): boolean {
   return req.headers['x-forwarded-proto'] === 'https' || req.isSecure();
 }
+
+/** How many tokens of ended conversations are remembered, to be answered "ended" rather than "expired". */
+const ENDED_TOKENS_KEPT = 20_000;
 
 /** How long a stream's client may take to answer the closing handshake before its socket is dropped. */
 const CLOSE_HANDSHAKE_MS = 1_000;

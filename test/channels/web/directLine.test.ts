@@ -173,7 +173,7 @@ describe('Direct Line endpoint (REST contract)', () => {
     expect((await other.post({ type: 'message', text: 'menu' })).status).toBe(200); // another conversation is not affected
   });
 
-  it('clearing a conversation deletes it on the server; its token stops working', async () => {
+  it('clearing a conversation deletes it on the server; its token stops working, answered "ended" (404), not "expired"', async () => {
     running = await startApp();
     const conv = await openConversation(running.directLine);
     await conv.post({ type: 'message', text: 'privacy' });
@@ -184,7 +184,12 @@ describe('Direct Line endpoint (REST contract)', () => {
     expect(del.status).toBe(204);
     expect(running.app.store.data.webConversations[conv.conversationId]).toBeUndefined();
     expect(running.app.store.data.dialogs[`web:${conv.conversationId}`]).toBeUndefined();
-    expect((await conv.activities()).status).toBe(403);
+    const after = await conv.activities();
+    expect(after.status).toBe(404);
+    expect(after.body).toEqual({ error: { code: 'ConversationEnded', message: expect.any(String) } });
+    expect((await json(`${running.directLine}/tokens/refresh`, { method: 'POST', token: conv.token })).status).toBe(404);
+    // Another token naming that conversation was never one of it: 403 as before.
+    expect((await json(`${running.directLine}/conversations/${conv.conversationId}/activities`, { token: `${conv.conversationId}.forged` })).status).toBe(403);
   });
 
   it('a chat kept open (its token refreshed) is not idle: it outlives the idle time, and expires that long after the last refresh', async () => {
