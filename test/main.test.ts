@@ -286,6 +286,9 @@ describe('starting, as an operator meets it', () => {
     });
     const ok = await promisify(execFile)(process.execPath, ['dist/src/directory/check.js'], { env: { PATH: process.env.PATH, NUDGES_CRON: '0 12 * * 1-5', NUDGES_ENABLED: 'false' } });
     expect(ok.stdout).toContain('is valid');
+    // A file named on the command line is checked even when the environment has a problem of its own.
+    const named = await promisify(execFile)(process.execPath, ['dist/src/directory/check.js', 'data/directory.json'], { env: { PATH: process.env.PATH, PORT: 'x' } });
+    expect(named.stdout).toContain('is valid');
   });
 
   it('directory:check checks DIRECTORY_FILE, the file the assistant would load, when no file is given', async () => {

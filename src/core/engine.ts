@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { DirectoryView, Role } from '../directory/directory.js';
 import type { Translations, Translator } from '../i18n/i18n.js';
 import { isLanguage, resolveLanguage, SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
@@ -88,8 +88,9 @@ const HOME_REQUESTS = 20;
  * step or route to a dialog, save once, return replies. Channels call `handle` and render the result.
  */
 
-/** Where a question for a name keeps (hashed) what it last read as danger. */
+/** Where a question for a name keeps (hashed) what it last read as danger, and the hash's key. */
 const DANGER_READ = '__dangerRead';
+const DANGER_READ_KEY = randomBytes(32);
 
 /** Lower-case parts of names ("Jan de Mes", "Anna von Messer"): the rest of a name is capitalised. */
 const NAME_PARTICLES = new Set(['de', 'den', 'der', 'van', 'von', 'la', 'le', 'du', 'des', 'di', 'da', 'del', 'dos', 'das', 'ten', 'ter', 'zu', "d'", "'t", 'in', '’t']);
@@ -738,20 +739,25 @@ class TurnRunner {
     const refusal = check === 'none' ? undefined : this.engine.engineDeps.textChecks[check](text, this.lang, { directory: this.engine.engineDeps.directory() });
     // Danger written into a note, a comment, a search or a name is not an answer: the emergency comes
     // first (see process). Only an answer of the very form asked for is not read for danger words:
-    // "jan.mes@school.example" is an address and "Jan Mes" a name (of two words at least, none of
-    // them a sentence's, and every word written as a name is, with a capital), not a knife; "il a un
-    // couteau" or "Yusuf has a knife" typed as a name is danger.
-    const asName = check === 'personName' && text.includes(' ') && text.split(' ').every((word) => /^\p{Lu}/u.test(word) || NAME_PARTICLES.has(word));
-    // A name read as danger once ("jan mes", "Gun"), typed again the same after the emergency answer:
-    // the teacher has seen the number and said what they meant; it is taken as the name it looks like.
-    // (Only a hash of it is kept in the dialog state, so that a sentence read as danger is not.)
-    const said = check === 'personName' ? createHash('sha256').update(normalize(text)).digest('base64url').slice(0, 16) : undefined;
+    // "jan.mes@school.example" is an address, and "Jan Mes" a name: short (at most three words besides
+    // particles), none of them a sentence's, each written with a capital as names are (no signal in
+    // German, where every noun has one: "Ein Messer"), not a knife. "il a un couteau" or "Yusuf has a
+    // knife" typed as a name is danger.
+    const nameWords = check === 'personName' ? text.split(' ').filter((word) => !NAME_PARTICLES.has(word)) : [];
+    const shortName = refusal === undefined && nameWords.length <= 3;
+    const asName = shortName && this.lang !== 'de' && nameWords.length >= 2 && nameWords.every((word) => /^\p{Lu}/u.test(word));
+    // A short name read as danger once ("jan mes", "Gun", "Anna Messer" in German), typed again the
+    // same after the emergency answer: the teacher has seen the number and said what they meant. Kept
+    // meanwhile in the dialog state only as a hash keyed with a secret of this process (gone at a
+    // restart), and only for what passes as a name, so that no sentence can be recovered from it.
+    const said = shortName ? createHmac('sha256', DANGER_READ_KEY).update(normalize(text)).digest('base64url').slice(0, 16) : undefined;
     const repeated = said !== undefined && frame.values[DANGER_READ] === said;
     const ofTheFormAsked = refusal === undefined && (check === 'email' || check === 'phone' || asName || repeated);
     if (!ofTheFormAsked && this.mentionsDanger()) {
       if (said !== undefined) frame.values[DANGER_READ] = said;
       return { kind: 'none' };
     }
+    delete frame.values[DANGER_READ];
     if (text.length > maxLength) return { kind: 'refused', reason: 'common:tooLong', params: { max: maxLength } };
     if (refusal) return { kind: 'refused', reason: refusal };
     return { kind: 'ok', value: text };

@@ -55,8 +55,11 @@ const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}.-]{1,25
 const EMAIL_SPELLED = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}\s{0,3}[([{]\s{0,3}at\s{0,3}[)\]}]\s{0,3}[\p{L}\p{N}-]{1,63}(\s{0,3}(\.|[([{]\s{0,3}dot\s{0,3}[)\]}])\s{0,3}[\p{L}\p{N}-]{1,63}){1,8}/iu;
 /** @handle on social media (an @ not part of an e-mail address). */
 const HANDLE = /(^|[\s(])@[\p{L}\p{N}_.]{2,}/u;
-/** A span of hours of the day: "8.30-12.00", "9:00 – 11:30", "8h30 à 12h", "14.00 tot 16.00", "9.00 bis 11.30". */
-const TIME_RANGE = /(?<![\d.:])([01]?\d|2[0-3])(?:[.:h]([0-5]\d)|h)\s{0,3}(?:-|–|—|tot|to|till|until|à|a|bis)\s{0,3}([01]?\d|2[0-3])(?:[.:h]([0-5]\d)|h)(?![\d.:/-]|\.\d|\s?\d)/giu;
+/**
+ * A span of hours of the day: "8.30-12.00", "9:00 – 11:30", "8h30 à 12h", "14.00 tot 16.00", "9-11.30";
+ * not when more pairs of digits follow that are no time ("06-12.34 56 78" is a phone number).
+ */
+const TIME_RANGE = /(?<![\d.:])([01]?\d|2[0-3])(?:[.:h]([0-5]\d)|h)?\s{0,3}(?:-|–|—|tot|to|till|until|à|a|bis)\s{0,3}([01]?\d|2[0-3])(?:[.:h]([0-5]\d)|h)(?![\d.:/-]|\.\d|\s?\d{2}(?![.:h]\d))/giu;
 /** 12/03/2011, 12-3-11, 2011-03-12, 12.03.2011 */
 const DATE_NUMERIC = /\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})\b/;
 const MONTHS = [

@@ -26,15 +26,15 @@ const NAME_WORDS_MAX = 8;
  * boy in my class is", "mijn leerling Yusuf is", "Jan Peeters for Yusuf", "il a un couteau") or a
  * refusal ("not sure", "rather not"). Particles of names (de, van, la, der, von, du) are not among
  * them, nor words that are also names (Ma, He, In, No, Pas, Junge, Lieber, Boy, Elle, Mes, Klas,
- * Garçon, My, Mine, Will, An, Wil, Hem, Ein, Lehrer; the French il and un are kept out, at the cost of
- * the rare Korean Il and Un), nor single letters (initials: "A. Peeters").
+ * Garçon, My, Mine, Will, An, Wil, Hem, Lehrer; the French il and un and the German ein are kept
+ * out, at the cost of the rare Korean Il and Un), nor single letters (initials: "A. Peeters").
  */
 const NOT_IN_NAMES = new Set(
   [
     'the', 'and', 'is', 'are', 'was', 'from', 'for', 'with', 'about', 'pupil', 'student', 'girl', 'has', 'have', 'very', 'class', 'not', 'sure', 'rather', 'name', 'who', 'she', 'they', 'his', 'her', 'him', 'of', 'someone', 'brought', 'carries', 'wants',
     'mijn', 'het', 'een', 'uit', 'voor', 'leerling', 'jongen', 'meisje', 'heeft', 'hebben', 'zeer', 'niet', 'zeker', 'liever', 'geen', 'naam', 'hij', 'zij', 'iemand', 'leerkracht', 'leraar', 'lerares', 'bij', 'zich',
     'est', 'sont', 'avec', 'pour', 'il', 'un', 'une', 'élève', 'eleve', 'fille', 'classe', 'sûr', 'plutôt', 'nom', 'très', "quelqu'un", 'enseignant', 'enseignante', 'professeur', 'veut',
-    'mein', 'meine', 'ist', 'sind', 'hat', 'haben', 'sehr', 'aus', 'mit', 'für', 'über', 'eine', 'einen', 'schüler', 'schülerin', 'mädchen', 'klasse', 'nicht', 'sicher', 'kein', 'keine', 'sie', 'ihn', 'jemand', 'lehrerin', 'dabei',
+    'mein', 'meine', 'ist', 'sind', 'hat', 'haben', 'sehr', 'aus', 'mit', 'für', 'über', 'ein', 'eine', 'einen', 'schüler', 'schülerin', 'mädchen', 'klasse', 'nicht', 'sicher', 'kein', 'keine', 'sie', 'ihn', 'jemand', 'lehrerin', 'dabei',
   ].map((word) => word.normalize('NFC')),
 );
 

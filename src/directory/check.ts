@@ -20,12 +20,19 @@ if (arg?.startsWith('-')) {
 }
 let file: string | undefined = arg;
 try {
-  const config = loadConfig();
-  file ??= config.directoryFile;
+  // The environment is needed for the default file and for the nudge ticks; a file named on the
+  // command line is still checked when the environment has a problem of its own (said by the start).
+  let config: ReturnType<typeof loadConfig> | undefined;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (file === undefined) throw err;
+  }
+  file ??= config!.directoryFile;
   const dir = await loadDirectory(file);
   const d = dir.data;
   // What the start (and SIGHUP) also refuses: working hours the configured NUDGES_CRON never reaches.
-  if (config.nudges.enabled) assertTicksReachWorkingHours(config.nudges.pattern, d, new Date());
+  if (config?.nudges.enabled) assertTicksReachWorkingHours(config.nudges.pattern, d, new Date());
   process.stdout.write(
     `${file} is valid: ${d.people.length} people, ${d.schools.length} schools, ${d.partners.length} partners, ` +
       `${d.nextSteps.length} next steps, ${d.platformMeetings.length} planned platform meetings.\n`,

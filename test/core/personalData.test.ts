@@ -151,6 +151,9 @@ describe('containsPersonalData: hours of the day, as a note on when to call hold
     ['de', 'Mo–Fr 9.00 bis 11.30'],
     ['fr', 'plutôt de 8h30 à 12h'],
     ['en', 'best between 9:00 – 11:30'],
+    ['nl', 'bel tussen 9-11.30'],
+    ['nl', 'van 14-16.00'],
+    ['nl', '8.30-12.00 13.00-16.00'],
   ] as const)('accepts (%s) "%s"', (lang, text) => {
     expect(containsPersonalData(text, lang)).toBeUndefined();
   });

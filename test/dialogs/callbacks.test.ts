@@ -424,7 +424,7 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name
     expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.at(-1)!.values.name).toBeUndefined();
   });
 
-  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan', 'Maria del Carmen de la Fuente García', 'Anne\u2010Marie Dubois', 'Ma Long', 'Sophie In ’t Veld', 'Elle Peeters', 'Boy de Jong', 'Jan Mes', 'Jan de Mes', 'Anna Messer', 'Wil de Vries', 'Tom Lehrer', 'Hem Kumar', 'Klas Berg', 'François Garçon', 'Mine Yılmaz', 'My Nguyen', 'An Peeters', 'A. Janssens', 'Will Smith'])('"%s" is taken', async (typed) => {
+  it.each(["Marie-Claire O'Neil", 'J. de Wit', 'José Ñúñez', 'Zoë Van den Broeck', 'Peeters, Jan', 'Maria del Carmen de la Fuente García', 'Anne\u2010Marie Dubois', 'Ma Long', 'Sophie In ’t Veld', 'Elle Peeters', 'Boy de Jong', 'Jan Mes', 'Jan de Mes', 'Wil de Vries', 'Tom Lehrer', 'Hem Kumar', 'Klas Berg', 'François Garçon', 'Mine Yılmaz', 'My Nguyen', 'An Peeters', 'A. Janssens', 'Will Smith'])('"%s" is taken', async (typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
     await teacher.click('phone');
@@ -444,6 +444,9 @@ describe('call-back requests: danger typed where the name is asked', () => {
     // names are, "Jan Mes", it is a name).
     ['nl', 'jan mes'],
     ['fr', 'Il a un couteau'],
+    ['de', 'Ein Messer'],
+    ['de', 'Anna Messer'],
+    ['nl', 'Yusuf Wil Jan Vermoorden'],
     ['fr', 'il a un couteau'],
     ['nl', 'Yusuf wil iemand vermoorden'],
     ['nl', 'hij heeft een mes bij zich'],
@@ -465,6 +468,7 @@ describe('call-back requests: a name read as danger, typed again after the emerg
   it.each([
     ['nl', 'jan mes'],
     ['en', 'Gun'],
+    ['de', 'Anna Messer'],
   ] as const)('(%s) "%s" is taken as the name the second time', async (lang, typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
@@ -478,17 +482,23 @@ describe('call-back requests: a name read as danger, typed again after the emerg
     expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.at(-1)!.values.name).toBe(typed);
   });
 
-  it('a sentence read as danger, typed again, gets the emergency answer again and is never kept', async () => {
+  it.each([
+    ['fr', 'il a un couteau'],
+    ['nl', 'yusuf wil jan vermoorden'],
+    ['nl', 'jan dreigt met mes'],
+    ['en', 'yusuf threatened jan with a knife'],
+  ] as const)('(%s) a sentence read as danger, "%s", typed again, gets the emergency answer again and is never kept', async (lang, typed) => {
     const h = await engineHarness();
-    const teacher = await upToWay(h, 'test', 'fr');
+    const teacher = await upToWay(h, 'test', lang);
     await teacher.click('phone');
     await teacher.click('afternoon');
-    await teacher.say('il a un couteau');
+    await teacher.say(typed);
+    expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.find((f) => f.dialogId === 'callbackRequest')!.values.__dangerRead).toBeUndefined();
     await teacher.click('not-immediate');
-    await teacher.say('il a un couteau');
-    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text('fr', 'emergency:call', { number: h.directory.data.emergency.number }) });
+    await teacher.say(typed);
+    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number: h.directory.data.emergency.number }) });
     expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.find((f) => f.dialogId === 'callbackRequest')!.values.name).toBeUndefined();
-    expect(JSON.stringify(h.store.data)).not.toContain('couteau');
+    expect(JSON.stringify(h.store.data)).not.toContain(typed.split(' ').at(-1)!);
   });
 });
 

@@ -62,8 +62,6 @@ export class WebChannel implements Channel {
   private readonly queue = new KeyedQueue();
   /** Hashes of the live tokens of conversations that ended, with when they expire, oldest first. */
   private readonly endedTokens = new Map<string, string>();
-  /** Numbers the echoes of typing activities (which are not stored, so have no watermark). */
-  private typingSeq = 0;
   /** When "too many conversations" was last logged. */
   private fullLoggedAt = -Infinity;
   private readonly limiter: RateLimiter;
@@ -260,7 +258,7 @@ export class WebChannel implements Channel {
         // so it is neither kept nor written (kept, it pushed earlier answers out of the history a
         // reloaded page gets back). Its echo goes to the open streams only, for clients that wait for
         // it, under an id of its own that holds no watermark.
-        const echo = { ...fields, id: `${conversation.id}|typing-${++this.typingSeq}`, timestamp: this.deps.clock().toISOString(), channelId: 'directline', conversation: { id: conversation.id } };
+        const echo = { ...fields, id: `${conversation.id}|typing-${newId(8)}`, timestamp: this.deps.clock().toISOString(), channelId: 'directline', conversation: { id: conversation.id } };
         this.push(conversation.id, [echo as unknown as StoredActivity]);
         return echo.id;
       }
@@ -383,7 +381,7 @@ export class WebChannel implements Channel {
     if (!conversation || !valid) {
       // A token of a conversation that ended (cleared, or idle) hears so: Direct Line clients take a
       // 403 for an expired token and keep trying to refresh it.
-      if (this.endedTokens.has(hash)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
+      if ((this.endedTokens.get(hash) ?? '') > nowIso) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
       throw fail(403, 'TokenExpired', 'The token is not valid for any open conversation.');
     }
     if (this.isIdle(conversation, now)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');

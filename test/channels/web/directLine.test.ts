@@ -192,6 +192,16 @@ describe('Direct Line endpoint (REST contract)', () => {
     expect((await json(`${running.directLine}/conversations/${conv.conversationId}/activities`, { token: `${conv.conversationId}.forged` })).status).toBe(403);
   });
 
+  it('a token of an ended conversation is answered "ended" only until it would have expired', async () => {
+    let now = new Date('2026-11-24T10:00:00Z');
+    running = await startApp({ WEB_TOKEN_TTL_SECONDS: '900' }, { clock: () => now });
+    const conv = await openConversation(running.directLine);
+    await fetch(`${running.directLine}/conversations/${conv.conversationId}`, { method: 'DELETE', headers: { authorization: `Bearer ${conv.token}` } });
+    expect((await conv.activities()).status).toBe(404);
+    now = new Date('2026-11-24T10:16:00Z');
+    expect((await conv.activities()).status).toBe(403);
+  });
+
   it('a chat kept open (its token refreshed) is not idle: it outlives the idle time, and expires that long after the last refresh', async () => {
     let now = new Date('2026-11-24T10:00:00Z');
     running = await startApp({ WEB_CONVERSATION_IDLE_MINUTES: '30', WEB_TOKEN_TTL_SECONDS: '86400' }, { clock: () => now });
