@@ -746,11 +746,11 @@ class TurnRunner {
     const nameWords = check === 'personName' ? text.split(' ').filter((word) => !NAME_PARTICLES.has(word)) : [];
     const shortName = refusal === undefined && nameWords.length <= 3;
     const asName = shortName && this.lang !== 'de' && nameWords.length >= 2 && nameWords.every((word) => /^\p{Lu}/u.test(word));
-    // A short name read as danger once ("jan mes", "Gun", "Anna Messer" in German), typed again the
-    // same after the emergency answer: the teacher has seen the number and said what they meant. Kept
+    // A name of one or two words (particles aside) read as danger once ("jan mes", "Gun", "Anna Messer"
+    // in German), typed again the same after the emergency answer: the teacher has seen the number and said what they meant. Kept
     // meanwhile in the dialog state only as a hash keyed with a secret of this process (gone at a
     // restart), and only for what passes as a name, so that no sentence can be recovered from it.
-    const said = shortName ? createHmac('sha256', DANGER_READ_KEY).update(normalize(text)).digest('base64url').slice(0, 16) : undefined;
+    const said = shortName && nameWords.length <= 2 ? createHmac('sha256', DANGER_READ_KEY).update(normalize(text)).digest('base64url').slice(0, 16) : undefined;
     const repeated = said !== undefined && frame.values[DANGER_READ] === said;
     const ofTheFormAsked = refusal === undefined && (check === 'email' || check === 'phone' || asName || repeated);
     if (!ofTheFormAsked && this.mentionsDanger()) {

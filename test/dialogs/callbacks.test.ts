@@ -487,6 +487,7 @@ describe('call-back requests: a name read as danger, typed again after the emerg
     ['nl', 'yusuf wil jan vermoorden'],
     ['nl', 'jan dreigt met mes'],
     ['en', 'yusuf threatened jan with a knife'],
+    ['en', 'yusuf threatened jan'],
   ] as const)('(%s) a sentence read as danger, "%s", typed again, gets the emergency answer again and is never kept', async (lang, typed) => {
     const h = await engineHarness();
     const teacher = await upToWay(h, 'test', lang);
