@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatDate } from '../../src/core/dates.js';
 import type { ChannelId } from '../../src/core/messages.js';
-import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
+import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
 import { engineHarness, TestUser, text, translations, type EngineHarness } from '../helpers/fixtures.js';
 
 /** A teacher on `channel` asks for a call-back from the menu, up to the "how" question. */
@@ -434,6 +434,20 @@ describe.each(SUPPORTED_LANGUAGES)('call-back requests: the name asked is a name
   });
 });
 
+/** A teacher at the call-back form's name question (phone, in the afternoon). */
+async function atNameQuestion(lang: Language) {
+  const h = await engineHarness();
+  const teacher = await upToWay(h, 'test', lang);
+  await teacher.click('phone');
+  await teacher.click('afternoon');
+  return { h, teacher };
+}
+
+/** The first line of the emergency answer, with the directory's number. */
+async function emergencyCall(h: EngineHarness, lang: Language) {
+  return { kind: 'text', text: await text(lang, 'emergency:call', { number: h.directory.data.emergency.number }) };
+}
+
 describe('call-back requests: danger typed where the name is asked', () => {
   it.each([
     ['en', 'very urgent he has a knife'],
@@ -452,12 +466,9 @@ describe('call-back requests: danger typed where the name is asked', () => {
     ['nl', 'hij heeft een mes bij zich'],
     ['de', 'Er hat ein Messer dabei'],
   ] as const)('(%s) "%s" gets the emergency answer first, and is neither kept nor taken as the name', async (lang, typed) => {
-    const h = await engineHarness();
-    const teacher = await upToWay(h, 'test', lang);
-    await teacher.click('phone');
-    await teacher.click('afternoon');
+    const { h, teacher } = await atNameQuestion(lang);
     await teacher.say(typed);
-    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number: h.directory.data.emergency.number }) });
+    expect(teacher.last[0]).toEqual(await emergencyCall(h, lang));
     const callback = h.store.data.dialogs['test:conv-teacher-test']!.stack.find((f) => f.dialogId === 'callbackRequest')!;
     expect(callback.values.name).toBeUndefined();
     expect(JSON.stringify(h.store.data)).not.toContain(typed);
@@ -470,12 +481,9 @@ describe('call-back requests: a name read as danger, typed again after the emerg
     ['en', 'Gun'],
     ['de', 'Anna Messer'],
   ] as const)('(%s) "%s" is taken as the name the second time', async (lang, typed) => {
-    const h = await engineHarness();
-    const teacher = await upToWay(h, 'test', lang);
-    await teacher.click('phone');
-    await teacher.click('afternoon');
+    const { h, teacher } = await atNameQuestion(lang);
     await teacher.say(typed);
-    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number: h.directory.data.emergency.number }) });
+    expect(teacher.last[0]).toEqual(await emergencyCall(h, lang));
     await teacher.click('not-immediate');
     await teacher.say(typed);
     expect(teacher.transcript()).toContain(await text(lang, 'callback:phonePrompt'));
@@ -489,15 +497,12 @@ describe('call-back requests: a name read as danger, typed again after the emerg
     ['en', 'yusuf threatened jan with a knife'],
     ['en', 'yusuf threatened jan'],
   ] as const)('(%s) a sentence read as danger, "%s", typed again, gets the emergency answer again and is never kept', async (lang, typed) => {
-    const h = await engineHarness();
-    const teacher = await upToWay(h, 'test', lang);
-    await teacher.click('phone');
-    await teacher.click('afternoon');
+    const { h, teacher } = await atNameQuestion(lang);
     await teacher.say(typed);
     expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.find((f) => f.dialogId === 'callbackRequest')!.values.__dangerRead).toBeUndefined();
     await teacher.click('not-immediate');
     await teacher.say(typed);
-    expect(teacher.last[0]).toEqual({ kind: 'text', text: await text(lang, 'emergency:call', { number: h.directory.data.emergency.number }) });
+    expect(teacher.last[0]).toEqual(await emergencyCall(h, lang));
     expect(h.store.data.dialogs['test:conv-teacher-test']!.stack.find((f) => f.dialogId === 'callbackRequest')!.values.name).toBeUndefined();
     expect(JSON.stringify(h.store.data)).not.toContain(typed.split(' ').at(-1)!);
   });
