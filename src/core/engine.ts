@@ -757,7 +757,7 @@ class TurnRunner {
       if (said !== undefined) frame.values[DANGER_READ] = said;
       return { kind: 'none' };
     }
-    delete frame.values[DANGER_READ];
+    if (Object.hasOwn(frame.values, DANGER_READ)) delete frame.values[DANGER_READ];
     if (text.length > maxLength) return { kind: 'refused', reason: 'common:tooLong', params: { max: maxLength } };
     if (refusal) return { kind: 'refused', reason: refusal };
     return { kind: 'ok', value: text };
