@@ -283,6 +283,23 @@ describeIfChromium('web chat widget in Chromium', () => {
     await page.context().close();
   });
 
+  it('a click that could not be sent gives its buttons back, so that it can be clicked again', async () => {
+    const page = await newPage(browser);
+    await openWidget(page);
+    let failed = 0;
+    await page.route('**/v3/directline/conversations/*/activities', async (route) => {
+      if (route.request().method() !== 'POST' || failed > 0) return route.continue();
+      failed++;
+      return route.abort('failed');
+    });
+    const label = await text('en', 'menu:concern');
+    await page.getByRole('button', { name: label }).click();
+    await page.waitForFunction((message) => document.querySelector('#slw-status')?.textContent === message, await text('en', 'widget:failed'));
+    await clickAction(page, label);
+    expect(await page.locator('#slw-log').innerText()).toContain(await text('en', 'concern:dangerPrompt'));
+    await page.context().close();
+  });
+
   it('fits a 360 px wide phone and 200% zoom, with zero axe violations', async () => {
     for (const [name, viewport] of [['phone-360', { width: 360, height: 740 }], ['zoom-200', { width: 640, height: 450 }]] as const) {
       const page = await newPage(browser, { viewport });

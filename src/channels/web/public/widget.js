@@ -177,7 +177,9 @@
   // Suggested actions are only meaningful for the latest turn, so any newer message removes them.
   const removeActions = () => log.querySelectorAll('.slw-actions').forEach((group) => group.remove());
 
+  let lastActions = null; // the latest question's buttons, offered again when an answer could not be sent
   function renderActions(actions) {
+    lastActions = actions;
     const group = el('div', { class: 'slw-actions', role: 'group', 'aria-label': t('replies') });
     for (const action of actions) {
       const label = action && (action.title || action.text);
@@ -215,7 +217,7 @@
     if (actions.length) renderActions(actions);
   }
 
-  function clearLog() { log.replaceChildren(); renderedIds.clear(); pendingByClientId.clear(); }
+  function clearLog() { log.replaceChildren(); renderedIds.clear(); pendingByClientId.clear(); lastActions = null; }
 
   // ---- server protocol ----
   let conv = null;       // {id, token, streamUrl, watermark, socket, timers, dead}
@@ -465,6 +467,8 @@
       if (value === undefined && !input.value && !dropped) input.value = text;
       if ((err && err.ended) || dropped) return; // the log was cleared (and, when it ended, the status says why)
       node.classList.add('slw-msg--failed');
+      // The question's buttons were taken away on the click: offered again, so that it can be retried.
+      if (lastActions && !log.querySelector('.slw-actions')) renderActions(lastActions);
       setStatus(err && err.status === 413 ? 'tooLong' : 'failed');
     }
   }
