@@ -224,7 +224,8 @@
   let starting = null;   // promise of the conversation currently being set up
   let stopped = false;   // set by quick exit: no network activity until open() is called
   let startRetry = null;
-  let generation = 0;    // bumped whenever the conversation is thrown away, to drop late results
+  let generation = 0;
+  let clearedAt = -1;    // the generation "Clear conversation" started: what was being sent then is dropped too    // bumped whenever the conversation is thrown away, to drop late results
 
   async function api(method, path, token, body) {
     const headers = { Accept: 'application/json' };
@@ -463,7 +464,7 @@
       // What was typed comes back to the input (unless something new was typed meanwhile), so that a
       // failed message need not be typed again.
       // Not after a quick exit or a clear (the conversation was dropped on purpose, text and all).
-      const dropped = stopped || (err && err.stale) || (gen !== generation && !(err && err.ended));
+      const dropped = stopped || (err && err.stale) || clearedAt > gen || (gen !== generation && !(err && err.ended));
       if (value === undefined && !input.value && !dropped) input.value = text;
       if ((err && err.ended) || dropped) return; // the log was cleared (and, when it ended, the status says why)
       node.classList.add('slw-msg--failed');
@@ -513,6 +514,7 @@
   clearBtn.addEventListener('click', () => {
     const old = conv;
     reset();
+    clearedAt = generation;
     input.focus();
     // Best effort: the local copy is already gone even if the server is unreachable.
     if (old) api('DELETE', convPath(old), old.token).catch(() => {});
