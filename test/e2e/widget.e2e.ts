@@ -283,6 +283,24 @@ describeIfChromium('web chat widget in Chromium', () => {
     await page.context().close();
   });
 
+  it('a message still on its way when "Clear conversation" is pressed does not come back into the input', async () => {
+    const page = await newPage(browser);
+    await openWidget(page);
+    await page.route('**/v3/directline/conversations/*/activities', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return route.continue();
+    });
+    const old = (await session(page)).conversationId;
+    await page.fill('#slw-input', 'about the pupil in 3B');
+    await page.keyboard.press('Enter');
+    await page.click('#slw-clear');
+    await newConversation(page, old);
+    await page.waitForTimeout(1_000);
+    expect(await page.inputValue('#slw-input')).toBe('');
+    await page.context().close();
+  });
+
   it('a click that could not be sent gives its buttons back, so that it can be clicked again', async () => {
     const page = await newPage(browser);
     await openWidget(page);
