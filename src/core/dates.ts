@@ -46,13 +46,22 @@ export function formatDate(date: LocalDate, lang: Language, options: { weekday?:
   return lang === 'fr' ? text.replace(/(^|\s)1 (?=\p{L})/u, (_day, before: string) => `${before}1er `) : text;
 }
 
-/** Relative days chrono's language packs miss or misread ("avant-hier" would read as "hier"). */
-const RELATIVE_DAYS: Record<Language, Record<string, number>> = {
-  en: { 'day before yesterday': -2, 'the day before yesterday': -2 },
-  nl: { eergisteren: -2 },
-  fr: { 'avant-hier': -2, 'avant hier': -2 },
-  de: { vorgestern: -2 },
+/**
+ * Relative days chrono's language packs miss or misread ("avant-hier" would read as "hier",
+ * "après-demain" as "demain"), found as words anywhere in the answer ("c'était avant-hier", "avant-hier
+ * matin", "eergisteren!"): with any other word around them chrono would still read the shorter one.
+ */
+const RELATIVE_DAYS: Record<Language, [string, number][]> = {
+  en: [['day before yesterday', -2], ['day after tomorrow', 2]],
+  nl: [['eergisteren', -2], ['overmorgen', 2]],
+  fr: [['avant-hier', -2], ['avant hier', -2], ['après-demain', 2], ['après demain', 2], ['apres-demain', 2], ['apres demain', 2]],
+  de: [['vorgestern', -2], ['übermorgen', 2], ['uebermorgen', 2]],
 };
+
+function relativeDay(text: string, lang: Language): number | undefined {
+  const words = ` ${text.toLocaleLowerCase(DATE_LOCALES[lang]).replace(/[.!?,;:()]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+  return RELATIVE_DAYS[lang].find(([phrase]) => words.includes(` ${phrase} `))?.[1];
+}
 
 /**
  * English as written in Britain (day first in figures), except that figures after a month name are
@@ -295,7 +304,7 @@ function parseDate(text: string, lang: Language, today: LocalDate, direction: Da
   const otherWeek = weekdayOfOtherWeek(text, lang, today);
   if (otherWeek !== undefined) return otherWeek;
   text = withoutOrdinal(text.trim());
-  const relative = RELATIVE_DAYS[lang][text.trim().toLowerCase()];
+  const relative = relativeDay(text, lang);
   if (relative !== undefined) return addDays(today, relative);
   // Day-first numbers as written in Europe ("22.11.", "22-11", "3/11/26"); chrono misses some per language.
   const numeric = /^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$/.exec(text.trim());

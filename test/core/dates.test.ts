@@ -30,6 +30,16 @@ describe('dates', () => {
     ['de', '22.11.', '2026-11-22'],
     ['nl', '22-11', '2026-11-22'],
     ['en', '3/11/26', '2026-11-03'],
+    // Two days away, and with other words around them (chrono read the shorter word inside).
+    ['fr', 'avant-hier matin', '2026-11-22'],
+    ['fr', "c'était avant-hier", '2026-11-22'],
+    ['fr', 'avant-hier.', '2026-11-22'],
+    ['en', 'the day before yesterday afternoon', '2026-11-22'],
+    ['nl', 'eergisteren!', '2026-11-22'],
+    ['fr', 'après-demain', '2026-11-26'],
+    ['en', 'the day after tomorrow', '2026-11-26'],
+    ['nl', 'overmorgen', '2026-11-26'],
+    ['de', 'übermorgen', '2026-11-26'],
   ] as const)('parses (%s) "%s" day-first', (lang, text, expected) => {
     expect(parseUserDate(text, lang, '2026-11-24')).toBe(expected);
   });
