@@ -38,6 +38,25 @@ async function report(storeFile: string, ...args: string[]) {
 }
 
 describe('npm run report', () => {
+  it('schools as of a past day does not count contacts logged for later dates', async () => {
+    const file = await seededStore();
+    const csv = await report(file, 'schools', '--format', 'csv', '--today', '2026-11-01');
+    const stLucas = csv.split('\n').find((line) => line.includes('st-lucas-technical'))!;
+    expect(stLucas).not.toContain('2026-11-20');
+    expect(csv).not.toMatch(/,-\d+,\d+,(yes|no),/); // no negative age
+  });
+
+  it('CSV cells a spreadsheet would run as a formula are escaped (a name from the directory)', async () => {
+    const file = await seededStore();
+    const directory = JSON.parse(await readFile('data/directory.json', 'utf8')) as { schools: { id: string; name: string }[] };
+    directory.schools.find((s) => s.id === 'oak-primary')!.name = '=HYPERLINK("http://x.example","Oak")';
+    const dirFile = join(file, '..', 'directory.json');
+    await writeFile(dirFile, JSON.stringify(directory));
+    const { stdout } = await run(process.execPath, ['dist/src/reports/cli.js', 'contacts', '--format', 'csv'], { env: { PATH: process.env.PATH, STORE_FILE: file, DIRECTORY_FILE: dirFile } });
+    expect(stdout).not.toMatch(/,=HYPERLINK/);
+    expect(stdout).toContain(`'=HYPERLINK`);
+  });
+
   it('audit: who read or changed what, oldest first, by name and id, ids only in the detail', async () => {
     const file = await seededStore();
     const csv = await report(file, 'audit', '--format', 'csv');
