@@ -1,6 +1,6 @@
 import { defineDialog, end, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate } from '../src/core/dates.js';
-import { SNOOZE_PAYLOAD, snoozeDays } from '../src/nudges/planners.js';
+import { SNOOZE_PAYLOAD } from '../src/nudges/planners.js';
 
 export const NUDGE_ACTION = 'nudgeAction';
 
@@ -13,8 +13,7 @@ export const nudgeActionDialog = defineDialog({
   steps: [
     function snooze(turn: DialogTurn) {
       if (turn.args.payload !== SNOOZE_PAYLOAD || !turn.user.personId) return end(null, { showMenu: false });
-      const { nudges } = turn.services;
-      const until = nudges.snoozeKeepInTouch(turn.user.personId, snoozeDays(nudges.settings(turn.user.personId).everyDays));
+      const until = turn.services.nudges.snoozeKeepInTouch(turn.user.personId);
       turn.say({ kind: 'text', text: turn.t('nudges:snoozed', { date: formatDate(until, turn.lang) }) });
       return end(null, { showMenu: false });
     },

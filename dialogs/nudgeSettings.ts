@@ -1,7 +1,7 @@
 import { ask, choicePrompt, defineDialog, end, goto, key, SAVED, type DialogTurn } from '../src/core/dialog.js';
 import { formatDate } from '../src/core/dates.js';
 import type { KeepInTouchEvery } from '../src/core/nudgePreferences.js';
-import { snoozeDays } from '../src/nudges/planners.js';
+import { snoozeDays } from '../src/core/nudgePreferences.js';
 import { hasMorningAndAfternoon } from '../src/nudges/workingTime.js';
 import { KEEP_IN_TOUCH_EVERY_DAYS, NUDGE_WINDOWS, type NudgeWindow } from '../src/store/schema.js';
 
@@ -50,7 +50,7 @@ function applyChange(turn: DialogTurn) {
     const window = answer.slice(WINDOW.length) as NudgeWindow;
     if ((NUDGE_WINDOWS as readonly string[]).includes(window)) nudges.setWindow(personId, window);
   } else if (answer === PAUSE) {
-    nudges.snoozeKeepInTouch(personId, snoozeDays(nudges.settings(personId).everyDays));
+    nudges.snoozeKeepInTouch(personId);
   } else if (answer === RESUME) {
     nudges.resumeKeepInTouch(personId);
   }

@@ -8,6 +8,17 @@ export type KeepInTouchEvery = (typeof KEEP_IN_TOUCH_EVERY_DAYS)[number];
 import type { UsersRepository } from '../store/users.js';
 import { addDays, localDate, type LocalDate } from './dates.js';
 
+const SNOOZE_DAYS = 7;
+
+/**
+ * How long a snooze (or a pause in the settings) keeps the keep-in-touch nudge away: a week, or the
+ * officer's own interval when longer. A week for an officer nudged every four weeks would bring the
+ * next nudge sooner than without it (the rhythm restarts when a snooze ends).
+ */
+export function snoozeDays(everyDays: number): number {
+  return Math.max(SNOOZE_DAYS, everyDays);
+}
+
 /** A send still "claimed" this long after it started was cut short by a stop (a send takes seconds). */
 const INTERRUPTED_AFTER_MS = 15 * 60_000;
 
@@ -23,9 +34,9 @@ export class NudgePreferences {
     private readonly hasOfficerChannel: () => boolean = () => true,
   ) {}
 
-  /** Silences the keep-in-touch nudge for `days`; returns the first day it may come again. */
-  snoozeKeepInTouch(personId: string, days: number): LocalDate {
-    const until = addDays(this.today(), days);
+  /** Silences the keep-in-touch nudge for `snoozeDays` of the person's interval; returns the first day it may come again. */
+  snoozeKeepInTouch(personId: string): LocalDate {
+    const until = addDays(this.today(), snoozeDays(this.settings(personId).everyDays));
     this.log.updateSettings(personId, { keepInTouch: until });
     return until;
   }

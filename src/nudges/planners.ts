@@ -10,6 +10,7 @@ import type { DirectoryView } from '../directory/directory.js';
 import type { Translator } from '../i18n/i18n.js';
 import { DEFAULT_KEEP_IN_TOUCH_DAYS, type Db, type NUDGE_RULES, type NudgeRecord } from '../store/schema.js';
 import { countingFrom, isoWeek, workingDaysBetween, workingHoursBetween } from './workingTime.js';
+import { snoozeDays } from '../core/nudgePreferences.js';
 
 export type NudgeRule = (typeof NUDGE_RULES)[number];
 
@@ -34,16 +35,6 @@ export function isNudgeDue(record: NudgeRecord | undefined, now: Date): boolean 
 
 /** Button payload of the keep-in-touch nudge's "Snooze 7 days". */
 export const SNOOZE_PAYLOAD = 'nudge:snooze:keepInTouch';
-const SNOOZE_DAYS = 7;
-
-/**
- * How long a snooze (or a pause in the settings) keeps the keep-in-touch nudge away: a week, or the
- * officer's own interval when longer. A week for an officer nudged every four weeks would bring the
- * next nudge sooner than without it (the rhythm restarts when a snooze ends).
- */
-export function snoozeDays(everyDays: number): number {
-  return Math.max(SNOOZE_DAYS, everyDays);
-}
 
 
 /**
