@@ -44,6 +44,8 @@ export interface WebChannelDeps {
 
 type HttpError = { status: number; code: string; message: string; retryAfterSeconds?: number };
 const fail = (status: number, code: string, message: string): HttpError => ({ status, code, message });
+/** A conversation cleared, gone idle, or deleted while a request waited: what Direct Line answers then. */
+const ended = (): HttpError => fail(404, 'ConversationEnded', 'The conversation has ended.');
 
 /** The activity types a client's echo keeps under their own name (others are kept as 'event', with nothing they carried). */
 const ECHOED_TYPES = new Set(['message', 'typing', 'event', 'conversationUpdate']);
@@ -144,10 +146,9 @@ export class WebChannel implements Channel {
 
   /** Anonymous while WEB_CHAT_SECRET is unset; otherwise only the site's backend (holding the secret) may mint tokens. */
   private requireSecretIfConfigured(req: Request): void {
-    const secret = this.deps.config.secret;
-    if (!secret) return;
+    if (!this.deps.config.secret) return;
     const given = bearer(req.headers.authorization);
-    if (!given || !sameSecret(given, secret)) throw fail(401, 'Unauthorized', 'A valid secret is required.');
+    if (!given || !this.isSecret(given)) throw fail(401, 'Unauthorized', 'A valid secret is required.');
   }
 
   private async generateToken(req: Request, res: Response): Promise<void> {
@@ -163,8 +164,7 @@ export class WebChannel implements Channel {
     const locale = localeFrom(req.body);
     let conversation: WebConversation | undefined;
     let token: string;
-    const secret = this.deps.config.secret;
-    if (given && !(secret && sameSecret(given, secret)) && conversationIdOf(given)) {
+    if (given && !this.isSecret(given) && conversationIdOf(given)) {
       conversation = this.authenticate(given);
       this.limitChanges(conversation);
       token = given;
@@ -243,7 +243,7 @@ export class WebChannel implements Channel {
     }
     const id = await this.queue.run(conversation.id, async () => {
       // Cleared ("Clear conversation", or the idle sweep) while this request waited its turn.
-      if (!this.deps.conversations.get(conversation.id)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
+      if (!this.deps.conversations.get(conversation.id)) throw ended();
       // The echo keeps only what the assistant itself understands: the text of a message (checked by
       // the turn), a button's choice shown as the button's own label, a locale tag and the client's
       // id for its send status. Anything else a client puts in an activity is not kept.
@@ -366,7 +366,7 @@ export class WebChannel implements Channel {
   /** A conversation named by id (the secret opens any): 404 when there is none or it went idle. */
   private openConversation(id: string): WebConversation {
     const conversation = this.deps.conversations.get(id);
-    if (!conversation || this.isIdle(conversation, this.deps.clock())) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
+    if (!conversation || this.isIdle(conversation, this.deps.clock())) throw ended();
     return conversation;
   }
 
@@ -381,10 +381,10 @@ export class WebChannel implements Channel {
     if (!conversation || !valid) {
       // A token of a conversation that ended (cleared, or idle) hears so: Direct Line clients take a
       // 403 for an expired token and keep trying to refresh it.
-      if ((this.endedTokens.get(hash) ?? '') > nowIso) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
+      if ((this.endedTokens.get(hash) ?? '') > nowIso) throw ended();
       throw fail(403, 'TokenExpired', 'The token is not valid for any open conversation.');
     }
-    if (this.isIdle(conversation, now)) throw fail(404, 'ConversationEnded', 'The conversation has ended.');
+    if (this.isIdle(conversation, now)) throw ended();
     return conversation;
   }
 
