@@ -464,11 +464,7 @@ class TurnRunner {
         this.textTaken = true;
         return this.runCommand('emergency');
       }
-      if (inbound.text && this.mentionsDanger()) {
-        this.textBeyondCommand = true;
-        this.safetyFirst = true;
-        return this.runCommand('emergency');
-      }
+      if (inbound.text && this.mentionsDanger()) return this.emergencyForDanger();
       this.say({ kind: 'text', text: this.tr.t(stale === 'unknown' ? 'common:startedOver' : 'common:notAllowed') });
       await this.start(CoreDialog.Menu);
       return;
@@ -540,11 +536,7 @@ class TurnRunner {
 
     // Danger written anywhere in a message ("gevaar, hij heeft een mes", "he has a knife, call me back")
     // gets the emergency answer, as the word "emergency" alone does; the text itself is not kept.
-    if (inbound.text && !focused?.holdsFocus && this.mentionsDanger()) {
-      this.textBeyondCommand = true;
-      this.safetyFirst = true;
-      return this.runCommand('emergency');
-    }
+    if (inbound.text && !focused?.holdsFocus && this.mentionsDanger()) return this.emergencyForDanger();
 
     // At a safety question nothing typed starts another dialog: "he has a knife, please call me back"
     // must get the emergency number, not the call-back form.
@@ -676,6 +668,13 @@ class TurnRunner {
   /** The directory's emergency number, as it is now (a reload may change it). */
   private get emergencyNumber(): string {
     return this.engine.engineDeps.directory().data.emergency.number;
+  }
+
+  /** Danger written in a message: the emergency answer first, and the message's text not kept. */
+  private emergencyForDanger(): Promise<void> {
+    this.textBeyondCommand = true;
+    this.safetyFirst = true;
+    return this.runCommand('emergency');
   }
 
   /** Whether this turn's message speaks of danger; read once, though a free-text answer asks before the fallback does. */
