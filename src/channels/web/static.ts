@@ -7,7 +7,6 @@ import type { HttpServer } from '../../http/server.js';
 import type { Translations } from '../../i18n/i18n.js';
 import { languageFromAcceptLanguage, isLanguage, SUPPORTED_LANGUAGES, type Language } from '../../i18n/languages.js';
 
-
 /**
  * The widget's files, found from this module's own place whether it runs from src/ (tests) or from
  * dist/ (built; tsc does not copy them), never from the working directory: a service manager starting
@@ -46,10 +45,11 @@ export interface WidgetTexts {
  * everything else the assistant says (and the input's limit from WEB_MAX_MESSAGE_LENGTH).
  */
 export function fillWidget(source: string, { translations, maxMessageLength, emergencyNumber }: WidgetTexts): string {
+  const params = { max: maxMessageLength, number: emergencyNumber() };
   const strings = Object.fromEntries(
     SUPPORTED_LANGUAGES.map((lang) => {
       const tr = translations.translator(lang);
-      return [lang, Object.fromEntries(WIDGET_TEXT_KEYS.map((key) => [key, tr.t(`widget:${key}`, { max: maxMessageLength, number: emergencyNumber() })]))];
+      return [lang, Object.fromEntries(WIDGET_TEXT_KEYS.map((key) => [key, tr.t(`widget:${key}`, params)]))];
     }),
   );
   const names = Object.fromEntries(SUPPORTED_LANGUAGES.map((lang) => [lang, translations.translator(lang).t('common:languageName')]));
