@@ -301,7 +301,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     await page.context().close();
   });
 
-  it('a click that could not be sent gives its buttons back, so that it can be clicked again', async () => {
+  it('a click that could not be sent is marked "not sent" in words and gives its buttons back, so that it can be clicked again', async () => {
     const page = await newPage(browser);
     await openWidget(page);
     let failed = 0;
@@ -313,6 +313,8 @@ describeIfChromium('web chat widget in Chromium', () => {
     const label = await text('en', 'menu:concern');
     await page.getByRole('button', { name: label }).click();
     await page.waitForFunction((message) => document.querySelector('#slw-status')?.textContent === message, await text('en', 'widget:failed'));
+    // Said in the message itself, not only by its border, so that it stays when the status changes.
+    expect(await page.locator('#slw-log .slw-msg--failed').innerText()).toContain(await text('en', 'widget:notSent'));
     await clickAction(page, label);
     expect(await page.locator('#slw-log').innerText()).toContain(await text('en', 'concern:dangerPrompt'));
     await page.context().close();

@@ -29,7 +29,7 @@ const FILES = {
 } as const;
 
 /** The widget's own texts (buttons, labels, status lines), in locales/<language>/widget.json. */
-export const WIDGET_TEXT_KEYS = ['title', 'open', 'close', 'send', 'label', 'placeholder', 'language', 'clear', 'exit', 'log', 'lost', 'failed', 'tooLong', 'ended', 'busy', 'youSaid', 'botSaid', 'replies'] as const;
+export const WIDGET_TEXT_KEYS = ['title', 'open', 'close', 'send', 'label', 'placeholder', 'language', 'clear', 'exit', 'log', 'lost', 'failed', 'notSent', 'tooLong', 'ended', 'busy', 'youSaid', 'botSaid', 'replies'] as const;
 
 export interface WidgetTexts {
   translations: Translations;

@@ -468,6 +468,9 @@
       if (value === undefined && !input.value && !dropped) input.value = text;
       if ((err && err.ended) || dropped) return; // the log was cleared (and, when it ended, the status says why)
       node.classList.add('slw-msg--failed');
+      // Said in words, not only by the dashed border: colour and shape alone do not reach everyone
+      // (WCAG 1.4.1), and a screen reader going back through the log finds it in the message.
+      node.append(el('span', { class: 'slw-msg-note', text: t('notSent') }));
       // The question's buttons were taken away on the click: offered again, so that it can be retried.
       if (lastActions && !log.querySelector('.slw-actions')) renderActions(lastActions);
       setStatus(err && err.status === 413 ? 'tooLong' : 'failed');
