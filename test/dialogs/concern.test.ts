@@ -329,6 +329,8 @@ describe('danger words: what is and is not an emergency', () => {
     ['fr', "Ce n'est pas une urgence"],
     ['de', 'Es ist kein Notfall'],
     ['fr', 'un élève en danger de radicalisation'],
+    ['en', 'a pupil in danger of being radicalised'],
+    ['nl', 'een leerling in gevaar voor radicalisering'],
     ['de', 'Gefahr der Radikalisierung'],
   ] as const)('(%s) "%s" is not', async (lang, typed) => {
     const h = await engineHarness();
@@ -343,6 +345,16 @@ describe('danger words: what is and is not an emergency', () => {
     ['de', 'er hat Waffen dabei'],
     ['nl', 'hij dreigt met een mes'],
     ['en', 'he has guns at home'],
+    // "in danger of"/"danger de" mean "at risk of" only before radicalisation: a life at risk is danger.
+    ['fr', 'il est en danger de mort'],
+    ['fr', 'danger de mort'],
+    ['en', 'he is in danger of being killed'],
+    ['fr', 'il veut tirer sur des élèves'],
+    ['nl', 'er is een schietpartij'],
+    ['nl', 'hij wil ze doodmaken'],
+    ['de', 'Er hat gedroht, alle umzubringen'],
+    ['de', 'Lebensgefahr'],
+    ['en', 'he said he would stab her'],
   ] as const)('(%s) "%s" is', async (lang, typed) => {
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
