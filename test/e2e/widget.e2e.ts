@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../helpers/server.js';
 import { parseDirectory } from '../../src/directory/directory.js';
 import { offerCallbackText, realDirectoryJson, text } from '../helpers/fixtures.js';
+import { waitFor } from '../helpers/slack.js';
 import { axeViolations, chromiumAvailable, launch, newPage, screenshot } from './browser.js';
 
 /**
@@ -228,7 +229,7 @@ describeIfChromium('web chat widget in Chromium', () => {
     await page.context().close();
   });
 
-  it('quick exit hides it at once; clear ends the conversation on the server and in the browser', async () => {
+  it('quick exit hides it at once; both it and clear end the conversation on the server and in the browser', async () => {
     const page = await newPage(browser);
     await openWidget(page);
     await clickAction(page, await text('en', 'menu:concern'));
@@ -239,10 +240,14 @@ describeIfChromium('web chat widget in Chromium', () => {
     expect(running.app.store.data.webConversations[id]).toBeUndefined();
     expect(await page.locator('#slw-log').innerText()).not.toContain(await text('en', 'concern:dangerPrompt'));
 
+    const second = (await session(page)).conversationId;
+    expect(running.app.store.data.webConversations[second]).toBeDefined();
     await page.click('#slw-exit');
     expect(await page.locator('#slw-panel').isVisible()).toBe(false);
     expect(await page.locator('#slw-launcher').isVisible()).toBe(false);
     expect(await page.evaluate(() => sessionStorage.getItem('slw:conversation'))).toBeNull();
+    // Ended on the server as well, as the page says: not left for the idle sweep.
+    await waitFor(() => running.app.store.data.webConversations[second] === undefined);
     await page.context().close();
   });
 

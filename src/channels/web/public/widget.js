@@ -529,7 +529,11 @@
     stopped = true;
     clearTimeout(startRetry);
     clearTimeout(languageTimer);
+    const old = conv;
     reset();
+    // Ended on the server too, as "Clear" does (best effort: if it cannot be reached, the idle sweep
+    // deletes it later); nothing in this tab could open it again anyway.
+    if (old) api('DELETE', convPath(old), old.token).catch(() => {});
     input.value = '';
     setOpen(false, false);
   }
