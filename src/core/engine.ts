@@ -79,6 +79,12 @@ type Command = 'emergency' | 'help' | 'menu' | 'cancel' | 'language';
 const COMMANDS: readonly Command[] = ['emergency', 'help', 'menu', 'cancel', 'language'];
 /** Guards against a dialog that loops through steps without ever asking. */
 const MAX_STEPS_PER_TURN = 50;
+/**
+ * The most dialogs a conversation holds at once (a dialog, what interrupted it, its children): beyond
+ * it the oldest is dropped. Interrupting dialogs go on top of what runs, so without a bound anyone
+ * could grow their stored state (rewritten at every turn) by one frame per message.
+ */
+export const MAX_STACK_DEPTH = 8;
 
 /** Open call-back requests shown on a home screen; the rest are counted and found in the list. */
 const HOME_REQUESTS = 20;
@@ -698,12 +704,20 @@ class TurnRunner {
     return label ? this.tr.t(left?.whenLeft ?? 'common:leftUnfinished', { what: this.tr.t(label) }) : this.tr.t('common:leftUnfinishedUnnamed');
   }
 
+  /**
+   * Why this user may not run the dialog (undefined when they may): said to whoever may not, officers'
+   * parts to teachers, coordinators' parts to liaison officers, teachers' parts to officers.
+   */
+  private refusalOf(dialog: Dialog): string | undefined {
+    if (!dialog.roles || dialog.roles.includes(this.user.role)) return undefined;
+    return dialog.roles.includes('liaison') ? 'common:notAllowed' : dialog.roles.includes('coordinator') ? 'common:notAllowedCoordinator' : 'common:notAllowedTeacher';
+  }
+
   /** Starts a dialog the user asked for: interrupting ones go on top, others replace what was running. */
   private async startFromUser(id: string, args: Record<string, JsonValue> = {}): Promise<void> {
     const dialog = this.engine.dialog(id);
-    if (dialog.roles && !dialog.roles.includes(this.user.role)) {
-      // Said to whoever may not: officers' parts to teachers, coordinators' parts to liaison officers, teachers' parts to officers.
-      const refusal = dialog.roles.includes('liaison') ? 'common:notAllowed' : dialog.roles.includes('coordinator') ? 'common:notAllowedCoordinator' : 'common:notAllowedTeacher';
+    const refusal = this.refusalOf(dialog);
+    if (refusal) {
       this.say({ kind: 'text', text: this.tr.t(refusal) });
       if (this.top) this.reprompt();
       else await this.start(CoreDialog.Menu);
@@ -791,8 +805,16 @@ class TurnRunner {
 
   private async start(id: string, args: Record<string, JsonValue> = {}): Promise<void> {
     const dialog = this.engine.dialog(id);
-    this.stack.push({ dialogId: id, step: dialog.steps[0]!.name, values: {}, args, waiting: 'prompt' });
+    // The same dialog asked for again while its question waits (a double click on "Change language",
+    // "menu" typed at the menu) starts afresh rather than on top of itself.
+    if (this.top?.dialogId === id && this.top.waiting === 'prompt') this.stack.pop();
+    this.push({ dialogId: id, step: dialog.steps[0]!.name, values: {}, args, waiting: 'prompt' });
     await this.run(undefined);
+  }
+
+  private push(frame: DialogFrame): void {
+    this.stack.push(frame);
+    if (this.stack.length > MAX_STACK_DEPTH) this.stack.splice(0, this.stack.length - MAX_STACK_DEPTH);
   }
 
   /** The answer goes to the step after the one that asked. */
@@ -841,16 +863,22 @@ class TurnRunner {
           continue;
         case 'end':
           return this.finish(result.result, result.showMenu);
-        case 'begin': {
-          frame.waiting = 'child';
-          const child = this.engine.dialog(result.dialogId);
-          this.stack.push({ dialogId: child.id, step: child.steps[0]!.name, values: {}, args: result.args, waiting: 'prompt' });
-          continue;
-        }
+        case 'begin':
         case 'replace': {
-          this.stack.pop();
+          // Checked here too, not only when a user starts a dialog by button or words: a step opens
+          // another from an answer (the menu from a typed entry), and a question asked before the
+          // user's role changed in the directory (the officer menu of someone no longer an officer)
+          // must not open what their role now keeps from them.
           const next = this.engine.dialog(result.dialogId);
-          this.stack.push({ dialogId: next.id, step: next.steps[0]!.name, values: {}, args: result.args, waiting: 'prompt' });
+          const refusal = this.refusalOf(next);
+          if (refusal) {
+            this.say({ kind: 'text', text: this.tr.t(refusal) });
+            this.stack.length = 0;
+            return this.start(CoreDialog.Menu);
+          }
+          if (result.type === 'replace') this.stack.pop();
+          else frame.waiting = 'child';
+          this.push({ dialogId: next.id, step: next.steps[0]!.name, values: {}, args: result.args, waiting: 'prompt' });
           continue;
         }
       }

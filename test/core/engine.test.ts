@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { EmergencyChoice } from '../../dialogs/emergency.js';
-import { Payload } from '../../src/core/engine.js';
+import { MAX_STACK_DEPTH, Payload } from '../../src/core/engine.js';
+import { parseDirectory } from '../../src/directory/directory.js';
 import { MAX_TYPED_LENGTH } from '../../src/core/messages.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { openMemoryStore, Store } from '../../src/store/store.js';
-import { answerTrainingSurvey, confirmForgetText, directoryWithout, engineHarness, TestUser, text } from '../helpers/fixtures.js';
+import { answerTrainingSurvey, confirmForgetText, directoryWithout, engineHarness, realDirectoryJson, TestUser, text } from '../helpers/fixtures.js';
 
 describe('engine', () => {
   describe.each(SUPPORTED_LANGUAGES)('in %s', (lang) => {
@@ -459,5 +460,73 @@ describe('messages longer than any answer', () => {
     // A Teams or Slack message may be this long; the web chat refuses it before the engine.
     await user.say(`I'm worried about a pupil ${'a'.repeat(MAX_TYPED_LENGTH)}`);
     expect(user.transcript()).toBe(`${await text(lang, 'common:tooLong', { max: MAX_TYPED_LENGTH })}\n${question}`);
+  });
+});
+
+describe('roles are checked on every way into a dialog', () => {
+  it('an officer removed from the directory who types an entry of the officer menu shown before gets no report and no download link', async () => {
+    const h = await engineHarness({ publicUrl: 'https://bot.example' });
+    for (let i = 0; i < 6; i++) await answerTrainingSurvey(new TestUser(h.engine, { channel: 'web', id: `t${i}` }));
+    const officer = new TestUser(h.engine, { id: 'liaison-south' });
+    await officer.say('menu'); // the officer menu now waits in the stored stack
+    const entry = officer.lastChoices().findIndex((c) => c.value === `${Payload.startDialog}trainingReport`) + 1;
+    expect(entry).toBeGreaterThan(0);
+    h.setDirectory(await directoryWithout('liaison-south', 'liaison-north'));
+    await officer.say(String(entry)); // typed, not clicked
+    expect(officer.transcript()).toContain(await text('en', 'common:notAllowed'));
+    expect(officer.transcript()).not.toContain(await text('en', 'training:report.perSchool'));
+    expect(officer.last.some((r) => r.kind === 'link')).toBe(false);
+    // The menu offered then is the current role's (a teacher's).
+    expect(officer.lastChoices().map((c) => c.value)).not.toContain(`${Payload.startDialog}trainingReport`);
+  });
+
+  it('a coordinator made a liaison officer who types "Delivery problems" at the menu shown before is refused', async () => {
+    const h = await engineHarness();
+    const coordinator = new TestUser(h.engine, { id: 'prevention-coordinator' });
+    await coordinator.say('menu');
+    const json = JSON.parse(await realDirectoryJson()) as { people: Array<Record<string, unknown>> };
+    const person = json.people.find((p) => p.id === 'prevention-coordinator')!;
+    json.people.push({ ...person, id: 'new-coordinator', name: 'New Coordinator', slackUserId: 'U0NEWCOORD', teamsUserId: undefined });
+    person.role = 'liaison';
+    h.setDirectory(parseDirectory(JSON.stringify(json), 'demoted.json'));
+    await coordinator.say(await text('en', 'menu:deliveryProblems'));
+    expect(coordinator.transcript()).toContain(await text('en', 'common:notAllowedCoordinator'));
+  });
+});
+
+describe('the dialog stack stays bounded', () => {
+  it('"Change language" asked for a hundred times holds one language question, not a hundred', async () => {
+    const h = await engineHarness();
+    const visitor = new TestUser(h.engine, { channel: 'web', id: 'v1' });
+    await visitor.start();
+    for (let i = 0; i < 100; i++) await visitor.press('cmd:language');
+    expect(h.store.data.dialogs['web:conv-v1']!.stack.map((f) => f.dialogId)).toEqual(['menu', 'language']);
+  });
+
+  it('a double click on "Change language" asks once: the language chosen is the answer', async () => {
+    const h = await engineHarness();
+    const visitor = new TestUser(h.engine, { channel: 'web', id: 'v2' });
+    await visitor.start();
+    await visitor.press('dialog:language');
+    await visitor.press('dialog:language');
+    await visitor.press('language:nl');
+    expect(visitor.transcript()).not.toContain(await text('nl', 'language:prompt'));
+    expect(visitor.transcript()).toContain(await text('nl', 'menu:prompt'));
+  });
+
+  it(`interrupting dialogs of different kinds, one over another, keep at most ${MAX_STACK_DEPTH} frames, and the one on top still works`, async () => {
+    const h = await engineHarness();
+    const request = () => h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Ana Teacher' }, { key: 'test:t9', language: 'en' });
+    const [first, second] = [request(), request()];
+    const officer = new TestUser(h.engine, { id: 'liaison-north' });
+    await officer.start();
+    for (let i = 0; i < 10; i++) {
+      await officer.press(`callback:reassign:${first.id}`);
+      await officer.press(`callback:reassign:${second.id}`);
+      await officer.press('cmd:language');
+    }
+    expect(h.store.data.dialogs['test:conv-liaison-north']!.stack.length).toBe(MAX_STACK_DEPTH);
+    await officer.press('language:nl');
+    expect(officer.transcript()).toContain(await text('nl', 'callback:reassignPrompt'));
   });
 });
