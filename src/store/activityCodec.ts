@@ -10,7 +10,9 @@
  *
  * A packed activity is an object with a numeric "@": the fields it leaves out, one bit each. Packing
  * is exact: a field is left out only when it has exactly the value that reading puts back (anything
- * else is written as it is), so `unpack(pack(a))` is `a` for every activity, whatever its shape.
+ * else is written as it is), so `unpack(pack(a))` equals `a` for every activity, whatever its shape:
+ * the same fields with the same values, though not in the same order (the fields put back come after
+ * the others), which no reader of JSON may rely on.
  * Activities written before this format (no "@") are read as they are.
  */
 

@@ -215,14 +215,27 @@ export class FilePersistence implements Persistence {
     const merged: Record<string, unknown> = { ...core };
     delete merged[COVERED_KEY];
     delete merged[BASE_KEY];
+    const missing: string[] = [];
     for (const segment of COLD_SEGMENTS) {
       const part = await readJson(segmentFile(this.file, segment));
-      if (!part) continue;
+      if (!part) {
+        // A store written in files has had every one of them since it was created: one missing (a
+        // copy to a new machine that left it out, a stray rm) would open as an empty collection that
+        // the next change to it writes over for good. A store still in one file is split at open.
+        if (!this.singleFile) missing.push(basename(segmentFile(this.file, segment)));
+        continue;
+      }
       // Only the collections the segment holds: a file of another shape (put there by hand) must not
       // replace the users or dialogs the core holds.
       const stray = Object.keys(part).filter((key) => !(SEGMENTS[segment] as readonly string[]).includes(key));
       if (stray.length > 0) throw new CodedError(ErrorCode.StoreCorrupt, `${segmentFile(this.file, segment)} holds ${stray.join(', ')}, which belong in other files of the store: it was not written by the assistant. Restore a backup (npm run store:restore).`);
       Object.assign(merged, part);
+    }
+    if (missing.length > 0) {
+      throw new CodedError(
+        ErrorCode.StoreCorrupt,
+        `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing beside ${this.file}: the store cannot be opened without ${missing.length === 1 ? 'it' : 'them'} (the collections ${missing.length === 1 ? 'it holds' : 'they hold'} would be lost). Nothing was changed: put ${missing.length === 1 ? 'it' : 'them'} back, or restore a backup (npm run store:restore).`,
+      );
     }
     const withTranscripts: Record<string, unknown> = {};
     for (const [id, meta] of Object.entries(conversations)) {
@@ -379,11 +392,20 @@ export class FilePersistence implements Persistence {
    */
   async snapshotNow(data: Db, { everything = false } = {}): Promise<void> {
     await this.idle();
-    if (everything) {
-      for (const id of Object.keys(data.webConversations)) this.unsnapshotted.add(id);
-      for (const segment of COLD_SEGMENTS) await writeAtomic(segmentFile(this.file, segment), segmentText(data, segment));
-    }
+    if (everything) for (const id of Object.keys(data.webConversations)) this.unsnapshotted.add(id);
+    // The cold collections and the core are taken at one moment, as a batch is (see write): turns go
+    // on during the awaits below, and a core captured after them could hold a turn's dialog step
+    // while the cold file written before lacks the call-back request that turn made (a crash before
+    // the turn's own commit would then open the store with one and not the other).
+    const cold = everything ? COLD_SEGMENTS.map((segment) => ({ path: segmentFile(this.file, segment), text: segmentText(data, segment) })) : [];
     const capture = this.capture(data, { full: true });
+    try {
+      for (const c of cold) await writeAtomic(c.path, c.text);
+    } catch (err) {
+      this.discard(capture);
+      throw err;
+    }
+    // No batch was appended meanwhile (writes run one at a time, and this is one of them or close).
     this.nextGeneration();
     this.launch(capture);
     await this.idle();

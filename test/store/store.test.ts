@@ -1,4 +1,5 @@
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -38,6 +39,52 @@ describe('a cold segment file holding other collections', () => {
     await writeFile(contacts, JSON.stringify({ contacts: [], users: {} }));
     await expect(openFileStore(file)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringMatching(/db\.contacts\.json holds users/) });
     expect(JSON.parse(await readFile(file, 'utf8')).users['web:kept']).toBeDefined();
+  });
+});
+
+describe('a cold segment file that went missing', () => {
+  it('stops the start, naming it, instead of opening as an empty collection that the next change writes over', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'segment-')), 'db.json');
+    const store = await openFileStore(file);
+    new AuditRepository(store).add({ at: '2026-11-25T10:00:00.000Z', actor: 'officer-1', action: 'callbacks.read' });
+    await store.close();
+    const audit = join(file, '..', 'db.audit.json');
+    const kept = await readFile(audit, 'utf8');
+    await rm(audit); // a copy to a new machine that left it out, a stray rm
+    await expect(openFileStore(file)).rejects.toMatchObject({ code: ErrorCode.StoreCorrupt, message: expect.stringMatching(/db\.audit\.json is missing beside .*store:restore/) });
+    // Nothing was written meanwhile: put back, the store opens with its audit log.
+    await writeFile(audit, kept);
+    const reopened = await openFileStore(file);
+    expect(reopened.data.audit).toHaveLength(1);
+    await reopened.close();
+  });
+});
+
+describe('a full write (retention, a restore) while turns go on', () => {
+  it('never puts a turn\'s dialog change on disk without the cold record the same turn made', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'full-'));
+    const file = join(dir, 'db.json');
+    const store = await openFileStore(file);
+    let settled = false;
+    const full = store.commitAll().finally(() => (settled = true)); // as the hourly retention does
+    // A turn runs while the full write is under way, once the last cold file is being written...
+    while (!settled && !(await readdir(dir)).some((name) => name.startsWith('.db.audit.json'))) await new Promise((r) => setImmediate(r));
+    // ...changing a hot record and a cold collection, then waiting for its own commit before it answers.
+    new UsersRepository(store).touch('web:turn', 'web', new Date('2026-11-25T10:00:00Z'));
+    new AuditRepository(store).add({ at: '2026-11-25T10:00:00.000Z', actor: 'officer-1', action: 'callbacks.read' });
+    const turn = store.commit();
+    await full;
+    // kill -9 now, before the turn's own commit starts (it waits for the next turn of the event loop):
+    // the files as they are, copied synchronously so that nothing else runs meanwhile.
+    const crashed = join(await mkdtemp(join(tmpdir(), 'crashed-')), 'db.json');
+    cpSync(dir, join(crashed, '..'), { recursive: true });
+    rmSync(join(crashed, '..', 'db.lock'), { force: true });
+    const reopened = await openFileStore(crashed);
+    const state = { user: 'web:turn' in reopened.data.users, audit: reopened.data.audit.length };
+    await reopened.close();
+    await turn;
+    await store.close();
+    expect(state).toEqual(state.user ? { user: true, audit: 1 } : { user: false, audit: 0 });
   });
 });
 
