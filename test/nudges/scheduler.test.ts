@@ -216,7 +216,7 @@ describe('nudge periods over weeks and months', () => {
     expect(messages).toHaveLength(keys.length);
     // The first keeps the key it always had (logs written before this change stay valid).
     expect(store.data.nudges['protocolEvaluation|prevention-coordinator|2026-09-15']?.status).toBe('sent');
-  });
+  }, 60_000); // a year, day by day, with restarts: about 7 s on a quiet machine
 
   it('once the overdue evaluation is recorded, the monthly reminders stop until the next one falls due', async () => {
     const { h, channel, scheduler, setNow } = await setup(new Date('2026-09-01T09:00:00Z'));

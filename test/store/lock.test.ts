@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { acquireStoreLock, processIdentity } from '../../src/store/lock.js';
 
-const run = promisify(execFile);
 
 describe('the store lock', () => {
   it('of several processes taking over a stale lock at the same moment, exactly one gets it', async () => {
@@ -17,13 +14,29 @@ describe('the store lock', () => {
       const store = join(dir, 'db.json');
       await writeFile(join(dir, 'db.lock'), '999999\n'); // a process that is gone
       const start = Date.now() + 400;
-      const script = `import { acquireStoreLock } from ${JSON.stringify(lockModule)};
+      const release = join(dir, 'release');
+      // Each holds what it got until every one has tried (the parent then creates \`release\`): on a
+      // busy machine a late starter must meet a live holder, not the lock of one that already exited.
+      const script = `import { existsSync } from 'node:fs';
+        import { acquireStoreLock } from ${JSON.stringify(lockModule)};
         while (Date.now() < ${start});
         let got = false;
         try { acquireStoreLock(${JSON.stringify(store)}); got = true; } catch { got = false; }
         console.log(got ? 'got' : 'refused');
-        await new Promise((r) => setTimeout(r, 600));`;
-      const results = await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, ['--input-type=module', '-e', script]).then((r) => r.stdout.trim())));
+        const until = Date.now() + 60_000;
+        while (!existsSync(${JSON.stringify(release)}) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));`;
+      const children = Array.from({ length: 6 }, () => spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }));
+      const results = await Promise.all(
+        children.map((child) => new Promise<string>((done) => {
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.includes('\n')) done(out.trim());
+          });
+        })),
+      );
+      await writeFile(release, '');
+      await Promise.all(children.map((child) => new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)))));
       expect(results.filter((r) => r === 'got')).toHaveLength(1);
     }
   });
