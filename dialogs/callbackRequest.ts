@@ -1,4 +1,4 @@
-import { escalationOf, handlerOf, isLastingAddress } from '../src/core/callbacks.js';
+import { escalationOf, handlerOf, isLastingAddress, MAX_WAITING_PER_REQUESTER } from '../src/core/callbacks.js';
 import { ask, choicePrompt, defineDialog, end, goto, key, next, textPrompt, type DialogTurn } from '../src/core/dialog.js';
 import { CALLBACK_URGENCIES, CALLBACK_WINDOWS, type CallbackRequest, type JsonValue } from '../src/store/schema.js';
 import { textChecks } from '../src/core/textChecks.js';
@@ -99,6 +99,7 @@ export const callbackRequestDialog = defineDialog({
   steps: [
     /** The school comes from the worried-teacher dialog, or is asked here. */
     function askSchool(turn: DialogTurn) {
+      if (tooManyWaiting(turn)) return end(null);
       if ('schoolId' in turn.args) {
         turn.values.schoolId = turn.args.schoolId ?? null;
         return next();
@@ -135,6 +136,8 @@ export const callbackRequestDialog = defineDialog({
         turn.say({ kind: 'text', text: turn.t('callback:notSent') });
         return end(null);
       }
+      // Checked again: another conversation of the same user may have sent one meanwhile.
+      if (tooManyWaiting(turn)) return end(null);
       const v = turn.values;
       const request = turn.services.callbacks.create(
         {
@@ -161,6 +164,14 @@ export const callbackRequestDialog = defineDialog({
     applyChange,
   ],
 });
+
+/** Says so, when this user already has as many requests waiting as one may (nothing more is asked or sent). */
+function tooManyWaiting(turn: DialogTurn): boolean {
+  const waiting = turn.services.callbacks.waitingFrom(turn.user.key);
+  if (waiting < MAX_WAITING_PER_REQUESTER) return false;
+  turn.say({ kind: 'text', text: turn.t('callback:tooManyWaiting', { waiting, number: turn.directory.data.emergency.number }) });
+  return true;
+}
 
 /** Shows what will be sent before sending it; also reached again after a correction, or its cancelling (without an answer). */
 function confirmRequest(turn: DialogTurn) {

@@ -16,6 +16,14 @@ import { normalize, normalizeUncached, wordsBegin } from './text.js';
 export const CALLBACK_PAYLOAD = 'callback:';
 export type CallbackAction = 'ack' | 'done' | 'reassign';
 
+/**
+ * How many requests one requester may have waiting at once. Each request notifies an officer (and
+ * reminds and escalates): without a bound, a script in the anonymous web chat could send them one
+ * notification per few messages. Three covers a teacher with more than one worry; beyond, they are
+ * told to phone, which an urgent case needs anyway.
+ */
+export const MAX_WAITING_PER_REQUESTER = 3;
+
 export type NewCallback = Pick<CallbackRequest, 'schoolId' | 'urgency' | 'way' | 'window' | 'requesterName' | 'requesterContact' | 'note'>;
 
 export type ChangeResult = 'ok' | 'already' | 'not-found' | 'not-allowed';
@@ -91,6 +99,11 @@ export class CallbackService {
 
   get(id: string): CallbackRequest | undefined {
     return this.repo.get(id);
+  }
+
+  /** How many of this requester's requests are not done yet (see MAX_WAITING_PER_REQUESTER). */
+  waitingFrom(requesterKey: string): number {
+    return this.repo.byRequester(requesterKey).filter((r) => r.status !== 'done').length;
   }
 
   /** Unfinished requests a person may act on: their own and their backups'; a coordinator sees all. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { MAX_WAITING_PER_REQUESTER } from '../../src/core/callbacks.js';
 import { formatDate } from '../../src/core/dates.js';
 import type { ChannelId } from '../../src/core/messages.js';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
@@ -599,5 +600,45 @@ describe.each(SUPPORTED_LANGUAGES)('delivery problems (%s)', (lang) => {
     expect(shown).not.toContain('2026-11-23');
     // And what the coordinator can do about it.
     expect(shown).toContain(await text(lang, 'nudges:problems.whatToDo'));
+  });
+});
+
+describe(`call-back requests: at most ${MAX_WAITING_PER_REQUESTER} waiting from one requester`, () => {
+  const refusal = async (h: EngineHarness) => text('en', 'callback:tooManyWaiting', { waiting: MAX_WAITING_PER_REQUESTER, number: h.directory.data.emergency.number });
+
+  it('the next one is refused before any question, with the way to phone; once one is done, a new one can be sent', async () => {
+    const h = await engineHarness();
+    for (let i = 0; i < MAX_WAITING_PER_REQUESTER; i++) await sendByPhone(await upToWay(h, 'web'));
+    expect(h.store.data.callbacks).toHaveLength(MAX_WAITING_PER_REQUESTER);
+    const teacher = new TestUser(h.engine, { channel: 'web', id: 'teacher-web' });
+    await teacher.say('menu');
+    await teacher.click('dialog:callbackRequest');
+    expect(teacher.transcript()).toContain(await refusal(h));
+    expect(teacher.transcript()).not.toContain(await text('en', 'concern:schoolPrompt'));
+    expect(h.store.data.callbacks).toHaveLength(MAX_WAITING_PER_REQUESTER);
+
+    // Another requester is not held back by this one's requests.
+    await sendByPhone(await upToWay(h, 'test'));
+    expect(h.store.data.callbacks).toHaveLength(MAX_WAITING_PER_REQUESTER + 1);
+
+    const officer = new TestUser(h.engine, { id: 'liaison-north' });
+    await officer.press(`callback:done:${h.store.data.callbacks[0]!.id}`);
+    await sendByPhone(await upToWay(h, 'web'));
+    expect(h.store.data.callbacks).toHaveLength(MAX_WAITING_PER_REQUESTER + 2);
+  });
+
+  it('is checked again on sending: a form started before the others were sent (another conversation of the same user) sends nothing', async () => {
+    const h = await engineHarness();
+    for (let i = 0; i < MAX_WAITING_PER_REQUESTER - 1; i++) await sendByPhone(await upToWay(h, 'test'));
+    const first = new TestUser(h.engine, { channel: 'test', id: 'teacher-test', conversation: 'first' });
+    await first.say('menu');
+    await first.click('dialog:callbackRequest');
+    await first.click('school:oak-primary');
+    await first.click('week');
+    await upToSummary(first);
+    await sendByPhone(await upToWay(h, 'test')); // the last one allowed, from the usual conversation
+    await first.click('send');
+    expect(first.transcript()).toContain(await refusal(h));
+    expect(h.store.data.callbacks).toHaveLength(MAX_WAITING_PER_REQUESTER);
   });
 });
