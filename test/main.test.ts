@@ -234,11 +234,13 @@ describe('starting, as an operator meets it', () => {
   it('every command-line tool answers --help with its usage and exit code 0', async () => {
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
-    for (const script of ['dist/src/main.js', 'dist/src/reports/cli.js', 'dist/src/nudges/cli.js', 'dist/src/directory/check.js', 'dist/src/store/restoreCli.js', 'dist/src/channels/teams/packageApp.js']) {
+    for (const script of ['dist/src/main.js', 'dist/src/reports/cli.js', 'dist/src/nudges/cli.js', 'dist/src/directory/check.js', 'dist/src/store/restoreCli.js', 'dist/src/channels/teams/packageApp.js', 'dist/src/bench/run.js']) {
       const { stdout } = await promisify(execFile)(process.execPath, [script, '--help'], { env: { PATH: process.env.PATH } });
       expect(stdout).toMatch(/^Usage: /);
     }
     await expect(promisify(execFile)(process.execPath, ['dist/src/channels/teams/packageApp.js', '--out'], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ code: 1 });
+    // A run length that is not a positive number is refused before anything starts (it used to run with NaN).
+    await expect(promisify(execFile)(process.execPath, ['dist/src/bench/run.js', 'abc'], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/positive number/) });
   });
 
   it('started from another working directory (a service manager), it still serves the widget', async () => {

@@ -14,8 +14,22 @@ import { UsersRepository } from '../store/users.js';
  * `npm run bench`: the assistant against its limits and its peers, in one run on this machine.
  * Prints a table and writes docs/benchmarks.md with the figures and one PASS/FAIL line per target.
  */
+const USAGE =
+  'Usage: npm run bench [-- <seconds>]   measures dialog turns against a bare echo and a botbuilder echo, store growth,\n' +
+  'nudge planning and start-up, and writes docs/benchmarks.md; about 3 minutes with the default.\n' +
+  '  <seconds>: length of each measured load run, a positive number (default 4)';
+const arg = process.argv[2];
+if (arg === '--help' || arg === '-h') {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+// Number('') is 0 and Number('0x10') is 16: only a plain decimal number is taken.
+if (arg !== undefined && !(/^\d+(\.\d+)?$/.test(arg) && Number(arg) > 0)) {
+  process.stderr.write(`The run length must be a positive number of seconds, not ${JSON.stringify(arg)}.\n${USAGE}\n`);
+  process.exit(2);
+}
 /** Seconds per measured load run; `npm run bench -- 2` for shorter ones. */
-const DURATION = Number(process.argv[2] ?? 4);
+const DURATION = arg === undefined ? 4 : Number(arg);
 /**
  * The three turn systems are measured in this many rounds, one run each per round, in a rotating
  * order, and every ratio is taken within a round: the machine is shared, and its speed drifts from
