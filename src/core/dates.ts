@@ -203,7 +203,7 @@ const WEEKDAY_NAMES: Record<Language, Map<string, number>> = (() => {
     de: { die: 2, mit: 3, don: 4, fre: 5, sam: 6, son: 0 },
   };
   const names = {} as Record<Language, Map<string, number>>;
-  for (const lang of ['en', 'nl', 'fr', 'de'] as const) {
+  for (const lang of Object.keys(extra) as Language[]) {
     const map = new Map<string, number>(Object.entries(extra[lang]));
     const locale = DATE_LOCALES[lang];
     for (let weekday = 0; weekday < 7; weekday++) {
