@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SUPPORTED_LANGUAGES } from '../i18n/languages.js';
 
 /**
- * The shape of the store file (lowdb JSON). Parsed on open, so a hand-edited or half-written file
+ * The shape of the store's data (its JSON files, see filePersistence.ts). Parsed on open, so a hand-edited or half-written file
  * fails at start instead of mid-conversation. Bump STORE_VERSION with a migration when it changes.
  */
 export const STORE_VERSION = 2;

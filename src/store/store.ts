@@ -183,8 +183,9 @@ async function open(persistence: Persistence, name: string, beforeMigration?: Be
 }
 
 /**
- * Opens a store through a whole-document lowdb adapter (memory in tests, a single JSON file). A
- * document that cannot be read or does not match the schema stops the start; it is never written.
+ * Opens a store through a whole-document adapter with lowdb's interface (tests give it a stand-in
+ * disk; the assistant uses openFileStore). A document that cannot be read or does not match the
+ * schema stops the start; it is never written.
  */
 export function openStore(adapter: Adapter<unknown>, name: string): Promise<Store> {
   return open({ read: () => adapter.read(), write: (data) => adapter.write(data) }, name);
