@@ -160,12 +160,12 @@ export class Engine implements TurnHandler {
         { event: 'turn_failed', code: isCodedError(err) ? err.code : 'unexpected', channel: inbound.channel, err: isCodedError(err) ? undefined : String(err) },
         'turn failed',
       );
-      return this.fallbackReplies(inbound);
+      return this.fallbackReplies(inbound, isCodedError(err) && err.code === ErrorCode.StoreWriteFailed);
     }
   }
 
   /** Safety first: even when the store or a dialog fails, an emergency question gets the emergency answer. */
-  private fallbackReplies(inbound: InboundMessage): TurnOutcome {
+  private fallbackReplies(inbound: InboundMessage, notSaved = false): TurnOutcome {
     const language = resolveLanguage(undefined, inbound.localeHint, this.deps.defaultLanguage);
     const tr = this.deps.translations.translator(language);
     const number = this.deps.directory().data.emergency.number;
@@ -176,7 +176,7 @@ export class Engine implements TurnHandler {
         committed: false,
       };
     }
-    return { replies: [{ kind: 'text', text: tr.t('common:error', { number }) }], language, committed: false };
+    return { replies: [{ kind: 'text', text: tr.t(notSaved ? 'common:notSaved' : 'common:error', { number }) }], language, committed: false };
   }
 
   private async turn(inbound: InboundMessage, hooks: TurnHooks): Promise<TurnOutcome> {
@@ -222,7 +222,17 @@ export class Engine implements TurnHandler {
     }
     hooks.beforeCommit?.(turn.replies, turn.lang, facts);
     // The reply leaves only after the state it reflects is on disk.
-    await store.commit();
+    try {
+      await store.commit();
+    } catch (err) {
+      // The turn's changes stay in memory (steps change records in place) and the store writes them
+      // with the next commit that succeeds: the notices that follow them (the teacher told of an
+      // acknowledgement, the officer of a request) go then, rather than never. The user is told that
+      // it was not saved yet, not that it failed, so that they look before doing it twice.
+      const tasks = turn.afterCommit;
+      if (tasks.length > 0) store.whenNextWritten(() => tasks.forEach((task) => this.background(task)));
+      throw new CodedError(ErrorCode.StoreWriteFailed, `[Engine] the turn's changes could not be written: ${String(err)}`);
+    }
     for (const task of turn.afterCommit) this.background(task);
     this.deps.log.info({ event: 'turn', channel: inbound.channel, kind: inbound.kind, dialog: turn.stack.at(-1)?.dialogId ?? null, replies: turn.replies.length });
     return { replies: turn.replies, language: turn.lang, committed: true };

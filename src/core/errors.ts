@@ -9,6 +9,7 @@ export const ErrorCode = {
   StoreInvalid: 'store_invalid',
   StoreMissing: 'store_missing',
   StoreLocked: 'store_locked',
+  StoreWriteFailed: 'store_write_failed',
   RecordInvalid: 'record_invalid',
   LocalesInvalid: 'locales_invalid',
   UnknownDialog: 'unknown_dialog',

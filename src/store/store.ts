@@ -70,10 +70,19 @@ export class Store {
         // From here on, new commits must wait for a later write: this one is being serialised.
         this.next = undefined;
         const batch = this.takeBatch();
-        const writing = this.persistence.write(this.data, batch).catch((err: unknown) => {
-          this.putBack(batch); // not on disk: the next commit writes them again
-          throw err;
-        });
+        const writing = this.persistence.write(this.data, batch).then(
+          () => {
+            this.failedWrites = 0;
+            // Whatever waited for an earlier batch that failed: this one wrote it too (putBack).
+            const waiting = this.afterWrite.splice(0);
+            for (const task of waiting) task();
+          },
+          (err: unknown) => {
+            this.putBack(batch); // not on disk: the next commit writes them again
+            this.retryLater();
+            throw err;
+          },
+        );
         this.writing = writing;
         return writing.finally(() => {
           if (this.writing === writing) this.writing = undefined;
@@ -85,6 +94,9 @@ export class Store {
 
   /** Waits for the last write and releases open files; the store must not be used afterwards. */
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     await this.commit();
     await this.persistence.close?.(this.data);
   }
@@ -93,6 +105,36 @@ export class Store {
   async idle(): Promise<void> {
     await this.writing?.catch(() => undefined);
     await this.persistence.idle?.();
+  }
+
+  private readonly afterWrite: (() => void)[] = [];
+  private failedWrites = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  /**
+   * After a failed write (a full disk), tries again by itself, 5 s later and then less often (up to
+   * every 5 minutes), so that what was put back reaches the disk once it can, even if no turn
+   * commits meanwhile. Unref'd: it never keeps the process alive.
+   */
+  private retryLater(): void {
+    if (this.closed || this.retryTimer) return;
+    this.failedWrites += 1;
+    const delay = Math.min(5_000 * 2 ** (this.failedWrites - 1), 300_000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.commit().catch(() => undefined); // a failure schedules the next try
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /**
+   * Runs `task` once the next write succeeds. For what must follow a change that a failed commit left
+   * in memory (a notice of it): that change is put back and written by the next write that succeeds,
+   * whoever's commit it is.
+   */
+  whenNextWritten(task: () => void): void {
+    this.afterWrite.push(task);
   }
 
   /** Writes everything (a new store, a restore, a migration). */

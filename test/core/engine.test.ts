@@ -121,7 +121,7 @@ describe('engine', () => {
     expect(user.last[0]).toEqual({ kind: 'text', text: await text('en', 'emergency:call', { number: directory.data.emergency.number }) });
   });
 
-  it('when the store fails, an emergency still gets the emergency answer and other turns a safe error', async () => {
+  it('when the store fails, an emergency still gets the emergency answer and other turns a safe answer: not saved yet', async () => {
     const store = new Store(emptyDb(), { read: async () => null, write: async () => Promise.reject(new Error('disk full')) }, 'broken');
     const { engine, directory } = await engineHarness({ store });
     const number = directory.data.emergency.number;
@@ -129,7 +129,20 @@ describe('engine', () => {
     await user.say('emergency');
     expect(user.transcript()).toContain(await text('en', 'emergency:call', { number }));
     await user.say('hello');
-    expect(user.transcript()).toBe(await text('en', 'common:error', { number }));
+    expect(user.transcript()).toBe(await text('en', 'common:notSaved', { number }));
+  });
+
+  it('a turn that fails for another reason than the store (a step that throws) is answered "something went wrong, try again", and the stored state is left as it was', async () => {
+    const h = await engineHarness();
+    const user = new TestUser(h.engine);
+    await user.start();
+    // A frame whose step this version does not have: running it throws.
+    const state = h.store.data.dialogs['test:conv-teacher-1']!;
+    state.stack[0]!.step = 'noSuchStep';
+    const before = JSON.stringify(state.stack);
+    await user.say('2'); // an answer to the menu: the step after the one that asked is looked up, and is not there
+    expect(user.transcript()).toBe(await text('en', 'common:error', { number: h.directory.data.emergency.number }));
+    expect(JSON.stringify(h.store.data.dialogs['test:conv-teacher-1']!.stack)).toBe(before);
   });
 
   it('a choice can be answered by button, by number or by typing its label', async () => {
@@ -528,5 +541,37 @@ describe('the dialog stack stays bounded', () => {
     expect(h.store.data.dialogs['test:conv-liaison-north']!.stack.length).toBe(MAX_STACK_DEPTH);
     await officer.press('language:nl');
     expect(officer.transcript()).toContain(await text('nl', 'callback:reassignPrompt'));
+  });
+});
+
+describe('a turn whose changes could not be written (a full disk)', () => {
+  function flakyStore() {
+    let failing = false;
+    const store = new Store(emptyDb(), { read: async () => null, write: async () => { if (failing) throw new Error('ENOSPC'); } }, 'flaky');
+    return { store, fail: (on: boolean) => (failing = on) };
+  }
+
+  it('is answered "not saved yet, look before doing it again"; what follows it (the teacher told of the acknowledgement) goes once it is written', async () => {
+    const { store, fail } = flakyStore();
+    const h = await engineHarness({ store });
+    const address = { channel: 'test' as const, conversationId: 'conv-teacher', data: {} };
+    const request = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'phone', window: 'anytime', requesterName: 'Robin Teacher', requesterContact: '+32 3 555 77 88' }, { key: 'test:teacher', address, language: 'en' });
+    await store.commit();
+    const officer = new TestUser(h.engine, { id: 'liaison-north' });
+    fail(true);
+    await officer.press(`callback:ack:${request.id}`);
+    await h.engine.idle();
+    expect(officer.transcript()).toBe(await text('en', 'common:notSaved', { number: h.directory.data.emergency.number }));
+    expect(h.sent.filter((s) => s.address.conversationId === 'conv-teacher')).toHaveLength(0);
+
+    fail(false);
+    await store.commit(); // the next write, whoever's (a turn, a tick, the store's own retry)
+    await h.engine.idle();
+    const toTeacher = h.sent.filter((s) => s.address.conversationId === 'conv-teacher');
+    expect(toTeacher).toHaveLength(1);
+    expect(toTeacher[0]!.replies[0]).toEqual({ kind: 'text', text: await text('en', 'callback:acknowledgedNotice', { name: h.directory.person('liaison-north')!.name, school: h.directory.school('oak-primary')!.name }) });
+    await store.commit();
+    await h.engine.idle();
+    expect(h.sent.filter((s) => s.address.conversationId === 'conv-teacher')).toHaveLength(1); // once
   });
 });

@@ -2,10 +2,10 @@ import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile 
 import { cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { ErrorCode } from '../../src/core/errors.js';
 import { emptyDb, STORE_VERSION } from '../../src/store/schema.js';
-import { beforeMigrationFile, journalFile, journalFiles, migrate, openFileStore, openMemoryStore, openStore, readStoreSnapshot } from '../../src/store/store.js';
+import { beforeMigrationFile, journalFile, journalFiles, migrate, openFileStore, openMemoryStore, openStore, readStoreSnapshot, Store } from '../../src/store/store.js';
 import { activityId, unpackActivity, WEB_BOT_ACCOUNT } from '../../src/store/activityCodec.js';
 import { AuditRepository } from '../../src/store/audit.js';
 import { ContactsRepository } from '../../src/store/contacts.js';
@@ -922,5 +922,42 @@ describe('store', () => {
     await expect(openMemoryStore({ ...emptyDb(), dialogs: { k: { stack: 'nope' } } } as never)).rejects.toMatchObject({
       code: ErrorCode.StoreInvalid,
     });
+  });
+});
+
+describe('a write that failed (a full disk)', () => {
+  it('is tried again by the store itself, sooner first, then less often, until it succeeds; what waited for it runs then, once', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      let failing = true;
+      const writes: boolean[] = [];
+      const store = new Store(emptyDb(), { read: async () => null, write: async () => { writes.push(failing); if (failing) throw new Error('ENOSPC'); } }, 'flaky');
+      new AuditRepository(store).add({ at: '2026-11-25T10:00:00.000Z', actor: 'officer-1', action: 'callbacks.read' });
+      await expect(store.commit()).rejects.toThrow('ENOSPC');
+      let ran = 0;
+      store.whenNextWritten(() => (ran += 1));
+      const settle = async () => { for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); };
+      await jest.advanceTimersByTimeAsync(4_999);
+      await settle();
+      expect(writes).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(1);
+      await settle();
+      expect(writes).toEqual([true, true]); // 5 s later, failing still
+      await jest.advanceTimersByTimeAsync(9_999);
+      await settle();
+      expect(writes).toHaveLength(2); // then 10 s
+      failing = false;
+      await jest.advanceTimersByTimeAsync(1);
+      await settle();
+      expect(writes).toEqual([true, true, false]);
+      expect(ran).toBe(1);
+      await jest.advanceTimersByTimeAsync(600_000);
+      await settle();
+      expect(writes).toHaveLength(3); // nothing more to try
+      await store.close();
+      expect(ran).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
