@@ -146,7 +146,16 @@ export class SlackChannel implements Channel {
     await this.botIdentity().catch((err: unknown) => this.deps.log.warn({ event: 'slack_auth_test_failed', code: errorCode(err) }));
   }
 
-  async stop(): Promise<void> {}
+  /**
+   * Waits for the listeners still at work. Bolt answers Slack (200) before a listener runs the turn
+   * and posts its replies, so Slack never sends that payload again: a stop that did not wait would
+   * leave a turn committed and its answer, or the next question, never posted.
+   */
+  async stop(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   /** Proactive message to a user's DM (opened from the user id when needed), with bounded 429 handling. */
   async send(address: ConversationAddress, replies: OutboundReply[], language: Language): Promise<SendResult> {
@@ -168,6 +177,16 @@ export class SlackChannel implements Channel {
   /* ------------------------------------------------------------ listeners */
 
   private listen(): void {
+    // Every payload's listeners, tracked until they finish (see stop): `next()` resolves once they have.
+    this.app.use(async ({ next }) => {
+      const work = next();
+      this.inFlight.add(work);
+      try {
+        await work;
+      } finally {
+        this.inFlight.delete(work);
+      }
+    });
 
     this.app.event('message', async ({ event }) => {
       const parsed = MessageEvent.safeParse(event);

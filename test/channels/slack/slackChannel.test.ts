@@ -469,3 +469,34 @@ describe('Slack channel', () => {
     });
   });
 });
+
+describe('Slack channel: stopping (SIGTERM) while a turn\'s reply is on its way', () => {
+  it('waits until the reply of the turn Slack was already answered for is posted', async () => {
+    let throttled = false;
+    const api = fakeSlackApi(GOV_API, {
+      override: (call) => {
+        if (call.method === 'chat.postMessage' && !throttled) {
+          throttled = true;
+          return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '3' }];
+        }
+        return undefined;
+      },
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let waitingOut429 = false;
+    // As in production: Slack gets its 200 before the turn runs, and will not send the event again.
+    const app = await slackApp({}, { processBeforeResponse: false, sleep: async () => { waitingOut429 = true; await held; } });
+    expect((await postEvent(app.base, dm('U1', 'menu'))).status).toBe(200);
+    await waitFor(() => waitingOut429); // the turn is committed; its reply waits out a 429
+    let stopped = false;
+    const stopping = app.app.stop().then(() => (stopped = true));
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    running = undefined;
+    const posted = api.posts().filter((call) => call.method === 'chat.postMessage');
+    expect(posted.length).toBeGreaterThanOrEqual(2); // the throttled try, then the reply itself
+  });
+});
