@@ -20,7 +20,21 @@ describe('the scheduler\'s ticks against the working hours', () => {
     ['0 0 31 2 *', false, false], // never fires
     ['0 10 * * 6,0', false, false], // weekends only
   ])('"%s": mornings %s, afternoons %s', (pattern, morning, afternoon) => {
-    expect(tickCoverage(pattern, directory, FROM)).toEqual({ morning, afternoon });
+    expect(tickCoverage(pattern, directory, FROM)).toMatchObject({ morning, afternoon });
+  });
+
+  it.each([
+    ['*/5 * 1-7 * *', '2026-11-27T10:00:00Z'], // the first week of each month, checked a few days before one
+    ['* * * 1-6 *', '2026-06-25T10:00:00Z'], // January to June, checked in late June
+    ['0 */5 9-16 * 1-5 *', '2026-06-25T10:00:00Z'], // with seconds: every day of the month, but only in January
+  ])('refuses "%s", which names days of the month or months, whatever the day it is checked on (%s)', (pattern, from) => {
+    expect(() => assertTicksReachWorkingHours(pattern, directory, new Date(from))).toThrow(/names days of the month or months: it must tick on every working day of every month/);
+  });
+
+  it('refuses a pattern that misses some working days, naming the first', () => {
+    expect(() => assertTicksReachWorkingHours('*/5 * * * 1', directory, FROM)).toThrow('does not tick on every working day: the first it misses is the morning of 2026-11-25');
+    expect(() => assertTicksReachWorkingHours('*/5 9-16 * * 1-4', directory, FROM)).toThrow('the first it misses is the morning of 2026-11-27');
+    expect(() => assertTicksReachWorkingHours('*/5 9-16 ? * 1-5', directory, FROM)).not.toThrow();
   });
 
   it('holidays do not count against a pattern: a start during a closure is not refused', () => {
