@@ -98,14 +98,15 @@ function dayBeforeMonth(text: string, lang: Language): string | undefined {
  * the answer. `last`, `next` and `this` mean what chrono's English "last Friday" (the most recent
  * Friday before today), "next Friday" (the Friday of next week) and "this Friday" (the coming one,
  * today included) mean, also in the forms chrono's own language packs miss ("afgelopen vrijdag",
- * "vendredi passé", "vergangenen Freitag", "nächster Freitag"); `coming` is the first such day after
- * today ("komende vrijdag", "vendredi qui vient", "kommenden Freitag"). A weekday with none of them is
- * a bare weekday; so is French "ce vendredi", as chrono too gives "ce" no meaning.
+ * "verleden vrijdag", "vrijdag ll.", "vendredi passé", "vergangenen Freitag", "nächster Freitag");
+ * `coming` is the first such day after today ("komende vrijdag", "vendredi qui vient", "kommenden
+ * Freitag"); "the Friday before last" and "vorletzten Freitag" are a week before `last`. A weekday
+ * with none of them is a bare weekday; so is French "ce vendredi", as chrono too gives "ce" no meaning.
  */
 type WeekdayWord = 'last' | 'coming' | 'next' | 'this';
 const WEEKDAY_WORDS: Record<Language, Record<WeekdayWord, readonly string[]>> = {
   en: { last: ['last', 'past', 'previous'], coming: ['coming', 'upcoming'], next: ['next'], this: ['this'] },
-  nl: { last: ['vorige', 'afgelopen', 'jl', 'jongstleden'], coming: ['komende', 'aanstaande', 'a.s'], next: ['volgende'], this: ['deze'] },
+  nl: { last: ['vorige', 'afgelopen', 'verleden', 'jl', 'j.l', 'jongstleden', 'laatstleden', 'll', 'l.l'], coming: ['komende', 'aanstaande', 'a.s'], next: ['volgende'], this: ['deze'] },
   fr: { last: ['dernier', 'passé', 'passe', 'précédent', 'precedent'], coming: ['vient'], next: ['prochain'], this: [] },
   de: {
     last: ['letzte', 'letzten', 'letzter', 'letztes', 'letztem', 'vergangene', 'vergangenen', 'vergangener', 'vergangenes', 'vorige', 'vorigen', 'voriger', 'voriges'],
@@ -114,6 +115,11 @@ const WEEKDAY_WORDS: Record<Language, Record<WeekdayWord, readonly string[]>> = 
     this: ['diese', 'diesen', 'dieser', 'dieses', 'diesem'],
   },
 };
+/**
+ * "the Tuesday before last", "vorletzten Dienstag": the one a week before what `last` gives. Looked
+ * for first, as the English contains "last".
+ */
+const BEFORE_LAST_WORDS: Record<Language, readonly string[]> = { en: ['before last'], nl: [], fr: [], de: ['vorletzte', 'vorletzten', 'vorletzter', 'vorletztes'] };
 /** In this order: "this coming Friday" is a coming one, "this past Friday" a last one. */
 const WEEKDAY_WORD_ORDER: readonly WeekdayWord[] = ['last', 'coming', 'next', 'this'];
 const ENGLISH_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
@@ -126,8 +132,10 @@ const ENGLISH_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday'
  * direction, to keep chrono's reading (the closest such day).
  */
 function weekdayFor(weekday: number, text: string, lang: Language, today: LocalDate, direction: DateDirection): LocalDate | undefined {
-  const words = new Set(text.toLowerCase().match(/\p{L}+(?:\.\p{L}+)*/gu) ?? []);
-  const which = WEEKDAY_WORD_ORDER.find((w) => WEEKDAY_WORDS[lang][w].some((word) => words.has(word)));
+  const list = text.toLowerCase().match(/\p{L}+(?:\.\p{L}+)*/gu) ?? [];
+  const words = new Set(list);
+  const beforeLast = BEFORE_LAST_WORDS[lang].some((phrase) => ` ${list.join(' ')} `.includes(` ${phrase} `));
+  const which = beforeLast ? 'last' : WEEKDAY_WORD_ORDER.find((w) => WEEKDAY_WORDS[lang][w].some((word) => words.has(word)));
   const todayWeekday = weekdayOf(today);
   const back = (todayWeekday - weekday + 7) % 7;
   const ahead = (weekday - todayWeekday + 7) % 7;
@@ -135,7 +143,8 @@ function weekdayFor(weekday: number, text: string, lang: Language, today: LocalD
   if (which !== undefined) {
     // As chrono reads the English words, whatever the language's pack makes of them.
     const reading = PARSERS.en.parse(`${which} ${ENGLISH_WEEKDAYS[weekday]!}`, noon(today), { forwardDate: false })[0];
-    return reading && dateOf(reading.start);
+    const date = reading && dateOf(reading.start);
+    return date && beforeLast ? addDays(date, -7) : date;
   }
   if (direction === 'nearest') return undefined;
   return addDays(today, direction === 'past' ? -back : ahead);
@@ -257,14 +266,37 @@ function looksLikeDate(text: string): boolean {
  * what "last Monday" means (on a Tuesday, last Monday is yesterday).
  */
 const WEEK_WORDS: Record<Language, readonly string[]> = { en: ['week'], nl: ['week'], fr: ['semaine'], de: ['woche'] };
-const LAST_WEEK_WORDS: Record<Language, readonly string[]> = { en: ['last', 'previous', 'past'], nl: ['vorige', 'afgelopen'], fr: ['dernière', 'derniere', 'passée', 'passee', 'précédente', 'precedente'], de: ['letzte', 'letzten', 'vorige', 'vorigen', 'vergangene', 'vergangenen'] };
-const NEXT_WEEK_WORDS: Record<Language, readonly string[]> = { en: ['next', 'coming'], nl: ['volgende', 'komende'], fr: ['prochaine'], de: ['nächste', 'nächsten', 'naechste', 'naechsten', 'kommende', 'kommenden'] };
+// German names the week in the genitive too ("Dienstag letzter Woche", "Mittwoch kommender Woche").
+const LAST_WEEK_WORDS: Record<Language, readonly string[]> = {
+  en: ['last', 'previous', 'past'],
+  nl: ['vorige', 'afgelopen', 'verleden'],
+  fr: ['dernière', 'derniere', 'passée', 'passee', 'précédente', 'precedente'],
+  de: ['letzte', 'letzten', 'letzter', 'vorige', 'vorigen', 'voriger', 'vergangene', 'vergangenen', 'vergangener'],
+};
+const NEXT_WEEK_WORDS: Record<Language, readonly string[]> = {
+  en: ['next', 'coming'],
+  nl: ['volgende', 'komende'],
+  fr: ['prochaine'],
+  de: ['nächste', 'nächsten', 'nächster', 'naechste', 'naechsten', 'naechster', 'kommende', 'kommenden', 'kommender'],
+};
+/**
+ * Two weeks away ("Tuesday the week before last", "Dienstag übernächster Woche"), looked for first:
+ * the English phrases hold "last" and "next", and read as one week away they would be a week wrong.
+ */
+const TWO_WEEKS_BACK_WORDS: Record<Language, readonly string[]> = { en: ['week before last'], nl: [], fr: [], de: ['vorletzte', 'vorletzten', 'vorletzter'] };
+const TWO_WEEKS_AHEAD_WORDS: Record<Language, readonly string[]> = {
+  en: ['week after next'],
+  nl: [],
+  fr: [],
+  de: ['übernächste', 'übernächsten', 'übernächster', 'uebernaechste', 'uebernaechsten', 'uebernaechster'],
+};
 
 function weekdayOfOtherWeek(text: string, lang: Language, today: LocalDate): LocalDate | undefined {
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   if (!words.some((w) => WEEK_WORDS[lang].includes(w))) return undefined;
   const weekdays = words.map((w) => WEEKDAY_NAMES[lang].get(w)).filter((d): d is number => d !== undefined);
-  const shift = words.some((w) => LAST_WEEK_WORDS[lang].includes(w)) ? -7 : words.some((w) => NEXT_WEEK_WORDS[lang].includes(w)) ? 7 : 0;
+  const has = (phrases: readonly string[]) => phrases.some((phrase) => ` ${words.join(' ')} `.includes(` ${phrase} `));
+  const shift = has(TWO_WEEKS_BACK_WORDS[lang]) ? -14 : has(TWO_WEEKS_AHEAD_WORDS[lang]) ? 14 : has(LAST_WEEK_WORDS[lang]) ? -7 : has(NEXT_WEEK_WORDS[lang]) ? 7 : 0;
   if (weekdays.length !== 1 || shift === 0) return undefined;
   const mondayThisWeek = addDays(today, -((weekdayOf(today) + 6) % 7));
   return addDays(mondayThisWeek, shift + ((weekdays[0]! + 6) % 7));

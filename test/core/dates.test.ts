@@ -185,6 +185,47 @@ describe('parseUserDate: a weekday', () => {
     expect(parseUserDate('Mittwoch nächste Woche', 'de', TUESDAY, 'future')).toBe('2026-12-02');
   });
 
+  it('a weekday of last or next week in the forms people type: German genitive, Flemish "verleden", two weeks away', () => {
+    const WEDNESDAY = '2026-03-11'; // last week's Tuesday is the 3rd, yesterday the 10th
+    for (const direction of ['past', 'future', undefined] as const) {
+      for (const typed of ['Dienstag letzter Woche', 'Dienstag vergangener Woche', 'Dienstag voriger Woche', 'am Dienstag letzter Woche']) {
+        expect(parseUserDate(typed, 'de', WEDNESDAY, direction)).toBe('2026-03-03');
+      }
+      for (const typed of ['verleden week dinsdag', 'dinsdag verleden week', 'dinsdag van verleden week']) {
+        expect(parseUserDate(typed, 'nl', WEDNESDAY, direction)).toBe('2026-03-03');
+      }
+      expect(parseUserDate('Dienstag nächster Woche', 'de', WEDNESDAY, direction)).toBe('2026-03-17');
+      expect(parseUserDate('Dienstag kommender Woche', 'de', WEDNESDAY, direction)).toBe('2026-03-17');
+      // Two weeks away: read as one week away, these were a week wrong.
+      expect(parseUserDate('Tuesday the week before last', 'en', WEDNESDAY, direction)).toBe('2026-02-24');
+      expect(parseUserDate('Dienstag vorletzter Woche', 'de', WEDNESDAY, direction)).toBe('2026-02-24');
+      expect(parseUserDate('Tuesday the week after next', 'en', WEDNESDAY, direction)).toBe('2026-03-24');
+      expect(parseUserDate('Dienstag übernächster Woche', 'de', WEDNESDAY, direction)).toBe('2026-03-24');
+    }
+  });
+
+  it('"last Tuesday" in its other forms is the most recent Tuesday, in every direction; "the Tuesday before last" the one before', () => {
+    const WEDNESDAY = '2026-03-11';
+    for (const direction of ['past', 'future', undefined] as const) {
+      for (const [lang, typed] of [
+        ['nl', 'verleden dinsdag'],
+        ['nl', 'afgelopen dinsdag'],
+        ['nl', 'dinsdag laatstleden'],
+        ['nl', 'dinsdag ll'],
+        ['nl', 'dinsdag l.l.'],
+        ['nl', 'dinsdag j.l.'],
+        ['fr', 'mardi dernier'],
+        ['de', 'am vergangenen Dienstag'],
+      ] as const) {
+        expect([lang, typed, parseUserDate(typed, lang, WEDNESDAY, direction)]).toEqual([lang, typed, '2026-03-10']);
+      }
+      // The week, not the weekday, is "last" here: not the same day as "mardi dernier".
+      expect(parseUserDate('mardi de la semaine dernière', 'fr', WEDNESDAY, direction)).toBe('2026-03-03');
+      expect(parseUserDate('the Tuesday before last', 'en', WEDNESDAY, direction)).toBe('2026-03-03');
+      expect(parseUserDate('vorletzten Dienstag', 'de', WEDNESDAY, direction)).toBe('2026-03-03');
+    }
+  });
+
   it('a day with an ordinal ending is that day ("2e november", "1er novembre", "16th March")', () => {
     expect(parseUserDate('2e november', 'nl', TUESDAY, 'past')).toBe('2026-11-02');
     expect(parseUserDate('3de november', 'nl', TUESDAY, 'past')).toBe('2026-11-03');
