@@ -142,7 +142,7 @@ function weekdayFor(weekday: number, text: string, lang: Language, today: LocalD
   if (which === 'coming') return addDays(today, ahead || 7);
   if (which !== undefined) {
     // As chrono reads the English words, whatever the language's pack makes of them.
-    const reading = PARSERS.en.parse(`${which} ${ENGLISH_WEEKDAYS[weekday]!}`, noon(today), { forwardDate: false })[0];
+    const reading = PARSERS.en.parse(`${which} ${ENGLISH_WEEKDAYS[weekday]!}`, reference(today), { forwardDate: false })[0];
     const date = reading && dateOf(reading.start);
     return date && beforeLast ? addDays(date, -7) : date;
   }
@@ -347,8 +347,7 @@ function parseDate(text: string, lang: Language, today: LocalDate, direction: Da
     return isRealDate(date) ? date : undefined;
   }
   // Not forwardDate: it would also turn "last Monday" into next Monday.
-  const reference = noon(today);
-  const parse = (typed: string) => PARSERS[lang].parse(typed, reference, { forwardDate: false })[0];
+  const parse = (typed: string) => PARSERS[lang].parse(typed, reference(today), { forwardDate: false })[0];
   const rewritten = dayBeforeMonth(text, lang);
   const result = parse(text) ?? (rewritten === undefined ? undefined : parse(rewritten));
   if (!result) return isMonthAlone(text, lang) ? NO_DAY : undefined;
@@ -371,9 +370,13 @@ function parseDate(text: string, lang: Language, today: LocalDate, direction: Da
   return dateOf(result.start);
 }
 
-/** Noon on `today`, chrono's reference: "yesterday" cannot slip a day across midnight in any time zone. */
-function noon(today: LocalDate): Date {
-  return new Date(`${today}T12:00:00Z`);
+/**
+ * chrono's reference: noon UTC on `today`, read in UTC. Given only an instant, chrono reads it in the
+ * server process's time zone, where noon UTC is already tomorrow from UTC+12 ("yesterday" was today);
+ * with the zone given, the day chrono counts from is `today` whatever the host's zone.
+ */
+function reference(today: LocalDate): chrono.ParsingReference {
+  return { instant: new Date(`${today}T12:00:00Z`), timezone: 0 };
 }
 
 /** The day chrono read, if there is such a day. */

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import * as chrono from 'chrono-node';
 import { addMonths, daysBetween, formatDate, instantInZone, isLocalDate, localDate, parseUserDate, readUserDate } from '../../src/core/dates.js';
@@ -347,5 +350,45 @@ describe('formatDate', () => {
     expect(formatDate('2027-12-01', 'en', { weekday: true })).toBe('Wednesday, 1 December 2027');
     expect(formatDate('2027-12-01', 'nl', { weekday: true })).toBe('woensdag 1 december 2027');
     expect(formatDate('2027-12-01', 'de', { weekday: true })).toBe('Mittwoch, 1. Dezember 2027');
+  });
+});
+
+/**
+ * The server's own time zone must not move a day: chrono reads its reference in the process's zone
+ * unless told otherwise, and noon UTC is already tomorrow from UTC+12. A zone cannot be changed inside
+ * a Jest worker, so the built module (`npm test` builds it first) is run by node under each zone.
+ */
+describe('parseUserDate whatever the host\'s time zone', () => {
+  const TUESDAY = '2026-03-10';
+  const typed: [string, 'en' | 'nl' | 'fr' | 'de', 'past' | 'future' | 'nearest', string][] = [
+    ['yesterday', 'en', 'past', '2026-03-09'],
+    ['gisteren', 'nl', 'past', '2026-03-09'],
+    ['hier', 'fr', 'past', '2026-03-09'],
+    ['gestern', 'de', 'past', '2026-03-09'],
+    ['tomorrow', 'en', 'future', '2026-03-11'],
+    ['morgen', 'nl', 'future', '2026-03-11'],
+    ['3 days ago', 'en', 'past', '2026-03-07'],
+    ['in 3 days', 'en', 'future', '2026-03-13'],
+    ['last Monday', 'en', 'past', '2026-03-09'],
+    ['afgelopen maandag', 'nl', 'future', '2026-03-09'],
+    ['next Monday', 'en', 'future', '2026-03-16'],
+    ['Friday', 'en', 'past', '2026-03-06'],
+    ['15 March', 'en', 'past', '2025-03-15'],
+  ];
+
+  it('under zones from UTC-12 to UTC+14 (the processes run side by side)', async () => {
+    const dates = resolve('dist/src/core/dates.js');
+    const script = `import { parseUserDate } from ${JSON.stringify(dates)};
+      const typed = ${JSON.stringify(typed)};
+      console.log(JSON.stringify(typed.map(([text, lang, direction]) => parseUserDate(text, lang, ${JSON.stringify(TUESDAY)}, direction))));`;
+    const zones = ['Pacific/Kiritimati', 'Pacific/Auckland', 'Pacific/Pago_Pago', 'Etc/GMT+12'];
+    const runs = await Promise.all(
+      zones.map((zone) => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '', TZ: zone } })),
+    );
+    const wrong = runs.flatMap(({ stdout }, z) => {
+      const read = JSON.parse(stdout) as string[];
+      return typed.map(([text, lang, , expected], i) => ({ zone: zones[z], lang, text, expected, read: read[i] })).filter((r) => r.read !== r.expected);
+    });
+    expect(wrong).toEqual([]);
   });
 });
