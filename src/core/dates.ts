@@ -242,11 +242,20 @@ function weekdayThenDate(text: string, lang: Language, today: LocalDate, directi
   // After a weekday, a day on its own ("Monday 16th", "Mo 16.") is that day of a month.
   const bareDay = /^(?:the\s+|le\s+|den\s+|de\s+)?(\d{1,2})(?:st|nd|rd|th|e|de|ste|er|\.)?$/iu.exec(rest.trim());
   const date = bareDay ? dayOfMonthFor(Number(bareDay[1]), today, direction) : parseDate(rest, lang, today, direction);
-  if (typeof date !== 'string' && !looksLikeDate(rest)) return undefined; // "maandag 14u", "Friday 10am": a weekday and a time
+  if (typeof date !== 'string' && !looksLikeDate(withoutPreposition(rest, lang))) return undefined; // "maandag 14u", "Friday 10am": a weekday and a time
   if (typeof date !== 'string') return NO_DATE;
   return weekdayOf(date) === typedWeekday ? date : { date, typedWeekday };
 }
 const NO_DATE = Symbol('figures that are not a date');
+
+/**
+ * The word people put before a date ("am 1.3.", "den 1.3.", "le 1.3.", "op 1.3.", "on the 1/3"),
+ * taken off before figures are read as a day and month, which must then be all the answer holds.
+ */
+const PREPOSITIONS: Record<Language, RegExp> = { en: /^(?:on\s+the|on|the)\s+/iu, nl: /^op\s+/iu, fr: /^le\s+/iu, de: /^(?:am|den)\s+/iu };
+function withoutPreposition(text: string, lang: Language): string {
+  return text.trim().replace(PREPOSITIONS[lang], '');
+}
 
 /**
  * Figures written as a date ("16/11", "16-11-2026", "45/13", "16.11."), not as a time of day ("9.30",
@@ -338,8 +347,17 @@ function parseDate(text: string, lang: Language, today: LocalDate, direction: Da
   text = withoutOrdinal(text.trim());
   const relative = relativeDay(text, lang);
   if (relative !== undefined) return addDays(today, relative);
-  // Day-first numbers as written in Europe ("22.11.", "22-11", "3/11/26"); chrono misses some per language.
-  const numeric = /^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$/.exec(text.trim());
+  const figures = withoutPreposition(text, lang);
+  // Year first ("2026-03-01") is year, month, day. chrono reads an impossible month as the day and
+  // the day as the month ("2026-13-01" was 13 January): not a date.
+  const yearFirst = /^(\d{4})([./-])(\d{1,2})\2(\d{1,2})$/.exec(figures);
+  if (yearFirst) {
+    const [, y, , m, d] = yearFirst;
+    const date = `${y!}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+    return isRealDate(date) ? date : undefined;
+  }
+  // Day-first numbers as written in Europe ("22.11.", "22-11", "3/11/26", "am 1.3."); chrono misses some per language.
+  const numeric = /^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?\.?$/.exec(figures);
   if (numeric) {
     const [, d, m, y] = numeric;
     if (y === undefined) return dayInYearFor(Number(m), Number(d), today, direction);

@@ -238,6 +238,44 @@ describe('parseUserDate: a weekday', () => {
   });
 });
 
+describe('parseUserDate: figures after a preposition, and year first', () => {
+  const WEDNESDAY = '2026-03-11';
+
+  it.each([
+    ['de', 'am 1.3.', '2026-03-01'],
+    ['de', 'am 31.12.', '2025-12-31'],
+    ['de', 'den 1.3.', '2026-03-01'],
+    ['de', 'am 1.3.2026', '2026-03-01'],
+    ['fr', 'le 1.3.', '2026-03-01'],
+    ['fr', 'le 1/3', '2026-03-01'],
+    ['nl', 'op 1.3.', '2026-03-01'],
+    ['nl', 'op 1-3', '2026-03-01'],
+    ['en', 'on 1.3.', '2026-03-01'],
+    ['en', 'on the 1/3', '2026-03-01'],
+    // After a weekday the figures decide; they were dropped and the weekday read alone (the 10th).
+    ['de', 'Dienstag, den 3.3.', '2026-03-03'],
+    ['de', 'Di., den 3.3.', '2026-03-03'],
+  ] as const)('(%s) "%s" is %s', (lang, typed, expected) => {
+    expect(parseUserDate(typed, lang, WEDNESDAY, 'past')).toBe(expected);
+  });
+
+  it('a weekday and figures after a preposition that do not agree are still told apart', () => {
+    expect(readUserDate('Mittwoch, den 3.3.', 'de', WEDNESDAY, 'past')).toEqual({ missing: 'weekday', date: '2026-03-03', typedWeekday: 3 });
+    expect(parseUserDate('am 9.30', 'de', WEDNESDAY, 'past')).toBeUndefined();
+  });
+
+  it('year, month and day are read in that order, and an impossible one is no date (not the month and day swapped)', () => {
+    for (const lang of ['en', 'nl', 'fr', 'de'] as const) {
+      expect(parseUserDate('2026-03-01', lang, WEDNESDAY, 'past')).toBe('2026-03-01');
+      expect(parseUserDate('2026/3/1', lang, WEDNESDAY, 'future')).toBe('2026-03-01');
+      for (const typed of ['2026-13-01', '2026/13/01', '2026.13.01', '2026-02-30', '2026-00-10']) {
+        expect([lang, typed, readUserDate(typed, lang, WEDNESDAY, 'past')]).toEqual([lang, typed, { missing: 'date' }]);
+      }
+    }
+    expect(readUserDate('on 2026-13-01', 'en', WEDNESDAY, 'past')).toEqual({ missing: 'date' });
+  });
+});
+
 /** "last", "next" and "this" with a weekday, as chrono reads them in English, typed on each day of a week. */
 describe('parseUserDate: explicit weekdays mean what chrono\'s English says, in every language and direction', () => {
   const names: Record<'en' | 'nl' | 'fr' | 'de', readonly string[]> = {
