@@ -289,7 +289,11 @@ describe('parseUserDate: explicit weekdays mean what chrono\'s English says, in 
     next: { en: (d: string) => `next ${d}`, nl: (d: string) => `volgende ${d}`, fr: (d: string) => `${d} prochain`, de: (d: string) => `nächsten ${d}` },
   } as const;
   const week = ['2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28'];
-  const chronoReads = (typed: string, today: string) => chrono.en.GB.parseDate(typed, new Date(`${today}T12:00:00Z`))!.toISOString().slice(0, 10);
+  // The day chrono's components say, counted from noon UTC read in UTC: neither depends on the host's zone.
+  const chronoReads = (typed: string, today: string) => {
+    const start = chrono.en.GB.parse(typed, { instant: new Date(`${today}T12:00:00Z`), timezone: 0 })[0]!.start;
+    return [start.get('year')!, start.get('month')!, start.get('day')!].map((n, i) => String(n).padStart(i === 0 ? 4 : 2, '0')).join('-');
+  };
 
   it.each(['last', 'next'] as const)('"%s <weekday>"', (which) => {
     for (const today of week) {
