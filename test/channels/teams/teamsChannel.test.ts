@@ -241,7 +241,7 @@ describe('Teams channel', () => {
     expect(connector.texts().filter((t) => t === prompt)).toHaveLength(1);
     const user = app.store.data.users['teams:aad-teacher-1'];
     expect((user?.address?.data.reference as { serviceUrl: string }).serviceUrl).toBe(SERVICE_URL);
-    // Not their display name: the assistant tells users it keeps an anonymous identifier.
+    // Not their display name: the assistant tells users it keeps a technical identifier, not their name.
     expect(JSON.stringify(app.store.data)).not.toContain(teacher.name);
   });
 
