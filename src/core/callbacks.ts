@@ -238,7 +238,7 @@ export class CallbackService {
     }
   }
 
-  /** Tells the teacher their request was acknowledged, and by whom, on their own channel. */
+  /** Tells the teacher their request was picked up (acknowledged, or marked done straight away), and by whom, on their own channel. */
   async notifyRequesterAcknowledged(id: string): Promise<void> {
     const request = this.repo.get(id);
     if (!request?.requesterAddress) return;
