@@ -28,11 +28,13 @@ export const emergencyDialog = defineDialog({
     },
     /** Acknowledges; whatever was running before continues. */
     function acknowledge(turn: DialogTurn) {
+      // Facts go in the school's own system for a teacher, in the authority's records for an officer.
+      const afterCall = turn.user.role === 'teacher' ? 'emergency:afterCall' : 'emergency:afterCallOfficer';
       turn.say({
         kind: 'text',
         // "I will help you find the right person" only where that follows (the worried-teacher dialog
         // goes on to the school); from the menu or in another dialog, whatever was running continues.
-        text: turn.t(turn.answer === EmergencyChoice.Called ? 'emergency:afterCall' : turn.args.fromConcern ? 'emergency:afterNotImmediate' : 'emergency:afterNotImmediateElsewhere'),
+        text: turn.t(turn.answer === EmergencyChoice.Called ? afterCall : turn.args.fromConcern ? 'emergency:afterNotImmediate' : 'emergency:afterNotImmediateElsewhere'),
       });
       return end(turn.answer ?? null);
     },

@@ -114,6 +114,20 @@ describe('engine', () => {
     expect(officer.transcript()).not.toContain(await text('en', 'emergency:tellInPerson'));
   });
 
+  it.each(SUPPORTED_LANGUAGES)('after "I have called", an officer is asked to write the facts down in the authority\'s records, a teacher in their school\'s (%s)', async (lang) => {
+    const { engine } = await engineHarness();
+    const officer = new TestUser(engine, { id: 'liaison-north', locale: lang });
+    await officer.say('112');
+    await officer.click(EmergencyChoice.Called);
+    expect(officer.transcript()).toContain(await text(lang, 'emergency:afterCallOfficer'));
+    expect(officer.transcript()).not.toContain(await text(lang, 'emergency:afterCall'));
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.say('112');
+    await teacher.click(EmergencyChoice.Called);
+    expect(teacher.transcript()).toContain(await text(lang, 'emergency:afterCall'));
+    expect(teacher.transcript()).not.toContain(await text(lang, 'emergency:afterCallOfficer'));
+  });
+
   it('the emergency number itself is a keyword', async () => {
     const { engine, directory } = await engineHarness();
     const user = new TestUser(engine);
