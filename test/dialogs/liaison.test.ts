@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatDate } from '../../src/core/dates.js';
+import { parseDirectory } from '../../src/directory/directory.js';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/i18n/languages.js';
-import { engineHarness, TestUser, text, translations } from '../helpers/fixtures.js';
+import { engineHarness, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
 
 /** 2026-11-24 10:00 UTC: a Tuesday in Brussels. */
 const NOW = new Date('2026-11-24T10:00:00Z');
@@ -379,6 +380,25 @@ describe.each(SUPPORTED_LANGUAGES)('liaison workspace (%s)', (lang) => {
     expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.plannedNext', { count: 4 }));
     await officer.press('dialog:protocolStatus');
     expect(officer.transcript()).not.toContain(await text(lang, 'liaison:meetings.needsPlanning', { count: 2 }));
+  });
+
+  it('platform meetings, one a year: none planned is said as such ("fewer than 1 meetings" is not), and one planned is enough', async () => {
+    const data = JSON.parse(await realDirectoryJson()) as { intervals: { platformMeetingsPerYear: number } };
+    data.intervals.platformMeetingsPerYear = 1;
+    const directory = parseDirectory(JSON.stringify(data), 'test');
+    // After the directory's last meeting (16 June 2027): none is planned.
+    const after = await engineHarness({ directory, clock: () => new Date('2027-07-01T10:00:00Z') });
+    const officer = new TestUser(after.engine, { id: 'liaison-north', locale: lang });
+    await officer.press('dialog:protocolStatus');
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.needsPlanning_one'));
+    expect(officer.transcript()).toContain(await text(lang, 'liaison:meetings.needsPlanning', { count: 1 }));
+    expect(officer.transcript()).not.toContain(await text(lang, 'liaison:meetings.needsPlanning_other', { count: 1 }));
+    // Before it: that one meeting is all that is agreed.
+    const before = await engineHarness({ directory, clock: () => new Date('2027-03-01T10:00:00Z') });
+    const early = new TestUser(before.engine, { id: 'liaison-north', locale: lang });
+    await early.press('dialog:protocolStatus');
+    expect(early.transcript()).toContain(formatDate('2027-06-16', lang));
+    expect(early.transcript()).not.toContain(await text(lang, 'liaison:meetings.needsPlanning', { count: 1 }));
   });
 
   it('platform meetings: one planned as far ahead as the chat accepts (a year to the day) is counted, shown, and cannot be planned twice', async () => {
