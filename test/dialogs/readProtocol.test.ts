@@ -115,6 +115,17 @@ describe('the protocol in plain words, with another number of platform meetings 
     expect(teacher.transcript()).toContain(await text('de', 'protocol:meetingsIntro', { count: 3 }));
     expect(teacher.transcript()).not.toContain(await text('de', 'protocol:meetingsIntroTwice'));
   });
+
+  it.each(SUPPORTED_LANGUAGES)('once a year is said in words, not "1 time a year" (%s)', async (lang) => {
+    const data = JSON.parse(await realDirectoryJson());
+    data.intervals.platformMeetingsPerYear = 1;
+    const { engine } = await engineHarness({ directory: parseDirectory(JSON.stringify(data), 'test') });
+    const teacher = new TestUser(engine, { locale: lang });
+    await teacher.press(START);
+    await teacher.click('meetings');
+    expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingsIntro_one'));
+    expect(teacher.transcript()).toContain(await text(lang, 'protocol:meetingsIntro', { count: 1 }));
+  });
 });
 
 describe('menu entries shown to some roles only', () => {
