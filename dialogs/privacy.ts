@@ -59,6 +59,8 @@ export const privacyDialog = defineDialog({
         ...(stored.trainingAnswered ? ['trainingAnswered'] : []),
         ...(stored.nudgeSettings ? ['nudgeSettings'] : []),
       ];
+      // (privacy:confirmPrompt, confirmPromptWithdraw_* and confirmPromptDone_*, which this question used
+      // before, stay in the catalogues: questions stored with them are shown again as they were.)
       const also = callbacks.some(unfinished) ? 'privacy:alsoDeleteWithdraw' : 'privacy:alsoDeleteDone';
       const prompt = literal(
         turn.inEveryLanguage((t, lang) =>
