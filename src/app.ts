@@ -20,6 +20,7 @@ import { backupStore, lastBackupAt } from './store/backup.js';
 import { mountExports } from './http/exports.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { labelledIn, loadTranslations } from './i18n/i18n.js';
+import type { Language } from './i18n/languages.js';
 import type { Log } from './log.js';
 import { beforeMigrationFile, openFileStore, type Store } from './store/store.js';
 
@@ -83,6 +84,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const clock = options.clock ?? (() => new Date());
 
   let directoryView = await loadDirectory(config.directoryFile);
+  // One rule everywhere (turns, widget page, downloads, Slack, Teams, nudges): DEFAULT_LANGUAGE when
+  // set, else the directory's defaultLanguage, read when needed so that a reload changes it.
+  const defaultLanguage = (): Language => config.defaultLanguage ?? directoryView.data.defaultLanguage;
+  const sayWhenLanguagesDiffer = (loaded: DirectoryView) => {
+    if (config.defaultLanguage !== undefined && config.defaultLanguage !== loaded.data.defaultLanguage) {
+      log.warn({ event: 'default_language_overridden', env: config.defaultLanguage, directory: loaded.data.defaultLanguage }, `DEFAULT_LANGUAGE=${config.defaultLanguage} overrides the directory's defaultLanguage "${loaded.data.defaultLanguage}"`);
+    }
+  };
+  sayWhenLanguagesDiffer(directoryView);
   const translations = await loadTranslations(config.localesDir);
   const store = options.store ?? (await openFileStore(config.storeFile));
 
@@ -91,7 +101,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     store,
     directory,
     translations,
-    defaultLanguage: config.defaultLanguage,
+    defaultLanguage,
     clock,
     log,
     dialogs: options.dialogs,
@@ -100,10 +110,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   });
 
   const http = createHttpServer(log, config.web.allowedOrigins, { https: config.publicUrl?.startsWith('https://') ?? false });
-  mountExports({ http, exports, translations, defaultLanguage: config.defaultLanguage, log });
+  mountExports({ http, exports, translations, defaultLanguage, log });
   const channels: Channel[] = [];
   if (config.web.enabled) {
-    await mountStaticWidget(http, options.publicDir ?? widgetDir(), { translations, maxMessageLength: config.web.maxMessageLength, defaultLanguage: config.defaultLanguage, emergencyNumber: () => directoryView.data.emergency.number });
+    await mountStaticWidget(http, options.publicDir ?? widgetDir(), { translations, maxMessageLength: config.web.maxMessageLength, defaultLanguage, emergencyNumber: () => directoryView.data.emergency.number });
     channels.push(
       new WebChannel({
         config: config.web,
@@ -131,7 +141,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         engine,
         processedEvents: repos.processedEvents,
         translations,
-        defaultLanguage: config.defaultLanguage,
+        defaultLanguage,
         log,
         clock,
         ...options.slack,
@@ -141,7 +151,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   if (config.teams) {
     const { TeamsChannel } = await import('./channels/teams/teamsChannel.js');
     channels.push(
-      new TeamsChannel({ config: config.teams, http, engine, processedEvents: repos.processedEvents, translations, defaultLanguage: config.defaultLanguage, log, clock, ...options.teams }),
+      new TeamsChannel({ config: config.teams, http, engine, processedEvents: repos.processedEvents, translations, defaultLanguage, log, clock, ...options.teams }),
     );
   }
   for (const channel of channels) notifier.register(channel);
@@ -154,6 +164,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     clock,
     pattern: config.nudges.pattern,
     answeredTrainingSurvey: (userKey, schoolYear) => training.hasAnswered(userKey, schoolYear),
+    defaultLanguage,
   });
   http.setHealth(() => ({ channels: channels.map((c) => c.id), store: store.name === 'memory' ? 'memory' : 'file' }));
 
@@ -217,6 +228,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         if (config.nudges.enabled) assertTicksReachWorkingHours(config.nudges.pattern, loaded.data, clock());
         const zoneChanged = loaded.data.timeZone !== directoryView.data.timeZone;
         directoryView = loaded;
+        sayWhenLanguagesDiffer(loaded);
         // The ticks run in the directory's time zone: a new one takes a new timer.
         if (config.nudges.enabled && zoneChanged && started) {
           await scheduler.stop();

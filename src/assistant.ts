@@ -30,7 +30,8 @@ export interface AssistantDeps {
   store: Store;
   directory: () => DirectoryView;
   translations: Translations;
-  defaultLanguage: Language;
+  /** A getter: DEFAULT_LANGUAGE when set, else the directory's defaultLanguage, which a reload may change. */
+  defaultLanguage: () => Language;
   clock: () => Date;
   log: Log;
   dialogs?: readonly Dialog[];

@@ -76,7 +76,8 @@ const EnvSchema = z.object({
     .default('data/db.json'),
   DIRECTORY_FILE: z.string().min(1).default('data/directory.json'),
   LOCALES_DIR: z.string().min(1).default('locales'),
-  DEFAULT_LANGUAGE: z.enum(SUPPORTED_LANGUAGES).default('en'),
+  /** Overrides the directory's defaultLanguage when set; unset, the directory's is used. */
+  DEFAULT_LANGUAGE: z.enum(SUPPORTED_LANGUAGES).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_CHAT_ENABLED: boolean(true),
   WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -161,6 +162,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     storeFile: env.STORE_FILE,
     directoryFile: env.DIRECTORY_FILE,
     localesDir: env.LOCALES_DIR,
+    /** DEFAULT_LANGUAGE when set: it overrides the directory's defaultLanguage (see defaultLanguageOf). */
     defaultLanguage: env.DEFAULT_LANGUAGE,
     logLevel: env.LOG_LEVEL,
     web: {

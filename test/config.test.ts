@@ -23,7 +23,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3978);
     expect(config.storeFile).toBe('data/db.json');
     expect(config.directoryFile).toBe('data/directory.json');
-    expect(config.defaultLanguage).toBe('en');
+    expect(config.defaultLanguage).toBeUndefined(); // the directory's defaultLanguage is used
     expect(config.web.enabled).toBe(true);
     expect(config.web.secret).toBeUndefined();
     expect(config.web.allowedOrigins).toEqual([]);

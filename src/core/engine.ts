@@ -43,7 +43,8 @@ export interface EngineDeps {
   dialogs: readonly Dialog[];
   services: Services;
   textChecks: typeof textChecks;
-  defaultLanguage: Language;
+  /** A getter: DEFAULT_LANGUAGE when set, else the directory's defaultLanguage, which a reload may change. */
+  defaultLanguage: () => Language;
   clock: () => Date;
   log: Log;
 }
@@ -166,7 +167,7 @@ export class Engine implements TurnHandler {
 
   /** Safety first: even when the store or a dialog fails, an emergency question gets the emergency answer. */
   private fallbackReplies(inbound: InboundMessage, notSaved = false): TurnOutcome {
-    const language = resolveLanguage(undefined, inbound.localeHint, this.deps.defaultLanguage);
+    const language = resolveLanguage(undefined, inbound.localeHint, this.deps.defaultLanguage());
     const tr = this.deps.translations.translator(language);
     const number = this.deps.directory().data.emergency.number;
     if (this.detectCommand(inbound) === 'emergency') {
@@ -290,7 +291,7 @@ export class Engine implements TurnHandler {
     const person = dir.personByPlatformId(identity.channel, identity.platformUserId);
     const role: Role = person?.role ?? 'teacher';
     const saved = this.deps.users.get(identity.userKey);
-    const language = resolveLanguage(saved?.language, identity.localeHint, this.deps.defaultLanguage);
+    const language = resolveLanguage(saved?.language, identity.localeHint, this.deps.defaultLanguage());
     const tr = this.deps.translations.translator(language);
     const translatorFor = (l: Language) => this.deps.translations.translator(l);
     const replies: OutboundReply[] = [
@@ -449,7 +450,7 @@ class TurnRunner {
     localeHint: string | undefined,
   ) {
     this.user = user;
-    this.lang = resolveLanguage(user.language, localeHint, engine.engineDeps.defaultLanguage);
+    this.lang = resolveLanguage(user.language, localeHint, engine.engineDeps.defaultLanguage());
   }
 
   private get tr(): Translator {

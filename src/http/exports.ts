@@ -9,7 +9,8 @@ export interface ExportRouteDeps {
   http: HttpServer;
   exports: ExportService;
   translations: Translations;
-  defaultLanguage: Language;
+  /** A getter: DEFAULT_LANGUAGE when set, else the directory's defaultLanguage, which a reload may change. */
+  defaultLanguage: () => Language;
   log: Log;
 }
 
@@ -34,7 +35,7 @@ export function mountExports({ http, exports, translations, defaultLanguage, log
     const prefix = `${EXPORTS_PATH}/`;
     const file = readable && path.startsWith(prefix) ? exports.get(path.slice(prefix.length)) : undefined;
     if (!file) {
-      const lang = languageFromAcceptLanguage(req.headers['accept-language']) ?? defaultLanguage;
+      const lang = languageFromAcceptLanguage(req.headers['accept-language']) ?? defaultLanguage();
       const body = Buffer.from(`${translations.translator(lang).t('page:exportGone', { minutes: exports.ttlMinutes })}\n`);
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length, 'Content-Language': lang, 'Cache-Control': 'no-store', Vary: 'Accept-Language' });
       res.end(method === 'HEAD' ? undefined : body);

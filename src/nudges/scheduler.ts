@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import type { DeliveryResult, Notifier } from '../core/notifier.js';
 import type { DirectoryView } from '../directory/directory.js';
+import type { Language } from '../i18n/languages.js';
 import type { Log } from '../log.js';
 import type { NudgeLogRepository } from '../store/nudgeLog.js';
 import type { NudgeRecord } from '../store/schema.js';
@@ -34,6 +35,8 @@ export interface SchedulerDeps {
   pattern?: string;
   /** Whether a teacher answered that school year's training survey already (then they are not asked again). */
   answeredTrainingSurvey?: (userKey: string, schoolYear: string) => boolean;
+  /** The language of a nudge to a user whose language is not known: DEFAULT_LANGUAGE when set; by default the directory's defaultLanguage. */
+  defaultLanguage?: () => Language;
 }
 
 /**
@@ -120,7 +123,7 @@ export class NudgeScheduler {
     nudgeLog.set(key, claim);
     await store.commit(); // the claim is durable before anything is sent
 
-    const outcome = nudge.to === 'user' ? await notifier.toUser(nudge.recipientId, nudge.build, this.deps.directory().data.defaultLanguage) : await notifier.toPerson(nudge.recipientId, nudge.build);
+    const outcome = nudge.to === 'user' ? await notifier.toUser(nudge.recipientId, nudge.build, this.deps.defaultLanguage?.() ?? this.deps.directory().data.defaultLanguage) : await notifier.toPerson(nudge.recipientId, nudge.build);
     if (outcome === 'sent') {
       nudgeLog.set(key, { ...claim, status: 'sent', sentAt: this.deps.clock().toISOString() });
     } else if ((outcome === 'failed' || (outcome === 'no-address' && nudge.rule === 'callbackNotice')) && attempts < MAX_ATTEMPTS) {

@@ -72,7 +72,8 @@ export async function engineHarness(options: { store?: Store; directory?: Direct
     store,
     directory: () => directory,
     translations: await translations(),
-    defaultLanguage: 'en',
+    // As the app does without DEFAULT_LANGUAGE: the directory's.
+    defaultLanguage: () => directory.data.defaultLanguage,
     clock: options.clock ?? (() => FIXED_NOW),
     log: options.log ?? silentLogger(),
     publicUrl: options.publicUrl,

@@ -38,7 +38,7 @@ export interface SlackChannelDeps {
   processedEvents: ProcessedEventsRepository;
   translations: Translations;
   /** The language of a notice sent outside a turn when the user's locale is not one the assistant speaks. */
-  defaultLanguage: Language;
+  defaultLanguage: () => Language;
   log: Log;
   clock: () => Date;
   /** How 429s are waited out; injectable so tests need not sleep. */
@@ -285,7 +285,7 @@ export class SlackChannel implements Channel {
 
   /** The language to answer in outside a turn (no dialog runs): the user's Slack locale's, as the Teams notice does. */
   private async languageOf(userId: string): Promise<Language> {
-    return resolveLanguage(undefined, await this.localeOf(userId), this.deps.defaultLanguage);
+    return resolveLanguage(undefined, await this.localeOf(userId), this.deps.defaultLanguage());
   }
 
   private async publishHome(userId: string): Promise<void> {

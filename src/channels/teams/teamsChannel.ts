@@ -72,7 +72,8 @@ export interface TeamsChannelDeps {
   engine: Engine;
   processedEvents: ProcessedEventsRepository;
   translations: Translations;
-  defaultLanguage: Language;
+  /** A getter: DEFAULT_LANGUAGE when set, else the directory's defaultLanguage, which a reload may change. */
+  defaultLanguage: () => Language;
   log: Log;
   clock: () => Date;
   /** How a throttled reply is waited out; injectable so tests need not sleep. */
@@ -303,7 +304,7 @@ export class TeamsChannel implements Channel {
   }
 
   private personalChatOnly(locale: string | undefined): string {
-    const language = resolveLanguage(undefined, locale, this.deps.defaultLanguage);
+    const language = resolveLanguage(undefined, locale, this.deps.defaultLanguage());
     return this.deps.translations.translator(language).t('channels:teams.personalChatOnly');
   }
 }

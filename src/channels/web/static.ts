@@ -35,7 +35,7 @@ export interface WidgetTexts {
   translations: Translations;
   maxMessageLength: number;
   /** The page's language when neither `?lang=` nor the browser's Accept-Language names a supported one. */
-  defaultLanguage: Language;
+  defaultLanguage: () => Language;
   /** The directory's emergency number, said by the widget even when the chat cannot be reached. */
   emergencyNumber: () => string;
 }
@@ -116,7 +116,7 @@ export async function mountStaticWidget(http: HttpServer, publicDir: string, tex
     if (file === 'index.html') {
       const pages = new Map(SUPPORTED_LANGUAGES.map((lang) => [lang, Buffer.from(fillPage(raw.toString('utf8'), lang, texts.translations))]));
       serve(http, path, async (req: Request, res: Response) => {
-        const lang = pageLanguage(req, texts.defaultLanguage);
+        const lang = pageLanguage(req, texts.defaultLanguage());
         const body = pages.get(lang)!;
         res.writeHead(200, {
           ...headers,
