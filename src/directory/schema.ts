@@ -21,6 +21,12 @@ const IsoDate = z.iso.date();
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)');
 const Phone = z.string().regex(/^\+?[0-9 ()./-]{3,20}$/, 'a phone number such as +32 3 123 45 67');
 const Email = z.email();
+/** Said to someone in danger: at least two digits, an optional leading +, single spaces only between digits. */
+const EmergencyNumber = z
+  .string()
+  .trim()
+  .max(15, 'at most 15 characters, e.g. 112')
+  .regex(/^\+?[0-9]( ?[0-9])+$/, 'at least two digits, with an optional leading + and single spaces only between digits, e.g. 112 or 101');
 
 const TimeZone = z.string().refine((tz) => {
   try {
@@ -104,7 +110,7 @@ export const Directory = z
     municipality: z.strictObject({ id: Id, name: LocalizedText }),
     timeZone: TimeZone,
     defaultLanguage: z.enum(SUPPORTED_LANGUAGES),
-    emergency: z.strictObject({ number: z.string().regex(/^[0-9 +]{2,15}$/, 'digits only, e.g. 112') }),
+    emergency: z.strictObject({ number: EmergencyNumber }),
     /** The municipality's general prevention desk, for schools not (yet) in the list. */
     generalContact: z.strictObject({
       name: LocalizedText,
