@@ -83,7 +83,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const { log } = options;
   const clock = options.clock ?? (() => new Date());
 
-  let directoryView = await loadDirectory(config.directoryFile);
+  let directoryView = await loadDirectory(config.directoryFile, clock());
   // One rule everywhere (turns, widget page, downloads, Slack, Teams, nudges): DEFAULT_LANGUAGE when
   // set, else the directory's defaultLanguage, read when needed so that a reload changes it.
   const defaultLanguage = (): Language => config.defaultLanguage ?? directoryView.data.defaultLanguage;
@@ -223,7 +223,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     purge,
     reloadDirectory: async () => {
       try {
-        const loaded = await loadDirectory(config.directoryFile);
+        const loaded = await loadDirectory(config.directoryFile, clock());
         // New working hours (or time zone) the scheduler's ticks no longer reach are refused like a broken file.
         if (config.nudges.enabled) assertTicksReachWorkingHours(config.nudges.pattern, loaded.data, clock());
         const zoneChanged = loaded.data.timeZone !== directoryView.data.timeZone;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
 import { normalize, normalizeUncached, wordsBegin } from '../core/text.js';
 import type { Language } from '../i18n/languages.js';
-import { Directory, type LocalizedText, type Person, type School } from './schema.js';
+import { directoryAsOf, type Directory, type LocalizedText, type Person, type School } from './schema.js';
 
 export type Role = 'teacher' | 'liaison' | 'coordinator';
 export type PlatformChannel = 'web' | 'slack' | 'teams' | 'test';
@@ -81,15 +81,18 @@ export function localized(text: LocalizedText, lang: Language): string {
   return text[lang];
 }
 
-/** Parses directory JSON text; every problem is reported with its JSON path. */
-export function parseDirectory(json: string, source: string): DirectoryView {
+/**
+ * Parses directory JSON text; every problem is reported with its JSON path. `now` is the moment the
+ * protocol's dates are checked against (not later than today in the directory's time zone).
+ */
+export function parseDirectory(json: string, source: string, now: Date = new Date()): DirectoryView {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (err) {
     throw new CodedError(ErrorCode.DirectoryInvalid, `Directory ${source} is not valid JSON: ${(err as Error).message}`);
   }
-  const result = Directory.safeParse(raw);
+  const result = directoryAsOf(now).safeParse(raw);
   if (!result.success) {
     throw new CodedError(
       ErrorCode.DirectoryInvalid,
@@ -99,12 +102,12 @@ export function parseDirectory(json: string, source: string): DirectoryView {
   return new DirectoryView(result.data);
 }
 
-export async function loadDirectory(file: string): Promise<DirectoryView> {
+export async function loadDirectory(file: string, now: Date = new Date()): Promise<DirectoryView> {
   let json: string;
   try {
     json = await readFile(file, 'utf8');
   } catch (err) {
     throw new CodedError(ErrorCode.DirectoryInvalid, `Directory ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return parseDirectory(json, file);
+  return parseDirectory(json, file, now);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
 import { COMPETENCES } from '../store/schema.js';
+import { localDate } from '../core/dates.js';
 
 /**
  * The local directory: every fact that differs per municipality (people, schools, partners,
@@ -28,14 +29,16 @@ const EmergencyNumber = z
   .max(15, 'at most 15 characters, e.g. 112')
   .regex(/^\+?[0-9]( ?[0-9])+$/, 'at least two digits, with an optional leading + and single spaces only between digits, e.g. 112 or 101');
 
-const TimeZone = z.string().refine((tz) => {
+function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
   } catch {
     return false;
   }
-}, 'an IANA time zone such as Europe/Brussels');
+}
+/* A refinement does not stop the checks across fields: they run with a time zone refused here too. */
+const TimeZone = z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Brussels');
 
 export const Person = z.strictObject({
   id: Id,
@@ -104,7 +107,7 @@ export const Protocol = z.strictObject({
 });
 export type Protocol = z.infer<typeof Protocol>;
 
-export const Directory = z
+const DirectoryShape = z
   .strictObject({
     schemaVersion: z.literal(1),
     municipality: z.strictObject({ id: Id, name: LocalizedText }),
@@ -159,96 +162,121 @@ export const Directory = z
         }),
       )
       .default([]),
-  })
-  .superRefine((d, ctx) => {
-    const unique = (items: { id: string }[], path: string) => {
-      const seen = new Set<string>();
-      items.forEach((item, i) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${item.id}"` });
-        seen.add(item.id);
-      });
-    };
-    unique(d.people, 'people');
-    unique(d.schools, 'schools');
-    unique(d.partners, 'partners');
-    unique(d.nextSteps, 'nextSteps');
-    unique(d.trainingOffers, 'trainingOffers');
+  });
 
-    const people = new Set(d.people.map((p) => p.id));
-    const partners = new Set(d.partners.map((p) => p.id));
-    const mustBe = (set: Set<string>, id: string | undefined, path: (string | number)[], what: string) => {
-      if (id !== undefined && !set.has(id)) ctx.addIssue({ code: 'custom', path, message: `no ${what} with id "${id}"` });
-    };
-    d.people.forEach((p, i) => mustBe(people, p.backupId, ['people', i, 'backupId'], 'person'));
-    d.schools.forEach((s, i) => mustBe(people, s.liaisonId, ['schools', i, 'liaisonId'], 'person'));
-    d.nextSteps.forEach((s, i) => mustBe(partners, s.partnerId, ['nextSteps', i, 'partnerId'], 'partner'));
-    mustBe(people, d.protocol.coordinatorId, ['protocol', 'coordinatorId'], 'person');
-    d.protocol.sharing.forEach((s, i) => mustBe(partners, s.partnerId, ['protocol', 'sharing', i, 'partnerId'], 'partner'));
-    d.protocol.signatoryPartnerIds.forEach((id, i) =>
-      mustBe(partners, id, ['protocol', 'signatoryPartnerIds', i], 'partner'),
-    );
-
-    // Someone must see delivery problems, and take requests for schools not in the list.
-    if (!d.people.some((p) => p.role === 'coordinator')) {
-      ctx.addIssue({ code: 'custom', path: ['people'], message: 'nobody has the role "coordinator": requests for schools not in the list and delivery problems would reach no coordinator' });
-    }
-    if (d.protocol.signedOn && d.protocol.lastEvaluatedOn && d.protocol.lastEvaluatedOn < d.protocol.signedOn) {
-      ctx.addIssue({ code: 'custom', path: ['protocol', 'lastEvaluatedOn'], message: `before the protocol was signed (${d.protocol.signedOn})` });
-    }
-    const meetingDays = new Set<string>();
-    d.platformMeetings.forEach((m, i) => {
-      if (meetingDays.has(m.date)) ctx.addIssue({ code: 'custom', path: ['platformMeetings', i, 'date'], message: `a platform meeting on ${m.date} is listed already` });
-      meetingDays.add(m.date);
+/**
+ * The checks across fields: references, duplicates, intervals. With `today` (YYYY-MM-DD in the
+ * directory's time zone) also the dates that cannot lie in the future.
+ */
+function refineDirectory(d: z.infer<typeof DirectoryShape>, ctx: z.RefinementCtx, today?: string): void {
+  const unique = (items: { id: string }[], path: string) => {
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+      if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${item.id}"` });
+      seen.add(item.id);
     });
+  };
+  unique(d.people, 'people');
+  unique(d.schools, 'schools');
+  unique(d.partners, 'partners');
+  unique(d.nextSteps, 'nextSteps');
+  unique(d.trainingOffers, 'trainingOffers');
 
-    // Escalations and identities must reach the right person.
-    d.people.forEach((p, i) => {
-      if (p.backupId === p.id) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['people', i, 'backupId'],
-          message: `"${p.id}" is their own backup: an unacknowledged call-back request would escalate back to them; name a colleague`,
-        });
-      }
-    });
-    // A platform id proves who someone is (and their role); two people with one id means the wrong one
-    // may be recognised and act on requests. Compared without letter case: Teams ids are GUIDs.
-    const uniquePlatformId = (field: 'slackUserId' | 'teamsUserId', platform: string) => {
-      const seen = new Map<string, number>();
-      d.people.forEach((p, i) => {
-        const id = p[field];
-        if (id === undefined) return;
-        const normalised = id.trim().toLowerCase();
-        const first = seen.get(normalised);
-        if (first === undefined) {
-          seen.set(normalised, i);
-          return;
-        }
-        ctx.addIssue({
-          code: 'custom',
-          path: ['people', i, field],
-          message: `${platform} user id "${id}" is also people[${first}]'s ("${d.people[first]!.id}"): each person needs their own`,
-        });
-      });
-    };
-    uniquePlatformId('slackUserId', 'Slack');
-    uniquePlatformId('teamsUserId', 'Teams');
-    // The reminder to the assignee must come before the escalation to their backup.
-    const { callbackAcknowledgeWorkingDays: remind, callbackEscalateWorkingDays: escalate } = d.intervals;
-    if (escalate <= remind) {
+  const people = new Set(d.people.map((p) => p.id));
+  const partners = new Set(d.partners.map((p) => p.id));
+  const mustBe = (set: Set<string>, id: string | undefined, path: (string | number)[], what: string) => {
+    if (id !== undefined && !set.has(id)) ctx.addIssue({ code: 'custom', path, message: `no ${what} with id "${id}"` });
+  };
+  d.people.forEach((p, i) => mustBe(people, p.backupId, ['people', i, 'backupId'], 'person'));
+  d.schools.forEach((s, i) => mustBe(people, s.liaisonId, ['schools', i, 'liaisonId'], 'person'));
+  d.nextSteps.forEach((s, i) => mustBe(partners, s.partnerId, ['nextSteps', i, 'partnerId'], 'partner'));
+  mustBe(people, d.protocol.coordinatorId, ['protocol', 'coordinatorId'], 'person');
+  d.protocol.sharing.forEach((s, i) => mustBe(partners, s.partnerId, ['protocol', 'sharing', i, 'partnerId'], 'partner'));
+  d.protocol.signatoryPartnerIds.forEach((id, i) =>
+    mustBe(partners, id, ['protocol', 'signatoryPartnerIds', i], 'partner'),
+  );
+
+  // Someone must see delivery problems, and take requests for schools not in the list.
+  if (!d.people.some((p) => p.role === 'coordinator')) {
+    ctx.addIssue({ code: 'custom', path: ['people'], message: 'nobody has the role "coordinator": requests for schools not in the list and delivery problems would reach no coordinator' });
+  }
+  if (d.protocol.signedOn && d.protocol.lastEvaluatedOn && d.protocol.lastEvaluatedOn < d.protocol.signedOn) {
+    ctx.addIssue({ code: 'custom', path: ['protocol', 'lastEvaluatedOn'], message: `before the protocol was signed (${d.protocol.signedOn})` });
+  }
+  const meetingDays = new Set<string>();
+  d.platformMeetings.forEach((m, i) => {
+    if (meetingDays.has(m.date)) ctx.addIssue({ code: 'custom', path: ['platformMeetings', i, 'date'], message: `a platform meeting on ${m.date} is listed already` });
+    meetingDays.add(m.date);
+  });
+
+  // Escalations and identities must reach the right person.
+  d.people.forEach((p, i) => {
+    if (p.backupId === p.id) {
       ctx.addIssue({
         code: 'custom',
-        path: ['intervals', 'callbackEscalateWorkingDays'],
-        message: `must be more than callbackAcknowledgeWorkingDays (${remind}), or the escalation to the backup goes out before or with the reminder; ${escalate} given`,
-      });
-    }
-    const { callbackTodayReminderWorkingHours: remindHours, callbackTodayEscalateWorkingHours: escalateHours } = d.intervals;
-    if (escalateHours <= remindHours) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['intervals', 'callbackTodayEscalateWorkingHours'],
-        message: `must be more than callbackTodayReminderWorkingHours (${remindHours}), or the escalation of a request for today goes out before or with its reminder; ${escalateHours} given`,
+        path: ['people', i, 'backupId'],
+        message: `"${p.id}" is their own backup: an unacknowledged call-back request would escalate back to them; name a colleague`,
       });
     }
   });
+  // A platform id proves who someone is (and their role); two people with one id means the wrong one
+  // may be recognised and act on requests. Compared without letter case: Teams ids are GUIDs.
+  const uniquePlatformId = (field: 'slackUserId' | 'teamsUserId', platform: string) => {
+    const seen = new Map<string, number>();
+    d.people.forEach((p, i) => {
+      const id = p[field];
+      if (id === undefined) return;
+      const normalised = id.trim().toLowerCase();
+      const first = seen.get(normalised);
+      if (first === undefined) {
+        seen.set(normalised, i);
+        return;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: ['people', i, field],
+        message: `${platform} user id "${id}" is also people[${first}]'s ("${d.people[first]!.id}"): each person needs their own`,
+      });
+    });
+  };
+  uniquePlatformId('slackUserId', 'Slack');
+  uniquePlatformId('teamsUserId', 'Teams');
+  // The reminder to the assignee must come before the escalation to their backup.
+  const { callbackAcknowledgeWorkingDays: remind, callbackEscalateWorkingDays: escalate } = d.intervals;
+  if (escalate <= remind) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['intervals', 'callbackEscalateWorkingDays'],
+      message: `must be more than callbackAcknowledgeWorkingDays (${remind}), or the escalation to the backup goes out before or with the reminder; ${escalate} given`,
+    });
+  }
+  const { callbackTodayReminderWorkingHours: remindHours, callbackTodayEscalateWorkingHours: escalateHours } = d.intervals;
+  if (escalateHours <= remindHours) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['intervals', 'callbackTodayEscalateWorkingHours'],
+      message: `must be more than callbackTodayReminderWorkingHours (${remindHours}), or the escalation of a request for today goes out before or with its reminder; ${escalateHours} given`,
+    });
+  }
+  if (today !== undefined) {
+    // A planned signing date would be shown as signed (and the evaluation counted from it); a year
+    // typo in the last evaluation would hide every evaluation recorded in the chat until then.
+    const future = (field: 'signedOn' | 'lastEvaluatedOn', why: string) => {
+      const date = d.protocol[field];
+      if (date !== undefined && date > today) {
+        ctx.addIssue({ code: 'custom', path: ['protocol', field], message: `${date} is later than today (${today} in ${d.timeZone}): ${why}` });
+      }
+    };
+    future('signedOn', 'teachers would read that the partners signed it on that day; give the date it was signed, or leave signedOn out until it is');
+    future('lastEvaluatedOn', 'the next evaluation would be counted from it, and evaluations recorded in the chat before it ignored; give the date of the last evaluation held');
+  }
+}
+
+/** The directory as the assistant uses it, without the checks against today's date (see directoryAsOf). */
+export const Directory = DirectoryShape.superRefine((d, ctx) => refineDirectory(d, ctx));
 export type Directory = z.infer<typeof Directory>;
+
+/** The directory with every check, the protocol's dates included against `now` in the directory's time zone. */
+export function directoryAsOf(now: Date) {
+  return DirectoryShape.superRefine((d, ctx) => refineDirectory(d, ctx, isTimeZone(d.timeZone) ? localDate(now, d.timeZone) : undefined));
+}

@@ -1,16 +1,22 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { parseDirectory } from '../../src/directory/directory.js';
-import { realDirectoryJson } from '../helpers/fixtures.js';
+import { FIXED_NOW, realDirectoryJson } from '../helpers/fixtures.js';
+import { startApp } from '../helpers/server.js';
 
 /** The sample directory as parsed JSON, edited freely by each test (including into what the schema refuses). */
 type Raw = ReturnType<typeof JSON.parse>;
 
 /** The sample directory after `edit`, parsed; a refusal's message, or '' when it parsed. */
-async function problems(edit: (d: Raw) => void): Promise<string> {
+async function problems(edit: (d: Raw) => void, now = FIXED_NOW): Promise<string> {
   const raw = JSON.parse(await realDirectoryJson());
   edit(raw);
   try {
-    parseDirectory(JSON.stringify(raw), 'dir.json');
+    parseDirectory(JSON.stringify(raw), 'dir.json', now);
     return '';
   } catch (err) {
     return (err as Error).message;
@@ -20,7 +26,16 @@ async function problems(edit: (d: Raw) => void): Promise<string> {
 async function parsed(edit: (d: Raw) => void) {
   const raw = JSON.parse(await realDirectoryJson());
   edit(raw);
-  return parseDirectory(JSON.stringify(raw), 'dir.json');
+  return parseDirectory(JSON.stringify(raw), 'dir.json', FIXED_NOW);
+}
+
+/** The sample directory after `edit`, in a file of its own. */
+async function fileWith(edit: (d: Raw) => void): Promise<string> {
+  const raw = JSON.parse(await realDirectoryJson());
+  edit(raw);
+  const file = join(await mkdtemp(join(tmpdir(), 'dirval-')), 'directory.json');
+  await writeFile(file, JSON.stringify(raw));
+  return file;
 }
 
 describe('directory validation', () => {
@@ -30,5 +45,48 @@ describe('directory validation', () => {
 
   it.each([['112', '112'], [' 112 ', '112'], ['+32 101', '+32 101'], ['11 2', '11 2']])('takes the emergency number %j as %j', async (number, kept) => {
     expect((await parsed((d) => { d.emergency.number = number; })).data.emergency.number).toBe(kept);
+  });
+
+  describe('protocol dates later than today (in the directory\'s time zone) are refused', () => {
+    // FIXED_NOW is 2026-11-24 (10:00 UTC).
+    it('a planned signing date, and a year typo in the last evaluation', async () => {
+      const message = await problems((d) => {
+        d.protocol.signedOn = '2027-06-01';
+        d.protocol.lastEvaluatedOn = '2062-06-15';
+      });
+      expect(message).toContain('protocol.signedOn: 2027-06-01 is later than today (2026-11-24 in Europe/Brussels)');
+      expect(message).toContain('protocol.lastEvaluatedOn: 2062-06-15 is later than today (2026-11-24 in Europe/Brussels)');
+    });
+
+    it('today is accepted, and today is the directory\'s: 23:30 UTC on the 24th is already the 25th in Brussels', async () => {
+      expect(await problems((d) => { d.protocol.lastEvaluatedOn = '2026-11-24'; })).toBe('');
+      const lateEvening = new Date('2026-11-24T23:30:00Z');
+      expect(await problems((d) => { d.protocol.lastEvaluatedOn = '2026-11-25'; }, lateEvening)).toBe('');
+      expect(await problems((d) => { d.protocol.lastEvaluatedOn = '2026-11-25'; d.timeZone = 'America/New_York'; }, lateEvening)).toContain('protocol.lastEvaluatedOn: 2026-11-25 is later than today (2026-11-24 in America/New_York)');
+    });
+
+    it('at start and on reload (by the app\'s clock), the directory in use staying', async () => {
+      const future = (d: Raw) => { d.protocol.signedOn = '2027-06-01'; };
+      await expect(startApp({ DIRECTORY_FILE: await fileWith(future) }, { clock: () => FIXED_NOW })).rejects.toThrow(/protocol\.signedOn: 2027-06-01 is later than today \(2026-11-24/);
+      const file = await fileWith(() => undefined);
+      const running = await startApp({ DIRECTORY_FILE: file }, { clock: () => FIXED_NOW });
+      try {
+        const raw = JSON.parse(await realDirectoryJson());
+        future(raw);
+        await writeFile(file, JSON.stringify(raw));
+        expect(await running.app.reloadDirectory()).toEqual({ ok: false, error: expect.stringContaining('protocol.signedOn: 2027-06-01 is later than today') });
+        expect(running.app.directory().data.protocol.signedOn).toBe('2026-03-02');
+      } finally {
+        await running.stop();
+      }
+    });
+
+    it('by npm run directory:check', async () => {
+      const file = await fileWith((d) => { d.protocol.lastEvaluatedOn = '2999-01-01'; });
+      await expect(promisify(execFile)(process.execPath, ['dist/src/directory/check.js', file])).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('protocol.lastEvaluatedOn: 2999-01-01 is later than today'),
+      });
+    });
   });
 });
