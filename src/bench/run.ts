@@ -265,7 +265,7 @@ async function writeLatency(file: string): Promise<number> {
 async function nudgePlanning(): Promise<number> {
   const base = JSON.parse(await readFile('data/directory.json', 'utf8'));
   const person = base.people[0];
-  base.people = Array.from({ length: 1000 }, (_, i) => ({ ...person, id: `officer-${i}`, slackUserId: `U${i}`, teamsUserId: undefined, backupId: undefined, role: 'liaison' }));
+  base.people = Array.from({ length: 1000 }, (_, i) => ({ ...person, id: `officer-${i}`, slackUserId: `U${String(i).padStart(8, '0')}`, teamsUserId: undefined, backupId: undefined, role: 'liaison' }));
   base.people.push({ ...person, id: 'prevention-coordinator', role: 'coordinator', backupId: undefined });
   base.protocol.coordinatorId = 'prevention-coordinator';
   base.schools = Array.from({ length: 10_000 }, (_, i) => ({ ...base.schools[0], id: `school-${i}`, name: `School ${i}`, liaisonId: `officer-${i % 1000}` }));

@@ -49,10 +49,22 @@ export const Person = z.strictObject({
   email: Email,
   hours: LocalizedText,
   languages: z.array(z.enum(SUPPORTED_LANGUAGES)).min(1),
-  /** Platform identities that prove the role (Slack user id, Teams AAD object id). */
-  slackUserId: z.string().min(1).optional(),
+  /**
+   * Platform identities that prove the role (Slack user id, Teams AAD object id). Trimmed and checked
+   * for their shape: they are compared exactly, and a stray space would make the officer a teacher.
+   */
+  slackUserId: z
+    .string()
+    .trim()
+    .regex(/^[UW][A-Z0-9]{6,}$/, 'a Slack member id: U or W then capital letters and digits, such as U024BE7LH (profile → ⋮ → Copy member ID)')
+    .optional(),
   /** An Azure AD object id (a GUID): compared in lower case, however it is written here or sent by Teams. */
-  teamsUserId: z.string().min(1).transform((id) => id.toLowerCase()).optional(),
+  teamsUserId: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "an Azure AD object id (a GUID such as 6f1c2a9e-0b7d-4e35-9a51-2c8e4f7d1b03), not the user's name or e-mail")
+    .transform((id) => id.toLowerCase())
+    .optional(),
   /** Who takes over unacknowledged call-back requests. */
   backupId: Id.optional(),
 });

@@ -89,4 +89,22 @@ describe('directory validation', () => {
       });
     });
   });
+
+  it('Slack and Teams ids are trimmed, so that the officer is recognised, and must have their platform\'s shape', async () => {
+    const dir = await parsed((d) => {
+      d.people[0].slackUserId = ' U0LIAISON1 ';
+      d.people[0].teamsUserId = ' 00000000-0000-0000-0000-00000000000A\t';
+    });
+    expect(dir.personByPlatformId('slack', 'U0LIAISON1')?.id).toBe(dir.data.people[0]!.id);
+    expect(dir.roleFor('teams', '00000000-0000-0000-0000-00000000000a')).toBe(dir.data.people[0]!.role);
+    const message = await problems((d) => {
+      d.people[0].slackUserId = 'u0liaison1';
+      d.people[1].slackUserId = '@jan';
+      d.people[2].slackUserId = '  ';
+      d.people[0].teamsUserId = 'jan@school.example';
+      d.people[1].teamsUserId = '00000000-0000-0000-0000-00000000000';
+    });
+    for (const path of ['people[0].slackUserId', 'people[1].slackUserId', 'people[2].slackUserId']) expect(message).toContain(`${path}: a Slack member id`);
+    for (const path of ['people[0].teamsUserId', 'people[1].teamsUserId']) expect(message).toContain(`${path}: an Azure AD object id`);
+  });
 });
