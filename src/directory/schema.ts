@@ -38,6 +38,14 @@ function isTimeZone(tz: string): boolean {
   }
 }
 /* A refinement does not stop the checks across fields: they run with a time zone refused here too. */
+/**
+ * Whether a field (or anything in it) has a problem of its own already. A check across fields skips
+ * a field that does: comparing "8:30" with "17:00" would only add a second, false, problem.
+ */
+function hasProblem(ctx: z.RefinementCtx, path: readonly PropertyKey[]): boolean {
+  return ctx.issues.some((issue) => path.every((key, i) => issue.path?.[i] === key));
+}
+
 const TimeZone = z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Brussels');
 
 export const Person = z.strictObject({
@@ -141,7 +149,10 @@ const DirectoryShape = z
         /** Public and school holidays (YYYY-MM-DD): no nudges, and not counted as working days. */
         closedDays: z.array(IsoDate).default([]),
       })
-      .refine((w) => w.start < w.end, { message: 'start must be before end', path: ['end'] }),
+      .superRefine((w, ctx) => {
+        if (hasProblem(ctx, ['start']) || hasProblem(ctx, ['end'])) return;
+        if (w.start >= w.end) ctx.addIssue({ code: 'custom', path: ['end'], message: 'start must be before end' });
+      }),
     intervals: z.strictObject({
       contactDays: z.number().int().min(1).max(365).default(30),
       callbackAcknowledgeWorkingDays: z.number().int().min(1).max(10).default(1),
@@ -209,10 +220,13 @@ function refineDirectory(d: z.infer<typeof DirectoryShape>, ctx: z.RefinementCtx
   );
 
   // Someone must see delivery problems, and take requests for schools not in the list.
-  if (!d.people.some((p) => p.role === 'coordinator')) {
+  if (!d.people.some((p) => p.role === 'coordinator') && !d.people.some((_, i) => hasProblem(ctx, ['people', i, 'role']))) {
     ctx.addIssue({ code: 'custom', path: ['people'], message: 'nobody has the role "coordinator": requests for schools not in the list and delivery problems would reach no coordinator' });
   }
-  if (d.protocol.signedOn && d.protocol.lastEvaluatedOn && d.protocol.lastEvaluatedOn < d.protocol.signedOn) {
+  const validDate = (field: 'signedOn' | 'lastEvaluatedOn') => (hasProblem(ctx, ['protocol', field]) ? undefined : d.protocol[field]);
+  const signedOn = validDate('signedOn');
+  const lastEvaluatedOn = validDate('lastEvaluatedOn');
+  if (signedOn && lastEvaluatedOn && lastEvaluatedOn < signedOn) {
     ctx.addIssue({ code: 'custom', path: ['protocol', 'lastEvaluatedOn'], message: `before the protocol was signed (${d.protocol.signedOn})` });
   }
   const meetingDays = new Set<string>();
@@ -255,7 +269,8 @@ function refineDirectory(d: z.infer<typeof DirectoryShape>, ctx: z.RefinementCtx
   uniquePlatformId('teamsUserId', 'Teams');
   // The reminder to the assignee must come before the escalation to their backup.
   const { callbackAcknowledgeWorkingDays: remind, callbackEscalateWorkingDays: escalate } = d.intervals;
-  if (escalate <= remind) {
+  const validIntervals = (...fields: string[]) => fields.every((f) => !hasProblem(ctx, ['intervals', f]));
+  if (validIntervals('callbackAcknowledgeWorkingDays', 'callbackEscalateWorkingDays') && escalate <= remind) {
     ctx.addIssue({
       code: 'custom',
       path: ['intervals', 'callbackEscalateWorkingDays'],
@@ -263,7 +278,7 @@ function refineDirectory(d: z.infer<typeof DirectoryShape>, ctx: z.RefinementCtx
     });
   }
   const { callbackTodayReminderWorkingHours: remindHours, callbackTodayEscalateWorkingHours: escalateHours } = d.intervals;
-  if (escalateHours <= remindHours) {
+  if (validIntervals('callbackTodayReminderWorkingHours', 'callbackTodayEscalateWorkingHours') && escalateHours <= remindHours) {
     ctx.addIssue({
       code: 'custom',
       path: ['intervals', 'callbackTodayEscalateWorkingHours'],
@@ -274,7 +289,7 @@ function refineDirectory(d: z.infer<typeof DirectoryShape>, ctx: z.RefinementCtx
     // A planned signing date would be shown as signed (and the evaluation counted from it); a year
     // typo in the last evaluation would hide every evaluation recorded in the chat until then.
     const future = (field: 'signedOn' | 'lastEvaluatedOn', why: string) => {
-      const date = d.protocol[field];
+      const date = validDate(field);
       if (date !== undefined && date > today) {
         ctx.addIssue({ code: 'custom', path: ['protocol', field], message: `${date} is later than today (${today} in ${d.timeZone}): ${why}` });
       }

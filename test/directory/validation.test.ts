@@ -107,4 +107,27 @@ describe('directory validation', () => {
     for (const path of ['people[0].slackUserId', 'people[1].slackUserId', 'people[2].slackUserId']) expect(message).toContain(`${path}: a Slack member id`);
     for (const path of ['people[0].teamsUserId', 'people[1].teamsUserId']) expect(message).toContain(`${path}: an Azure AD object id`);
   });
+
+  it('a field with a problem of its own is left out of the checks across fields, which would only add a second, false, problem', async () => {
+    const message = await problems((d) => {
+      d.workingHours.start = '8:30';
+      d.intervals.callbackAcknowledgeWorkingDays = 15; // above its maximum, 10
+      d.intervals.callbackTodayEscalateWorkingHours = 0; // below its minimum, 1
+      d.protocol.signedOn = '2026-13-01';
+      d.protocol.lastEvaluatedOn = '2062-06-31';
+    });
+    expect(message).toContain('workingHours.start: use HH:MM');
+    expect(message).not.toContain('start must be before end');
+    expect(message).toContain('intervals.callbackAcknowledgeWorkingDays');
+    expect(message).not.toContain('must be more than callbackAcknowledgeWorkingDays');
+    expect(message).toContain('intervals.callbackTodayEscalateWorkingHours');
+    expect(message).not.toContain('must be more than callbackTodayReminderWorkingHours');
+    expect(message).toMatch(/protocol\.signedOn: /);
+    expect(message).not.toContain('before the protocol was signed');
+    expect(message).not.toContain('later than today');
+    expect(message).toContain('5 problem(s)');
+    // Valid fields are still compared.
+    expect(await problems((d) => { d.workingHours.start = '18:00'; })).toContain('workingHours.end: start must be before end');
+    expect(await problems((d) => { d.intervals.callbackEscalateWorkingDays = 1; })).toContain('must be more than callbackAcknowledgeWorkingDays (1)');
+  });
 });
