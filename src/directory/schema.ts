@@ -22,6 +22,8 @@ const IsoDate = z.iso.date();
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)');
 const Phone = z.string().regex(/^\+?[0-9 ()./-]{3,20}$/, 'a phone number such as +32 3 123 45 67');
 const Email = z.email();
+/** A name shown to users: " " is no name. */
+const Name = z.string().trim().min(1, 'must not be empty or blank');
 /** Said to someone in danger: at least two digits, an optional leading +, single spaces only between digits. */
 const EmergencyNumber = z
   .string()
@@ -50,13 +52,20 @@ const TimeZone = z.string().refine(isTimeZone, 'an IANA time zone such as Europe
 
 export const Person = z.strictObject({
   id: Id,
-  name: z.string().min(1),
+  name: Name,
   /** liaison: keeps contact with their schools; coordinator: also sees every school and the protocol. */
   role: z.enum(['liaison', 'coordinator']),
   phone: Phone,
   email: Email,
   hours: LocalizedText,
-  languages: z.array(z.enum(SUPPORTED_LANGUAGES)).min(1),
+  languages: z
+    .array(z.enum(SUPPORTED_LANGUAGES))
+    .min(1)
+    .superRefine((languages, ctx) => {
+      languages.forEach((lng, i) => {
+        if (languages.indexOf(lng) < i) ctx.addIssue({ code: 'custom', path: [i], message: `"${lng}" is listed already` });
+      });
+    }),
   /**
    * Platform identities that prove the role (Slack user id, Teams AAD object id). Trimmed and checked
    * for their shape: they are compared exactly, and a stray space would make the officer a teacher.
@@ -80,10 +89,10 @@ export type Person = z.infer<typeof Person>;
 
 export const School = z.strictObject({
   id: Id,
-  name: z.string().min(1),
+  name: Name,
   liaisonId: Id,
   /** The person inside the school a worried teacher talks to first (care coordinator, DSL …). */
-  careContact: z.strictObject({ role: LocalizedText, name: z.string().min(1).optional() }),
+  careContact: z.strictObject({ role: LocalizedText, name: Name.optional() }),
   /** Overrides intervals.contactDays for this school. */
   contactIntervalDays: z.number().int().min(1).max(365).optional(),
 });

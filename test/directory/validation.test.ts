@@ -130,4 +130,19 @@ describe('directory validation', () => {
     expect(await problems((d) => { d.workingHours.start = '18:00'; })).toContain('workingHours.end: start must be before end');
     expect(await problems((d) => { d.intervals.callbackEscalateWorkingDays = 1; })).toContain('must be more than callbackAcknowledgeWorkingDays (1)');
   });
+
+  it('refuses blank names and a language listed twice, and trims names', async () => {
+    const message = await problems((d) => {
+      d.people[0].name = '  ';
+      d.schools[0].name = ' ';
+      d.schools[1].careContact.name = '\t';
+      d.people[1].languages = ['nl', 'fr', 'nl'];
+    });
+    expect(message).toContain('people[0].name: must not be empty or blank');
+    expect(message).toContain('schools[0].name: must not be empty or blank');
+    expect(message).toContain('schools[1].careContact.name: must not be empty or blank');
+    expect(message).toContain('people[1].languages[2]: "nl" is listed already');
+    const dir = await parsed((d) => { d.schools[0].name = ' Sint-Jan '; });
+    expect(dir.data.schools[0]!.name).toBe('Sint-Jan');
+  });
 });
