@@ -3,6 +3,7 @@ import { CodedError, ErrorCode, formatIssues } from '../core/errors.js';
 import { normalize, normalizeUncached, wordsBegin } from '../core/text.js';
 import type { Language } from '../i18n/languages.js';
 import { directoryAsOf, type Directory, type LocalizedText, type Person, type School } from './schema.js';
+import { describeAt as describeJsonError, locateJsonError } from './jsonError.js';
 
 export type Role = 'teacher' | 'liaison' | 'coordinator';
 export type PlatformChannel = 'web' | 'slack' | 'teams' | 'test';
@@ -90,7 +91,15 @@ export function parseDirectory(json: string, source: string, now: Date = new Dat
   try {
     raw = JSON.parse(json);
   } catch (err) {
-    throw new CodedError(ErrorCode.DirectoryInvalid, `Directory ${source} is not valid JSON: ${(err as Error).message}`);
+    // JSON.parse names a character offset, or nothing: an editor needs the line and what is wrong there.
+    const parseMessage = (err as Error).message;
+    const offset = /at position (\d+)/.exec(parseMessage)?.[1];
+    const found = locateJsonError(json) ?? (offset === undefined ? undefined : describeJsonError(json, Number(offset), parseMessage.replace(/ in JSON at position \d+.*$/s, '')));
+    if (!found) throw new CodedError(ErrorCode.DirectoryInvalid, `Directory ${source} is not valid JSON: ${parseMessage}`);
+    throw new CodedError(
+      ErrorCode.DirectoryInvalid,
+      `Directory ${source} is not valid JSON: line ${found.line}, column ${found.column}: ${found.problem}\n${found.excerpt}`,
+    );
   }
   const result = directoryAsOf(now).safeParse(raw);
   if (!result.success) {

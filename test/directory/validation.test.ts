@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { parseDirectory } from '../../src/directory/directory.js';
+import { locateJsonError } from '../../src/directory/jsonError.js';
 import { FIXED_NOW, realDirectoryJson } from '../helpers/fixtures.js';
 import { startApp } from '../helpers/server.js';
 
@@ -144,5 +145,51 @@ describe('directory validation', () => {
     expect(message).toContain('people[1].languages[2]: "nl" is listed already');
     const dir = await parsed((d) => { d.schools[0].name = ' Sint-Jan '; });
     expect(dir.data.schools[0]!.name).toBe('Sint-Jan');
+  });
+
+  describe('a JSON syntax error is reported by line and column, with the line quoted and what is wrong there', () => {
+    const syntaxError = async (edit: (json: string) => string) => {
+      try {
+        parseDirectory(edit(await realDirectoryJson()), 'dir.json', FIXED_NOW);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    };
+
+    it('a missing comma: the line after it, and the hint', async () => {
+      const json = await realDirectoryJson();
+      const line = json.slice(0, json.indexOf('"closedDays"')).split('\n').length;
+      const message = await syntaxError((j) => j.replace('"end": "17:00",', '"end": "17:00"'));
+      expect(message).toContain(`Directory dir.json is not valid JSON: line ${line}, column 5: expected a comma or } after the value (is a comma missing at the end of the line before?)`);
+      expect(message).toContain(`  ${line} |     "closedDays": [\n  ${' '.repeat(String(line).length)} |     ^`);
+      expect(message).not.toMatch(/position/);
+    });
+
+    it.each([
+      ['a comma after the last entry', (j: string) => j.replace('"number": "112"', '"number": "112",'), /line 16, column 3: a comma before \} \(JSON allows none after the last entry\)/],
+      ['single quotes', (j: string) => j.replace('"112"', "'112'"), /line 15, column 15: texts take double quotes/],
+      ['a cut-off file', (j: string) => j.slice(0, j.lastIndexOf('}')), /the file ends too early: a \} is missing/],
+      ['a byte order mark', (j: string) => `\uFEFF${j}`, /line 1, column 1: the file starts with an invisible byte order mark/],
+    ])('%s', async (_, edit, expected) => {
+      expect(await syntaxError(edit)).toMatch(expected);
+    });
+
+    it('finds what JSON.parse finds, and nothing in valid JSON', async () => {
+      expect(locateJsonError(await realDirectoryJson())).toBeUndefined();
+      expect(locateJsonError('{"a": [1, -2.5e3, true, null, "\\u00e9\\n"]}')).toBeUndefined();
+      for (const bad of ['', '{', '{"a" 1}', '[1 2]', '{"a": 01}', '{"a": -}', '"\\x"', '{"a": 1} x']) {
+        expect(() => JSON.parse(bad)).toThrow();
+        expect(locateJsonError(bad)).toBeDefined();
+      }
+    });
+
+    it('quotes a very long line around the column only', () => {
+      const found = locateJsonError(`{"a": "${'x'.repeat(300)}" "b": 1}`)!;
+      expect(found).toMatchObject({ line: 1, column: 310 });
+      const [quoted, caret] = found.excerpt.split('\n');
+      expect(quoted!.length).toBeLessThan(120);
+      expect(caret!.indexOf('^')).toBe(quoted!.indexOf('" "b"') + 2);
+    });
   });
 });
