@@ -192,4 +192,15 @@ describe('directory validation', () => {
       expect(caret!.indexOf('^')).toBe(quoted!.indexOf('" "b"') + 2);
     });
   });
+
+  it('npm run directory:check counts only upcoming platform meetings, and warns about past ones', async () => {
+    const file = await fileWith((d) => {
+      d.platformMeetings[0].date = '2000-02-10';
+      d.platformMeetings[1].date = '2999-06-16';
+    });
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/src/directory/check.js', file]);
+    expect(stdout).toContain('1 upcoming platform meeting(s).');
+    expect(stdout).toContain('1 warning(s):');
+    expect(stdout).toMatch(/ {2}- platformMeetings\[0\]\.date: 2000-02-10 has passed \(today is \d{4}-\d\d-\d\d in Europe\/Brussels\): not counted as planned/);
+  });
 });
