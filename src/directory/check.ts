@@ -8,7 +8,7 @@ import { loadDirectory } from './directory.js';
  * `npm run directory:check [-- file]`: validates a directory file (by default DIRECTORY_FILE, the one
  * the assistant would load) and prints each problem with its JSON path; also, as the start does, that
  * the nudge ticks (NUDGES_CRON) reach its working hours. Warns (exit code still 0) about platform meetings
- * that have passed. Exit code 0 when valid, 1 otherwise.
+ * that have passed and people without a Slack or Teams id. Exit code 0 when valid, 1 otherwise.
  */
 const USAGE = 'Usage: npm run directory:check [-- <directory file>]   (default: DIRECTORY_FILE, else data/directory.json)';
 const arg = process.argv[2];
@@ -41,6 +41,11 @@ try {
   const warnings = [
     ...d.platformMeetings.flatMap((m, i) =>
       m.date < today ? [{ path: ['platformMeetings', i, 'date'], message: `${m.date} has passed (today is ${today} in ${d.timeZone}): not counted as planned; remove it, or correct the date` }] : [],
+    ),
+    ...d.people.flatMap((p, i) =>
+      p.slackUserId === undefined && p.teamsUserId === undefined
+        ? [{ path: ['people', i], message: `"${p.id}" has neither a slackUserId nor a teamsUserId: the assistant can never recognise them as ${p.role}, nor send them call-back requests or nudges` }]
+        : [],
     ),
   ];
   process.stdout.write(

@@ -193,14 +193,17 @@ describe('directory validation', () => {
     });
   });
 
-  it('npm run directory:check counts only upcoming platform meetings, and warns about past ones', async () => {
+  it('npm run directory:check counts only upcoming platform meetings, and warns about past ones and people nobody can recognise', async () => {
     const file = await fileWith((d) => {
       d.platformMeetings[0].date = '2000-02-10';
       d.platformMeetings[1].date = '2999-06-16';
+      delete d.people[1].slackUserId;
+      delete d.people[1].teamsUserId;
     });
     const { stdout } = await promisify(execFile)(process.execPath, ['dist/src/directory/check.js', file]);
     expect(stdout).toContain('1 upcoming platform meeting(s).');
-    expect(stdout).toContain('1 warning(s):');
+    expect(stdout).toContain('2 warning(s):');
     expect(stdout).toMatch(/ {2}- platformMeetings\[0\]\.date: 2000-02-10 has passed \(today is \d{4}-\d\d-\d\d in Europe\/Brussels\): not counted as planned/);
+    expect(stdout).toMatch(/ {2}- people\[1\]: "[a-z-]+" has neither a slackUserId nor a teamsUserId: the assistant can never recognise them/);
   });
 });
