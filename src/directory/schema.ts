@@ -20,7 +20,12 @@ export type LocalizedText = z.infer<typeof LocalizedText>;
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes');
 const IsoDate = z.iso.date();
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)');
-const Phone = z.string().regex(/^\+?[0-9 ()./-]{3,20}$/, 'a phone number such as +32 3 123 45 67');
+/** Digits with the usual separators, and at least six digits: "   " or "..." is no number to call. */
+const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()./-]{3,20}$/, 'a phone number such as +32 3 123 45 67')
+  .refine((phone) => (phone.match(/[0-9]/g) ?? []).length >= 6, 'a phone number such as +32 3 123 45 67 (at least six digits)');
 const Email = z.email();
 /** A name shown to users: " " is no name. */
 const Name = z.string().trim().min(1, 'must not be empty or blank');

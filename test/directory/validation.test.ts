@@ -48,6 +48,14 @@ describe('directory validation', () => {
     expect((await parsed((d) => { d.emergency.number = number; })).data.emergency.number).toBe(kept);
   });
 
+  it.each(['   ', '...', '(0) / -', '12 34'])('refuses the phone number %j of a person (too few digits to call)', async (phone) => {
+    expect(await problems((d) => (d.people[0].phone = phone))).toMatch(/people\[0\]\.phone: a phone number such as \+32 3 123 45 67/);
+  });
+
+  it('takes a phone number with the usual separators, trimmed', async () => {
+    expect((await parsed((d) => (d.people[0].phone = ' +32 (0)3 555.01.21 '))).data.people[0]!.phone).toBe('+32 (0)3 555.01.21');
+  });
+
   describe('protocol dates later than today (in the directory\'s time zone) are refused', () => {
     // FIXED_NOW is 2026-11-24 (10:00 UTC).
     it('a planned signing date, and a year typo in the last evaluation', async () => {
