@@ -332,6 +332,20 @@ describe('danger words: what is and is not an emergency', () => {
     ['en', 'a pupil in danger of being radicalised'],
     ['nl', 'een leerling in gevaar voor radicalisering'],
     ['de', 'Gefahr der Radikalisierung'],
+    // Everyday sentences that hold a word of danger in another sense.
+    ['en', 'Shoot me an email when you have a moment'],
+    ['en', "I'll give it a shot and talk to his parents"],
+    ['en', 'He is in danger of being excluded from school'],
+    ['en', 'She is in danger of dropping out'],
+    ['nl', 'Hij kan snel uit zijn slof schieten in de klas'],
+    ['nl', 'Ik heb het gevoel dat we tekort schieten bij deze leerling'],
+    ['nl', 'Ik wil het wel een shot geven'],
+    ['fr', 'On risque de tirer sur la corde'],
+    ['fr', 'Un élève en danger de décrochage scolaire'],
+    ['de', 'Die Fehlzeiten schießen in die Höhe'],
+    ['de', 'Schüler schießen heimlich Fotos von Mitschülerinnen'],
+    ['de', 'Der Vater hat mit einer Beschwerde gedroht'],
+    ['de', 'Ich habe mit dem Stab der Schulleitung gesprochen'],
   ] as const)('(%s) "%s" is not', async (lang, typed) => {
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
@@ -355,6 +369,10 @@ describe('danger words: what is and is not an emergency', () => {
     ['de', 'Er hat gedroht, alle umzubringen'],
     ['de', 'Lebensgefahr'],
     ['en', 'he said he would stab her'],
+    ['en', 'he threatened to shoot them'],
+    ['nl', 'hij wil op school schieten'],
+    ['de', 'er will auf uns schießen'],
+    ['de', 'eine Morddrohung an die Lehrerin'],
   ] as const)('(%s) "%s" is', async (lang, typed) => {
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
