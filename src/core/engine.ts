@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { DirectoryView, Role } from '../directory/directory.js';
 import type { Translations, Translator } from '../i18n/i18n.js';
 import { isLanguage, resolveLanguage, SUPPORTED_LANGUAGES, type Language } from '../i18n/languages.js';
@@ -816,9 +817,11 @@ class TurnRunner {
 
   private async start(id: string, args: Record<string, JsonValue> = {}): Promise<void> {
     const dialog = this.engine.dialog(id);
-    // The same dialog asked for again while its question waits (a double click on "Change language",
-    // "menu" typed at the menu) starts afresh rather than on top of itself.
-    if (this.top?.dialogId === id && this.top.waiting === 'prompt') this.stack.pop();
+    // The same dialog asked for again, for the same thing, while its question waits (a double click
+    // on "Change language", "menu" typed at the menu) starts afresh rather than on top of itself. For
+    // another thing (Done on request B while Reassign of request A asks to whom) it goes on top, and
+    // A's question is asked again after it.
+    if (this.top?.dialogId === id && this.top.waiting === 'prompt' && isDeepStrictEqual(this.top.args, args)) this.stack.pop();
     this.push({ dialogId: id, step: dialog.steps[0]!.name, values: {}, args, waiting: 'prompt' });
     await this.run(undefined);
   }

@@ -541,6 +541,20 @@ describe('the dialog stack stays bounded', () => {
     expect(visitor.transcript()).toContain(await text('nl', 'menu:prompt'));
   });
 
+  it('the same dialog for another thing goes on top: Acknowledge on request B while Reassign of request A asks to whom keeps A\'s question', async () => {
+    const h = await engineHarness();
+    const request = (name: string) => h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'phone', window: 'anytime', requesterName: name, requesterContact: '+32 3 555 00 00' }, { key: `test:${name}`, language: 'en' });
+    const [a, b] = [request('Kim Teacher'), request('Lou Teacher')];
+    const officer = new TestUser(h.engine, { id: 'liaison-north' });
+    await officer.start();
+    await officer.press(`callback:reassign:${a.id}`);
+    const reassignPrompt = await text('en', 'callback:reassignPrompt');
+    expect(officer.transcript()).toContain(reassignPrompt);
+    await officer.press(`callback:ack:${b.id}`);
+    expect(h.store.data.callbacks.find((r) => r.id === b.id)!.status).toBe('acknowledged');
+    expect(officer.transcript()).toContain(reassignPrompt);
+  });
+
   it(`interrupting dialogs of different kinds, one over another, keep at most ${MAX_STACK_DEPTH} frames, and the one on top still works`, async () => {
     const h = await engineHarness();
     const request = () => h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Ana Teacher' }, { key: 'test:t9', language: 'en' });
