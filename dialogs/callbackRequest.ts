@@ -165,11 +165,17 @@ export const callbackRequestDialog = defineDialog({
   ],
 });
 
-/** Says so, when this user already has as many requests waiting as one may (nothing more is asked or sent). */
+/**
+ * Says so, when this user already has as many requests waiting as one may (nothing more is asked or
+ * sent), with whom to phone instead: those who handle the waiting requests, by name and number.
+ */
 function tooManyWaiting(turn: DialogTurn): boolean {
   const waiting = turn.services.callbacks.waitingFrom(turn.user.key);
-  if (waiting < MAX_WAITING_PER_REQUESTER) return false;
-  turn.say({ kind: 'text', text: turn.t('callback:tooManyWaiting', { waiting, number: turn.directory.data.emergency.number }) });
+  if (waiting.length < MAX_WAITING_PER_REQUESTER) return false;
+  const handlers = [...new Set(waiting.map((r) => r.assigneeId))].map((id) => turn.directory.person(id)).filter((p) => p !== undefined);
+  const contacts = new Intl.ListFormat(turn.lang, { type: 'disjunction' }).format(handlers.map((p) => turn.t('callback:phoneWho', { name: p.name, phone: p.phone })));
+  const number = turn.directory.data.emergency.number;
+  turn.say({ kind: 'text', text: contacts ? turn.t('callback:tooManyWaiting', { waiting: waiting.length, contacts, number }) : turn.t('callback:tooManyWaitingNoContact', { waiting: waiting.length, number }) });
   return true;
 }
 

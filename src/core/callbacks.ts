@@ -18,9 +18,10 @@ export type CallbackAction = 'ack' | 'done' | 'reassign';
 
 /**
  * How many requests one requester may have waiting at once. Each request notifies an officer (and
- * reminds and escalates): without a bound, a script in the anonymous web chat could send them one
- * notification per few messages. Three covers a teacher with more than one worry; beyond, they are
- * told to phone, which an urgent case needs anyway.
+ * reminds and escalates): without a bound, one conversation could send them a notification every few
+ * messages. Three covers a teacher with more than one worry; beyond, they are told whom to phone,
+ * which an urgent case needs anyway. In the web chat every conversation is a new requester, so a
+ * script that opens new ones is held back only by the per-address rate limits (docs/security.md).
  */
 export const MAX_WAITING_PER_REQUESTER = 3;
 
@@ -101,9 +102,9 @@ export class CallbackService {
     return this.repo.get(id);
   }
 
-  /** How many of this requester's requests are not done yet (see MAX_WAITING_PER_REQUESTER). */
-  waitingFrom(requesterKey: string): number {
-    return this.repo.byRequester(requesterKey).filter((r) => r.status !== 'done').length;
+  /** This requester's requests that are not done yet (see MAX_WAITING_PER_REQUESTER). */
+  waitingFrom(requesterKey: string): CallbackRequest[] {
+    return this.repo.byRequester(requesterKey).filter((r) => r.status !== 'done');
   }
 
   /** Unfinished requests a person may act on: their own and their backups'; a coordinator sees all. */

@@ -604,7 +604,12 @@ describe.each(SUPPORTED_LANGUAGES)('delivery problems (%s)', (lang) => {
 });
 
 describe(`call-back requests: at most ${MAX_WAITING_PER_REQUESTER} waiting from one requester`, () => {
-  const refusal = async (h: EngineHarness) => text('en', 'callback:tooManyWaiting', { waiting: MAX_WAITING_PER_REQUESTER, number: h.directory.data.emergency.number });
+  // The requests went to Oak Primary's liaison officer: whom to phone instead, by name and number.
+  const refusal = async (h: EngineHarness) => {
+    const officer = h.directory.person('liaison-north')!;
+    const contacts = await text('en', 'callback:phoneWho', { name: officer.name, phone: officer.phone });
+    return text('en', 'callback:tooManyWaiting', { waiting: MAX_WAITING_PER_REQUESTER, contacts, number: h.directory.data.emergency.number });
+  };
 
   it('the next one is refused before any question, with the way to phone; once one is done, a new one can be sent', async () => {
     const h = await engineHarness();
