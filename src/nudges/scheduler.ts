@@ -44,7 +44,9 @@ export interface SchedulerDeps {
  * claim written, before the send; a crash after that leaves it claimed, so it is never sent twice.
  * Only a send known to have failed releases it for a later tick, with back-off. Because planners
  * derive what is due from the store, nudges missed while the process was down go out once on the
- * next tick in working hours.
+ * next tick in working hours. Turns run while a tick sends (each send awaits the store and the
+ * network): every nudge is checked against the store as it is just before its claim, and again once
+ * the claim is written, and skipped (nothing recorded) when it is no longer due.
  */
 export class NudgeScheduler {
   private cron: Cron | undefined;
@@ -79,22 +81,28 @@ export class NudgeScheduler {
 
   /** What would be sent at `now`, without claiming or sending anything; `anyWindow`: whatever part of the day each officer chose. */
   due(now: Date, { anyWindow = false } = {}): PlannedNudge[] {
+    return [...this.plan(now, anyWindow).values()].filter((n) => isNudgeDue(this.deps.nudgeLog.get(nudgeKey(n)), now));
+  }
+
+  /**
+   * Every nudge the planners give at `now` for the current store and directory, by key (whatever
+   * the nudge log says of each). `leaveOut`: planned as if that key had no record (its own claim
+   * would stop the planners giving it: a keep-in-touch counts from the last one claimed).
+   */
+  private plan(now: Date, anyWindow: boolean, leaveOut?: string): Map<string, PlannedNudge> {
     const directory = this.deps.directory().data;
     // Outside a recipient's chosen part of the day (nudge settings), their nudges wait for a later
     // tick; not those about a call-back request, for a teacher is waiting.
     const inWindow = (n: PlannedNudge) => anyWindow || URGENT_RULES.has(n.rule) || isInWindow(now, directory, this.deps.store.data.snoozes[n.recipientId]?.window ?? 'all');
     const answered = this.deps.answeredTrainingSurvey ?? (() => false);
-    const planned = planNudges(this.deps.directory(), this.deps.store.data, now).filter((n) => inWindow(n) && !(n.rule === 'trainingSurvey' && answered(n.recipientId, n.period)));
+    const data = this.deps.store.data;
+    const { [leaveOut ?? '']: _left, ...others } = leaveOut === undefined ? {} : data.nudges;
+    const planned = planNudges(this.deps.directory(), leaveOut === undefined ? data : { ...data, nudges: others }, now).filter((n) => inWindow(n) && !(n.rule === 'trainingSurvey' && answered(n.recipientId, n.period)));
     // One send per key, even if two planners' entries share it (a meeting in the directory and the same one planned in the chat).
-    const seen = new Set<string>();
-    return planned.filter((n) => {
-      const key = nudgeKey(n);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return isNudgeDue(this.deps.nudgeLog.get(key), now);
-    });
+    const byKey = new Map<string, PlannedNudge>();
+    for (const n of planned) if (!byKey.has(nudgeKey(n))) byKey.set(nudgeKey(n), n);
+    return byKey;
   }
-
 
   private async runTick(now: Date, dryRun: boolean): Promise<TickReport> {
     const report: TickReport = { at: now.toISOString(), workingTime: isWorkingTime(now, this.deps.directory().data), nudges: [] };
@@ -103,27 +111,64 @@ export class NudgeScheduler {
       if (dryRun) report.nudges = this.due(now, { anyWindow: true }).map((n) => ({ key: nudgeKey(n), rule: n.rule, recipientId: n.recipientId, outcome: 'waits' }));
       return report;
     }
-    for (const nudge of this.due(now)) {
-      const key = nudgeKey(nudge);
+    const current = new CurrentPlan((leaveOut) => this.plan(now, false, leaveOut), this.deps.store, this.deps.directory);
+    const due = [...current.all()].filter((n) => isNudgeDue(this.deps.nudgeLog.get(nudgeKey(n)), now));
+    for (const planned of due) {
+      const key = nudgeKey(planned);
       if (dryRun) {
-        report.nudges.push({ key, rule: nudge.rule, recipientId: nudge.recipientId, outcome: 'would-send' });
+        report.nudges.push({ key, rule: planned.rule, recipientId: planned.recipientId, outcome: 'would-send' });
         continue;
       }
-      const outcome = await this.deliver(key, nudge, now);
-      report.nudges.push({ key, rule: nudge.rule, recipientId: nudge.recipientId, outcome });
+      // Each send awaits the store and the network (a Slack send can wait out 429s for half a
+      // minute), and turns run meanwhile: a request acknowledged or withdrawn, an officer who pressed
+      // Snooze, a teacher who deleted their data. What the tick planned at its start is checked
+      // against the store as it is now, just before the claim: no longer planned (or no longer due),
+      // it is skipped and nothing is recorded. The nudge as planned now is the one sent.
+      const nudge = current.get(key);
+      if (!nudge || !isNudgeDue(this.deps.nudgeLog.get(key), now)) continue;
+      const outcome = await this.deliver(key, nudge, now, current);
+      if (outcome) report.nudges.push({ key, rule: nudge.rule, recipientId: nudge.recipientId, outcome });
     }
     return report;
   }
 
-  private async deliver(key: string, nudge: PlannedNudge, now: Date): Promise<DeliveryResult> {
+  /** Claims, sends and records one nudge; undefined when it was no longer due once its claim was written (nothing sent). */
+  private async deliver(key: string, nudge: PlannedNudge, now: Date, current: CurrentPlan): Promise<DeliveryResult | undefined> {
     const { nudgeLog, store, notifier, log } = this.deps;
     const previous = nudgeLog.get(key);
     const attempts = (previous?.attempts ?? 0) + 1;
     const claim: NudgeRecord = { rule: nudge.rule, recipientId: nudge.recipientId, period: nudge.period, status: 'claimed', claimedAt: now.toISOString(), attempts };
-    nudgeLog.set(key, claim);
+    current.own(() => nudgeLog.set(key, claim));
     await store.commit(); // the claim is durable before anything is sent
 
-    const outcome = nudge.to === 'user' ? await notifier.toUser(nudge.recipientId, nudge.build, this.deps.defaultLanguage?.() ?? this.deps.directory().data.defaultLanguage) : await notifier.toPerson(nudge.recipientId, nudge.build);
+    // Turns ran while the claim was written: checked again before the send. The claim is withdrawn
+    // (the record as it was before, or none): nothing was sent.
+    const stillOurs = () => nudgeLog.get(key) === claim;
+    const latest = stillOurs() ? current.get(key, { claimed: true }) : undefined;
+    if (!latest) {
+      if (stillOurs()) {
+        current.own(() => (previous ? nudgeLog.set(key, previous) : nudgeLog.forget(key)));
+        await store.commit();
+      }
+      return undefined;
+    }
+    const outcome = latest.to === 'user' ? await notifier.toUser(latest.recipientId, latest.build, this.deps.defaultLanguage?.() ?? this.deps.directory().data.defaultLanguage) : await notifier.toPerson(latest.recipientId, latest.build);
+    // A teacher who deleted their data while the nudge was on its way: their key is not written back.
+    if (latest.to === 'user' && !store.data.users[latest.recipientId]) {
+      current.own(() => nudgeLog.forget(key));
+      await store.commit();
+      log.info({ event: 'nudge', rule: latest.rule, recipient: 'teacher', outcome, attempts });
+      return outcome;
+    }
+    current.own(() => this.record(key, claim, latest, outcome, attempts, now));
+    await store.commit();
+    // A teacher's platform id is not logged (logs outlive "delete my data"); a directory id is.
+    log.info({ event: 'nudge', rule: latest.rule, recipient: latest.to === 'user' ? 'teacher' : latest.recipientId, outcome, attempts });
+    return outcome;
+  }
+
+  private record(key: string, claim: NudgeRecord, nudge: PlannedNudge, outcome: DeliveryResult, attempts: number, now: Date): void {
+    const { nudgeLog } = this.deps;
     if (outcome === 'sent') {
       nudgeLog.set(key, { ...claim, status: 'sent', sentAt: this.deps.clock().toISOString() });
     } else if ((outcome === 'failed' || (outcome === 'no-address' && nudge.rule === 'callbackNotice')) && attempts < MAX_ATTEMPTS) {
@@ -135,9 +180,53 @@ export class NudgeScheduler {
       // Unreachable, no address, or too many tries: recorded for coordinators, not retried.
       nudgeLog.set(key, { ...claim, status: 'permanent', lastError: outcome });
     }
-    await store.commit();
-    // A teacher's platform id is not logged (logs outlive "delete my data"); a directory id is.
-    log.info({ event: 'nudge', rule: nudge.rule, recipient: nudge.to === 'user' ? 'teacher' : nudge.recipientId, outcome, attempts });
-    return outcome;
+  }
+}
+
+/**
+ * What the planners give during one tick, for the store and directory as they are when asked:
+ * planned again only when something changed since (the store's revision moved, the directory was
+ * reloaded), so a tick in which no turn runs plans once. The scheduler's own records (`own`) do not
+ * count: a nudge's record changes only whether that nudge itself is planned (the keep-in-touch and
+ * plan-a-meeting rules read their own recipient's last one), and it is checked against the log anyway.
+ */
+class CurrentPlan {
+  private revision = -1;
+  private directory: DirectoryView | undefined;
+  private planned = new Map<string, PlannedNudge>();
+
+  constructor(
+    private readonly plan: (leaveOut?: string) => Map<string, PlannedNudge>,
+    private readonly store: Store,
+    private readonly directoryOf: () => DirectoryView,
+  ) {}
+
+  /**
+   * The nudge planned now under `key`; `claimed`: the scheduler's own claim of it is not counted (a
+   * plan made before the claim did not see it; a new one leaves that key's record out).
+   */
+  get(key: string, { claimed = false } = {}): PlannedNudge | undefined {
+    this.refresh(claimed ? key : undefined);
+    return this.planned.get(key);
+  }
+
+  private refresh(leaveOut?: string): void {
+    if (this.store.revision === this.revision && this.directoryOf() === this.directory) return;
+    this.planned = this.plan(leaveOut);
+    this.revision = this.store.revision;
+    this.directory = this.directoryOf();
+  }
+
+  /** Everything planned now. */
+  all(): Iterable<PlannedNudge> {
+    this.refresh();
+    return this.planned.values();
+  }
+
+  /** A change the scheduler makes itself: the plan stays current if it was. */
+  own(change: () => void): void {
+    const before = this.store.revision;
+    change();
+    if (this.revision === before) this.revision = this.store.revision;
   }
 }

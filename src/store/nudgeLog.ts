@@ -14,6 +14,13 @@ export class NudgeLogRepository {
     this.store.changed('nudges');
   }
 
+  /** Drops one record (a claim withdrawn before anything was sent). */
+  forget(key: string): void {
+    if (!(key in this.store.data.nudges)) return;
+    delete this.store.data.nudges[key];
+    this.store.changed('nudges');
+  }
+
   /** Drops every record of nudges sent to this recipient ("delete my data" of a teacher reminded of the training survey). */
   forgetRecipient(recipientId: string, rule?: NudgeRecord['rule']): void {
     let changed = false;

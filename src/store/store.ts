@@ -26,6 +26,7 @@ export class Store {
   private readonly dirtyRecords = new Map<KeyedCollection, Set<string>>(KEYED_COLLECTIONS.map((c) => [c, new Set<string>()]));
   private readonly dirtyConversations = new Map<string, ConversationChange>();
   private fullPending = false;
+  private changes = 0;
 
   constructor(
     readonly data: Db,
@@ -35,12 +36,23 @@ export class Store {
 
   /** Repositories call this when they change a cold collection. */
   changed(...segments: ColdSegment[]): void {
+    this.changes++;
     for (const s of segments) this.dirtySegments.add(s);
   }
 
   /** Repositories call this for each record of a hot collection they create, change or delete. */
   recordChanged(collection: KeyedCollection, key: string): void {
+    this.changes++;
     this.dirtyRecords.get(collection)!.add(key);
+  }
+
+  /**
+   * How many changes to the collections repositories have reported (not web transcripts): equal at
+   * two moments, nothing the nudge planners read changed in between (the scheduler plans again only
+   * when it moved).
+   */
+  get revision(): number {
+    return this.changes;
   }
 
   /** The web conversations repository reports each change to a conversation (see ConversationChange). */
