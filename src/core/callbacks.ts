@@ -192,8 +192,11 @@ export class CallbackService {
   async notifyAssignee(id: string): Promise<void> {
     const request = this.repo.get(id);
     if (!request) return;
-    const result = await this.notifier.toPerson(request.assigneeId, (tr) => this.newRequestMessage(request, tr));
-    request.notifications.push({ to: request.assigneeId, kind: 'new', at: this.clock().toISOString(), result });
+    // Whom it was sent to, taken before the send: a hand-over while it is on its way changes
+    // assigneeId, and the new assignee's notice must not look delivered (it would never be retried).
+    const to = request.assigneeId;
+    const result = await this.notifier.toPerson(to, (tr) => this.newRequestMessage(request, tr));
+    request.notifications.push({ to, kind: 'new', at: this.clock().toISOString(), result });
     this.repo.changed();
     await this.store.commit();
   }

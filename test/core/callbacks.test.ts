@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { COLLEAGUE_BUTTONS } from '../../dialogs/callbackAction.js';
 import { Danger, Offer } from '../../dialogs/concern.js';
 import { parseDirectory } from '../../src/directory/directory.js';
-import { Db } from '../../src/store/schema.js';
+import type { Channel, SendResult } from '../../src/channels/channel.js';
+import { NOTICE_RETRY_AFTER_MS, planNudges } from '../../src/nudges/planners.js';
+import { Db, type ConversationAddress } from '../../src/store/schema.js';
 import { engineHarness, FIXED_NOW, realDirectoryJson, TestUser, text, translations } from '../helpers/fixtures.js';
 
 /** Walks a teacher through a complete call-back request; returns the harness. */
@@ -237,5 +239,47 @@ describe('call-back requests', () => {
       { key: 'test:t', language: 'en' },
     );
     expect(directory.person(request.assigneeId)?.role).toBe('coordinator');
+  });
+});
+
+describe('the notice of a new request, handed over while it is on its way', () => {
+  it('is recorded against the officer it was sent to: the new assignee\'s failed notice is sent again by the scheduler', async () => {
+    const now = new Date('2026-11-24T09:00:00Z');
+    const h = await engineHarness({ clock: () => now });
+    for (const id of ['liaison-north', 'liaison-south', 'prevention-coordinator']) await new TestUser(h.engine, { id, locale: 'en' }).say('menu');
+    // North's send is held (a slow Slack call); south's platform fails for now.
+    let started!: () => void;
+    const northSending = new Promise<void>((r) => (started = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    h.notifier.register({
+      id: 'test',
+      start: async () => {},
+      stop: async () => {},
+      async send(address: ConversationAddress): Promise<SendResult> {
+        if (address.conversationId === 'conv-liaison-north') {
+          started();
+          await gate;
+          return { ok: true };
+        }
+        if (address.conversationId === 'conv-liaison-south') return { ok: false, permanent: false, reason: 'connector_503' };
+        return { ok: true };
+      },
+    } as Channel);
+    const req = h.callbacks.create({ schoolId: 'oak-primary', urgency: 'today', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+    expect(req.assigneeId).toBe('liaison-north');
+    const first = h.callbacks.notifyAssignee(req.id);
+    await northSending;
+    const coordinator = new TestUser(h.engine, { id: 'prevention-coordinator', locale: 'en' });
+    await coordinator.press(`callback:reassign:${req.id}`);
+    await coordinator.click('to:liaison-south');
+    await h.engine.idle(); // the notice to south: failed
+    release();
+    await first;
+
+    expect(req.notifications.map((n) => `${n.to} ${n.result}`).sort()).toEqual(['liaison-north sent', 'liaison-south failed']);
+    // So the scheduler sends south the notice again, once the notice sent at the hand-over had its time.
+    const later = new Date(now.getTime() + NOTICE_RETRY_AFTER_MS);
+    expect(planNudges(h.directory, h.store.data, later).filter((n) => n.rule === 'callbackNotice').map((n) => n.recipientId)).toEqual(['liaison-south']);
   });
 });
