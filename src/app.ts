@@ -229,7 +229,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         const zoneChanged = loaded.data.timeZone !== directoryView.data.timeZone;
         directoryView = loaded;
         sayWhenLanguagesDiffer(loaded);
-        // The ticks run in the directory's time zone: a new one takes a new timer.
+        // The ticks run in the directory's time zone: a new one takes a new timer (a tick under way
+        // ends after its current send; what it had not come to goes out on the next tick).
         if (config.nudges.enabled && zoneChanged && started) {
           await scheduler.stop();
           scheduler.start();
@@ -267,12 +268,16 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       started = false;
       clearInterval(purgeTimer);
       clearInterval(backupTimer);
-      await scheduler.stop();
-      // No new connections from here; the server closes once the open ones end. The channels are
-      // stopped meanwhile, not after: a web chat's stream (an upgraded socket) holds close() open
-      // until its channel closes it, which a stop that waited first never did.
+      // The scheduler and the server stop together: the tick under way ends after the nudge being sent
+      // (the rest waits for the next start, unclaimed), and no new connection is taken meanwhile (a
+      // stop that waited for the whole tick first kept taking turns, and main.ts's deadline could cut
+      // a send short). The server closes once the open connections end. The channels are stopped
+      // meanwhile, not after: a web chat's stream (an upgraded socket) holds close() open until its
+      // channel closes it, which a stop that waited first never did.
+      const schedulerStopped = scheduler.stop();
       const closed = http.stop();
       for (const channel of channels) await channel.stop();
+      await schedulerStopped;
       await closed;
       await engine.idle();
       await store.close();

@@ -51,11 +51,14 @@ export interface SchedulerDeps {
 export class NudgeScheduler {
   private cron: Cron | undefined;
   private running: Promise<TickReport> | undefined;
+  /** Set by stop(): the tick under way ends after the nudge being sent (see stop). */
+  private stopping = false;
 
   constructor(private readonly deps: SchedulerDeps) {}
 
   start(): void {
     const { directory, log } = this.deps;
+    this.stopping = false;
     this.cron = new Cron(this.deps.pattern ?? '*/5 * * * *', {
         timezone: directory().data.timeZone,
         protect: true,
@@ -66,7 +69,15 @@ export class NudgeScheduler {
     );
   }
 
+  /**
+   * No more ticks; the one under way ends once the nudge being sent has its outcome recorded (a
+   * Slack send waiting out 429s can take half a minute). The nudges it had not come to are not
+   * claimed: planned from the store, they go out on the next tick after the restart. A send the
+   * process does not outlive (main.ts exits 10 s after SIGTERM) stays 'claimed': never sent again,
+   * and listed under Delivery problems as interrupted.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.cron?.stop();
     await this.running;
   }
@@ -114,6 +125,7 @@ export class NudgeScheduler {
     const current = new CurrentPlan((leaveOut) => this.plan(now, false, leaveOut), this.deps.store, this.deps.directory);
     const due = [...current.all()].filter((n) => isNudgeDue(this.deps.nudgeLog.get(nudgeKey(n)), now));
     for (const planned of due) {
+      if (this.stopping && !dryRun) break; // left for the next tick, unclaimed
       const key = nudgeKey(planned);
       if (dryRun) {
         report.nudges.push({ key, rule: planned.rule, recipientId: planned.recipientId, outcome: 'would-send' });
