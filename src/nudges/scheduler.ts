@@ -124,8 +124,15 @@ export class NudgeScheduler {
     }
     const current = new CurrentPlan((leaveOut) => this.plan(now, false, leaveOut), this.deps.store, this.deps.directory);
     const due = [...current.all()].filter((n) => isNudgeDue(this.deps.nudgeLog.get(nudgeKey(n)), now));
+    // The tick's time moves on with the clock while it sends (a tick asked for another time, by the
+    // command's --at, moves on from that one).
+    const started = this.deps.clock().getTime();
+    const elapsed = () => new Date(now.getTime() + this.deps.clock().getTime() - started);
     for (const planned of due) {
       if (this.stopping && !dryRun) break; // left for the next tick, unclaimed
+      // A tick that began at 16:55 and is still sending at 17:00 stops: the rest wait, unclaimed, for
+      // the next tick in working hours.
+      if (!dryRun && !isWorkingTime(elapsed(), this.deps.directory().data)) break;
       const key = nudgeKey(planned);
       if (dryRun) {
         report.nudges.push({ key, rule: planned.rule, recipientId: planned.recipientId, outcome: 'would-send' });

@@ -788,3 +788,29 @@ describe('people the assistant cannot reach yet', () => {
     expect(coordinator.transcript()).toContain(await text('en', 'nudges:problems.none'));
   });
 });
+
+describe('a tick that runs into the end of the working day', () => {
+  it('stops sending at 17:00: what is left is not claimed, and goes out on the next working morning', async () => {
+    const s = await setup(new Date('2026-11-24T15:55:00Z')); // Tuesday 16:55 in Brussels; the day ends at 17:00
+    const due = s.scheduler().due(s.clock()).map(nudgeKey);
+    expect(due.length).toBeGreaterThanOrEqual(3);
+    // Each send takes 3 minutes (Slack 429s waited out): the clock moves on.
+    const send = s.channel.send.bind(s.channel);
+    s.channel.send = async (address, replies) => {
+      const result = await send(address, replies);
+      s.setNow(new Date(s.clock().getTime() + 180_000));
+      return result;
+    };
+    const report = await s.scheduler().tick();
+
+    // Sent at 16:55 and 16:58; at 17:01 the tick stops.
+    expect(s.channel.sent.map((x) => x.at)).toEqual(['2026-11-24T15:55:00.000Z', '2026-11-24T15:58:00.000Z']);
+    expect(report.nudges.map((n) => n.key)).toEqual(due.slice(0, 2));
+    expect(Object.keys(s.h.store.data.nudges).sort()).toEqual(due.slice(0, 2).sort());
+
+    s.setNow(new Date('2026-11-25T08:00:00Z')); // Wednesday 09:00
+    const next = await s.scheduler().tick();
+    expect(next.nudges.map((n) => n.key)).toEqual(expect.arrayContaining(due.slice(2)));
+    for (const send of s.channel.sent) expect(isWorkingTime(new Date(send.at), s.h.directory.data)).toBe(true);
+  });
+});
