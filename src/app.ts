@@ -8,7 +8,7 @@ import type { TeamsChannelDeps } from './channels/teams/teamsChannel.js';
 import { WebChannel } from './channels/web/webChannel.js';
 import type { Config } from './config.js';
 import { isCodedError } from './core/errors.js';
-import type { CallbackService } from './core/callbacks.js';
+import { CALLBACK_NUDGE_RULES, requestIdOfPeriod, type CallbackService } from './core/callbacks.js';
 import type { Dialog } from './core/dialog.js';
 import type { Engine } from './core/engine.js';
 import type { ExportService } from './core/exports.js';
@@ -180,10 +180,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       const dialogs = repos.dialogStates.deleteIdleSince(new Date(now.getTime() - config.retention.dialogDays * 86_400_000));
       repos.audit.deleteBefore(new Date(now.getTime() - config.retention.auditDays * 86_400_000));
       // A nudge's record is needed only while its period can still be planned: a year at most, but as
-      // long as its call-back request is kept for one about a request (period = its id; an unfinished
-      // request may be kept longer than a year), or its reminder and escalation would go out again.
+      // long as its call-back request is kept for one about a request (period = its id, or its id and
+      // a hand-over: see callbackPeriod; an unfinished request may be kept longer than a year), or its
+      // reminder and escalation would go out again.
       const requestIds = new Set(store.data.callbacks.map((c) => c.id));
-      repos.nudgeLog.deleteClaimedBefore(new Date(now.getTime() - NUDGE_LOG_RETENTION_DAYS * 86_400_000), (record) => requestIds.has(record.period));
+      repos.nudgeLog.deleteClaimedBefore(
+        new Date(now.getTime() - NUDGE_LOG_RETENTION_DAYS * 86_400_000),
+        (record) => CALLBACK_NUDGE_RULES.has(record.rule) && requestIds.has(requestIdOfPeriod(record.period)),
+      );
       const requests = await callbacks.purgeExpired(config.retention.callbackDays);
       // What retention deleted (a dialog's answers, a teacher's name and number) is still in the journal
       // lines written before: a full snapshot replaces them, as it does after "delete my data".

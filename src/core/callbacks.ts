@@ -5,7 +5,7 @@ import type { Translator } from '../i18n/i18n.js';
 import type { Language } from '../i18n/languages.js';
 import type { CallbacksRepository } from '../store/callbacks.js';
 import { NudgeLogRepository } from '../store/nudgeLog.js';
-import type { CallbackRequest, ConversationAddress } from '../store/schema.js';
+import type { CallbackRequest, ConversationAddress, NudgeRecord } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { formatDate, localDate } from './dates.js';
 import type { OutboundReply } from './messages.js';
@@ -214,9 +214,9 @@ export class CallbackService {
       const dir = this.directory();
       const handler = handlerOf(dir, r);
       const backup = handler && escalationOf(dir, r, handler);
-      const escalated = backup !== undefined && settled.has(`callbackEscalation|${backup.id}|${r.id}`);
+      const escalated = backup !== undefined && callbackNudgeRecord(settled, 'callbackEscalation', backup.id, r) !== undefined;
       // The handler standing in for an assignee who left, once the notice reached them.
-      const standIn = handler && handler.id !== r.assigneeId && (settled.has(`callbackNotice|${handler.id}|${r.id}`) || r.notifications.some((n) => n.to === handler.id && n.result === 'sent'));
+      const standIn = handler && handler.id !== r.assigneeId && (callbackNudgeRecord(settled, 'callbackNotice', handler.id, r) !== undefined || r.notifications.some((n) => n.to === handler.id && n.result === 'sent'));
       const told = [r.assigneeId, ...(standIn ? [handler.id] : []), ...(escalated ? [backup.id] : [])];
       return { schoolId: r.schoolId, urgency: r.urgency, createdAt: r.createdAt, told };
     });
@@ -274,12 +274,12 @@ export class CallbackService {
   }
 
   /**
-   * Nudges the scheduler will not send again, as `rule|recipient|period`: sent, given up on as
+   * Nudges the scheduler will not send again, by key (`rule|recipient|period`): sent, given up on as
    * undeliverable ('permanent'), or claimed by a send that may have happened. A failed one is retried.
    */
-  private settledNudges(): Set<string> {
-    const settled = new Set<string>();
-    for (const [, r] of new NudgeLogRepository(this.store).all()) if (r.status !== 'failed') settled.add(`${r.rule}|${r.recipientId}|${r.period}`);
+  private settledNudges(): Record<string, NudgeRecord> {
+    const settled: Record<string, NudgeRecord> = {};
+    for (const [key, r] of new NudgeLogRepository(this.store).all()) if (r.status !== 'failed') settled[key] = r;
     return settled;
   }
 
@@ -289,13 +289,14 @@ export class CallbackService {
    * recipients are chosen as in src/nudges/planners.ts (callbacksWaiting); keep the two in step. An
    * acknowledged request was picked up: nothing more is sent about it.
    */
-  private nudgesHad(request: CallbackRequest, settled: Set<string>): boolean {
+  private nudgesHad(request: CallbackRequest, settled: Record<string, NudgeRecord>): boolean {
     if (request.status !== 'open') return true;
     const dir = this.directory();
     const handler = handlerOf(dir, request);
     if (!handler) return true; // nobody to remind: nothing will be sent
     const backup = escalationOf(dir, request, handler);
-    return settled.has(`callbackReminder|${handler.id}|${request.id}`) && (!backup || settled.has(`callbackEscalation|${backup.id}|${request.id}`));
+    // Those of its current assignment (see callbackPeriod): the ones planned while it stays open.
+    return callbackNudgeRecord(settled, 'callbackReminder', handler.id, request) !== undefined && (!backup || callbackNudgeRecord(settled, 'callbackEscalation', backup.id, request) !== undefined);
   }
 
   /** The notice of a new request (see requestNotice). */
@@ -357,6 +358,44 @@ export function howToReach(request: Pick<CallbackRequest, 'way' | 'requesterCont
     t('common:labelled', { label: t('callback:summaryWindow'), value: t(`callback:window.${request.window}`) }),
     ...(request.note ? [t('common:labelled', { label: t('callback:summaryNote'), value: request.note })] : []),
   ];
+}
+
+/** The nudges about a call-back request (the notice again, the reminder, the escalation). */
+export const CALLBACK_NUDGE_RULES: ReadonlySet<NudgeRecord['rule']> = new Set(['callbackNotice', 'callbackReminder', 'callbackEscalation']);
+
+/**
+ * The period of the nudges about a request (their idempotency key's third part) while it is with
+ * its current assignee: its id, and for a request handed over, the id and the moment of the latest
+ * hand-over (`<id>@<reassignedAt>`). Each assignment has its own: a request handed from A to B and
+ * back to A reminds A again, and escalates again. A request never handed over keeps the bare id, as
+ * its nudges were keyed before hand-overs had periods of their own.
+ */
+export function callbackPeriod(request: Pick<CallbackRequest, 'id' | 'reassignedAt'>): string {
+  return request.reassignedAt ? `${request.id}@${request.reassignedAt}` : request.id;
+}
+
+/** The id of the request a call-back nudge's period is about (see callbackPeriod). */
+export function requestIdOfPeriod(period: string): string {
+  const at = period.indexOf('@');
+  return at < 0 ? period : period.slice(0, at);
+}
+
+/**
+ * The log record of a call-back nudge for the request's current assignment, from `nudges` (the
+ * whole log, or only some of it): the one under its key; for a request handed over, also one
+ * settled under the bare id and claimed after the hand-over, which a store written before
+ * hand-overs had periods of their own holds (so that an upgrade does not send it again).
+ */
+export function callbackNudgeRecord(
+  nudges: Readonly<Record<string, NudgeRecord>>,
+  rule: NudgeRecord['rule'],
+  recipientId: string,
+  request: Pick<CallbackRequest, 'id' | 'reassignedAt'>,
+): NudgeRecord | undefined {
+  const record = nudges[`${rule}|${recipientId}|${callbackPeriod(request)}`];
+  if (record || !request.reassignedAt) return record;
+  const before = nudges[`${rule}|${recipientId}|${request.id}`];
+  return before && before.status !== 'failed' && before.claimedAt >= request.reassignedAt ? before : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { actionChoices, escalationOf, handlerOf, requestNotice } from '../core/callbacks.js';
+import { actionChoices, callbackNudgeRecord, callbackPeriod, escalationOf, handlerOf, requestNotice } from '../core/callbacks.js';
 import { LOG_CONTACT_BUTTONS, LOG_CONTACT_PAYLOAD } from '../core/contacts.js';
 import { addDays, addMonths, daysBetween, formatDate, localDate, type LocalDate } from '../core/dates.js';
 import { Payload } from '../core/engine.js';
@@ -199,22 +199,26 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
     const school = (tr: Translator) => directory.school(request.schoolId ?? undefined)?.name ?? tr.t('callback:unlistedSchool');
     const handler = handlerOf(directory, request);
     if (!handler) continue;
+    // Each assignment has its own period (see callbackPeriod): handed back, an officer is reminded again.
+    const period = callbackPeriod(request);
+    // Not sent again for this assignment (in a store written before assignments had periods of their own, under the bare id).
+    const due = (rule: NudgeRule, recipientId: string) => isNudgeDue(callbackNudgeRecord(data.nudges, rule, recipientId, request), now);
     // The notice of the request never reached its handler (an officer Teams cannot reach yet, a
     // platform failing, an assignee who left): the scheduler sends it again, with its retries and
     // back-off, and a failure for good shows in the coordinators' delivery problems. Not before the
     // notice sent when the request was made has had time to go out.
     const told = request.notifications.some((n) => n.kind === 'new' && n.to === handler.id && n.result === 'sent');
     // Sent, given up on, or a send under way: the notice is not planned again.
-    const notice = { rule: 'callbackNotice' as const, recipientId: handler.id, period: request.id };
-    const noticeNow = !told && isNudgeDue(data.nudges[nudgeKey(notice)], now) && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS;
+    const notice = { rule: 'callbackNotice' as const, recipientId: handler.id, period };
+    const noticeNow = !told && due('callbackNotice', handler.id) && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS;
     if (noticeNow) nudges.push({ ...notice, build: (tr) => requestNotice(directory, request, tr) });
     // Not the reminder in the same tick as the notice it would remind of (a notice that failed on a
     // Friday evening, sent again on Monday morning): it comes at the next tick.
-    if (remind && !noticeNow) {
+    if (remind && !noticeNow && due('callbackReminder', handler.id)) {
       nudges.push({
         rule: 'callbackReminder',
         recipientId: handler.id,
-        period: request.id,
+        period,
         build: (tr) => [
           {
             kind: 'choices',
@@ -226,11 +230,11 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
     }
     if (escalate) {
       const backup = escalationOf(directory, request, handler);
-      if (backup) {
+      if (backup && due('callbackEscalation', backup.id)) {
         nudges.push({
           rule: 'callbackEscalation',
           recipientId: backup.id,
-          period: request.id,
+          period,
           build: (tr) => [
             {
               kind: 'choices',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { UNFINISHED_RETENTION_FACTOR } from '../../src/core/callbacks.js';
+import { callbackPeriod, UNFINISHED_RETENTION_FACTOR } from '../../src/core/callbacks.js';
 import { Notifier } from '../../src/core/notifier.js';
 import { silentLogger } from '../../src/log.js';
 import { NudgeScheduler } from '../../src/nudges/scheduler.js';
@@ -122,6 +122,23 @@ describe('retention of call-back requests nobody finished', () => {
     expect(await h.callbacks.purgeExpired(90)).toBe(1);
   });
 
+  it('a request handed over goes once the reminder and escalation of its hand-over were had; those of the assignment before do not count', async () => {
+    const { h, scheduler, create, setNow } = await setup();
+    const request = create('Handed Teacher');
+    for (const at of ['2026-11-03T09:00:00Z', '2026-11-04T09:00:00Z']) await scheduler.tick(new Date(at)); // north reminded, south escalated
+    setNow(new Date('2026-11-04T10:00:00Z'));
+    expect(h.callbacks.reassign(request.id, 'prevention-coordinator', 'liaison-north', 'liaison')).toBe('ok');
+    setNow(new Date('2026-11-04T11:00:00Z'));
+    expect(h.callbacks.reassign(request.id, 'liaison-north', 'prevention-coordinator', 'coordinator')).toBe('ok'); // back to north
+    request.notifications.push({ to: 'liaison-north', kind: 'new', at: '2026-11-04T11:00:00.000Z', result: 'sent' });
+    expect(h.callbacks.withdrawable('test:Handed Teacher')[0]!.told).toEqual(['liaison-north']); // not escalated in this assignment yet
+    setNow(new Date(MONDAY.getTime() + (UNFINISHED_RETENTION_FACTOR * 90 + 1) * DAY));
+    expect(await h.callbacks.purgeExpired(90)).toBe(0); // the hand-back's reminder and escalation are still to come
+    for (const at of ['2026-11-05T09:00:00Z', '2026-11-06T09:00:00Z']) await scheduler.tick(new Date(at));
+    expect(h.callbacks.withdrawable('test:Handed Teacher')[0]!.told).toEqual(['liaison-north', 'liaison-south']);
+    expect(await h.callbacks.purgeExpired(90)).toBe(1);
+  });
+
   it('"delete my data" tells the stand-in for an assignee who left only once the notice reached them', async () => {
     const { h, scheduler, create } = await setup();
     create('Left Teacher');
@@ -157,6 +174,30 @@ describe('the nudge log beside call-back requests kept longer than a year', () =
       expect(app.store.data.callbacks).toEqual([]);
       await app.purge();
       expect(app.store.data.nudges).toEqual({});
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('so do those of a request handed over, whose period names the hand-over', async () => {
+    let now = MONDAY;
+    const running = await startApp({ CALLBACK_RETENTION_DAYS: '365' }, { clock: () => now });
+    try {
+      const { app } = running;
+      const request = app.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'chat', window: 'anytime', requesterName: 'Sam' }, { key: 'test:t1', language: 'en' });
+      expect(app.callbacks.reassign(request.id, 'liaison-south', 'liaison-north', 'liaison')).toBe('ok');
+      request.notifications.push({ to: 'liaison-south', kind: 'new', at: now.toISOString(), result: 'sent' });
+      const period = callbackPeriod(request);
+      expect(period).toBe(`${request.id}@${MONDAY.toISOString()}`);
+      const claimed = { status: 'sent' as const, claimedAt: MONDAY.toISOString(), attempts: 1, period };
+      app.store.data.nudges[`callbackReminder|liaison-south|${period}`] = { rule: 'callbackReminder', recipientId: 'liaison-south', ...claimed };
+      app.store.data.nudges[`callbackEscalation|prevention-coordinator|${period}`] = { rule: 'callbackEscalation', recipientId: 'prevention-coordinator', ...claimed };
+      now = new Date(MONDAY.getTime() + 401 * DAY);
+      await app.purge();
+      expect(app.store.data.callbacks.map((c) => c.id)).toEqual([request.id]);
+      expect(Object.keys(app.store.data.nudges).sort()).toEqual([`callbackEscalation|prevention-coordinator|${period}`, `callbackReminder|liaison-south|${period}`]);
+      const due = await app.scheduler.tick(now, { dryRun: true });
+      expect(due.nudges.filter((n) => n.key.includes(request.id))).toEqual([]);
     } finally {
       await running.stop();
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { callbackPeriod } from '../../src/core/callbacks.js';
 import { Notifier } from '../../src/core/notifier.js';
 import type { OutboundReply } from '../../src/core/messages.js';
 import { silentLogger } from '../../src/log.js';
@@ -363,15 +364,18 @@ describe('call-back reminders count working time from when the request reached i
     expect(h.callbacks.reassign(id, 'liaison-south', 'liaison-north', 'liaison')).toBe('ok');
     await h.callbacks.notifyAssignee(id); // as the Reassign button does
     await scheduler().tick(new Date('2026-11-25T09:00:00Z')); // Wednesday: nothing yet for south, no escalation
-    expect(Object.keys(h.store.data.nudges).filter((k) => k.endsWith(id)).sort()).toEqual([`callbackReminder|liaison-north|${id}`]);
+    const ofRequest = () => Object.keys(h.store.data.nudges).filter((k) => k.includes(id)).sort();
+    expect(ofRequest()).toEqual([`callbackReminder|liaison-north|${id}`]);
     await scheduler().tick(new Date('2026-11-26T09:00:00Z')); // Thursday: south is reminded
     await scheduler().tick(new Date('2026-11-27T09:00:00Z')); // Friday: escalated, to a coordinator rather than back to north
-    expect(Object.keys(h.store.data.nudges).filter((k) => k.endsWith(id)).sort()).toEqual([
-      `callbackEscalation|prevention-coordinator|${id}`,
+    // South's are those of the hand-over's own period.
+    const handedOver = `${id}@2026-11-25T08:30:00.000Z`;
+    expect(ofRequest()).toEqual([
+      `callbackEscalation|prevention-coordinator|${handedOver}`,
       `callbackReminder|liaison-north|${id}`,
-      `callbackReminder|liaison-south|${id}`,
+      `callbackReminder|liaison-south|${handedOver}`,
     ]);
-    const claimed = Object.values(h.store.data.nudges).filter((r) => r.period === id && r.status === 'sent');
+    const claimed = Object.values(h.store.data.nudges).filter((r) => r.period.startsWith(id) && r.status === 'sent');
     expect(claimed.map((r) => r.claimedAt.slice(0, 10)).sort()).toEqual(['2026-11-24', '2026-11-26', '2026-11-27']);
     expect(channel.sent.filter((x) => x.to === 'conv-liaison-north' && JSON.stringify(x.replies).includes('Sam'))).toHaveLength(1); // its own reminder only
   });
@@ -387,10 +391,12 @@ describe('call-back reminders count working time from when the request reached i
     // The notice to the colleague failed (a platform error), as the call-back dialog records it.
     handed.notifications.push({ to: 'liaison-south', kind: 'new', at: '2026-11-23T09:00:00.000Z', result: 'failed' });
     await scheduler().tick(new Date('2026-11-23T09:10:00Z'));
-    expect(h.store.data.nudges[`callbackNotice|liaison-south|${id}`]?.status).toBe('sent');
+    const period = callbackPeriod(handed); // the hand-over's own
+    expect(period).toBe(`${id}@${handed.reassignedAt}`);
+    expect(h.store.data.nudges[`callbackNotice|liaison-south|${period}`]?.status).toBe('sent');
     expect(channel.sent.filter((x) => x.to === 'conv-liaison-south' && JSON.stringify(x.replies).includes('Sam'))).toHaveLength(1);
     await scheduler().tick(new Date('2026-11-24T09:00:00Z')); // a working day later, not acknowledged
-    expect(h.store.data.nudges[`callbackReminder|liaison-south|${id}`]?.status).toBe('sent');
+    expect(h.store.data.nudges[`callbackReminder|liaison-south|${period}`]?.status).toBe('sent');
     expect(h.callbacks.change(id, 'ack', 'liaison-south', 'liaison')).toEqual({ result: 'ok', firstResponse: true });
     expect(handed.acknowledgedBy).toBe('liaison-south');
   });
@@ -812,5 +818,54 @@ describe('a tick that runs into the end of the working day', () => {
     const next = await s.scheduler().tick();
     expect(next.nudges.map((n) => n.key)).toEqual(expect.arrayContaining(due.slice(2)));
     for (const send of s.channel.sent) expect(isWorkingTime(new Date(send.at), s.h.directory.data)).toBe(true);
+  });
+});
+
+describe('each assignment of a call-back request has its own reminder and escalation', () => {
+  it('handed on and back to the same officer the same day: they are reminded again, and their backup has the escalation again', async () => {
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-23T09:00:00Z'));
+    const { id } = await request(h); // Monday, to liaison-north (backup: liaison-south)
+    const tickAt = (at: string) => scheduler().tick(setNow(new Date(at)));
+    await tickAt('2026-11-24T09:00:00Z'); // Tuesday: north reminded
+    await tickAt('2026-11-25T09:00:00Z'); // Wednesday: escalated to south
+    setNow(new Date('2026-11-25T10:00:00Z'));
+    expect(h.callbacks.reassign(id, 'prevention-coordinator', 'liaison-north', 'liaison')).toBe('ok');
+    await h.callbacks.notifyAssignee(id);
+    setNow(new Date('2026-11-25T11:00:00Z'));
+    expect(h.callbacks.reassign(id, 'liaison-north', 'prevention-coordinator', 'coordinator')).toBe('ok'); // handed back
+    await h.callbacks.notifyAssignee(id);
+    // Nobody acknowledges.
+    for (const day of ['26', '27', '30']) await tickAt(`2026-11-${day}T09:00:00Z`);
+
+    const sent = (rule: string, to: string) => Object.values(h.store.data.nudges).filter((r) => r.rule === rule && r.recipientId === to && r.period.startsWith(id) && r.status === 'sent').map((r) => r.claimedAt.slice(0, 10));
+    expect(sent('callbackReminder', 'liaison-north')).toEqual(['2026-11-24', '2026-11-26']);
+    expect(sent('callbackEscalation', 'liaison-south')).toEqual(['2026-11-25', '2026-11-27']);
+    const aboutSam = (to: string) => channel.sent.filter((x) => x.to === to && JSON.stringify(x.replies).includes('Sam')).map((x) => x.at.slice(0, 10));
+    // Through the scheduler's channel (the notices go through the harness's): north's two reminders, south's two escalations.
+    expect(aboutSam('conv-liaison-north')).toEqual(['2026-11-24', '2026-11-26']);
+    expect(aboutSam('conv-liaison-south')).toEqual(['2026-11-25', '2026-11-27']);
+  });
+
+  it('a store written before hand-overs had periods of their own: what was had after the hand-over is not sent again; what came before it does not count', async () => {
+    const { h, channel, scheduler, setNow } = await setup(new Date('2026-11-23T09:00:00Z'));
+    const { id } = await request(h); // to liaison-north
+    const old = (rule: 'callbackReminder' | 'callbackEscalation' | 'callbackNotice', recipientId: string, claimedAt: string) =>
+      h.repos.nudgeLog.set(`${rule}|${recipientId}|${id}`, { rule, recipientId, period: id, status: 'sent', claimedAt, sentAt: claimedAt, attempts: 1 });
+    // As the previous version keyed them, under the bare id: south reminded (Monday, before the
+    // hand-over, when south had it first: it does not count), then handed to south again on Tuesday,
+    // reminded on Wednesday and escalated (to a coordinator: north handed it over) on Thursday.
+    old('callbackReminder', 'liaison-south', '2026-11-23T09:00:00.000Z');
+    setNow(new Date('2026-11-24T09:00:00Z'));
+    expect(h.callbacks.reassign(id, 'liaison-south', 'liaison-north', 'liaison')).toBe('ok');
+    const handed = h.store.data.callbacks[0]!;
+    handed.notifications.push({ to: 'liaison-south', kind: 'new', at: '2026-11-24T09:00:00.000Z', result: 'sent' });
+    setNow(new Date('2026-11-25T09:00:00Z'));
+    expect(scheduler().due(new Date('2026-11-25T09:00:00Z')).map(nudgeKey)).toContain(`callbackReminder|liaison-south|${id}@2026-11-24T09:00:00.000Z`);
+    old('callbackReminder', 'liaison-south', '2026-11-25T09:00:00.000Z');
+    old('callbackEscalation', 'prevention-coordinator', '2026-11-26T09:00:00.000Z');
+    const before = channel.sent.length;
+    for (const day of ['26', '27', '30']) await scheduler().tick(new Date(`2026-11-${day}T09:00:00Z`));
+    expect(channel.sent.slice(before).filter((x) => JSON.stringify(x.replies).includes('Sam'))).toEqual([]);
+    expect(Object.keys(h.store.data.nudges).filter((k) => k.includes('@'))).toEqual([]);
   });
 });
