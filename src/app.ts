@@ -283,6 +283,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       for (const channel of channels) await channel.stop();
       await schedulerStopped;
       await closed;
+      // A write first, then the work it lets go: the notices that waited for a write that had failed
+      // (see Engine.turn) start when one succeeds, and are awaited here, not cut off by the exit.
+      await store.commit().catch(() => undefined);
       await engine.idle();
       await store.close();
       log.info({ event: 'stopped' });

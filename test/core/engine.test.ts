@@ -6,6 +6,7 @@ import { MAX_TYPED_LENGTH } from '../../src/core/messages.js';
 import { SUPPORTED_LANGUAGES } from '../../src/i18n/languages.js';
 import { emptyDb } from '../../src/store/schema.js';
 import { openMemoryStore, Store } from '../../src/store/store.js';
+import { startApp } from '../helpers/server.js';
 import { answerTrainingSurvey, confirmForgetText, directoryWithout, engineHarness, realDirectoryJson, TestUser, text } from '../helpers/fixtures.js';
 
 describe('engine', () => {
@@ -601,5 +602,23 @@ describe('a turn whose changes could not be written (a full disk)', () => {
     await store.commit();
     await h.engine.idle();
     expect(h.sent.filter((s) => s.address.conversationId === 'conv-teacher')).toHaveLength(1); // once
+  });
+});
+
+describe('stopping the app after a write failed', () => {
+  it('writes first and waits for the notices that waited for a write, so that they are not cut off by the exit', async () => {
+    let failing = false;
+    let written = '';
+    const store = new Store(emptyDb(), { read: async () => null, write: async (data) => { if (failing) throw new Error('ENOSPC'); written = JSON.stringify((data as ReturnType<typeof emptyDb>).callbacks); } }, 'flaky');
+    const running = await startApp({}, { store });
+    const address = { channel: 'web' as const, conversationId: 'gone-conversation', data: {} };
+    const request = running.app.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'phone', window: 'anytime', requesterName: 'Robin Teacher', requesterContact: '+32 3 555 77 88' }, { key: 'web:v-robin', address, language: 'en' });
+    await store.commit();
+    const officer = new TestUser(running.app.engine, { id: 'liaison-north' });
+    failing = true;
+    await officer.press(`callback:ack:${request.id}`); // "not saved yet": the teacher's notice waits for a write
+    failing = false; // space freed, and the service restarted before the store's own retry
+    await running.stop();
+    expect(JSON.parse(written)[0].notifications).toEqual([expect.objectContaining({ kind: 'acknowledged', to: 'web:v-robin' })]);
   });
 });
