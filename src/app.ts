@@ -83,7 +83,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const { log } = options;
   const clock = options.clock ?? (() => new Date());
 
-  let directoryView = await loadDirectory(config.directoryFile, clock());
+  // "Later than today" in the directory is judged by the real date, not by an injected clock (a past
+  // `npm run nudges -- --at`, which would refuse a directory that is valid today).
+  const today = () => new Date(Math.max(clock().getTime(), Date.now()));
+  let directoryView = await loadDirectory(config.directoryFile, today());
   // One rule everywhere (turns, widget page, downloads, Slack, Teams, nudges): DEFAULT_LANGUAGE when
   // set, else the directory's defaultLanguage, read when needed so that a reload changes it.
   const defaultLanguage = (): Language => config.defaultLanguage ?? directoryView.data.defaultLanguage;
@@ -227,7 +230,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     purge,
     reloadDirectory: async () => {
       try {
-        const loaded = await loadDirectory(config.directoryFile, clock());
+        const loaded = await loadDirectory(config.directoryFile, today());
         // New working hours (or time zone) the scheduler's ticks no longer reach are refused like a broken file.
         if (config.nudges.enabled) assertTicksReachWorkingHours(config.nudges.pattern, loaded.data, clock());
         const zoneChanged = loaded.data.timeZone !== directoryView.data.timeZone;
@@ -237,7 +240,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         // ends after its current send; what it had not come to goes out on the next tick).
         if (config.nudges.enabled && zoneChanged && started) {
           await scheduler.stop();
-          scheduler.start();
+          // A stop (SIGTERM) that came meanwhile keeps it stopped.
+          if (started) scheduler.start();
         }
         const counts = { schools: directoryView.data.schools.length, people: directoryView.data.people.length };
         log.info({ event: 'directory_reloaded', ...counts });

@@ -214,10 +214,15 @@ export class CallbackService {
       const dir = this.directory();
       const handler = handlerOf(dir, r);
       const backup = handler && escalationOf(dir, r, handler);
+      // Who was told about this request, in any of its assignments (handed over and back, an earlier
+      // backup had the escalation with the teacher's name): everyone is told that it was withdrawn.
+      const escalatedTo = Object.values(settled)
+        .filter((n) => n.rule === 'callbackEscalation' && requestIdOfPeriod(n.period) === r.id)
+        .map((n) => n.recipientId);
       const escalated = backup !== undefined && callbackNudgeRecord(settled, 'callbackEscalation', backup.id, r) !== undefined;
       // The handler standing in for an assignee who left, once the notice reached them.
       const standIn = handler && handler.id !== r.assigneeId && (callbackNudgeRecord(settled, 'callbackNotice', handler.id, r) !== undefined || r.notifications.some((n) => n.to === handler.id && n.result === 'sent'));
-      const told = [r.assigneeId, ...(standIn ? [handler.id] : []), ...(escalated ? [backup.id] : [])];
+      const told = [...new Set([r.assigneeId, ...(standIn ? [handler.id] : []), ...(escalated ? [backup.id] : []), ...escalatedTo])];
       return { schoolId: r.schoolId, urgency: r.urgency, createdAt: r.createdAt, told };
     });
   }

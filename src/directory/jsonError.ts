@@ -92,7 +92,10 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
     if (pos < text.length) fail('more text after the end of the directory (is a { or [ missing, or a } or ] one too many?)');
     return undefined;
   } catch (err) {
-    return describeAt(text, (err as { at: number }).at, (err as Error).message);
+    // Only our own failures carry a place; anything else (a nesting too deep for this reader, which
+    // JSON.parse handles) is left to JSON.parse's own message.
+    const at = (err as { at?: unknown }).at;
+    return typeof at === 'number' ? describeAt(text, at, (err as Error).message) : undefined;
   }
 }
 

@@ -207,7 +207,8 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
     // platform failing, an assignee who left): the scheduler sends it again, with its retries and
     // back-off, and a failure for good shows in the coordinators' delivery problems. Not before the
     // notice sent when the request was made has had time to go out.
-    const told = request.notifications.some((n) => n.kind === 'new' && n.to === handler.id && n.result === 'sent');
+    // In this assignment: a handler handed the request back was told of it the first time, not now.
+    const told = request.notifications.some((n) => n.kind === 'new' && n.to === handler.id && n.result === 'sent' && n.at >= since.toISOString());
     // Sent, given up on, or a send under way: the notice is not planned again.
     const notice = { rule: 'callbackNotice' as const, recipientId: handler.id, period };
     const noticeNow = !told && due('callbackNotice', handler.id) && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS;

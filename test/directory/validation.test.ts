@@ -74,20 +74,25 @@ describe('directory validation', () => {
       expect(await problems((d) => { d.protocol.lastEvaluatedOn = '2026-11-25'; d.timeZone = 'America/New_York'; }, lateEvening)).toContain('protocol.lastEvaluatedOn: 2026-11-25 is later than today (2026-11-24 in America/New_York)');
     });
 
-    it('at start and on reload (by the app\'s clock), the directory in use staying', async () => {
-      const future = (d: Raw) => { d.protocol.signedOn = '2027-06-01'; };
-      await expect(startApp({ DIRECTORY_FILE: await fileWith(future) }, { clock: () => FIXED_NOW })).rejects.toThrow(/protocol\.signedOn: 2027-06-01 is later than today \(2026-11-24/);
+    it('at start and on reload, the directory in use staying', async () => {
+      const future = (d: Raw) => { d.protocol.signedOn = '2099-06-01'; };
+      await expect(startApp({ DIRECTORY_FILE: await fileWith(future) }, { clock: () => FIXED_NOW })).rejects.toThrow(/protocol\.signedOn: 2099-06-01 is later than today/);
       const file = await fileWith(() => undefined);
       const running = await startApp({ DIRECTORY_FILE: file }, { clock: () => FIXED_NOW });
       try {
         const raw = JSON.parse(await realDirectoryJson());
         future(raw);
         await writeFile(file, JSON.stringify(raw));
-        expect(await running.app.reloadDirectory()).toEqual({ ok: false, error: expect.stringContaining('protocol.signedOn: 2027-06-01 is later than today') });
+        expect(await running.app.reloadDirectory()).toEqual({ ok: false, error: expect.stringContaining('protocol.signedOn: 2099-06-01 is later than today') });
         expect(running.app.directory().data.protocol.signedOn).toBe('2026-03-02');
       } finally {
         await running.stop();
       }
+    });
+
+    it('judged by the real date, not by a clock set in the past (npm run nudges -- --at a past day): the sample, evaluated on 15 June, starts as of 1 June', async () => {
+      const running = await startApp({}, { clock: () => new Date('2026-06-01T10:00:00Z') });
+      await running.stop();
     });
 
     it('by npm run directory:check', async () => {
@@ -181,6 +186,17 @@ describe('directory validation', () => {
       ['a byte order mark', (j: string) => `\uFEFF${j}`, /line 1, column 1: the file starts with an invisible byte order mark/],
     ])('%s', async (_, edit, expected) => {
       expect(await syntaxError(edit)).toMatch(expected);
+    });
+
+    it('a file cut off inside nesting too deep for the locator is reported by JSON.parse\'s own message, not as column NaN', () => {
+      let message = '';
+      try {
+        parseDirectory('{"people":' + '['.repeat(20000), 'd.json', FIXED_NOW);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/is not valid JSON/);
+      expect(message).not.toMatch(/NaN|Maximum call stack/);
     });
 
     it('finds what JSON.parse finds, and nothing in valid JSON', async () => {
