@@ -44,7 +44,7 @@ export interface WidgetTexts {
  * Fills the widget's texts in where widget.js marks them, so that they come from the catalogues like
  * everything else the assistant says (and the input's limit from WEB_MAX_MESSAGE_LENGTH).
  */
-export function fillWidget(source: string, { translations, maxMessageLength, emergencyNumber }: WidgetTexts): string {
+export function fillWidget(source: string, { translations, maxMessageLength, emergencyNumber, defaultLanguage }: WidgetTexts): string {
   const params = { max: maxMessageLength, number: emergencyNumber() };
   const strings = Object.fromEntries(
     SUPPORTED_LANGUAGES.map((lang) => {
@@ -61,6 +61,7 @@ export function fillWidget(source: string, { translations, maxMessageLength, eme
   };
   let out = fill(source, 'languageNames', JSON.stringify(names));
   out = fill(out, 'strings', JSON.stringify(strings));
+  out = fill(out, 'defaultLanguage', JSON.stringify(defaultLanguage()));
   return fill(out, 'maxLength', String(maxMessageLength));
 }
 
@@ -129,12 +130,14 @@ export async function mountStaticWidget(http: HttpServer, publicDir: string, tex
       });
       continue;
     }
-    // widget.js is filled again when the emergency number changes (the directory read again on SIGHUP).
-    let filled: { number: string; body: Buffer } | undefined;
+    // widget.js is filled again when the emergency number or the default language changes (the
+    // directory read again on SIGHUP).
+    let filled: { number: string; language: Language; body: Buffer } | undefined;
     const bodyOf = (): Buffer => {
       if (file !== 'widget.js') return raw;
       const number = texts.emergencyNumber();
-      if (filled?.number !== number) filled = { number, body: Buffer.from(fillWidget(raw.toString('utf8'), texts)) };
+      const language = texts.defaultLanguage();
+      if (filled?.number !== number || filled.language !== language) filled = { number, language, body: Buffer.from(fillWidget(raw.toString('utf8'), texts)) };
       return filled.body;
     };
     bodyOf(); // a widget.js without its markers stops the start, not the first visitor

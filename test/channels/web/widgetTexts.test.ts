@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WIDGET_TEXT_KEYS } from '../../../src/channels/web/static.js';
 import { SUPPORTED_LANGUAGES } from '../../../src/i18n/languages.js';
-import { text } from '../../helpers/fixtures.js';
+import { realDirectoryJson, text } from '../../helpers/fixtures.js';
 import { startApp, type RunningApp } from '../../helpers/server.js';
 
 let running: RunningApp | undefined;
@@ -72,5 +74,21 @@ describe('the widget\'s own texts come from the catalogues', () => {
     expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
     expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
     expect(await head.text()).toBe('');
+  });
+});
+
+describe('the widget\'s language when nothing names one it speaks', () => {
+  it('is the directory\'s default language (not English), and follows a reload of the directory', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'widget-lang-')), 'directory.json');
+    const directory = JSON.parse(await realDirectoryJson());
+    await writeFile(file, JSON.stringify({ ...directory, defaultLanguage: 'nl' }));
+    running = await startApp({ DIRECTORY_FILE: file });
+    const served = async () => (await fetch(`${running!.base}/widget.js`)).text();
+    expect(await served()).toContain("/*server:defaultLanguage*/ \"nl\";");
+    // pickLanguage falls back to it: a page without a lang of ours, in a browser set to Turkish.
+    expect(await served()).toMatch(/if \(STRINGS\[code\]\) return code;\s*\}\s*return DEFAULT_LANGUAGE;/);
+    await writeFile(file, JSON.stringify({ ...directory, defaultLanguage: 'fr' }));
+    expect(await running.app.reloadDirectory()).toMatchObject({ ok: true });
+    expect(await served()).toContain("/*server:defaultLanguage*/ \"fr\";");
   });
 });

@@ -26,6 +26,8 @@
   const LANGUAGE_NAMES = /*server:languageNames*/ {};
   const STRINGS = /*server:strings*/ {};
   const MAX_LENGTH = /*server:maxLength*/ 2000;
+  // When neither the saved session, the embedding tag, the page nor the browser names a language we speak.
+  const DEFAULT_LANGUAGE = /*server:defaultLanguage*/ 'en';
 
   // document.currentScript is null when executed from some loaders, hence the fallback.
   const script = document.currentScript || document.querySelector('script[src$="widget.js"]');
@@ -52,7 +54,7 @@
       const code = String(c || '').slice(0, 2).toLowerCase();
       if (STRINGS[code]) return code;
     }
-    return 'en';
+    return DEFAULT_LANGUAGE;
   }
   const saved = loadSession();
   let lang = pickLanguage(saved && saved.language, opts.language, document.documentElement.lang, navigator.language);
