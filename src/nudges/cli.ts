@@ -47,7 +47,10 @@ async function main(): Promise<void> {
   if (!dryRun && at.getTime() > now.getTime() + 60_000) throw new Error(`--at ${values.at} is in the future: use it with --dry-run to see what will be due then.`);
   const store = dryRun ? await readStoreSnapshot(config.storeFile) : undefined;
   // Warnings go to stderr, so that stdout holds the tick's report alone.
-  const app = await createApp(config, { log: createLogger('warn', process.stderr), clock: () => at, store });
+  // The app's clock starts at --at and runs on, so that a tick started just before the end of the
+  // working hours stops there, as the running scheduler's does.
+  const startedAt = Date.now();
+  const app = await createApp(config, { log: createLogger('warn', process.stderr), clock: () => new Date(at.getTime() + (Date.now() - startedAt)), store });
   try {
     const report = await app.scheduler.tick(at, { dryRun });
     const name = (id: string) => app.directory().person(id)?.name ?? id;
