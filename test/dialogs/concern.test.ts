@@ -346,6 +346,9 @@ describe('danger words: what is and is not an emergency', () => {
     ['de', 'Schüler schießen heimlich Fotos von Mitschülerinnen'],
     ['de', 'Der Vater hat mit einer Beschwerde gedroht'],
     ['de', 'Ich habe mit dem Stab der Schulleitung gesprochen'],
+    ['de', 'Er hat beim Sport ein Tor geschossen'],
+    ['nl', 'Hij heeft bij de gym een doelpunt geschoten'],
+    ['fr', 'Il tire sur la corde avec ses absences'],
   ] as const)('(%s) "%s" is not', async (lang, typed) => {
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
@@ -373,6 +376,11 @@ describe('danger words: what is and is not an emergency', () => {
     ['nl', 'hij wil op school schieten'],
     ['de', 'er will auf uns schießen'],
     ['de', 'eine Morddrohung an die Lehrerin'],
+    // Past tenses: what has just happened is an emergency too.
+    ['en', 'he shot a teacher'],
+    ['nl', 'hij heeft op school geschoten'],
+    ['de', 'er hat auf dem Schulhof geschossen'],
+    ['fr', 'il a tiré sur un élève'],
   ] as const)('(%s) "%s" is', async (lang, typed) => {
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
