@@ -343,7 +343,6 @@ describe('danger words: what is and is not an emergency', () => {
     ['fr', 'On risque de tirer sur la corde'],
     ['fr', 'Un élève en danger de décrochage scolaire'],
     ['de', 'Die Fehlzeiten schießen in die Höhe'],
-    ['de', 'Schüler schießen heimlich Fotos von Mitschülerinnen'],
     ['de', 'Der Vater hat mit einer Beschwerde gedroht'],
     ['de', 'Ich habe mit dem Stab der Schulleitung gesprochen'],
     ['de', 'Er hat beim Sport ein Tor geschossen'],
@@ -381,6 +380,14 @@ describe('danger words: what is and is not an emergency', () => {
     ['nl', 'hij heeft op school geschoten'],
     ['de', 'er hat auf dem Schulhof geschossen'],
     ['fr', 'il a tiré sur un élève'],
+    ['en', 'he said he would shoot up the school'],
+    ['en', 'he says he will shoot everyone tomorrow'],
+    ['en', 'he wants to stab a classmate'],
+    ['de', 'er will morgen in der Schule schießen'],
+    ['de', 'Er hat gedroht, die Schule in die Luft zu sprengen'],
+    ['de', 'er hat auf einen Lehrer geschossen'],
+    ['nl', 'hij dreigde de school op te blazen'],
+    ['nl', 'een leerling is neergeschoten'],
   ] as const)('(%s) "%s" is', async (lang, typed) => {
     const h = await engineHarness();
     const teacher = new TestUser(h.engine, { locale: lang });
