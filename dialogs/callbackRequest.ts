@@ -172,7 +172,8 @@ export const callbackRequestDialog = defineDialog({
 function tooManyWaiting(turn: DialogTurn): boolean {
   const waiting = turn.services.callbacks.waitingFrom(turn.user.key);
   if (waiting.length < MAX_WAITING_PER_REQUESTER) return false;
-  const handlers = [...new Set(waiting.map((r) => r.assigneeId))].map((id) => turn.directory.person(id)).filter((p) => p !== undefined);
+  // Who handles each now: the assignee, or whoever stands in for one who left the directory.
+  const handlers = [...new Map(waiting.map((r) => handlerOf(turn.directory, r)).filter((p) => p !== undefined).map((p) => [p.id, p])).values()];
   const contacts = new Intl.ListFormat(turn.lang, { type: 'disjunction' }).format(handlers.map((p) => turn.t('callback:phoneWho', { name: p.name, phone: p.phone })));
   const number = turn.directory.data.emergency.number;
   turn.say({ kind: 'text', text: contacts ? turn.t('callback:tooManyWaiting', { waiting: waiting.length, contacts, number }) : turn.t('callback:tooManyWaitingNoContact', { waiting: waiting.length, number }) });

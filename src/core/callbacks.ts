@@ -217,12 +217,14 @@ export class CallbackService {
       // Who was told about this request, in any of its assignments (handed over and back, an earlier
       // backup had the escalation with the teacher's name): everyone is told that it was withdrawn.
       const escalatedTo = Object.values(settled)
-        .filter((n) => n.rule === 'callbackEscalation' && requestIdOfPeriod(n.period) === r.id)
+        .filter((n) => n.status === 'sent' && (n.rule === 'callbackEscalation' || n.rule === 'callbackNotice') && requestIdOfPeriod(n.period) === r.id)
         .map((n) => n.recipientId);
+      // Assignees before a hand-over whose notice (with the teacher's name) reached them.
+      const noticed = r.notifications.filter((n) => n.kind === 'new' && n.result === 'sent').map((n) => n.to);
       const escalated = backup !== undefined && callbackNudgeRecord(settled, 'callbackEscalation', backup.id, r) !== undefined;
       // The handler standing in for an assignee who left, once the notice reached them.
       const standIn = handler && handler.id !== r.assigneeId && (callbackNudgeRecord(settled, 'callbackNotice', handler.id, r) !== undefined || r.notifications.some((n) => n.to === handler.id && n.result === 'sent'));
-      const told = [...new Set([r.assigneeId, ...(standIn ? [handler.id] : []), ...(escalated ? [backup.id] : []), ...escalatedTo])];
+      const told = [...new Set([r.assigneeId, ...(standIn ? [handler.id] : []), ...(escalated ? [backup.id] : []), ...escalatedTo, ...noticed])];
       return { schoolId: r.schoolId, urgency: r.urgency, createdAt: r.createdAt, told };
     });
   }

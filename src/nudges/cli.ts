@@ -49,9 +49,10 @@ async function main(): Promise<void> {
   // Warnings go to stderr, so that stdout holds the tick's report alone.
   // The app's clock starts at --at and runs on, so that a tick started just before the end of the
   // working hours stops there, as the running scheduler's does.
-  const startedAt = Date.now();
-  const app = await createApp(config, { log: createLogger('warn', process.stderr), clock: () => new Date(at.getTime() + (Date.now() - startedAt)), store });
+  let startedAt: number | undefined; // set when the tick starts, so that loading does not use up its time
+  const app = await createApp(config, { log: createLogger('warn', process.stderr), clock: () => new Date(at.getTime() + (startedAt === undefined ? 0 : Date.now() - startedAt)), store });
   try {
+    startedAt = Date.now();
     const report = await app.scheduler.tick(at, { dryRun });
     const name = (id: string) => app.directory().person(id)?.name ?? id;
     const out = [`Nudge tick at ${report.at}${dryRun ? ' (dry run: nothing is sent or recorded)' : ''}`];

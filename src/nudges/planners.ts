@@ -208,7 +208,7 @@ function callbacksWaiting(directory: DirectoryView, data: PlannerInput, now: Dat
     // back-off, and a failure for good shows in the coordinators' delivery problems. Not before the
     // notice sent when the request was made has had time to go out.
     // In this assignment: a handler handed the request back was told of it the first time, not now.
-    const told = request.notifications.some((n) => n.kind === 'new' && n.to === handler.id && n.result === 'sent' && n.at >= since.toISOString());
+    const told = request.notifications.some((n) => n.kind === 'new' && n.to === handler.id && n.result === 'sent' && Date.parse(n.at) >= since.getTime());
     // Sent, given up on, or a send under way: the notice is not planned again.
     const notice = { rule: 'callbackNotice' as const, recipientId: handler.id, period };
     const noticeNow = !told && due('callbackNotice', handler.id) && now.getTime() - since.getTime() >= NOTICE_RETRY_AFTER_MS;

@@ -151,6 +151,17 @@ describe('retention of call-back requests nobody finished', () => {
   });
 });
 
+describe('"delete my data" tells everyone who was told of a request, in any of its assignments', () => {
+  it('an assignee before a hand-over, whose notice named the teacher, is told of the withdrawal too', async () => {
+    const { h, create, setNow } = await setup();
+    const request = create('Moved Teacher');
+    request.notifications.push({ to: 'liaison-north', kind: 'new', at: MONDAY.toISOString(), result: 'sent' });
+    setNow(new Date(MONDAY.getTime() + 3_600_000));
+    expect(h.callbacks.reassign(request.id, 'prevention-coordinator', 'liaison-north', 'liaison')).toBe('ok');
+    expect(h.callbacks.withdrawable('test:Moved Teacher')[0]!.told).toEqual(expect.arrayContaining(['prevention-coordinator', 'liaison-north']));
+  });
+});
+
 describe('the nudge log beside call-back requests kept longer than a year', () => {
   it('the records of a request\'s reminder and escalation stay while the request does, so they are not sent again after 400 days', async () => {
     let now = MONDAY;

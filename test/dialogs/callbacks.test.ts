@@ -647,3 +647,18 @@ describe(`call-back requests: at most ${MAX_WAITING_PER_REQUESTER} waiting from 
     expect(h.store.data.callbacks).toHaveLength(MAX_WAITING_PER_REQUESTER);
   });
 });
+
+describe('call-back requests: the refusal at the limit names who handles the waiting requests now', () => {
+  it('the stand-in for an assignee who left the directory (the school\'s liaison officer), not nobody', async () => {
+    const h = await engineHarness();
+    for (let i = 0; i < MAX_WAITING_PER_REQUESTER; i++) {
+      h.callbacks.create({ schoolId: 'oak-primary', urgency: 'week', way: 'phone', window: 'anytime', requesterName: 'Alex Teacher', requesterContact: '+32 3 555 77 88' }, { key: 'test:teacher-test', language: 'en' });
+    }
+    for (const request of h.store.data.callbacks) request.assigneeId = 'someone-who-left';
+    const teacher = new TestUser(h.engine, { channel: 'test', id: 'teacher-test' });
+    await teacher.say('menu');
+    await teacher.click('dialog:callbackRequest');
+    const officer = h.directory.person('liaison-north')!;
+    expect(teacher.transcript()).toContain(await text('en', 'callback:phoneWho', { name: officer.name, phone: officer.phone }));
+  });
+});
