@@ -386,6 +386,7 @@ describe('danger words: what is and is not an emergency', () => {
     ['de', 'er will morgen in der Schule schießen'],
     ['de', 'Er hat gedroht, die Schule in die Luft zu sprengen'],
     ['de', 'er hat auf einen Lehrer geschossen'],
+    ['de', 'er schießt auf die Schüler'],
     ['nl', 'hij dreigde de school op te blazen'],
     ['nl', 'een leerling is neergeschoten'],
   ] as const)('(%s) "%s" is', async (lang, typed) => {
