@@ -207,7 +207,7 @@ export class CallbackService {
    * the requests are deleted.
    */
   withdrawable(requesterKey: string): WithdrawnRequest[] {
-    const unfinished = this.repo.byRequester(requesterKey).filter((r) => r.status !== 'done');
+    const unfinished = this.waitingFrom(requesterKey);
     if (unfinished.length === 0) return [];
     const settled = this.settledNudges();
     return unfinished.map((r) => {
